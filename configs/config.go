@@ -1,0 +1,106 @@
+package configs
+
+import "time"
+
+// Config is wxcast's whole configuration.
+//
+// The comment on each field is its entry in docs/configuration.md: keep it
+// a single sentence or two, without "|".
+type Config struct {
+	// Address the HTTP server listens on, as host:port; an empty host means all interfaces.
+	Listen string `yaml:"listen" json:"listen"`
+	// URL path WeChat's callbacks are posted to; must match the URL set in the WeChat console.
+	CallbackPath string `yaml:"callback_path" json:"callback_path"`
+	// IANA time zone used for dates shown to people and for day boundaries, e.g. "Asia/Shanghai" or "UTC".
+	Timezone string         `yaml:"timezone" json:"timezone"`
+	Callback CallbackConfig `yaml:"callback" json:"callback"`
+	WeChat   WeChatConfig   `yaml:"wechat" json:"wechat"`
+	Redis    RedisConfig    `yaml:"redis" json:"redis"`
+	Log      LogConfig      `yaml:"log" json:"log"`
+	Profile  ProfileConfig  `yaml:"profile" json:"profile"`
+
+	// Location is Timezone loaded by Validate; not read from YAML.
+	Location *time.Location `yaml:"-" json:"-"`
+}
+
+// CallbackConfig tunes how WeChat's callbacks are accepted.
+type CallbackConfig struct {
+	// A callback whose timestamp is further than this from the server clock is refused as a replay.
+	TimestampTolerance Duration `yaml:"timestamp_tolerance" json:"timestamp_tolerance"`
+	// How long a delivered callback's id is remembered to drop WeChat's retries; at least 1m.
+	DedupTTL Duration `yaml:"dedup_ttl" json:"dedup_ttl"`
+	// How long a retried delivery waits for the first delivery's answer; 0 to 4.5s, since WeChat gives up after 5s.
+	ReplyWait Duration `yaml:"reply_wait" json:"reply_wait"`
+	// Largest callback body accepted, in bytes (1024 to 1048576).
+	MaxBodyBytes int64 `yaml:"max_body_bytes" json:"max_body_bytes"`
+}
+
+// WeChatConfig identifies the Official Account and holds its credentials.
+type WeChatConfig struct {
+	// The Official Account's AppID (开发者ID), from the WeChat console.
+	AppID string `yaml:"app_id" json:"app_id"`
+	// The AppSecret (开发者密码); empty disables calls to the WeChat API (replies to callbacks still work).
+	AppSecret Secret `yaml:"app_secret" json:"app_secret"`
+	// The callback Token (令牌) set in the WeChat console: 3 to 32 characters from [A-Za-z0-9].
+	Token Secret `yaml:"token" json:"token"`
+	// The EncodingAESKey (消息加解密密钥): 43 characters from [A-Za-z0-9]; empty allows plaintext mode only.
+	EncodingAESKey Secret `yaml:"encoding_aes_key" json:"encoding_aes_key"`
+	// The EncodingAESKey before the last rotation; decryption falls back to it. Needs encoding_aes_key.
+	PreviousEncodingAESKey Secret `yaml:"previous_encoding_aes_key" json:"previous_encoding_aes_key"`
+	// Base URL of the WeChat API, e.g. to go through a proxy; a trailing "/" is removed.
+	APIBaseURL string `yaml:"api_base_url" json:"api_base_url"`
+}
+
+// RedisConfig says where follower profiles and callback ids are kept.
+type RedisConfig struct {
+	// Redis URL (see "Redis URL forms"); empty uses an embedded in-memory store that is lost on restart.
+	URL Secret `yaml:"url" json:"url"`
+	// Prefix of every Redis key wxcast writes; may be empty; no "{", "}" or whitespace.
+	KeyPrefix string `yaml:"key_prefix" json:"key_prefix"`
+}
+
+// LogConfig sets up the logger.
+type LogConfig struct {
+	// Lowest level logged: debug, info, warn or error.
+	Level string `yaml:"level" json:"level"`
+	// Log encoding: json (one object per line) or console (human-readable).
+	Format string `yaml:"format" json:"format"`
+}
+
+// ProfileConfig bounds what is kept per follower.
+type ProfileConfig struct {
+	// Number of recent events kept per follower (1 to 1000).
+	HistoryMax int `yaml:"history_max" json:"history_max"`
+	// Events older than this many days are dropped from a follower's history (1 to 90).
+	HistoryDays int `yaml:"history_days" json:"history_days"`
+}
+
+// Default returns the configuration with every key at its default value.
+// It does not validate: the WeChat credentials have no default.
+func Default() Config {
+	return Config{
+		Listen:       ":8080",
+		CallbackPath: "/wechat",
+		Timezone:     "Asia/Shanghai",
+		Callback: CallbackConfig{
+			TimestampTolerance: Duration{300 * time.Second},
+			DedupTTL:           Duration{10 * time.Minute},
+			ReplyWait:          Duration{4 * time.Second},
+			MaxBodyBytes:       64 << 10,
+		},
+		WeChat: WeChatConfig{
+			APIBaseURL: "https://api.weixin.qq.com",
+		},
+		Redis: RedisConfig{
+			KeyPrefix: "wxcast:",
+		},
+		Log: LogConfig{
+			Level:  "info",
+			Format: "json",
+		},
+		Profile: ProfileConfig{
+			HistoryMax:  50,
+			HistoryDays: 8,
+		},
+	}
+}

@@ -1,0 +1,126 @@
+package configs
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+func TestDefault(t *testing.T) {
+	d := Default()
+	tests := []struct {
+		key  string
+		got  any
+		want any
+	}{
+		{"listen", d.Listen, ":8080"},
+		{"callback_path", d.CallbackPath, "/wechat"},
+		{"timezone", d.Timezone, "Asia/Shanghai"},
+		{"callback.timestamp_tolerance", d.Callback.TimestampTolerance.D(), 300 * time.Second},
+		{"callback.dedup_ttl", d.Callback.DedupTTL.D(), 10 * time.Minute},
+		{"callback.reply_wait", d.Callback.ReplyWait.D(), 4 * time.Second},
+		{"callback.max_body_bytes", d.Callback.MaxBodyBytes, int64(65536)},
+		{"wechat.app_id", d.WeChat.AppID, ""},
+		{"wechat.app_secret", d.WeChat.AppSecret, Secret("")},
+		{"wechat.token", d.WeChat.Token, Secret("")},
+		{"wechat.encoding_aes_key", d.WeChat.EncodingAESKey, Secret("")},
+		{"wechat.previous_encoding_aes_key", d.WeChat.PreviousEncodingAESKey, Secret("")},
+		{"wechat.api_base_url", d.WeChat.APIBaseURL, "https://api.weixin.qq.com"},
+		{"redis.url", d.Redis.URL, Secret("")},
+		{"redis.key_prefix", d.Redis.KeyPrefix, "wxcast:"},
+		{"log.level", d.Log.Level, "info"},
+		{"log.format", d.Log.Format, "json"},
+		{"profile.history_max", d.Profile.HistoryMax, 50},
+		{"profile.history_days", d.Profile.HistoryDays, 8},
+	}
+	if len(tests) != len(leaves()) {
+		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %v, want %v", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDefaultIsValidOnceCredentialsAreSet(t *testing.T) {
+	c := validConfig()
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if c.Location == nil || c.Location.String() != "Asia/Shanghai" {
+		t.Errorf("Location = %v, want Asia/Shanghai", c.Location)
+	}
+}
+
+func TestLoadExample(t *testing.T) {
+	c, err := Load("wxcast.example.yaml", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:8080" || c.Redis.URL != "" || c.WeChat.AppSecret != "" {
+		t.Errorf("example must listen on localhost with the embedded store and no AppSecret, got %q %q %q",
+			c.Listen, c.Redis.URL.Value(), c.WeChat.AppSecret.Value())
+	}
+	if c.WeChat.AppID == "" || c.WeChat.Token == "" || c.WeChat.EncodingAESKey == "" {
+		t.Error("example must carry demo app_id, token and encoding_aes_key")
+	}
+}
+
+// TestExampleShowsEveryKey keeps wxcast.example.yaml complete.
+func TestExampleShowsEveryKey(t *testing.T) {
+	path := "wxcast.example.yaml"
+	root := mustParseFile(t, path)
+	seen := make(map[string]bool)
+	collectKeys(root, "", seen)
+	for _, l := range leaves() {
+		if !seen[l.key] {
+			t.Errorf("%s does not show key %q", path, l.key)
+		}
+	}
+}
+
+func collectKeys(n *yaml.Node, prefix string, seen map[string]bool) {
+	if n.Kind != yaml.MappingNode {
+		seen[prefix] = true
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		collectKeys(n.Content[i+1], joinKey(prefix, n.Content[i].Value), seen)
+	}
+}
+
+func TestEnvNamesAreUnique(t *testing.T) {
+	seen := make(map[string]string)
+	for _, l := range leaves() {
+		if other, dup := seen[l.env]; dup {
+			t.Errorf("%s and %s both map to %s", other, l.key, l.env)
+		}
+		if l.env == EnvConfig {
+			t.Errorf("%s maps to the reserved %s", l.key, EnvConfig)
+		}
+		seen[l.env] = l.key
+	}
+}
+
+func TestLeavesCoverEveryField(t *testing.T) {
+	want := []string{"WXCAST_LISTEN", "WXCAST_WECHAT_APP_SECRET", "WXCAST_REDIS_URL",
+		"WXCAST_CALLBACK_DEDUP_TTL", "WXCAST_PROFILE_HISTORY_MAX"}
+	var got []string
+	for _, l := range leaves() {
+		got = append(got, l.env)
+		if f := reflect.ValueOf(Default()).FieldByIndex(l.index); !f.IsValid() {
+			t.Errorf("%s: bad index %v", l.key, l.index)
+		}
+	}
+	for _, w := range want {
+		if !slices.Contains(got, w) {
+			t.Errorf("missing %s in %v", w, got)
+		}
+	}
+}

@@ -1,0 +1,119 @@
+package configs
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+)
+
+const (
+	// EnvPrefix starts the name of every environment variable that
+	// overrides a key: EnvPrefix + "WECHAT_APP_SECRET" sets wechat.app_secret.
+	EnvPrefix = "WXCAST_"
+	// EnvConfig is the environment variable cmd reads the config file path
+	// from. It is the one WXCAST_ variable that names no key.
+	EnvConfig = EnvPrefix + "CONFIG"
+)
+
+// leaf is one settable key of Config, found by walking its yaml tags.
+type leaf struct {
+	key   string // dotted YAML path, e.g. "wechat.app_id"
+	env   string // e.g. "WXCAST_WECHAT_APP_ID"
+	index []int  // reflect index path from Config
+	owner reflect.Type
+	field reflect.StructField
+}
+
+// envName derives the environment variable that overrides key.
+func envName(key string) string {
+	return EnvPrefix + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// leaves lists every key of Config in declaration order.
+func leaves() []leaf {
+	var out []leaf
+	var walk func(t reflect.Type, prefix string, index []int)
+	walk = func(t reflect.Type, prefix string, index []int) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, ok := yamlName(f)
+			if !ok {
+				continue
+			}
+			key := joinKey(prefix, name)
+			idx := append(append([]int(nil), index...), i)
+			if isLeaf(f.Type) {
+				out = append(out, leaf{key: key, env: envName(key), index: idx, owner: t, field: f})
+				continue
+			}
+			walk(f.Type, key, idx)
+		}
+	}
+	walk(reflect.TypeFor[Config](), "", nil)
+	return out
+}
+
+// yamlName returns the key a struct field is read from, as yaml.v3 does,
+// and false for fields YAML ignores.
+func yamlName(f reflect.StructField) (string, bool) {
+	if !f.IsExported() {
+		return "", false
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+	switch name {
+	case "-":
+		return "", false
+	case "":
+		return strings.ToLower(f.Name), true
+	}
+	return name, true
+}
+
+// fieldByKey finds the field of struct type t read from YAML key name.
+func fieldByKey(t reflect.Type, name string) (int, bool) {
+	for i := range t.NumField() {
+		if n, ok := yamlName(t.Field(i)); ok && n == name {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func joinKey(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
+
+// isLeaf reports whether t holds one value rather than a section of keys.
+func isLeaf(t reflect.Type) bool {
+	return t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
+}
+
+// setLeaf parses raw into v, a settable leaf value. Errors never contain
+// raw for string-typed values, which may be secrets.
+func setLeaf(v reflect.Value, raw string) error {
+	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
+		return u.UnmarshalText([]byte(raw))
+	}
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(raw)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, err := strconv.ParseInt(strings.TrimSpace(raw), 10, v.Type().Bits())
+		if errors.Is(err, strconv.ErrRange) {
+			return fmt.Errorf("out of range: %q", raw)
+		}
+		if err != nil {
+			return fmt.Errorf("not an integer: %q", raw)
+		}
+		v.SetInt(n)
+	default:
+		return fmt.Errorf("configs: unsupported field type %s", v.Type())
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package configs
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Load builds the configuration: Default, then the YAML file at path (if
+// path is not ""), then the WXCAST_ variables in environ (os.Environ
+// format, "KEY=value"), then Validate.
+//
+// On failure the Config is nil and every problem found is returned at
+// once, joined with errors.Join; each names its key, and the file and line
+// or the environment variable the bad value came from. Only an unreadable or syntactically broken file stops
+// loading early.
+func Load(path string, environ []string) (*Config, error) {
+	cfg := Default()
+	origins := make(map[string]origin)
+	var errs []error
+	if path != "" {
+		fileErrs, err := loadFile(&cfg, path, origins)
+		if err != nil {
+			return nil, err
+		}
+		errs = append(errs, fileErrs...)
+	}
+	errs = append(errs, applyEnv(&cfg, environ, origins)...)
+	if err := cfg.validate(origins); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &cfg, nil
+}
+
+// loadFile decodes the YAML file at path into cfg. The returned error is
+// fatal (unreadable file, bad syntax); the list holds key-level problems.
+func loadFile(cfg *Config, path string, origins map[string]origin) ([]error, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("configs: %w", err)
+	}
+	root, err := parseYAML(data)
+	if err != nil {
+		return nil, yamlSyntaxError(path, err)
+	}
+	d := &fileDecoder{file: path, origins: origins}
+	d.decode(root, cfg)
+	return d.errs, nil
+}
+
+// yamlSyntaxError turns yaml.v3's "yaml: line 7: msg" into "path:7: msg".
+func yamlSyntaxError(path string, err error) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if line, m, ok := strings.Cut(rest, ": "); ok {
+			if _, err := strconv.Atoi(line); err == nil {
+				return fmt.Errorf("%s:%s: %s", path, line, m)
+			}
+		}
+	}
+	return fmt.Errorf("%s: %s", path, msg)
+}

@@ -1,0 +1,161 @@
+package configs
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	// Embed the time zone database so that the default "Asia/Shanghai"
+	// loads on machines without tzdata (minimal containers, Windows).
+	_ "time/tzdata"
+)
+
+// Validate checks every key and reports all problems at once, joined with
+// errors.Join; each is a *FieldError naming its key. It also normalizes:
+// it sets Location from Timezone, lower-cases log.level and log.format and
+// trims trailing "/" from wechat.api_base_url.
+func (c *Config) Validate() error { return c.validate(nil) }
+
+func (c *Config) validate(origins map[string]origin) error {
+	c.WeChat.APIBaseURL = strings.TrimRight(c.WeChat.APIBaseURL, "/")
+	c.Log.Level = strings.ToLower(c.Log.Level)
+	c.Log.Format = strings.ToLower(c.Log.Format)
+	w, cb := c.WeChat, c.Callback
+	checks := []struct {
+		key string
+		err error
+	}{
+		{"listen", checkListen(c.Listen)},
+		{"callback_path", checkCallbackPath(c.CallbackPath)},
+		{"timezone", c.loadLocation()},
+		{"callback.timestamp_tolerance", checkPositive(cb.TimestampTolerance.Duration)},
+		{"callback.dedup_ttl", checkAtLeast(cb.DedupTTL.Duration, time.Minute)},
+		{"callback.reply_wait", checkBetween(cb.ReplyWait.Duration, 0, 4500*time.Millisecond)},
+		{"callback.max_body_bytes", checkBetween(cb.MaxBodyBytes, 1024, 1<<20)},
+		{"wechat.app_id", checkAppID(w.AppID)},
+		{"wechat.app_secret", checkNoSpace(w.AppSecret.Value())},
+		{"wechat.token", checkToken(w.Token.Value())},
+		{"wechat.encoding_aes_key", checkAESKey(w.EncodingAESKey.Value())},
+		{"wechat.previous_encoding_aes_key", checkPreviousAESKey(w)},
+		{"wechat.api_base_url", checkBaseURL(w.APIBaseURL)},
+		{"redis.url", checkRedisURL(c.Redis.URL.Value())},
+		{"redis.key_prefix", checkKeyPrefix(c.Redis.KeyPrefix)},
+		{"log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error")},
+		{"log.format", checkOneOf(c.Log.Format, "json", "console")},
+		{"profile.history_max", checkBetween(c.Profile.HistoryMax, 1, 1000)},
+		{"profile.history_days", checkBetween(c.Profile.HistoryDays, 1, 90)},
+	}
+	var errs []error
+	for _, ch := range checks {
+		if ch.err != nil {
+			errs = append(errs, origins[ch.key].fieldError(ch.key, ch.err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func checkListen(s string) error {
+	if s == "" {
+		return errors.New("must not be empty; use host:port, e.g. \":8080\"")
+	}
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return fmt.Errorf("must be host:port, e.g. \":8080\", got %q", s)
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return fmt.Errorf("port must be a number from 0 to 65535, got %q", port)
+	}
+	return nil
+}
+
+func checkCallbackPath(p string) error {
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		return fmt.Errorf("must start with \"/\", got %q", p)
+	case strings.IndexFunc(p, unicode.IsSpace) >= 0:
+		return fmt.Errorf("must not contain whitespace, got %q", p)
+	case strings.ContainsAny(p, "?#"):
+		return fmt.Errorf("must be a path without \"?\" or \"#\", got %q", p)
+	}
+	switch path.Clean(p) {
+	case "/healthz", "/readyz", "/metrics":
+		return fmt.Errorf("%q is reserved for wxcast's own endpoints", p)
+	}
+	return nil
+}
+
+func (c *Config) loadLocation() error {
+	c.Location = nil
+	if c.Timezone == "" {
+		return errors.New("must not be empty; use \"UTC\" for UTC")
+	}
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return fmt.Errorf("unknown time zone %q, want an IANA name such as \"Asia/Shanghai\" or \"UTC\"", c.Timezone)
+	}
+	c.Location = loc
+	return nil
+}
+
+func checkPositive(d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("must be greater than 0, got %v", d)
+	}
+	return nil
+}
+
+func checkAtLeast[T time.Duration | int | int64](v, lo T) error {
+	if v < lo {
+		return fmt.Errorf("must be at least %v, got %v", lo, v)
+	}
+	return nil
+}
+
+func checkBetween[T time.Duration | int | int64](v, lo, hi T) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("must be between %v and %v, got %v", lo, hi, v)
+	}
+	return nil
+}
+
+func checkOneOf(v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("must be one of %s, got %q", strings.Join(allowed, ", "), v)
+}
+
+func checkNoSpace(s string) error {
+	if strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		return errors.New("must not contain whitespace")
+	}
+	return nil
+}
+
+func checkKeyPrefix(s string) error {
+	if strings.ContainsAny(s, "{}") || strings.IndexFunc(s, unicode.IsSpace) >= 0 {
+		return fmt.Errorf("must not contain \"{\", \"}\" or whitespace (the store uses {hash tags}), got %q", s)
+	}
+	return nil
+}
+
+func checkBaseURL(s string) error {
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || !u.IsAbs() || u.Host == "":
+		return fmt.Errorf("must be an absolute URL such as \"https://api.weixin.qq.com\", got %q", s)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("scheme must be http or https, got %q", s)
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return fmt.Errorf("must not have a query or fragment, got %q", s)
+	}
+	return nil
+}

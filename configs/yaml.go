@@ -1,0 +1,145 @@
+package configs
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+
+	"gopkg.in/yaml.v3"
+)
+
+// parseYAML parses one YAML document into a node tree; an empty file gives
+// nil. A second document is an error: it would be silently ignored.
+func parseYAML(data []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("line %d: only one YAML document is allowed", extra.Line)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// fileDecoder walks a YAML node tree against Config's yaml tags, so that
+// an unknown key can be named by its full dotted path and every bad value
+// is reported, not just the first.
+type fileDecoder struct {
+	file    string
+	origins map[string]origin
+	errs    []error
+}
+
+func (d *fileDecoder) decode(root *yaml.Node, cfg *Config) {
+	if root == nil {
+		return
+	}
+	d.section(root, reflect.ValueOf(cfg).Elem(), "")
+}
+
+func (d *fileDecoder) errorf(line int, format string, args ...any) {
+	d.errs = append(d.errs, fmt.Errorf("%s:%d: %s", d.file, line, fmt.Sprintf(format, args...)))
+}
+
+// section decodes mapping n into struct v, whose dotted key is prefix.
+func (d *fileDecoder) section(n *yaml.Node, v reflect.Value, prefix string) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		what := "the top level"
+		if prefix != "" {
+			what = fmt.Sprintf("%q", prefix)
+		}
+		d.errorf(n.Line, "%s must be a mapping of keys, got %s", what, kindName(n))
+		return
+	}
+	seen := make(map[string]int)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		key := joinKey(prefix, k.Value)
+		if first, dup := seen[k.Value]; dup {
+			d.errorf(k.Line, "duplicate key %q (first at line %d)", key, first)
+			continue
+		}
+		seen[k.Value] = k.Line
+		idx, ok := fieldByKey(v.Type(), k.Value)
+		if !ok {
+			d.errs = append(d.errs, fmt.Errorf("%s:%d: %w %q%s",
+				d.file, k.Line, ErrUnknownKey, key, didYouMean(key, siblingKeys(v.Type(), prefix))))
+			continue
+		}
+		f := v.Field(idx)
+		if isLeaf(f.Type()) {
+			d.value(val, f, key)
+		} else {
+			d.section(val, f, key)
+		}
+	}
+}
+
+// value decodes scalar n into leaf v. A null value (`key:` or `key: ~`)
+// keeps the default.
+func (d *fileDecoder) value(n *yaml.Node, v reflect.Value, key string) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	o := origin{file: d.file, line: n.Line}
+	if n.Kind != yaml.ScalarNode {
+		d.errs = append(d.errs, o.fieldError(key, fmt.Errorf("must be a single value, got %s", kindName(n))))
+		return
+	}
+	if err := setLeaf(v, n.Value); err != nil {
+		d.errs = append(d.errs, o.fieldError(key, err))
+		return
+	}
+	d.origins[key] = o
+}
+
+// siblingKeys lists the dotted keys of struct t, a section at prefix.
+func siblingKeys(t reflect.Type, prefix string) []string {
+	var keys []string
+	for i := range t.NumField() {
+		if name, ok := yamlName(t.Field(i)); ok {
+			keys = append(keys, joinKey(prefix, name))
+		}
+	}
+	return keys
+}
+
+func resolve(n *yaml.Node) *yaml.Node {
+	for n.Kind == yaml.AliasNode && n.Alias != nil {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	default:
+		return "a single value"
+	}
+}
