@@ -1,0 +1,17 @@
+// Package wxsim is wxcast's own WeChat Official Account simulator.
+//
+// It has two halves that mirror the two directions of traffic between
+// WeChat and a developer's server:
+//
+//   - Server is a fake of api.weixin.qq.com: tests point the SDK's base URL
+//     at an httptest.Server wrapping it. It is multi-tenant (one simulator,
+//     many AppIDs), records every call per app, and has hooks to expire or
+//     revoke tokens so error paths can be exercised deterministically.
+//   - Client plays WeChat's push side: it builds callback requests (plain,
+//     compatible or safe mode) exactly as WeChat does, sends them to the
+//     developer's callback URL and decrypts the passive reply. It is also
+//     used by the load generator, so building a request avoids reflection.
+//
+// The behaviour follows docs/wechat-platform.md in the shared docs; where
+// that document marks something UNCONFIRMED the code says so too.
+package wxsim

@@ -1,0 +1,168 @@
+package wxsim
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+)
+
+// maxRequestBody caps what the simulator reads from one request. The largest
+// legitimate body is a mass send to 10 000 openids (~300 KB), so 8 MiB only
+// stops runaway tests, not real traffic.
+const maxRequestBody = 8 << 20
+
+// Server is a fake of api.weixin.qq.com. It implements http.Handler so tests
+// can wrap it in httptest.NewServer and point the SDK at its URL. One Server
+// can host many apps; all state is keyed by AppID and guarded by one mutex,
+// so parallel tests may share it.
+type Server struct {
+	now    func() time.Time
+	log    *zap.Logger
+	routes map[string]route
+
+	// mu guards everything below. Handlers run with it held; they do no I/O,
+	// so one lock keeps the token rules simple without hurting throughput.
+	mu     sync.Mutex
+	apps   map[string]*app
+	tokens map[string]*accessToken // every token ever issued, by value
+	calls  map[string][]Call       // by resolved AppID ("" if unknown)
+}
+
+// Option configures a Server.
+type Option func(*Server)
+
+// WithClock replaces time.Now, so tests can move past token expiry and
+// quota windows without sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) { s.now = now }
+}
+
+// WithLogger makes the Server log each call at debug level.
+func WithLogger(log *zap.Logger) Option {
+	return func(s *Server) { s.log = log }
+}
+
+// NewServer returns an empty simulator; register apps with AddApp.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		now:    time.Now,
+		log:    zap.NewNop(),
+		apps:   make(map[string]*app),
+		tokens: make(map[string]*accessToken),
+		calls:  make(map[string][]Call),
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.routes = routeTable()
+	return s
+}
+
+// route binds a WeChat path to the one method it accepts and its handler.
+type route struct {
+	method string
+	handle func(*Server, *apiCall) any
+}
+
+// routeTable lists every endpoint in one place; a new endpoint group adds
+// its lines here and its handlers in its own file.
+func routeTable() map[string]route {
+	return map[string]route{
+		"/cgi-bin/token":         {http.MethodGet, (*Server).handleToken},
+		"/cgi-bin/stable_token":  {http.MethodPost, (*Server).handleStableToken},
+		"/cgi-bin/getcallbackip": {http.MethodGet, (*Server).handleCallbackIP},
+	}
+}
+
+// apiCall is one request as a handler sees it. Handlers set appID when they
+// learn it from the body, so the recorded Call names the right app.
+type apiCall struct {
+	method string
+	path   string
+	query  url.Values
+	body   []byte
+	now    time.Time
+	appID  string
+}
+
+// ServeHTTP answers like WeChat: JSON bodies, HTTP 200 even for errors.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
+	if err != nil {
+		http.Error(w, "wxsim: read body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	c := &apiCall{method: r.Method, path: r.URL.Path, query: r.URL.Query(), body: body}
+	status, resp := s.dispatch(c)
+	code := errCodeOf(resp)
+	s.log.Debug("wxsim api call",
+		zap.String("method", c.method),
+		zap.String("path", c.path),
+		zap.String("appid", c.appID),
+		zap.Int("errcode", code))
+
+	payload, err := json.Marshal(resp)
+	if err != nil {
+		// Only handler bugs get here; a 500 makes them loud in tests.
+		http.Error(w, "wxsim: encode response: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; encoding=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(payload)
+}
+
+// dispatch routes c, runs its handler under the lock and records the call.
+func (s *Server) dispatch(c *apiCall) (int, any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c.now = s.now()
+	c.appID = s.appIDFromQuery(c.query)
+
+	status := http.StatusOK
+	var resp any
+	rt, ok := s.routes[c.path]
+	switch {
+	case !ok:
+		status = http.StatusNotFound
+		resp = &apiError{CodeNotFound, "wxsim: no such endpoint " + c.path}
+	case rt.method != c.method:
+		resp = methodError(rt.method)
+	default:
+		resp = rt.handle(s, c)
+	}
+	s.record(c, errCodeOf(resp))
+	return status, resp
+}
+
+// appIDFromQuery finds the app a request belongs to before any handler runs,
+// so even rejected calls are recorded under the right app. A known token
+// counts even if it is expired or revoked: it still names its app.
+func (s *Server) appIDFromQuery(q url.Values) string {
+	if id := q.Get("appid"); id != "" {
+		return id
+	}
+	if t, ok := s.tokens[q.Get("access_token")]; ok {
+		return t.appID
+	}
+	return ""
+}
+
+func methodError(want string) *apiError {
+	if want == http.MethodPost {
+		return errRequirePOST()
+	}
+	return errRequireGET()
+}
+
+func errCodeOf(resp any) int {
+	if e, ok := resp.(*apiError); ok {
+		return e.Code
+	}
+	return CodeOK
+}
