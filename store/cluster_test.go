@@ -1,0 +1,54 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/store"
+)
+
+// TestClusterOperations runs every multi-key operation against a real
+// Redis Cluster: a key without a shared hash tag would fail with CROSSSLOT.
+func TestClusterOperations(t *testing.T) {
+	t.Parallel()
+	s := redistest.OpenCluster(t)
+	f := followers(t, s)
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second)
+	// Many followers, so their keys spread over all three masters.
+	for i := 0; i < 50; i++ {
+		openid := "oCluster" + string(rune('A'+i%26)) + string(rune('a'+i/26))
+		for _, ev := range []store.Event{
+			sub(openid, now.Add(-time.Minute), store.SubSubscribe, "qr1"),
+			text(openid, i, now),
+			sub(openid, now.Add(-time.Minute), store.SubSubscribe, "qr1"), // retry
+		} {
+			if _, err := f.Record(ctx, ev, now); err != nil {
+				t.Fatalf("record on cluster: %v", err)
+			}
+		}
+		if err := f.Finish(ctx, openid, "m1", "x"); err != nil {
+			t.Fatal(err)
+		}
+		p, err := f.Profile(ctx, openid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !p.Subscribed || p.Scene != "qr1" || p.KindCounts["subscribe"] != 1 || p.KindCounts["text"] != 1 {
+			t.Fatalf("%s: profile %+v", openid, p)
+		}
+		if h, err := f.History(ctx, openid); err != nil || len(h) != 2 {
+			t.Fatalf("%s: history %v %v", openid, h, err)
+		}
+	}
+	tok := s.Tokens("wxcluster")
+	ok, err := tok.AcquireLease(ctx, "me", time.Second)
+	if err != nil || !ok {
+		t.Fatalf("lease on cluster: %v %v", ok, err)
+	}
+	if err := tok.ReleaseLease(ctx, "me"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/redis/go-redis/v9"
+	"go.uber.org/zap"
+)
+
+// Store is wxcast's handle on Redis. It is safe for concurrent use.
+type Store struct {
+	rdb    redis.UniversalClient
+	keys   keys
+	mini   *miniredis.Miniredis // set only for the embedded fallback
+	record *redis.Script
+	finish *redis.Script
+	lease  *redis.Script
+}
+
+// Options configures Open.
+type Options struct {
+	// URL selects the Redis deployment; empty starts the embedded store.
+	URL string
+	// KeyPrefix starts every key wxcast writes.
+	KeyPrefix string
+	// Log receives the embedded-store warning.
+	Log *zap.Logger
+}
+
+// Open connects to Redis, or starts the embedded in-memory server when no
+// URL is given, and checks that it answers.
+func Open(ctx context.Context, o Options) (*Store, error) {
+	if o.Log == nil {
+		o.Log = zap.NewNop()
+	}
+	var (
+		opts *redis.UniversalOptions
+		mini *miniredis.Miniredis
+		err  error
+	)
+	if o.URL == "" {
+		mini = miniredis.NewMiniRedis()
+		if err := mini.StartAddr("127.0.0.1:0"); err != nil {
+			return nil, fmt.Errorf("store: start embedded redis: %w", err)
+		}
+		o.Log.Warn("redis.url is empty: using the embedded in-memory store; all data is lost when wxcast exits",
+			zap.String("addr", mini.Addr()))
+		opts = &redis.UniversalOptions{Addrs: []string{mini.Addr()}}
+	} else if opts, err = parseURL(o.URL); err != nil {
+		return nil, err
+	}
+	s := New(redis.NewUniversalClient(opts), o.KeyPrefix)
+	s.mini = mini
+	if err := s.Ping(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// New wraps an existing go-redis client; tests and tools use it directly.
+func New(rdb redis.UniversalClient, prefix string) *Store {
+	return &Store{
+		rdb:    rdb,
+		keys:   keys{prefix: prefix},
+		record: redis.NewScript(recordScript),
+		finish: redis.NewScript(finishScript),
+		lease:  redis.NewScript(releaseScript),
+	}
+}
+
+// Redis exposes the underlying client for tools (benchmarks, memory reports).
+func (s *Store) Redis() redis.UniversalClient { return s.rdb }
+
+// Ping reports whether Redis answers within two seconds.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.rdb.Ping(ctx).Err(); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes the client and stops the embedded server, if any.
+func (s *Store) Close() error {
+	err := s.rdb.Close()
+	if s.mini != nil {
+		s.mini.Close()
+	}
+	if errors.Is(err, redis.ErrClosed) {
+		return nil
+	}
+	return err
+}
