@@ -1,0 +1,65 @@
+// Command wxcast runs the wxcast server and its tools.
+//
+//	wxcast serve --config wxcast.yaml   run the callback server
+//	wxcast version                      print the version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	// The binary must know Asia/Shanghai even on hosts without tzdata.
+	_ "time/tzdata"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wxcast:", err)
+		os.Exit(1)
+	}
+}
+
+// command is one subcommand; the table drives dispatch and usage.
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the callback server (--config FILE, or WXCAST_CONFIG)", runServe},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// run is the whole program, callable from tests.
+func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return fmt.Errorf("no command given")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], environ, stdout, stderr)
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: wxcast <command> [flags]")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+	}
+}

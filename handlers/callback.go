@@ -1,0 +1,202 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/silenceper/wechat/v2/util"
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot"
+)
+
+// Refusal reasons, as logged and counted.
+const (
+	reasonSignature    = "bad_signature"
+	reasonMsgSignature = "bad_msg_signature"
+	reasonTimestamp    = "stale_timestamp"
+	reasonTooLarge     = "body_too_large"
+	reasonXML          = "malformed_xml"
+	reasonDecrypt      = "decrypt_failed"
+	reasonAppID        = "appid_mismatch"
+	reasonEncryptType  = "unsupported_encrypt_type"
+	reasonMessage      = "invalid_message"
+	reasonEchostr      = "missing_echostr"
+)
+
+// handleVerify answers WeChat's URL verification: echo echostr when the
+// signature over the token, timestamp and nonce is right. For an Official
+// Account the echostr is plain even in safe mode.
+func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if !signatureOK(q.Get("signature"), s.cfg.Token, q.Get("timestamp"), q.Get("nonce")) {
+		s.refuse(w, r, http.StatusUnauthorized, reasonSignature)
+		return
+	}
+	echo := q.Get("echostr")
+	if echo == "" {
+		s.refuse(w, r, http.StatusBadRequest, reasonEchostr)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = io.WriteString(w, echo)
+}
+
+// handleCallback verifies, decrypts and decodes a message or event, lets
+// the bot record it, and answers: "success" when there is nothing to say
+// (WeChat then stops retrying and shows nothing), else the passive reply,
+// encrypted when the request was.
+func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	defer func() { s.metrics.latency.Observe(time.Since(start).Seconds()) }()
+
+	q := r.URL.Query()
+	ts, nonce := q.Get("timestamp"), q.Get("nonce")
+	if !signatureOK(q.Get("signature"), s.cfg.Token, ts, nonce) {
+		s.refuse(w, r, http.StatusUnauthorized, reasonSignature)
+		return
+	}
+	if !s.fresh(ts) {
+		s.refuse(w, r, http.StatusUnauthorized, reasonTimestamp)
+		return
+	}
+	buf := s.getBuf()
+	defer s.bufs.Put(buf)
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			s.refuse(w, r, http.StatusRequestEntityTooLarge, reasonTooLarge)
+			return
+		}
+		s.log.Debug("read callback body", zap.Error(err))
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+
+	plain, key, encrypted, reason := s.open(buf.Bytes(), q.Get("encrypt_type"), q.Get("msg_signature"), ts, nonce)
+	if reason != "" {
+		status := http.StatusBadRequest
+		if reason == reasonMsgSignature {
+			status = http.StatusUnauthorized
+		}
+		s.refuse(w, r, status, reason)
+		return
+	}
+	msg, err := decodeMessage(plain)
+	if err != nil {
+		s.refuse(w, r, http.StatusBadRequest, reasonXML)
+		return
+	}
+	res, err := s.bot.Handle(r.Context(), msg)
+	if errors.Is(err, bot.ErrInvalid) {
+		s.refuse(w, r, http.StatusBadRequest, reasonMessage, zap.Error(err))
+		return
+	}
+	if err != nil {
+		// Nothing was recorded: a 503 makes WeChat deliver it again.
+		s.metrics.callbacks.WithLabelValues(res.Kind, "error").Inc()
+		s.log.Error("record callback", zap.String("openid", msg.OpenID), zap.String("type", res.Kind), zap.Error(err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	result := "ok"
+	if res.Duplicate {
+		result = "duplicate"
+		s.metrics.dedupHits.Inc()
+	}
+	s.metrics.callbacks.WithLabelValues(res.Kind, result).Inc()
+	s.answer(w, msg, res.Reply, encrypted, key, ts, nonce)
+}
+
+// open returns the plaintext XML of a callback body, or the refusal reason.
+func (s *Server) open(body []byte, encryptType, msgSig, ts, nonce string) (plain []byte, key int, encrypted bool, reason string) {
+	switch encryptType {
+	case "", "raw":
+		return body, 0, false, ""
+	case "aes":
+	default:
+		return nil, 0, false, reasonEncryptType
+	}
+	var env envelope
+	if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
+		return nil, 0, false, reasonXML
+	}
+	if !signatureOK(msgSig, s.cfg.Token, ts, nonce, env.Encrypt) {
+		return nil, 0, false, reasonMsgSignature
+	}
+	if !s.keys.enabled() {
+		return nil, 0, false, reasonDecrypt
+	}
+	plain, key, err := s.keys.decrypt(env.Encrypt)
+	switch {
+	case errors.Is(err, errAppID):
+		return nil, 0, false, reasonAppID
+	case err != nil:
+		return nil, 0, false, reasonDecrypt
+	}
+	return plain, key, true, ""
+}
+
+func (s *Server) answer(w http.ResponseWriter, m bot.Message, rep bot.Reply, encrypted bool, key int, ts, nonce string) {
+	if rep.Empty() {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	out, err := renderReply(m, rep, s.cfg.Now())
+	if err == nil && encrypted {
+		out, err = s.sealReply(out, key, ts, nonce)
+	}
+	if err != nil {
+		// The callback is recorded; answering nothing beats an error page.
+		s.log.Error("render reply", zap.String("openid", m.OpenID), zap.Error(err))
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = w.Write(out)
+}
+
+// fresh reports whether the request's timestamp is within the tolerance of
+// the server clock; older requests are refused as replays.
+func (s *Server) fresh(ts string) bool {
+	t, ok := parseUnix(ts)
+	if !ok {
+		return false
+	}
+	d := s.cfg.Now().Sub(time.Unix(t, 0))
+	return d <= s.cfg.TimestampTolerance && d >= -s.cfg.TimestampTolerance
+}
+
+// refuse answers a callback that is not accepted, logs it once with its
+// reason, and counts it. Nothing about it reaches the store.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, extra ...zap.Field) {
+	s.metrics.refusals.WithLabelValues(reason).Inc()
+	s.metrics.callbacks.WithLabelValues("unknown", "refused").Inc()
+	fields := append([]zap.Field{
+		zap.String("reason", reason), zap.Int("status", status),
+		zap.String("remote", r.RemoteAddr), zap.String("method", r.Method),
+	}, extra...)
+	s.log.Warn("callback refused", fields...)
+	http.Error(w, http.StatusText(status), status)
+}
+
+func (s *Server) getBuf() *bytes.Buffer {
+	if b, ok := s.bufs.Get().(*bytes.Buffer); ok {
+		b.Reset()
+		return b
+	}
+	return new(bytes.Buffer)
+}
+
+func parseUnix(s string) (int64, bool) {
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
+
+func signature(parts ...string) string { return util.Signature(parts...) }

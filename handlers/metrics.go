@@ -1,0 +1,43 @@
+package handlers
+
+import (
+	"fmt"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// metrics are the callback counters and latency served on /metrics.
+type metrics struct {
+	callbacks *prometheus.CounterVec
+	refusals  *prometheus.CounterVec
+	dedupHits prometheus.Counter
+	latency   prometheus.Histogram
+}
+
+func newMetrics(reg prometheus.Registerer) (*metrics, error) {
+	m := &metrics{
+		callbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_callbacks_total",
+			Help: "WeChat callbacks by kind (text, subscribe, click…) and result (ok, duplicate, refused, error).",
+		}, []string{"type", "result"}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_callback_refusals_total",
+			Help: "Callbacks refused before touching state, by reason.",
+		}, []string{"reason"}),
+		dedupHits: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wxcast_callback_dedup_hits_total",
+			Help: "Retried deliveries recognised as already handled.",
+		}),
+		latency: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name:    "wxcast_callback_duration_seconds",
+			Help:    "Time to answer a callback.",
+			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+		}),
+	}
+	for _, c := range []prometheus.Collector{m.callbacks, m.refusals, m.dedupHits, m.latency} {
+		if err := reg.Register(c); err != nil {
+			return nil, fmt.Errorf("handlers: register metrics: %w", err)
+		}
+	}
+	return m, nil
+}

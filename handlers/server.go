@@ -1,0 +1,85 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot"
+)
+
+// Bot handles a decoded callback.
+type Bot interface {
+	Handle(ctx context.Context, m bot.Message) (bot.Result, error)
+}
+
+// Pinger reports whether a dependency answers.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// Config is what the HTTP surface needs to know.
+type Config struct {
+	AppID string
+	Token string
+	// AESKeys are the EncodingAESKeys to try, current first, then the
+	// previous one during a key rotation. Empty means plaintext mode only.
+	AESKeys            []string
+	CallbackPath       string
+	TimestampTolerance time.Duration
+	MaxBodyBytes       int64
+	// Now is the clock used for the replay window (time.Now when nil).
+	Now func() time.Time
+}
+
+// Server serves wxcast's HTTP routes.
+type Server struct {
+	cfg     Config
+	keys    keyring
+	bot     Bot
+	ready   Pinger
+	log     *zap.Logger
+	metrics *metrics
+	gather  prometheus.Gatherer
+	bufs    sync.Pool
+}
+
+// NewServer builds the HTTP surface. reg receives the metrics and is what
+// /metrics serves.
+func NewServer(cfg Config, b Bot, ready Pinger, reg *prometheus.Registry, log *zap.Logger) (*Server, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.CallbackPath == "" {
+		cfg.CallbackPath = "/wechat"
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 64 << 10
+	}
+	keys, err := newKeyring(cfg.AppID, cfg.AESKeys)
+	if err != nil {
+		return nil, err
+	}
+	m, err := newMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, keys: keys, bot: b, ready: ready, log: log, metrics: m, gather: reg}, nil
+}
+
+// Handler returns every route.
+func (s *Server) Handler() http.Handler {
+	r := mux.NewRouter()
+	r.HandleFunc(s.cfg.CallbackPath, s.handleVerify).Methods(http.MethodGet)
+	r.HandleFunc(s.cfg.CallbackPath, s.handleCallback).Methods(http.MethodPost)
+	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
+	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
+	r.Handle("/metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	return r
+}
