@@ -97,3 +97,6 @@ func (s *Store) Close() error {
 	}
 	return err
 }
+
+// KeyPrefix is the prefix of every key this store writes.
+func (s *Store) KeyPrefix() string { return s.keys.prefix }

@@ -1,0 +1,158 @@
+package handlers_test
+
+import (
+	"context"
+	"net/http/httptest"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/handlers"
+	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
+)
+
+const (
+	appID    = "wx5f2e1a0b9c8d7e6f"
+	token    = "cbToken2026"
+	aesKey   = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+	oldKey   = "ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvut"
+	original = "gh_0123456789ab"
+)
+
+var cst = time.FixedZone("CST", 8*3600)
+
+// env is one wxcast HTTP surface on a fresh key prefix.
+type env struct {
+	t         *testing.T
+	url       string
+	store     *store.Store
+	followers *store.Followers
+	reg       *prometheus.Registry
+}
+
+type envOpts struct {
+	replier bot.Replier
+	keys    []string
+	// followers replaces the store (to simulate a failing Redis).
+	followers bot.Followers
+	ready     handlers.Pinger
+}
+
+func newEnv(t *testing.T, o envOpts) *env {
+	t.Helper()
+	s := redistest.Open(t)
+	f := s.Followers(store.Calendar{Loc: cst}, store.Limits{DedupTTL: time.Minute, HistoryMax: 50, HistoryDays: 8})
+	var bf bot.Followers = f
+	if o.followers != nil {
+		bf = o.followers
+	}
+	if o.keys == nil {
+		o.keys = []string{aesKey}
+	}
+	var ready handlers.Pinger = s
+	if o.ready != nil {
+		ready = o.ready
+	}
+	log := zaptest.NewLogger(t)
+	b := bot.New(bot.Options{Followers: bf, Replier: o.replier, ReplyWait: 2 * time.Second, Log: log})
+	reg := prometheus.NewRegistry()
+	srv, err := handlers.NewServer(handlers.Config{
+		AppID: appID, Token: token, AESKeys: o.keys, CallbackPath: "/wechat",
+		TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
+	}, b, ready, reg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &env{t: t, url: hs.URL, store: s, followers: f, reg: reg}
+}
+
+func (e *env) client(mode wxsim.Mode, tweak ...func(*wxsim.ClientConfig)) *wxsim.Client {
+	e.t.Helper()
+	cfg := wxsim.ClientConfig{URL: e.url + "/wechat", Token: token, EncodingAESKey: aesKey, AppID: appID,
+		OriginalID: original, Mode: mode}
+	for _, f := range tweak {
+		f(&cfg)
+	}
+	c, err := wxsim.NewClient(cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+// keyCount counts the keys under this test's prefix.
+func (e *env) keyCount() int {
+	e.t.Helper()
+	keys, err := e.store.Redis().Keys(context.Background(), e.store.KeyPrefix()+"*").Result()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return len(keys)
+}
+
+func (e *env) counter(name string, labels ...string) float64 {
+	e.t.Helper()
+	mfs, err := e.reg.Gather()
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+	next:
+		for _, m := range mf.GetMetric() {
+			for i := 0; i+1 < len(labels); i += 2 {
+				found := false
+				for _, lp := range m.GetLabel() {
+					if lp.GetName() == labels[i] && lp.GetValue() == labels[i+1] {
+						found = true
+					}
+				}
+				if !found {
+					continue next
+				}
+			}
+			return m.GetCounter().GetValue()
+		}
+	}
+	return 0
+}
+
+// countingReplier answers every text with "reply #n", n counting calls, and
+// can hold the first call until released (a slow first delivery).
+type countingReplier struct {
+	mu      sync.Mutex
+	n       int
+	hold    chan struct{}
+	entered chan struct{}
+}
+
+func (r *countingReplier) Reply(ctx context.Context, m bot.Message) (bot.Reply, error) {
+	r.mu.Lock()
+	r.n++
+	n := r.n
+	r.mu.Unlock()
+	if r.hold != nil && n == 1 {
+		close(r.entered)
+		<-r.hold
+	}
+	if m.MsgType != "text" {
+		return bot.Reply{}, nil
+	}
+	return bot.Reply{Type: "text", Content: "reply #" + string(rune('0'+n)) + " to " + m.Content}, nil
+}
+
+func (r *countingReplier) calls() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.n
+}
