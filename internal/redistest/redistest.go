@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wxcast/wxcast/store"
@@ -91,4 +92,19 @@ func Clean(t testing.TB, rdb redis.UniversalClient, prefix string) {
 	if err != nil {
 		t.Logf("redistest: clean %s: %v", prefix, err)
 	}
+}
+
+// SharedURL returns a Redis URL several components of one test can connect
+// to: TEST_REDIS_URL, or an embedded server started for this test.
+func SharedURL(t testing.TB) string {
+	t.Helper()
+	if u := URL(); u != "" {
+		return u
+	}
+	m := miniredis.NewMiniRedis()
+	if err := m.StartAddr("127.0.0.1:0"); err != nil {
+		t.Fatalf("redistest: embedded redis: %v", err)
+	}
+	t.Cleanup(m.Close)
+	return "redis://" + m.Addr() + "/0"
 }

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
+)
+
+func TestVersionAndUsage(t *testing.T) {
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"version"}, nil, &out, &out); err != nil || !strings.HasPrefix(out.String(), "wxcast ") {
+		t.Fatalf("version: %v %q", err, out.String())
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"frobnicate"}, nil, &out, &out); err == nil || !strings.Contains(out.String(), "serve") {
+		t.Fatalf("unknown command: %v %q", err, out.String())
+	}
+}
+
+func TestServeRefusesBadConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cases := []struct {
+		name    string
+		file    string
+		environ []string
+		want    []string
+	}{
+		{"unknown key", write("a.yaml", "wechat:\n  app_id: wx1\n  tokn: abc\n"), nil,
+			[]string{"a.yaml:3", `"wechat.tokn"`, "wechat.token"}},
+		{"malformed AES key from env", write("b.yaml", "wechat:\n  app_id: wx1\n  token: abcdef\n"),
+			[]string{"WXCAST_WECHAT_ENCODING_AES_KEY=tooShort"}, []string{"wechat.encoding_aes_key", "WXCAST_WECHAT_ENCODING_AES_KEY"}},
+		{"bad redis URL keeps the password secret", write("c.yaml", "wechat:\n  app_id: wx1\n  token: abcdef\nredis:\n  url: \"http://:hunter2@h:1\"\n"), nil,
+			[]string{"redis.url"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(context.Background(), []string{"serve", "--config", tc.file}, tc.environ, &out, &out)
+			if err == nil {
+				t.Fatal("serve started with a bad config")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if strings.Contains(err.Error()+out.String(), "hunter2") {
+				t.Error("the password was printed")
+			}
+		})
+	}
+}
+
+const (
+	tAppID  = "wxcmdtest00000001"
+	tSecret = "cmdTestSecret"
+	tToken  = "cmdToken"
+	tAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+)
+
+// startServe runs serve with the example config plus overrides and returns
+// its address; the server stops when the test ends.
+func startServe(t *testing.T, ctx context.Context, environ []string) (addr string, done <-chan error) {
+	t.Helper()
+	cfg, err := configs.Load("../../configs/wxcast.example.yaml", append([]string{
+		"WXCAST_LISTEN=127.0.0.1:0", "WXCAST_WECHAT_APP_ID=" + tAppID, "WXCAST_WECHAT_TOKEN=" + tToken,
+		"WXCAST_WECHAT_ENCODING_AES_KEY=" + tAESKey,
+	}, environ...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := make(chan net.Addr, 1)
+	errc := make(chan error, 1)
+	go func() { errc <- serve(ctx, cfg, zaptest.NewLogger(t), func(a net.Addr) { ready <- a }) }()
+	select {
+	case a := <-ready:
+		return a.String(), errc
+	case err := <-errc:
+		t.Fatalf("serve: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	return "", nil
+}
+
+func TestServeEndToEndAndShutdown(t *testing.T) {
+	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix})
+
+	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
+		EncodingAESKey: tAESKey, AppID: tAppID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := c.Send(ctx, wxsim.Subscribe("oCmdUser", "launch")); err != nil || !res.IsSuccess() {
+		t.Fatalf("callback: %v %+v", err, res)
+	}
+	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix) })
+	p, err := st.Followers(store.Calendar{}, store.Limits{}).Profile(ctx, "oCmdUser")
+	if err != nil || !p.Subscribed || p.Scene != "launch" {
+		t.Fatalf("profile after callback: %+v %v", p, err)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve returned %v on shutdown", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
+		t.Fatal("still serving after shutdown")
+	}
+}
+
+func TestTwoReplicasShareOneToken(t *testing.T) {
+	sim := wxsim.NewServer()
+	sim.AddApp(tAppID, tSecret)
+	hs := httptest.NewServer(sim)
+	defer hs.Close()
+
+	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
+	environ := []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
+		"WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + hs.URL}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Both replicas start their token keepers at once; the lease must
+	// leave exactly one fetch.
+	for i := 0; i < 2; i++ {
+		_, done := startServe(t, ctx, environ)
+		t.Cleanup(func() { <-done })
+	}
+
+	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix) })
+	var tok store.Token
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var ok bool
+		if tok, ok, err = st.Tokens(tAppID).Get(ctx); ok {
+			break
+		}
+	}
+	if tok.Value == "" || !sim.ValidToken(tAppID, tok.Value) {
+		t.Fatalf("shared token %q is not valid at the simulator (err %v)", tok.Value, err)
+	}
+	time.Sleep(300 * time.Millisecond) // let the slower replica's first round finish
+	if n := sim.CountCalls(tAppID, "/cgi-bin/stable_token"); n != 1 {
+		t.Fatalf("the simulator saw %d token fetches from two replicas, want 1", n)
+	}
+	if n := sim.CountCalls(tAppID, "/cgi-bin/token"); n != 0 {
+		t.Fatalf("%d fetches of the non-stable token", n)
+	}
+}
