@@ -50,6 +50,9 @@ func NewTokens(s TokenStore, fetch Fetcher, now func() time.Time, log *zap.Logge
 	if now == nil {
 		now = time.Now
 	}
+	if log == nil {
+		log = zap.NewNop()
+	}
 	return &Tokens{store: s, fetch: fetch, owner: hex.EncodeToString(b[:]), now: now, log: log, lease: 15 * time.Second}
 }
 

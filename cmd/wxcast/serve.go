@@ -113,7 +113,10 @@ func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, l
 	}
 	tokens := wxapi.NewTokens(st.Tokens(cfg.WeChat.AppID),
 		wxapi.StableFetcher(cfg.WeChat.AppID, cfg.WeChat.AppSecret.Value()), nil, log)
-	go tokens.Keep(ctx, 30*time.Second, 6*time.Minute)
+	// The stored token expires 60 s before WeChat's, and WeChat hands out a
+	// new stable token only in the last 5 minutes: refreshing with 4 minutes
+	// left gets a new one instead of the same one again.
+	go tokens.Keep(ctx, 30*time.Second, 4*time.Minute)
 	return nil
 }
 
