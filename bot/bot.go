@@ -14,6 +14,7 @@ import (
 // Followers is what the bot needs from the store.
 type Followers interface {
 	Record(ctx context.Context, ev store.Event, now time.Time) (store.Outcome, error)
+	RecordFinal(ctx context.Context, ev store.Event, now time.Time) (store.Outcome, error)
 	MarkSeen(ctx context.Context, openid, id string) (store.Outcome, error)
 	Finish(ctx context.Context, openid, id, answer string) error
 	Answer(ctx context.Context, openid, id string) (store.Outcome, error)
@@ -71,9 +72,14 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 		out store.Outcome
 		err error
 	)
-	if k.system {
+	switch {
+	case k.system:
 		out, err = b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
-	} else {
+	case b.o.Replier == nil:
+		// No reply can come: record the answer ("nothing") in the same
+		// round trip instead of a second one.
+		out, err = b.o.Followers.RecordFinal(ctx, ev, b.o.Now())
+	default:
 		out, err = b.o.Followers.Record(ctx, ev, b.o.Now())
 	}
 	if err != nil {
@@ -81,6 +87,9 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	}
 	if out.Duplicate {
 		return Result{Kind: k.name, Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
+	}
+	if k.system || b.o.Replier == nil {
+		return Result{Kind: k.name}, nil
 	}
 	reply := b.reply(ctx, m)
 	answer := ""

@@ -1,7 +1,10 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"sync"
 	"testing"
@@ -155,4 +158,19 @@ func (r *countingReplier) calls() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.n
+}
+
+type nopCloser struct{ *bytes.Reader }
+
+func (nopCloser) Close() error { return nil }
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+func readAll(t testing.TB, r *http.Request) []byte {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -80,6 +80,9 @@ var errDown = errors.New("dial tcp 127.0.0.1:6379: connection refused")
 func (brokenFollowers) Record(context.Context, store.Event, time.Time) (store.Outcome, error) {
 	return store.Outcome{}, errDown
 }
+func (brokenFollowers) RecordFinal(context.Context, store.Event, time.Time) (store.Outcome, error) {
+	return store.Outcome{}, errDown
+}
 func (brokenFollowers) MarkSeen(context.Context, string, string) (store.Outcome, error) {
 	return store.Outcome{}, errDown
 }

@@ -42,8 +42,19 @@ type Outcome struct {
 }
 
 // Record applies ev to its follower unless the same delivery was recorded
-// before. now is the server clock, used to age the rolling windows.
+// before. now is the server clock, used to age the rolling windows. The
+// delivery stays pending until Finish stores its answer.
 func (f *Followers) Record(ctx context.Context, ev Event, now time.Time) (Outcome, error) {
+	return f.record(ctx, ev, now, "p")
+}
+
+// RecordFinal is Record for a delivery that will get no answer: retries
+// repeat "nothing" at once, and no Finish is needed.
+func (f *Followers) RecordFinal(ctx context.Context, ev Event, now time.Time) (Outcome, error) {
+	return f.record(ctx, ev, now, "r")
+}
+
+func (f *Followers) record(ctx context.Context, ev Event, now time.Time, mark string) (Outcome, error) {
 	k := f.s.keys
 	var lat, lng, prec string
 	if l := ev.Location; l != nil {
@@ -60,7 +71,7 @@ func (f *Followers) Record(ctx context.Context, ev Event, now time.Time) (Outcom
 		[]string{k.dedup(ev.OpenID, ev.DedupID), k.profile(ev.OpenID), k.history(ev.OpenID)},
 		f.lim.DedupTTL.Milliseconds(), ev.At.Unix(), string(rune(ev.Class)), ev.Kind, sub,
 		ev.Scene, ev.ClickKey, lat, lng, prec, encodeHistory(ev), f.lim.HistoryMax, cutoff,
-		f.lim.HistoryDays*86400, f.cal.Day(now), f.cal.Hour(now), f.cal.Day(ev.At), f.cal.Hour(ev.At),
+		f.lim.HistoryDays*86400, f.cal.Day(now), f.cal.Hour(now), f.cal.Day(ev.At), f.cal.Hour(ev.At), mark,
 	).Result()
 	if errors.Is(err, redis.Nil) {
 		return Outcome{}, nil
@@ -71,11 +82,12 @@ func (f *Followers) Record(ctx context.Context, ev Event, now time.Time) (Outcom
 	return outcomeOf(res)
 }
 
-// MarkSeen deduplicates a callback that changes no profile (for example a
-// mass-send report): true when it is new.
+// MarkSeen deduplicates a callback that changes no profile and gets no
+// answer (for example a mass-send report). Outcome.Duplicate is false when
+// it is new.
 func (f *Followers) MarkSeen(ctx context.Context, openid, id string) (Outcome, error) {
 	key := f.s.keys.dedup(openid, id)
-	ok, err := f.s.rdb.SetNX(ctx, key, "p", f.lim.DedupTTL).Result()
+	ok, err := f.s.rdb.SetNX(ctx, key, "r", f.lim.DedupTTL).Result()
 	if err != nil {
 		return Outcome{}, fmt.Errorf("store: mark seen %s %s: %w", openid, id, err)
 	}

@@ -246,11 +246,22 @@ func TestMarkSeen(t *testing.T) {
 	if err != nil || out.Duplicate {
 		t.Fatalf("first: %+v %v", out, err)
 	}
-	if err := f.Finish(ctx, "sys", "mass1", ""); err != nil {
-		t.Fatal(err)
-	}
 	out, err = f.MarkSeen(ctx, "sys", "mass1")
 	if err != nil || !out.Duplicate || !out.Answered {
 		t.Fatalf("second: %+v %v", out, err)
+	}
+}
+
+func TestRecordFinalNeedsNoFinish(t *testing.T) {
+	t.Parallel()
+	f := followers(t, redistest.Open(t))
+	ctx := context.Background()
+	now := time.Now()
+	if out, err := f.RecordFinal(ctx, text("of", 1, now), now); err != nil || out.Duplicate {
+		t.Fatalf("first: %+v %v", out, err)
+	}
+	out, err := f.Record(ctx, text("of", 1, now), now)
+	if err != nil || !out.Duplicate || !out.Answered || out.Answer != "" {
+		t.Fatalf("retry: %+v %v; want answered with nothing", out, err)
 	}
 }

@@ -11,7 +11,9 @@ package store
 // p passive: recorded but not activity), 4 kind, 5 subscription change
 // ("s", "u" or ""), 6 scene, 7 click key, 8 lat, 9 lng, 10 precision,
 // 11 history entry, 12 history max, 13 history cutoff ts, 14 history ttl s,
-// 15 current day, 16 current hour, 17 event day, 18 event hour.
+// 15 current day, 16 current hour, 17 event day, 18 event hour, 19 the
+// dedup mark: "p" (pending: the caller will Finish with the answer) or
+// "r" (final, no answer: saves the Finish round trip when no reply can come).
 //
 // Profile fields (short names keep 2M followers small):
 //
@@ -23,7 +25,7 @@ package store
 const recordScript = `
 local seen = redis.call('GET', KEYS[1])
 if seen then return seen end
-redis.call('SET', KEYS[1], 'p', 'PX', ARGV[1])
+redis.call('SET', KEYS[1], ARGV[19], 'PX', ARGV[1])
 
 local P = KEYS[2]
 local ts = tonumber(ARGV[2])
