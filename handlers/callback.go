@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"encoding/xml"
 	"errors"
 	"io"
 	"net/http"
@@ -122,17 +121,17 @@ func (s *Server) open(body []byte, encryptType, msgSig, ts, nonce string) (plain
 	default:
 		return nil, 0, false, reasonEncryptType
 	}
-	var env envelope
-	if err := xml.Unmarshal(body, &env); err != nil || env.Encrypt == "" {
+	enc, ok := encryptedText(body)
+	if !ok {
 		return nil, 0, false, reasonXML
 	}
-	if !signatureOK(msgSig, s.cfg.Token, ts, nonce, env.Encrypt) {
+	if !signatureOK(msgSig, s.cfg.Token, ts, nonce, enc) {
 		return nil, 0, false, reasonMsgSignature
 	}
 	if !s.keys.enabled() {
 		return nil, 0, false, reasonDecrypt
 	}
-	plain, key, err := s.keys.decrypt(env.Encrypt)
+	plain, key, err := s.keys.decrypt(enc)
 	switch {
 	case errors.Is(err, errAppID):
 		return nil, 0, false, reasonAppID

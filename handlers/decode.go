@@ -10,12 +10,6 @@ import (
 	"github.com/wxcast/wxcast/bot"
 )
 
-// envelope is the outer XML of an encrypted callback.
-type envelope struct {
-	ToUserName string `xml:"ToUserName"`
-	Encrypt    string `xml:"Encrypt"`
-}
-
 // decodeMessage parses callback XML with the SDK's MixMessage and converts
 // it to the bot's Message.
 func decodeMessage(raw []byte) (bot.Message, error) {
