@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/wxcast/wxcast/store"
+)
+
+// cmdClean deletes every key under --prefix, e.g. what a wxcast started
+// with WXCAST_REDIS_KEY_PREFIX=bench:cb: wrote during a run.
+func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	url := os.Getenv("WXCAST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	redisURL := fs.String("redis-url", url, "Redis URL, as wxcast's redis.url (default $WXCAST_REDIS_URL)")
+	prefix := fs.String("prefix", "", "delete every key starting with this (required, not empty)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *prefix == "" {
+		return errors.New("clean: --prefix is required")
+	}
+	st, err := store.Open(ctx, store.Options{URL: *redisURL})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = st.Close() }()
+	rdb, err := singleNode(st.Redis())
+	if err != nil {
+		return err
+	}
+	n, err := deletePrefix(ctx, rdb, *prefix)
+	fmt.Fprintf(stdout, "deleted %d keys under %s\n", n, *prefix)
+	return err
+}

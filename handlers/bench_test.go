@@ -1,0 +1,79 @@
+package handlers_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/handlers"
+	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
+)
+
+// BenchmarkCallback measures the whole callback path in process (verify,
+// decrypt, parse, dedup, profile update, answer) without the network, so
+// profiles show wxcast's own cost. Run against a real Redis:
+//
+//	TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench Callback ./handlers/
+func BenchmarkCallback(b *testing.B) {
+	for _, mode := range []wxsim.Mode{wxsim.ModePlain, wxsim.ModeSafe} {
+		b.Run(mode.String(), func(b *testing.B) {
+			s := redistest.Open(b)
+			f := s.Followers(store.Calendar{Loc: cst}, store.Limits{DedupTTL: time.Minute, HistoryMax: 50, HistoryDays: 8})
+			srv, err := handlers.NewServer(handlers.Config{
+				AppID: appID, Token: token, AESKeys: []string{aesKey}, CallbackPath: "/wechat",
+				TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
+			}, bot.New(bot.Options{Followers: f, ReplyWait: time.Second}), s, prometheus.NewRegistry(), zap.NewNop())
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := srv.Handler()
+			c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://wxcast/wechat", Token: token,
+				EncodingAESKey: aesKey, AppID: appID, OriginalID: original, Mode: mode})
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Requests are built before timing: the client's crypto is not
+			// wxcast's cost.
+			reqs := make([]*http.Request, b.N)
+			bodies := make([][]byte, b.N)
+			for i := range reqs {
+				m := wxsim.Text(fmt.Sprintf("oBench%05d", i%10000), "我想了解一下会员优惠", int64(i+1))
+				r, err := c.BuildRequest(context.Background(), m)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bodies[i] = readAll(b, r)
+				reqs[i] = r
+			}
+			var next atomic.Int64
+			// Many callbacks in flight per core, as under real load: with
+			// one per core the benchmark would only measure Redis latency.
+			b.SetParallelism(16)
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := next.Add(1) - 1
+					r := reqs[i]
+					r.Body = nopCloser{bytesReader(bodies[i])}
+					w := httptest.NewRecorder()
+					h.ServeHTTP(w, r)
+					if w.Code != 200 || w.Body.String() != "success" {
+						b.Errorf("status %d %q", w.Code, w.Body.String())
+						return
+					}
+				}
+			})
+		})
+	}
+}
