@@ -12,12 +12,14 @@ type Config struct {
 	// URL path WeChat's callbacks are posted to; must match the URL set in the WeChat console.
 	CallbackPath string `yaml:"callback_path" json:"callback_path"`
 	// IANA time zone used for dates shown to people and for day boundaries, e.g. "Asia/Shanghai" or "UTC".
-	Timezone string         `yaml:"timezone" json:"timezone"`
-	Callback CallbackConfig `yaml:"callback" json:"callback"`
-	WeChat   WeChatConfig   `yaml:"wechat" json:"wechat"`
-	Redis    RedisConfig    `yaml:"redis" json:"redis"`
-	Log      LogConfig      `yaml:"log" json:"log"`
-	Profile  ProfileConfig  `yaml:"profile" json:"profile"`
+	Timezone string `yaml:"timezone" json:"timezone"`
+	// The rules file (tags, segments, replies); a relative path in the config file is relative to that file's directory. Empty runs without rules.
+	RulesFile string         `yaml:"rules_file" json:"rules_file"`
+	Callback  CallbackConfig `yaml:"callback" json:"callback"`
+	WeChat    WeChatConfig   `yaml:"wechat" json:"wechat"`
+	Redis     RedisConfig    `yaml:"redis" json:"redis"`
+	Log       LogConfig      `yaml:"log" json:"log"`
+	Profile   ProfileConfig  `yaml:"profile" json:"profile"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -33,6 +35,8 @@ type CallbackConfig struct {
 	ReplyWait Duration `yaml:"reply_wait" json:"reply_wait"`
 	// Largest callback body accepted, in bytes (1024 to 1048576).
 	MaxBodyBytes int64 `yaml:"max_body_bytes" json:"max_body_bytes"`
+	// Accept plaintext callbacks although encoding_aes_key is set; only while switching the console's mode, since a plaintext signature does not cover the body.
+	AllowPlaintext bool `yaml:"allow_plaintext" json:"allow_plaintext"`
 }
 
 // WeChatConfig identifies the Official Account and holds its credentials.

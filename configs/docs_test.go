@@ -104,8 +104,11 @@ func typeName(t reflect.Type) string {
 	case reflect.TypeFor[Duration]():
 		return "duration"
 	}
-	if t.Kind() == reflect.String {
+	switch t.Kind() {
+	case reflect.String:
 		return "string"
+	case reflect.Bool:
+		return "boolean"
 	}
 	return "integer"
 }

@@ -112,6 +112,12 @@ func setLeaf(v reflect.Value, raw string) error {
 			return fmt.Errorf("not an integer: %q", raw)
 		}
 		v.SetInt(n)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(strings.TrimSpace(raw))
+		if err != nil {
+			return fmt.Errorf("not true or false: %q", raw)
+		}
+		v.SetBool(b)
 	default:
 		return fmt.Errorf("configs: unsupported field type %s", v.Type())
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 )
@@ -28,6 +29,7 @@ func Load(path string, environ []string) (*Config, error) {
 		errs = append(errs, fileErrs...)
 	}
 	errs = append(errs, applyEnv(&cfg, environ, origins)...)
+	cfg.resolveRulesFile(origins["rules_file"])
 	if err := cfg.validate(origins); err != nil {
 		errs = append(errs, err)
 	}
@@ -64,4 +66,15 @@ func yamlSyntaxError(path string, err error) error {
 		}
 	}
 	return fmt.Errorf("%s: %s", path, msg)
+}
+
+// resolveRulesFile makes a relative rules_file from the config file
+// relative to that file's directory, so the config works from any working
+// directory; one from the environment stays relative to the working
+// directory, as shell paths are.
+func (c *Config) resolveRulesFile(o origin) {
+	if c.RulesFile == "" || filepath.IsAbs(c.RulesFile) || o.file == "" || o.env != "" {
+		return
+	}
+	c.RulesFile = filepath.Join(filepath.Dir(o.file), c.RulesFile)
 }

@@ -82,6 +82,7 @@ func TestLoadFileErrors(t *testing.T) {
 		{"unknown section", "wechatt:\n  token: x\n", []string{`:1: unknown key "wechatt"`}},
 		{"syntax error", "listen: ':1'\nwechat: [\n", []string{"wxcast.yaml:", "did not find expected"}},
 		{"bad int", "profile:\n  history_max: lots\n", []string{`:2: profile.history_max: not an integer: "lots"`}},
+		{"bad bool", "callback:\n  allow_plaintext: maybe\n", []string{`:2: callback.allow_plaintext:`}},
 		{"bad duration", "callback:\n  dedup_ttl: 600\n", []string{`:2: callback.dedup_ttl: not a duration: "600"`}},
 		{"negative duration", "callback:\n  reply_wait: -1s\n", []string{`callback.reply_wait: must not be negative`}},
 		{"section not a mapping", "wechat: x\n", []string{`:1: "wechat" must be a mapping of keys`}},

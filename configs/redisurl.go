@@ -142,6 +142,9 @@ func hostPort(h, defaultPort string) (string, error) {
 	if host == "" {
 		return "", fmt.Errorf("has an empty host name in %q", h)
 	}
+	if !validHost(host) {
+		return "", fmt.Errorf("has a host %q that is neither a host name nor an IP address", host)
+	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
 		return "", fmt.Errorf("port must be a number from 1 to 65535 in %q", h)
 	}
@@ -188,4 +191,22 @@ func checkRedisURL(s string) error {
 	}
 	_, err := ParseRedisURL(s)
 	return err
+}
+
+// validHost accepts an IP address or a DNS name (letters, digits, "-",
+// "_" and dots), so a typo fails here with the key named, not later in a
+// driver whose message might quote the whole URL.
+func validHost(h string) bool {
+	if net.ParseIP(h) != nil {
+		return true
+	}
+	if len(h) > 253 {
+		return false
+	}
+	for _, c := range h {
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_') {
+			return false
+		}
+	}
+	return true
 }

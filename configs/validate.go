@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"path"
 	"strconv"
 	"strings"
@@ -34,6 +35,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"listen", checkListen(c.Listen)},
 		{"callback_path", checkCallbackPath(c.CallbackPath)},
 		{"timezone", c.loadLocation()},
+		{"rules_file", checkReadable(c.RulesFile)},
 		{"callback.timestamp_tolerance", checkPositive(cb.TimestampTolerance.Duration)},
 		{"callback.dedup_ttl", checkAtLeast(cb.DedupTTL.Duration, time.Minute)},
 		{"callback.reply_wait", checkBetween(cb.ReplyWait.Duration, 0, 4500*time.Millisecond)},
@@ -157,5 +159,18 @@ func checkBaseURL(s string) error {
 	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
 		return fmt.Errorf("must not have a query or fragment, got %q", s)
 	}
+	return nil
+}
+
+// checkReadable accepts "" or a file that can be opened.
+func checkReadable(p string) error {
+	if p == "" {
+		return nil
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("cannot read %q: %w", p, errors.Unwrap(err))
+	}
+	_ = f.Close()
 	return nil
 }

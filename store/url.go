@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -39,7 +40,7 @@ func parseURL(raw string) (*redis.UniversalOptions, error) {
 		u.RawQuery = q.Encode()
 		o, err := redis.ParseClusterURL(u.String())
 		if err != nil {
-			return nil, fmt.Errorf("store: redis.url: %w", err)
+			return nil, urlError(err, p)
 		}
 		return &redis.UniversalOptions{
 			Addrs: o.Addrs, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig,
@@ -51,7 +52,7 @@ func parseURL(raw string) (*redis.UniversalOptions, error) {
 		u.Path, u.RawQuery = "/"+strconv.Itoa(p.DB), q.Encode()
 		o, err := redis.ParseFailoverURL(u.String())
 		if err != nil {
-			return nil, fmt.Errorf("store: redis.url: %w", err)
+			return nil, urlError(err, p)
 		}
 		// One userinfo serves both the sentinels and the master: most
 		// deployments protect both with the same credentials.
@@ -66,11 +67,23 @@ func parseURL(raw string) (*redis.UniversalOptions, error) {
 	u.Path, u.RawQuery = "/"+strconv.Itoa(p.DB), q.Encode()
 	o, err := redis.ParseURL(u.String())
 	if err != nil {
-		return nil, fmt.Errorf("store: redis.url: %w", err)
+		return nil, urlError(err, p)
 	}
 	return &redis.UniversalOptions{
 		Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password,
 		TLSConfig: o.TLSConfig, DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout,
 		WriteTimeout: o.WriteTimeout, PoolSize: o.PoolSize, Protocol: o.Protocol,
 	}, nil
+}
+
+// urlError reports go-redis's objection to the URL without the password:
+// its messages may quote the whole URL.
+func urlError(err error, p *configs.RedisURL) error {
+	msg := err.Error()
+	if pw := p.Password.Value(); pw != "" {
+		for _, form := range []string{pw, url.PathEscape(pw), url.QueryEscape(pw), url.UserPassword("", pw).String()[1:]} {
+			msg = strings.ReplaceAll(msg, form, "xxxxx")
+		}
+	}
+	return fmt.Errorf("store: redis.url: %s", msg)
 }

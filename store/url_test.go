@@ -27,6 +27,10 @@ func TestParseURL(t *testing.T) {
 		{url: "http://h1:1", err: "scheme"},
 		{url: "redis://:topsecret@h1:1/notanumber", err: "database"},
 		{url: "redis://h1:1/0?dial_timeout=3s&pool_size=7", addrs: []string{"h1:1"}},
+		{url: "redis://:topsecret@ho^st:1", err: "host"},
+		{url: "redis://:topsecret@bad host:1", err: "host"},
+		{url: "redis://:topsecret@h1:1/0?bogus=1", err: "bogus"},
+		{url: "redis://:top%40secret@h1:1/0?dial_timeout=abc", err: "dial_timeout"},
 	}
 	for _, tc := range cases {
 		o, err := parseURL(tc.url)
@@ -34,7 +38,7 @@ func TestParseURL(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.err) {
 				t.Errorf("%s: err %v, want %q", tc.url, err, tc.err)
 			}
-			if err != nil && strings.Contains(err.Error(), "topsecret") {
+			if err != nil && (strings.Contains(err.Error(), "topsecret") || strings.Contains(err.Error(), "top%40secret") || strings.Contains(err.Error(), "top@secret")) {
 				t.Errorf("%s: error leaks the password: %v", tc.url, err)
 			}
 			continue
