@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -25,21 +26,24 @@ func TestClusterOperations(t *testing.T) {
 			text(openid, i, now),
 			sub(openid, now.Add(-time.Minute), store.SubSubscribe, "qr1"), // retry
 		} {
-			if _, err := f.Record(ctx, ev, now); err != nil {
+			if _, err := f.Record(ctx, ev, now, store.MarkPending); err != nil {
 				t.Fatalf("record on cluster: %v", err)
 			}
 		}
-		if err := f.Finish(ctx, openid, "m1", "x"); err != nil {
-			t.Fatal(err)
+		if ok, err := f.Finish(ctx, openid, fmt.Sprintf("m%d", i), "x", []store.TagChange{{Tag: "t1", Rule: "r"}}, now); err != nil || !ok {
+			t.Fatalf("finish on cluster: %v %v", ok, err)
 		}
 		p, err := f.Profile(ctx, openid)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !p.Subscribed || p.Scene != "qr1" || p.KindCounts["subscribe"] != 1 || p.KindCounts["text"] != 1 {
+		if !p.Subscribed || p.Scene != "qr1" || p.Counts()["subscribe"] != 1 || p.Counts()["text"] != 1 {
 			t.Fatalf("%s: profile %+v", openid, p)
 		}
-		if h, err := f.History(ctx, openid); err != nil || len(h) != 2 {
+		if !p.HasTag("t1", now) {
+			t.Fatalf("%s: tag not applied on cluster: %+v", openid, p.Tags)
+		}
+		if h, err := f.History(ctx, openid); err != nil || len(h) != 3 {
 			t.Fatalf("%s: history %v %v", openid, h, err)
 		}
 	}

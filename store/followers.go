@@ -31,6 +31,25 @@ func (s *Store) Followers(cal Calendar, lim Limits) *Followers {
 	return &Followers{s: s, cal: cal, lim: lim}
 }
 
+// Calendar is the calendar the rolling windows are counted in.
+func (f *Followers) Calendar() Calendar { return f.cal }
+
+// Mark says what a new delivery's dedup mark promises its retries.
+type Mark string
+
+const (
+	// MarkPending: the answer may come later, through Finish; a duplicate
+	// delivery waits for it, but only while the first delivery can still be
+	// running (see Outcome.PendingSince): a first delivery with nothing to
+	// store skips Finish.
+	MarkPending Mark = "p"
+	// MarkNoAnswer: the answer is nothing, but Finish may still apply tag
+	// changes; a retry answers nothing at once.
+	MarkNoAnswer Mark = "q"
+	// MarkFinal: the answer is nothing and nothing follows.
+	MarkFinal Mark = "r"
+)
+
 // Outcome is what Record found.
 type Outcome struct {
 	// Duplicate is true when this delivery was seen before; nothing changed.
@@ -39,22 +58,18 @@ type Outcome struct {
 	Answered bool
 	// Answer is the stored answer (valid when Answered).
 	Answer string
+	// PendingSince is when the first delivery was recorded, for a pending
+	// one (zero if unknown).
+	PendingSince time.Time
+	// Profile is the follower's profile after a new delivery was applied
+	// (nil for duplicates).
+	Profile *Profile
 }
 
 // Record applies ev to its follower unless the same delivery was recorded
-// before. now is the server clock, used to age the rolling windows. The
-// delivery stays pending until Finish stores its answer.
-func (f *Followers) Record(ctx context.Context, ev Event, now time.Time) (Outcome, error) {
-	return f.record(ctx, ev, now, "p")
-}
-
-// RecordFinal is Record for a delivery that will get no answer: retries
-// repeat "nothing" at once, and no Finish is needed.
-func (f *Followers) RecordFinal(ctx context.Context, ev Event, now time.Time) (Outcome, error) {
-	return f.record(ctx, ev, now, "r")
-}
-
-func (f *Followers) record(ctx context.Context, ev Event, now time.Time, mark string) (Outcome, error) {
+// before, and returns the updated profile. now is the server clock, used
+// to age the rolling windows; mark says how the delivery will be finished.
+func (f *Followers) Record(ctx context.Context, ev Event, now time.Time, mark Mark) (Outcome, error) {
 	k := f.s.keys
 	var lat, lng, prec string
 	if l := ev.Location; l != nil {
@@ -67,19 +82,28 @@ func (f *Followers) record(ctx context.Context, ev Event, now time.Time, mark st
 		sub = string(rune(ev.Sub))
 	}
 	cutoff := now.Add(-time.Duration(f.lim.HistoryDays) * 24 * time.Hour).Unix()
+	m := string(mark)
+	if mark == MarkPending {
+		m += strconv.FormatInt(now.UnixMilli(), 10)
+	}
 	res, err := f.s.record.Run(ctx, f.s.rdb,
 		[]string{k.dedup(ev.OpenID, ev.DedupID), k.profile(ev.OpenID), k.history(ev.OpenID)},
-		f.lim.DedupTTL.Milliseconds(), ev.At.Unix(), string(rune(ev.Class)), ev.Kind, sub,
-		ev.Scene, ev.ClickKey, lat, lng, prec, encodeHistory(ev), f.lim.HistoryMax, cutoff,
-		f.lim.HistoryDays*86400, f.cal.Day(now), f.cal.Hour(now), f.cal.Day(ev.At), f.cal.Hour(ev.At), mark,
-	).Result()
-	if errors.Is(err, redis.Nil) {
-		return Outcome{}, nil
-	}
+		ev.OpenID, f.lim.DedupTTL.Milliseconds(), m, ev.At.Unix(), string(rune(ev.Class)),
+		safeKind(ev.Kind), sub, scrub(ev.Scene, 128), scrub(ev.ClickKey, 256), lat, lng, prec,
+		encodeHistory(ev), f.lim.HistoryMax, cutoff, f.lim.HistoryDays*86400,
+		f.cal.Day(now), f.cal.Hour(now), f.cal.Day(ev.At), f.cal.Hour(ev.At),
+	).Slice()
 	if err != nil {
 		return Outcome{}, fmt.Errorf("store: record %s %s: %w", ev.OpenID, ev.DedupID, err)
 	}
-	return outcomeOf(res)
+	if len(res) != 2 {
+		return Outcome{}, fmt.Errorf("store: record %s %s: unexpected reply %v", ev.OpenID, ev.DedupID, res)
+	}
+	val, _ := res[1].(string)
+	if seen, _ := res[0].(int64); seen == 1 {
+		return outcomeOf(val)
+	}
+	return Outcome{Profile: decodeProfile(ev.OpenID, val)}, nil
 }
 
 // MarkSeen deduplicates a callback that changes no profile and gets no
@@ -87,7 +111,7 @@ func (f *Followers) record(ctx context.Context, ev Event, now time.Time, mark st
 // it is new.
 func (f *Followers) MarkSeen(ctx context.Context, openid, id string) (Outcome, error) {
 	key := f.s.keys.dedup(openid, id)
-	ok, err := f.s.rdb.SetNX(ctx, key, "r", f.lim.DedupTTL).Result()
+	ok, err := f.s.rdb.SetNX(ctx, key, string(MarkFinal), f.lim.DedupTTL).Result()
 	if err != nil {
 		return Outcome{}, fmt.Errorf("store: mark seen %s %s: %w", openid, id, err)
 	}
@@ -95,15 +119,6 @@ func (f *Followers) MarkSeen(ctx context.Context, openid, id string) (Outcome, e
 		return Outcome{}, nil
 	}
 	return f.Answer(ctx, openid, id)
-}
-
-// Finish stores the answer to a delivery so that retries repeat it.
-func (f *Followers) Finish(ctx context.Context, openid, id, answer string) error {
-	key := f.s.keys.dedup(openid, id)
-	if err := f.s.finish.Run(ctx, f.s.rdb, []string{key}, answer).Err(); err != nil {
-		return fmt.Errorf("store: finish %s %s: %w", openid, id, err)
-	}
-	return nil
 }
 
 // Answer reads what a delivery stored: Duplicate is always true; Answered
@@ -120,16 +135,30 @@ func (f *Followers) Answer(ctx context.Context, openid, id string) (Outcome, err
 	return outcomeOf(v)
 }
 
-func outcomeOf(v any) (Outcome, error) {
-	s, ok := v.(string)
-	if !ok {
-		return Outcome{}, fmt.Errorf("store: unexpected dedup value %T", v)
-	}
-	if s == "p" {
-		return Outcome{Duplicate: true}, nil
-	}
-	if len(s) > 0 && s[0] == 'r' {
+func outcomeOf(s string) (Outcome, error) {
+	switch {
+	case len(s) > 0 && s[0] == 'p':
+		o := Outcome{Duplicate: true}
+		if ms := atoi(s[1:]); ms > 0 {
+			o.PendingSince = time.UnixMilli(ms)
+		}
+		return o, nil
+	case s == string(MarkNoAnswer):
+		return Outcome{Duplicate: true, Answered: true}, nil
+	case len(s) > 0 && s[0] == 'r':
 		return Outcome{Duplicate: true, Answered: true, Answer: s[1:]}, nil
 	}
 	return Outcome{}, fmt.Errorf("store: unexpected dedup value %q", s)
+}
+
+// safeKind keeps a kind usable as a count name: WeChat's own types are
+// plain words, anything else is reduced to [a-z0-9_].
+func safeKind(k string) string {
+	b := []byte(k)
+	for i, c := range b {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			b[i] = '_'
+		}
+	}
+	return cut(string(b), 64)
 }

@@ -39,19 +39,19 @@ func TestRecordDedupSequential(t *testing.T) {
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
 	ev := text("o1", 42, now)
 
-	out, err := f.Record(ctx, ev, now)
+	out, err := f.Record(ctx, ev, now, store.MarkPending)
 	if err != nil || out.Duplicate {
 		t.Fatalf("first record: %+v %v", out, err)
 	}
 	// While the first delivery has not answered, a retry sees it pending.
-	out, err = f.Record(ctx, ev, now)
+	out, err = f.Record(ctx, ev, now, store.MarkPending)
 	if err != nil || !out.Duplicate || out.Answered {
 		t.Fatalf("retry before finish: %+v %v", out, err)
 	}
-	if err := f.Finish(ctx, "o1", "m42", "the answer"); err != nil {
-		t.Fatal(err)
+	if ok, err := f.Finish(ctx, "o1", "m42", "the answer", nil, now); err != nil || !ok {
+		t.Fatalf("finish: %v %v", ok, err)
 	}
-	out, err = f.Record(ctx, ev, now)
+	out, err = f.Record(ctx, ev, now, store.MarkPending)
 	if err != nil || !out.Duplicate || !out.Answered || out.Answer != "the answer" {
 		t.Fatalf("retry after finish: %+v %v", out, err)
 	}
@@ -59,7 +59,7 @@ func TestRecordDedupSequential(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := p.KindCounts["text"]; got != 1 {
+	if got := p.Counts()["text"]; got != 1 {
 		t.Fatalf("text count = %d after three deliveries of one message, want 1", got)
 	}
 	if w := p.Windows(store.Calendar{Loc: shanghai}, now); w.Messages1d != 1 || w.ActiveDays7d != 1 {
@@ -79,7 +79,7 @@ func TestRecordDedupConcurrent(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				out, err := f.Record(ctx, text("oc", id, now), now)
+				out, err := f.Record(ctx, text("oc", id, now), now, store.MarkPending)
 				if err != nil {
 					t.Error(err)
 				}
@@ -94,8 +94,8 @@ func TestRecordDedupConcurrent(t *testing.T) {
 		t.Fatalf("%d deliveries were applied, want 20 (one per message)", fresh.Load())
 	}
 	p, _ := f.Profile(ctx, "oc")
-	if p.KindCounts["text"] != 20 {
-		t.Fatalf("text count = %d, want 20", p.KindCounts["text"])
+	if p.Counts()["text"] != 20 {
+		t.Fatalf("text count = %d, want 20", p.Counts()["text"])
 	}
 }
 
@@ -114,7 +114,11 @@ func TestSubscriptionOrdering(t *testing.T) {
 		{"late first subscribe is ignored", []store.Event{
 			sub("o", t2, store.SubUnsubscribe, ""), sub("o", t3, store.SubSubscribe, "b"), sub("o", t1, store.SubSubscribe, "a")}, true, "b"},
 		{"late subscribe cannot undo unsubscribe", []store.Event{
-			sub("o", t2, store.SubUnsubscribe, ""), sub("o", t1, store.SubSubscribe, "a")}, false, ""},
+			sub("o", t2, store.SubUnsubscribe, ""), sub("o", t1, store.SubSubscribe, "a")}, false, "a"},
+		{"late subscribe after a newer message keeps its scene", []store.Event{
+			text("o", 1, t2), sub("o", t1, store.SubSubscribe, "a")}, true, "a"},
+		{"message after unsubscribe means subscribed again", []store.Event{
+			sub("o", t1, store.SubUnsubscribe, ""), text("o", 1, t2)}, true, ""},
 		{"retries interleaved", []store.Event{
 			sub("o", t1, store.SubSubscribe, "a"), sub("o", t2, store.SubUnsubscribe, ""), sub("o", t1, store.SubSubscribe, "a"),
 			sub("o", t3, store.SubSubscribe, "b"), sub("o", t2, store.SubUnsubscribe, ""), sub("o", t1, store.SubSubscribe, "a")}, true, "b"},
@@ -128,7 +132,7 @@ func TestSubscriptionOrdering(t *testing.T) {
 			f := followers(t, redistest.Open(t))
 			ctx := context.Background()
 			for _, ev := range tc.events {
-				if _, err := f.Record(ctx, ev, t3); err != nil {
+				if _, err := f.Record(ctx, ev, t3, store.MarkPending); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -138,6 +142,19 @@ func TestSubscriptionOrdering(t *testing.T) {
 			}
 			if p.Subscribed != tc.want || p.Scene != tc.scene {
 				t.Fatalf("subscribed=%v scene=%q, want %v %q", p.Subscribed, p.Scene, tc.want, tc.scene)
+			}
+			// Whatever the order, the times are those of the newest events.
+			var wantSub, wantUnsub time.Time
+			for _, ev := range tc.events {
+				switch {
+				case ev.Sub == store.SubSubscribe && ev.At.After(wantSub):
+					wantSub = ev.At
+				case ev.Sub == store.SubUnsubscribe && ev.At.After(wantUnsub):
+					wantUnsub = ev.At
+				}
+			}
+			if !p.SubscribedAt.Equal(wantSub) || !p.UnsubscribedAt.Equal(wantUnsub) {
+				t.Fatalf("subscribed at %v, unsubscribed at %v; want %v, %v", p.SubscribedAt, p.UnsubscribedAt, wantSub, wantUnsub)
 			}
 		})
 	}
@@ -154,13 +171,13 @@ func TestRollingWindows(t *testing.T) {
 	for _, d := range []int{0, 1, 5, 20, 35} {
 		at := day0.AddDate(0, 0, d)
 		id++
-		if _, err := f.Record(ctx, text("ow", id, at), at); err != nil {
+		if _, err := f.Record(ctx, text("ow", id, at), at, store.MarkPending); err != nil {
 			t.Fatal(err)
 		}
 	}
 	at := day0.AddDate(0, 0, 35).Add(time.Hour)
 	click := store.Event{OpenID: "ow", DedupID: "click", At: at, Kind: "click", Class: store.ClassEvent, ClickKey: "PROMO", Key: "PROMO"}
-	if _, err := f.Record(ctx, click, at); err != nil {
+	if _, err := f.Record(ctx, click, at, store.MarkPending); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := f.Profile(ctx, "ow")
@@ -196,7 +213,7 @@ func TestHistoryBounded(t *testing.T) {
 	start := time.Date(2026, 11, 1, 0, 0, 0, 0, shanghai)
 	for i := 0; i < 8; i++ {
 		at := start.Add(time.Duration(i) * time.Hour)
-		if _, err := f.Record(ctx, text("oh", i, at), at); err != nil {
+		if _, err := f.Record(ctx, text("oh", i, at), at, store.MarkPending); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -209,7 +226,7 @@ func TestHistoryBounded(t *testing.T) {
 	}
 	// Ten days later, one more event: everything older than 8 days goes.
 	late := start.AddDate(0, 0, 10)
-	if _, err := f.Record(ctx, text("oh", 99, late), late); err != nil {
+	if _, err := f.Record(ctx, text("oh", 99, late), late, store.MarkPending); err != nil {
 		t.Fatal(err)
 	}
 	h, _ = f.History(ctx, "oh")
@@ -228,7 +245,7 @@ func TestLocationKeepsNewest(t *testing.T) {
 	older := store.Event{OpenID: "ol", DedupID: "b", At: now.Add(-time.Minute), Kind: "location_report", Class: store.ClassEvent,
 		Location: &store.Location{Lat: 39.9, Lng: 116.4, Precision: 10}}
 	for _, ev := range []store.Event{newer, older} {
-		if _, err := f.Record(ctx, ev, now); err != nil {
+		if _, err := f.Record(ctx, ev, now, store.MarkPending); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -252,16 +269,32 @@ func TestMarkSeen(t *testing.T) {
 	}
 }
 
-func TestRecordFinalNeedsNoFinish(t *testing.T) {
+func TestMarksTellRetriesTheAnswer(t *testing.T) {
 	t.Parallel()
 	f := followers(t, redistest.Open(t))
 	ctx := context.Background()
 	now := time.Now()
-	if out, err := f.RecordFinal(ctx, text("of", 1, now), now); err != nil || out.Duplicate {
-		t.Fatalf("first: %+v %v", out, err)
+	for i, mark := range []store.Mark{store.MarkFinal, store.MarkNoAnswer} {
+		if out, err := f.Record(ctx, text("of", i, now), now, mark); err != nil || out.Duplicate || out.Profile == nil {
+			t.Fatalf("%s first: %+v %v", mark, out, err)
+		}
+		out, err := f.Record(ctx, text("of", i, now), now, store.MarkPending)
+		if err != nil || !out.Duplicate || !out.Answered || out.Answer != "" {
+			t.Fatalf("%s retry: %+v %v; want answered with nothing at once", mark, out, err)
+		}
 	}
-	out, err := f.Record(ctx, text("of", 1, now), now)
-	if err != nil || !out.Duplicate || !out.Answered || out.Answer != "" {
-		t.Fatalf("retry: %+v %v; want answered with nothing", out, err)
+	// A final delivery takes no tag changes; a no-answer one takes them once.
+	if ok, err := f.Finish(ctx, "of", "m0", "", []store.TagChange{{Tag: "x", Rule: "r"}}, now); err != nil || ok {
+		t.Fatalf("finish after final mark applied: %v %v", ok, err)
+	}
+	if ok, err := f.Finish(ctx, "of", "m1", "", []store.TagChange{{Tag: "x", Rule: "r"}}, now); err != nil || !ok {
+		t.Fatalf("finish after no-answer mark: %v %v", ok, err)
+	}
+	if ok, err := f.Finish(ctx, "of", "m1", "", []store.TagChange{{Tag: "y", Rule: "r"}}, now); err != nil || ok {
+		t.Fatalf("second finish applied again: %v %v", ok, err)
+	}
+	p, _ := f.Profile(ctx, "of")
+	if got := p.ActiveTags(now); len(got) != 1 || got[0] != "x" {
+		t.Fatalf("tags = %v, want [x]", got)
 	}
 }

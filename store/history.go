@@ -11,10 +11,15 @@ import (
 // keyword rules to be back-tested, small enough for millions of followers.
 const historyContentMax = 64
 
-// sep separates history fields; it cannot appear in WeChat text.
-const sep = "\x1f"
+// History kinds for tag changes; every other entry's kind is the event's.
+const (
+	KindTagAdded   = "tag_added"
+	KindTagRemoved = "tag_removed"
+)
 
-// HistoryEntry is one past event of a follower.
+// HistoryEntry is one past event of a follower, or a change of one of its
+// tags (Kind KindTagAdded or KindTagRemoved, Key the tag, Content the rule,
+// or "ttl" for an expiry).
 type HistoryEntry struct {
 	At       time.Time
 	Kind     string
@@ -23,26 +28,33 @@ type HistoryEntry struct {
 	Lat, Lng float64
 }
 
+// IsTagChange reports whether h records a tag change rather than an event.
+func (h HistoryEntry) IsTagChange() bool {
+	return h.Kind == KindTagAdded || h.Kind == KindTagRemoved
+}
+
+// encodeHistory renders an event as a history entry: fields separated by
+// \x1f, "unix-time kind key content [lat lng]".
 func encodeHistory(e Event) string {
 	var b strings.Builder
 	b.WriteString(strconv.FormatInt(e.At.Unix(), 10))
-	b.WriteString(sep)
+	b.WriteString(itemSep)
 	b.WriteString(e.Kind)
-	b.WriteString(sep)
-	b.WriteString(clean(e.Key, 256))
-	b.WriteString(sep)
-	b.WriteString(clean(e.Content, historyContentMax))
+	b.WriteString(itemSep)
+	b.WriteString(scrub(e.Key, 256))
+	b.WriteString(itemSep)
+	b.WriteString(scrub(e.Content, historyContentMax))
 	if e.Location != nil {
-		b.WriteString(sep)
+		b.WriteString(itemSep)
 		b.WriteString(strconv.FormatFloat(e.Location.Lat, 'f', -1, 64))
-		b.WriteString(sep)
+		b.WriteString(itemSep)
 		b.WriteString(strconv.FormatFloat(e.Location.Lng, 'f', -1, 64))
 	}
 	return b.String()
 }
 
 func decodeHistory(s string) (HistoryEntry, bool) {
-	f := strings.Split(s, sep)
+	f := strings.Split(s, itemSep)
 	if len(f) < 4 {
 		return HistoryEntry{}, false
 	}
@@ -58,11 +70,8 @@ func decodeHistory(s string) (HistoryEntry, bool) {
 	return h, true
 }
 
-// clean drops the separator and cuts s to at most n bytes on a rune boundary.
-func clean(s string, n int) string {
-	if strings.Contains(s, sep) {
-		s = strings.ReplaceAll(s, sep, " ")
-	}
+// cut shortens s to at most n bytes on a rune boundary.
+func cut(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

@@ -2,18 +2,21 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 )
 
 // Profile is what wxcast knows about one follower.
 type Profile struct {
 	OpenID string
-	// Known is false when no callback from this follower was ever recorded.
+	// Known is false when nothing about this follower was ever recorded.
 	Known bool
-	// Subscribed is the state after the newest subscribe/unsubscribe event.
+	// Subscribed is the state after the newest subscribe, unsubscribe or
+	// activity (only followers can talk to an account).
 	Subscribed     bool
 	SubscribedAt   time.Time // zero when never seen subscribing
 	UnsubscribedAt time.Time
@@ -24,110 +27,121 @@ type Profile struct {
 	LastClickKey string
 	LastClickAt  time.Time
 	Location     *Location
-	// KindCounts counts every recorded event by kind since first seen.
-	KindCounts map[string]int64
+	// Tags are the follower's tags as stored; expired ones may still be
+	// listed until the next change drops them: see ActiveTags.
+	Tags []Tag
 
-	days, hours []bucket
+	days, hours   string // bucket lists, read by Windows
+	counts, attrs string // item lists, read by Counts and Attrs
 }
 
-type bucket struct{ unit, msgs, events int64 }
-
-// Windows are activity counts over rolling windows ending now.
-type Windows struct {
-	Messages1d, Messages7d, Messages30d int64
-	Events1d, Events7d, Events30d       int64
-	ActiveDays7d, ActiveDays30d         int64
+// Tag is one of a follower's tags.
+type Tag struct {
+	Name string
+	// Expires is when the tag lapses; zero means never.
+	Expires time.Time
 }
 
-// Windows counts activity in the last 24 hours and the last 7 and 30
-// calendar days (today included) as of now.
-func (p *Profile) Windows(cal Calendar, now time.Time) Windows {
-	var w Windows
-	h := cal.Hour(now)
-	for _, b := range p.hours {
-		if b.unit > h-24 && b.unit <= h {
-			w.Messages1d += b.msgs
-			w.Events1d += b.events
+// ActiveTags returns the names of the tags that have not expired at now.
+func (p *Profile) ActiveTags(now time.Time) []string {
+	out := make([]string, 0, len(p.Tags))
+	for _, t := range p.Tags {
+		if t.Expires.IsZero() || t.Expires.After(now) {
+			out = append(out, t.Name)
 		}
-	}
-	d := cal.Day(now)
-	for _, b := range p.days {
-		if b.unit > d || b.unit <= d-30 {
-			continue
-		}
-		w.Messages30d += b.msgs
-		w.Events30d += b.events
-		w.ActiveDays30d++
-		if b.unit > d-7 {
-			w.Messages7d += b.msgs
-			w.Events7d += b.events
-			w.ActiveDays7d++
-		}
-	}
-	return w
-}
-
-// Profile reads one follower's profile. An unknown follower is returned
-// with Known false, not as an error.
-func (f *Followers) Profile(ctx context.Context, openid string) (*Profile, error) {
-	m, err := f.s.rdb.HGetAll(ctx, f.s.keys.profile(openid)).Result()
-	if err != nil {
-		return nil, fmt.Errorf("store: profile %s: %w", openid, err)
-	}
-	return decodeProfile(openid, m), nil
-}
-
-func decodeProfile(openid string, m map[string]string) *Profile {
-	p := &Profile{OpenID: openid, Known: len(m) > 0, KindCounts: map[string]int64{}}
-	unix := func(k string) time.Time {
-		n, err := strconv.ParseInt(m[k], 10, 64)
-		if err != nil || n == 0 {
-			return time.Time{}
-		}
-		return time.Unix(n, 0)
-	}
-	p.Subscribed = m["sub"] == "1"
-	p.SubscribedAt, p.UnsubscribedAt = unix("sa"), unix("ua")
-	p.Scene = m["sc"]
-	p.FirstSeen, p.LastActive = unix("fs"), unix("la")
-	p.LastClickKey, p.LastClickAt = m["ck"], unix("ca")
-	if lt := unix("lt"); !lt.IsZero() {
-		l := &Location{At: lt}
-		l.Lat, _ = strconv.ParseFloat(m["lat"], 64)
-		l.Lng, _ = strconv.ParseFloat(m["lng"], 64)
-		l.Precision, _ = strconv.ParseFloat(m["lp"], 64)
-		p.Location = l
-	}
-	for k, v := range m {
-		if kind, ok := strings.CutPrefix(k, "n:"); ok {
-			p.KindCounts[kind], _ = strconv.ParseInt(v, 10, 64)
-		}
-	}
-	p.days, p.hours = parseBuckets(m["d"]), parseBuckets(m["hr"])
-	return p
-}
-
-func parseBuckets(s string) []bucket {
-	if s == "" {
-		return nil
-	}
-	parts := strings.Split(s, ",")
-	out := make([]bucket, 0, len(parts))
-	for _, part := range parts {
-		f := strings.Split(part, ":")
-		if len(f) != 3 {
-			continue
-		}
-		var b bucket
-		b.unit, _ = strconv.ParseInt(f[0], 10, 64)
-		b.msgs, _ = strconv.ParseInt(f[1], 10, 64)
-		b.events, _ = strconv.ParseInt(f[2], 10, 64)
-		out = append(out, b)
 	}
 	return out
 }
 
-// History returns a follower's recent events, newest first.
+// HasTag reports whether the follower has tag name at now.
+func (p *Profile) HasTag(name string, now time.Time) bool {
+	for _, t := range p.Tags {
+		if t.Name == name {
+			return t.Expires.IsZero() || t.Expires.After(now)
+		}
+	}
+	return false
+}
+
+// Counts returns the number of recorded events by kind since first seen.
+func (p *Profile) Counts() map[string]int64 {
+	m := make(map[string]int64)
+	eachItem(p.counts, func(k, v string) { m[k] = atoi(v) })
+	return m
+}
+
+// Attrs returns the follower's business attributes as stored (text).
+func (p *Profile) Attrs() map[string]string {
+	if p.attrs == "" {
+		return nil
+	}
+	m := make(map[string]string)
+	eachItem(p.attrs, func(k, v string) { m[k] = v })
+	return m
+}
+
+// EachAttr calls fn with every business attribute, without a map.
+func (p *Profile) EachAttr(fn func(name, value string)) { eachItem(p.attrs, fn) }
+
+// Profile reads one follower's profile. An unknown follower is returned
+// with Known false, not as an error.
+func (f *Followers) Profile(ctx context.Context, openid string) (*Profile, error) {
+	blob, err := f.s.rdb.HGet(ctx, f.s.keys.profile(openid), openid).Result()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("store: profile %s: %w", openid, err)
+	}
+	return decodeProfile(openid, blob), nil
+}
+
+func decodeProfile(openid, blob string) *Profile {
+	p := new(Profile)
+	decodeInto(p, openid, blob)
+	return p
+}
+
+// decodeInto overwrites p with a decoded profile, keeping the capacity of
+// its tag slice and its location for reuse.
+func decodeInto(p *Profile, openid, blob string) {
+	tags, loc := p.Tags[:0], p.Location
+	*p = Profile{OpenID: openid, Known: blob != ""}
+	if blob == "" {
+		return
+	}
+	f := splitFields(blob)
+	p.Subscribed = f[fSub] == "1"
+	p.SubscribedAt, p.UnsubscribedAt = unix(f[fSubAt]), unix(f[fUnsubAt])
+	p.Scene = f[fScene]
+	p.FirstSeen, p.LastActive = unix(f[fFirstSeen]), unix(f[fLastActive])
+	p.LastClickKey, p.LastClickAt = f[fClickKey], unix(f[fClickAt])
+	if lt := unix(f[fLocAt]); !lt.IsZero() {
+		if loc == nil {
+			loc = new(Location)
+		}
+		*loc = Location{At: lt}
+		loc.Lat, _ = strconv.ParseFloat(f[fLat], 64)
+		loc.Lng, _ = strconv.ParseFloat(f[fLng], 64)
+		loc.Precision, _ = strconv.ParseFloat(f[fPrecision], 64)
+		p.Location = loc
+	}
+	if f[fTags] != "" {
+		eachItem(f[fTags], func(name, exp string) {
+			tags = append(tags, Tag{Name: name, Expires: unix(exp)})
+		})
+		p.Tags = tags
+	}
+	p.days, p.hours = f[fDays], f[fHours]
+	p.counts, p.attrs = f[fCounts], f[fAttrs]
+}
+
+func unix(s string) time.Time {
+	n := atoi(s)
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(n, 0)
+}
+
+// History returns a follower's recent events and tag changes, newest first.
 func (f *Followers) History(ctx context.Context, openid string) ([]HistoryEntry, error) {
 	raw, err := f.s.rdb.LRange(ctx, f.s.keys.history(openid), 0, -1).Result()
 	if err != nil {

@@ -18,6 +18,7 @@ type Store struct {
 	mini   *miniredis.Miniredis // set only for the embedded fallback
 	record *redis.Script
 	finish *redis.Script
+	attrs  *redis.Script
 	lease  *redis.Script
 }
 
@@ -69,6 +70,7 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 		keys:   keys{prefix: prefix},
 		record: redis.NewScript(recordScript),
 		finish: redis.NewScript(finishScript),
+		attrs:  redis.NewScript(attrsScript),
 		lease:  redis.NewScript(releaseScript),
 	}
 }
@@ -100,3 +102,13 @@ func (s *Store) Close() error {
 
 // KeyPrefix is the prefix of every key this store writes.
 func (s *Store) KeyPrefix() string { return s.keys.prefix }
+
+// FollowerKeys names the Redis keys of one follower: the shard hash that
+// holds its profile (with those of other followers) and its history list.
+// For tools that measure memory.
+func (s *Store) FollowerKeys(openid string) (shard, history string) {
+	return s.keys.profile(openid), s.keys.history(openid)
+}
+
+// ShardKey names the hash of profile shard n (0 ≤ n < Shards).
+func (s *Store) ShardKey(n int) string { return s.keys.shard(n) }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"strconv"
 	"sync"
@@ -45,6 +46,10 @@ func (w *worker) fire(ctx context.Context, scheduled time.Time) {
 	}
 	resp, err := w.conn.do(req)
 	done := time.Now()
+	if err == nil && resp.Status == 200 && string(resp.Raw) != "success" {
+		// A passive reply from the rules: it must open as WeChat would.
+		err = w.client.OpenReply(resp)
+	}
 	t := &w.tally
 	t.sent++
 	t.kinds[kind]++
@@ -73,16 +78,19 @@ func (t *tally) fail(category, msg string) {
 }
 
 // classify names what is wrong with an answer, or returns "" when it is
-// the plain "success" wxcast gives to a callback that needs no reply.
+// the plain "success" wxcast gives to a callback that needs no reply, or a
+// passive reply that opened (err nil) and holds a message.
 func classify(r *wxsim.Response, err error) string {
 	switch {
 	case r == nil:
 		return "transport"
 	case r.Status != 200:
 		return "status_" + strconv.Itoa(r.Status)
-	case string(r.Raw) != "success":
-		return "body"
 	case err != nil:
+		return "body"
+	case string(r.Raw) == "success":
+		return ""
+	case !bytes.Contains(r.Plain, []byte("<MsgType>")):
 		return "body"
 	}
 	return ""

@@ -3,6 +3,7 @@
 //	wxload run       send signed callbacks at a fixed rate or flat out; report throughput and latency
 //	wxload bare      serve the baseline: a handler that only verifies the signature and answers "success"
 //	wxload profiles  write realistic follower profiles through the store; report Redis bytes per follower
+//	wxload followers fill a prefix with followers (segment benchmarks)
 //	wxload clean     delete every key under a prefix (SCAN + DEL), never FLUSHALL
 //
 // Every subcommand takes --help. Load is only ever sent to loopback
@@ -48,6 +49,7 @@ func commands() []command {
 		{"run", "send callbacks to a server and report throughput and latency", cmdRun},
 		{"bare", "serve a handler that only verifies the signature (the baseline)", cmdBare},
 		{"profiles", "write follower profiles and report Redis memory per follower", cmdProfiles},
+		{"followers", "fill a prefix with followers for segment benchmarks", cmdFollowers},
 		{"clean", "delete every key under a prefix", cmdClean},
 	}
 }

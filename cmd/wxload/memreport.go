@@ -19,13 +19,15 @@ type memReport struct {
 	// one kind in one second); they changed nothing.
 	Duplicates int64 `json:"duplicates"`
 
-	// MEMORY USAGE … SAMPLES 0, mean over Sampled followers; each figure
-	// includes the key name and its main-dictionary entry.
+	// ProfileBytes is MEMORY USAGE … SAMPLES 0 of every profile shard hash,
+	// divided by the followers; HistoryBytes the mean over Sampled
+	// followers' history lists. Each includes the key and its
+	// main-dictionary entry.
 	Sampled         int     `json:"sampled"`
 	ProfileBytes    float64 `json:"profile_bytes"`
 	HistoryBytes    float64 `json:"history_bytes"`
 	TotalBytes      float64 `json:"total_bytes"`
-	ProfileFields   float64 `json:"profile_fields"`
+	ProfileFields   float64 `json:"followers_per_shard"`
 	HistoryEntries  float64 `json:"history_entries"`
 	ProfileEncoding string  `json:"profile_encoding"`
 	HistoryEncoding string  `json:"history_encoding"`
@@ -66,8 +68,8 @@ func (r memReport) writeText(w io.Writer) error {
 	gib := func(v float64) float64 { return v / (1 << 30) }
 	fmt.Fprintf(&b, "wrote       %d followers, %d callbacks (%d taken as retries) in %.1fs (%.0f callbacks/s)\n",
 		r.Followers, r.Callbacks, r.Duplicates, r.WriteSeconds, float64(r.Callbacks)/r.WriteSeconds)
-	fmt.Fprintf(&b, "per follower (MEMORY USAGE SAMPLES 0, mean of %d; dedup marks excluded):\n", r.Sampled)
-	fmt.Fprintf(&b, "  profile   %7.1f B  (%s, %.1f fields)\n", r.ProfileBytes, r.ProfileEncoding, r.ProfileFields)
+	fmt.Fprintf(&b, "per follower (MEMORY USAGE SAMPLES 0; histories: mean of %d; dedup marks excluded):\n", r.Sampled)
+	fmt.Fprintf(&b, "  profile   %7.1f B  (all shard hashes / followers; %s, %.1f followers per shard)\n", r.ProfileBytes, r.ProfileEncoding, r.ProfileFields)
 	fmt.Fprintf(&b, "  history   %7.1f B  (%s, %.1f entries)\n", r.HistoryBytes, r.HistoryEncoding, r.HistoryEntries)
 	fmt.Fprintf(&b, "  total     %7.1f B  -> %d followers: %.2f GiB\n", r.TotalBytes, r.Extrapolate, gib(r.ExtrapolatedBytes))
 	fmt.Fprintf(&b, "cross-check (INFO used_memory, dedup marks deleted first):\n")

@@ -23,6 +23,7 @@ import (
 type profilesConfig struct {
 	redisURL, prefix, timezone string
 	followers, concurrency     int
+	weeks                      int
 	sample, extrapolate        int
 	limits                     store.Limits
 	seed                       uint64
@@ -46,6 +47,7 @@ func parseProfilesFlags(args []string, stderr io.Writer) (profilesConfig, error)
 	fs.IntVar(&c.extrapolate, "extrapolate", 2000000, "follower count to extrapolate to")
 	fs.IntVar(&c.limits.HistoryMax, "history-max", 50, "profile.history_max")
 	fs.IntVar(&c.limits.HistoryDays, "history-days", 8, "profile.history_days")
+	fs.IntVar(&c.weeks, "weeks", 1, "weeks of activity per follower (4 fills the 30-day windows)")
 	fs.DurationVar(&c.limits.DedupTTL, "dedup-ttl", 10*time.Minute, "callback.dedup_ttl")
 	fs.Uint64Var(&c.seed, "seed", 1, "random seed of the followers' weeks")
 	fs.BoolVar(&c.keep, "keep", false, "keep the profiles and histories (dedup keys are always deleted)")
@@ -58,8 +60,8 @@ func parseProfilesFlags(args []string, stderr io.Writer) (profilesConfig, error)
 		return c, fmt.Errorf("profiles: unexpected argument %q", fs.Arg(0))
 	case c.prefix == "":
 		return c, errors.New("profiles: --prefix must not be empty")
-	case c.followers < 1 || c.concurrency < 1 || c.sample < 1:
-		return c, errors.New("profiles: --followers, --concurrency and --sample must be > 0")
+	case c.followers < 1 || c.concurrency < 1 || c.sample < 1 || c.weeks < 1:
+		return c, errors.New("profiles: --followers, --concurrency, --sample and --weeks must be > 0")
 	}
 	return c, nil
 }
@@ -114,7 +116,7 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if r.UsedAfterDedup, err = usedMemory(ctx, rdb); err != nil {
 		return err
 	}
-	if err := measureProfiles(ctx, rdb, c, &r); err != nil {
+	if err := measureProfiles(ctx, st, rdb, c, &r); err != nil {
 		return err
 	}
 	r.finish()
@@ -148,7 +150,7 @@ func writeProfiles(ctx context.Context, c profilesConfig, f *store.Followers, r 
 					return
 				}
 				rng := rand.New(rand.NewPCG(c.seed, uint64(i)))
-				for _, m := range week(rng, openID(i), "gh_0123456789ab", end, &msgIDs) {
+				for _, m := range weeks(rng, openID(i), "gh_0123456789ab", end, &msgIDs, c.weeks) {
 					res, err := b.Handle(ctx, botMessage(m))
 					if err != nil {
 						errOnce.Do(func() { firstErr = err; cancel() })
@@ -210,38 +212,47 @@ func measureDedup(ctx context.Context, rdb *redis.Client, prefix string, sample 
 	return nil
 }
 
-// measureProfiles samples MEMORY USAGE of the profile hash and history
-// list of followers spread evenly over the written ones.
-func measureProfiles(ctx context.Context, rdb *redis.Client, c profilesConfig, r *memReport) error {
-	n := min(c.sample, c.followers)
-	prof, hist := make([]string, n), make([]string, n)
-	pipe := rdb.Pipeline()
-	hlen, llen := make([]*redis.IntCmd, n), make([]*redis.IntCmd, n)
-	for j := range n {
-		id := openID(j * c.followers / n)
-		prof[j], hist[j] = c.prefix+"f:{"+id+"}", c.prefix+"h:{"+id+"}"
-		hlen[j], llen[j] = pipe.HLen(ctx, prof[j]), pipe.LLen(ctx, hist[j])
+// measureProfiles measures the profile shards whole (MEMORY USAGE of every
+// shard hash, divided by the followers in them) and samples the history
+// lists of followers spread evenly over the written ones.
+func measureProfiles(ctx context.Context, st *store.Store, rdb *redis.Client, c profilesConfig, r *memReport) error {
+	shards := make([]string, store.Shards)
+	for i := range shards {
+		shards[i] = st.ShardKey(i)
 	}
-	penc, henc := pipe.ObjectEncoding(ctx, prof[0]), pipe.ObjectEncoding(ctx, hist[0])
-	if _, err := pipe.Exec(ctx); err != nil {
-		return fmt.Errorf("sample profiles: %w", err)
-	}
-	ps, err := memoryUsage(ctx, rdb, prof)
+	sizes, err := memoryUsage(ctx, rdb, shards)
 	if err != nil {
 		return err
+	}
+	var total int64
+	for _, n := range sizes {
+		total += n
+	}
+	r.ProfileBytes = float64(total) / float64(c.followers)
+	n := min(c.sample, c.followers)
+	hist := make([]string, n)
+	pipe := rdb.Pipeline()
+	llen := make([]*redis.IntCmd, n)
+	for j := range n {
+		_, hist[j] = st.FollowerKeys(openID(j * c.followers / n))
+		llen[j] = pipe.LLen(ctx, hist[j])
+	}
+	penc, henc := pipe.ObjectEncoding(ctx, st.ShardKey(0)), pipe.ObjectEncoding(ctx, hist[0])
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return fmt.Errorf("sample histories: %w", err)
 	}
 	hs, err := memoryUsage(ctx, rdb, hist)
 	if err != nil {
 		return err
 	}
-	var fields, entries int64
+	var entries int64
 	for j := range n {
-		fields += hlen[j].Val()
 		entries += llen[j].Val()
 	}
 	r.Sampled = n
-	r.ProfileBytes, r.HistoryBytes = mean(ps), mean(hs)
-	r.ProfileFields, r.HistoryEntries = float64(fields)/float64(n), float64(entries)/float64(n)
+	r.HistoryBytes = mean(hs)
+	r.ProfileFields = float64(c.followers) / float64(store.Shards) // followers per shard
+	r.HistoryEntries = float64(entries) / float64(n)
 	r.ProfileEncoding, r.HistoryEncoding = penc.Val(), henc.Val()
 	return nil
 }

@@ -17,7 +17,13 @@ import (
 // the start, 8 to 12 texts of 5 to 30 characters, 2 to 4 menu clicks and
 // one location report, spread over the 7 days.
 func week(rng *rand.Rand, openid, originalID string, end time.Time, msgIDs *atomic.Int64) []wxsim.Message {
-	begin := end.Add(-7 * 24 * time.Hour).Unix()
+	return weeks(rng, openid, originalID, end, msgIDs, 1)
+}
+
+// weeks is n weeks of callbacks at week's pace: n times as many texts,
+// clicks and location reports, spread over 7n days.
+func weeks(rng *rand.Rand, openid, originalID string, end time.Time, msgIDs *atomic.Int64, n int) []wxsim.Message {
+	begin := end.Add(-time.Duration(7*n) * 24 * time.Hour).Unix()
 	subAt := begin + rng.Int64N(12*3600)
 	later := func() int64 { return subAt + 1 + rng.Int64N(end.Unix()-subAt-1) }
 
@@ -28,21 +34,23 @@ func week(rng *rand.Rand, openid, originalID string, end time.Time, msgIDs *atom
 	}
 	out := []wxsim.Message{wxsim.Subscribe(openid, scene)}
 	out[0].CreateTime = subAt
-	for range 8 + rng.IntN(5) {
+	for range n * (8 + rng.IntN(5)) {
 		m := wxsim.Text(openid, chineseText(rng, 5, 30), msgIDs.Add(1))
 		m.CreateTime = later()
 		out = append(out, m)
 	}
 	keys := menuKeys()
-	for range 2 + rng.IntN(3) {
+	for range n * (2 + rng.IntN(3)) {
 		m := wxsim.Click(openid, keys[rng.IntN(len(keys))])
 		m.CreateTime = later()
 		out = append(out, m)
 	}
-	lat, lng, prec := shanghai(rng)
-	loc := wxsim.LocationReport(openid, lat, lng, prec)
-	loc.CreateTime = later()
-	out = append(out, loc)
+	for range n {
+		lat, lng, prec := shanghai(rng)
+		loc := wxsim.LocationReport(openid, lat, lng, prec)
+		loc.CreateTime = later()
+		out = append(out, loc)
+	}
 	for i := range out {
 		out[i].ToUserName = originalID
 	}
@@ -63,14 +71,10 @@ func botMessage(m wxsim.Message) bot.Message {
 
 // arrival replays callbacks as if each arrived when it was created: the
 // store ages the rolling day and hour windows by the event's own time,
-// as it would have live. Finish is skipped (it only turns the dedup mark
-// "p" into "r", the same size, and would double the round trips).
+// as it would have live.
 type arrival struct{ *store.Followers }
 
 // Record records ev with ev.At as the server clock.
-func (a arrival) Record(ctx context.Context, ev store.Event, _ time.Time) (store.Outcome, error) {
-	return a.Followers.Record(ctx, ev, ev.At)
+func (a arrival) Record(ctx context.Context, ev store.Event, _ time.Time, mark store.Mark) (store.Outcome, error) {
+	return a.Followers.Record(ctx, ev, ev.At, mark)
 }
-
-// Finish does nothing; see arrival.
-func (arrival) Finish(context.Context, string, string, string) error { return nil }

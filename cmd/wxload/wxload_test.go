@@ -150,7 +150,8 @@ func TestClassify(t *testing.T) {
 	}{
 		{&wxsim.Response{Status: 200, Raw: []byte("success")}, ""},
 		{&wxsim.Response{Status: 200, Raw: []byte("")}, "body"},
-		{&wxsim.Response{Status: 200, Raw: []byte("<xml/>")}, "body"},
+		{&wxsim.Response{Status: 200, Raw: []byte("<xml/>"), Plain: []byte("<xml/>")}, "body"},
+		{&wxsim.Response{Status: 200, Raw: []byte("<xml>…"), Plain: []byte("<xml><MsgType>text</MsgType></xml>")}, ""},
 		{&wxsim.Response{Status: 503, Raw: []byte("success")}, "status_503"},
 		{nil, "transport"},
 	} {

@@ -59,11 +59,13 @@ func (c *Client) Do(req *http.Request) (*Response, error) {
 	if req.Method != http.MethodPost {
 		return r, nil // URL verification: the body is the echostr
 	}
-	return r, c.openReply(r)
+	return r, c.OpenReply(r)
 }
 
-// openReply decrypts r in place when it is an encrypted envelope.
-func (c *Client) openReply(r *Response) error {
+// OpenReply checks and decrypts r in place when it is an encrypted
+// envelope, as Do does; for callers that read answers themselves (a load
+// generator on its own connections).
+func (c *Client) OpenReply(r *Response) error {
 	if isNoReply(r.Raw) {
 		return nil
 	}

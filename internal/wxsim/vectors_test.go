@@ -143,10 +143,10 @@ func TestVectorV3Reply(t *testing.T) {
 		return &Response{Status: 200, Raw: raw, Plain: raw}
 	}
 	r := envelope(sig)
-	if err := c.openReply(r); err != nil || !r.Encrypted || string(r.Plain) != v3ReplyMsg {
+	if err := c.OpenReply(r); err != nil || !r.Encrypted || string(r.Plain) != v3ReplyMsg {
 		t.Fatalf("openReply: %v, %+v", err, r)
 	}
-	if err := c.openReply(envelope(strings.Repeat("0", 40))); !errors.Is(err, ErrBadSignature) {
+	if err := c.OpenReply(envelope(strings.Repeat("0", 40))); !errors.Is(err, ErrBadSignature) {
 		t.Fatalf("tampered MsgSignature: err = %v", err)
 	}
 }
