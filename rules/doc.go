@@ -1,0 +1,19 @@
+// Package rules loads the rules file of wxcast and evaluates its
+// expressions.
+//
+// A rules file declares business attributes, tag rules, segments and
+// keyword replies. Every expression is written in expr-lang
+// (https://expr-lang.org) against the typed environment Env and compiled
+// once by Parse or Load; compiling checks names and types, so a typo in a
+// rule is reported when the file is loaded, not when a follower happens to
+// trigger it. Parse reports every problem of a file at once, each with the
+// file:line:column of the offending token inside the YAML.
+//
+// Compiled programs (Program) are immutable and safe for concurrent use.
+// Running them needs an Evaluator, which owns a reusable virtual machine
+// and must not be shared between goroutines: create one per worker.
+//
+// Doc returns the reference manual (docs/rules.md); it is generated from
+// the doc and example struct tags of Env, so the manual cannot drift from
+// the code.
+package rules

@@ -1,0 +1,159 @@
+package rules
+
+// The prose of docs/rules.md. The tables between these parts are
+// generated; see Doc.
+
+const docIntro = `# Rules reference
+
+<!-- Generated from package rules by ` + "`go run ./cmd/wxcast rules doc > docs/rules.md`" + `.
+     Do not edit: change the doc tags in rules/env.go or the text in
+     rules/docgen_text.go and regenerate. TestDocIsCurrent checks it. -->
+
+wxcast records what followers of the Official Account do, from WeChat's
+callbacks, into a profile per follower. The rules file (` + "`rules.yaml`" + `) says
+what to make of it:
+
+- **tags** label followers when an expression is true, optionally for a
+  limited time;
+- **segments** name sets of followers, for targeted sends;
+- **replies** answer messages and events with passive replies;
+- **attributes** declare business data that other tools write onto
+  followers (VIP level, spend, city, ...), so rules can use it with types.
+
+Expressions are written in [expr](https://expr-lang.org/docs/language-definition)
+and compiled when the file is loaded. Names and types are checked then: a
+misspelt field, a string compared with a number, or a rule that is not
+true/false is reported with its file:line:column before any follower
+meets it, and a file with any problem is rejected as a whole.
+` + "`configs/rules.example.yaml`" + ` is a complete, commented example.
+
+`
+
+const docFormat = "## The rules file\n\n" +
+	"Five top-level keys, all optional; an empty file is a valid, empty rule set.\n" +
+	"Unknown keys are errors, so a typo such as `whn:` cannot silently disable a rule.\n\n" +
+	"```yaml\n" + `attributes:                  # business attributes: name: type
+  vip_level: int               # int, float, string, time or bool
+  last_order_at: time
+tags:                          # run in file order on every callback
+  - name: clicked_promo        # [a-z][a-z0-9_], at most 30 characters, unique
+    description: clicked the promo menu
+    on: [click]                # optional: event types that run the rule
+    when: event.key == "MENU_PROMO"   # adds the tag when true
+    unless: user.messages_7d > 50     # optional: removes the tag when true
+    ttl: 7d                    # optional: the tag expires (168h, 90m or 7d)
+    wechat_tag: 促销点击         # optional, reserved: a WeChat tag to mirror onto
+segments:
+  - name: vip_active           # [a-z][a-z0-9_], at most 64 characters, unique
+    description: VIPs active this week
+    rule: '"vip" in user.tags && user.days_since_active <= 7'   # user only
+replies:                       # the first rule whose when is true answers
+  - name: price                # optional; defaults to replies[<index>]
+    when: event.type == "text" && event.content contains "价格"
+    text: 您好，价格表请见菜单「优惠」。
+  - when: event.type == "click" && event.key == "MENU_QR"
+    image: MEDIA_ID            # or voice: MEDIA_ID
+  - when: event.content == "教程"
+    video: {media_id: MEDIA_ID, title: 使用教程, description: 三分钟上手}
+  - when: event.type == "subscribe"
+    news: {title: 欢迎关注, description: 新人礼包, url: "https://example.com/new", pic_url: "https://example.com/p.jpg"}
+default:                       # optional: answers messages nothing else matched
+  text: 收到，我们会尽快回复您。
+` + "```\n\n" +
+	"Each reply has exactly one of `text`, `image` (a media id), `voice` (a media id),\n" +
+	"`video` (`media_id` required, `title` and `description` optional) or `news`\n" +
+	"(one article, as WeChat allows in passive replies: `title` and `url` required,\n" +
+	"`description` and `pic_url` optional; URLs must be absolute http(s)).\n" +
+	"`default` holds one reply and no `when`.\n\n" +
+	"`on` takes one event type or a list; without it a tag rule runs on every callback.\n" +
+	"`ttl` takes a Go duration (`72h`, `90m`) or whole days (`7d`).\n" +
+	"`wechat_tag` is at most 30 bytes (a Chinese character takes 3).\n" +
+	"Expressions may be plain, quoted or `|` blocks; quote an expression that\n" +
+	"starts with `\"` or contains `: `, as YAML requires.\n\n"
+
+const docEnvIntro = "Every expression sees two variables, `user` and `event` (segment rules see\n" +
+	"`user` only). Times support comparison, subtraction (giving a duration) and\n" +
+	"methods such as `.Hour()`; for calendar days prefer the functions below, which\n" +
+	"use the account's time zone.\n\n"
+
+const docEventIntro = "`event.type` is WeChat's MsgType for messages and the lower-cased event name\n" +
+	"for events, except the periodic LOCATION event, which is `location_report` so\n" +
+	"that it is not confused with a location message. These are also the values\n" +
+	"`on:` accepts; anything else is an error.\n\n"
+
+const docHelpersIntro = "Besides expr's builtins (`len`, `any`, `all`, `filter`, `upper`, `date`,\n" +
+	"`duration`, ...), expressions can call these functions. \"Today\" and calendar\n" +
+	"days are in the account's time zone (`timezone` in wxcast.yaml), in which\n" +
+	"expr's `date()` also parses. expr's own `now()` is replaced by the one below.\n\n"
+
+const docAttributes = "## Business attributes\n\n" +
+	"Other tools (an order system, a CRM import) write business data onto followers.\n" +
+	"Declare each attribute with its type under `attributes`; rules read it as\n" +
+	"`user.attrs.<name>` (or `user.attrs[\"<name>\"]`).\n\n" +
+	"| Type | Example |\n|---|---|\n" +
+	"| `int` | `user.attrs.vip_level >= 3` |\n" +
+	"| `float` | `user.attrs.total_spend > 199.5` (an integer stored here reads as a float) |\n" +
+	"| `string` | `user.attrs.city == \"上海\"` |\n" +
+	"| `time` | `days_since(user.attrs.last_order_at) <= 30` |\n" +
+	"| `bool` | `user.attrs.wants_news` |\n\n" +
+	"- The declared type is checked when the file is loaded: `user.attrs.city > 3` is an\n" +
+	"  error, and so is an undeclared name, with a suggestion for a near miss.\n" +
+	"- The name must be written out: `user.attrs[some_expression]` is rejected.\n" +
+	"- A follower without the attribute makes the rule fail at run time, which\n" +
+	"  counts as false. To say so explicitly, test for it first:\n" +
+	"  `\"vip_level\" in user.attrs && user.attrs.vip_level >= 3`.\n\n"
+
+const docSemantics = "## How rules run\n\n" +
+	"- Tag rules run in file order on every callback whose type is listed in their\n" +
+	"  `on` (every callback without `on`). A later rule sees, in `user.tags`, the tags\n" +
+	"  that earlier rules set or removed for the same callback.\n" +
+	"- `unless` is checked first and wins: when it is true the tag is removed and\n" +
+	"  `when` is not evaluated. Otherwise the tag is added when `when` is true.\n" +
+	"- A rule that fails at run time (an unset attribute, `bucket(s, 0)`) counts as\n" +
+	"  false: a failing `when` adds nothing and a failing `unless` removes nothing.\n" +
+	"- Segments select subscribed followers only: whatever the rule says, a follower\n" +
+	"  who unfollowed is never in a segment.\n" +
+	"- Replies: the first reply rule whose `when` is true answers. `default` answers\n" +
+	"  only messages a follower sent (text, image, voice, video, shortvideo,\n" +
+	"  location, link), never events such as subscribe or click.\n" +
+	"- An expression may have at most 2000 syntax nodes (by default).\n\n"
+
+const docErrorsIntro = "All problems of a file are reported at once, one per line, sorted by\n" +
+	"position, as `<file>:<line>:<column>: <path>: <message>`. Line and column point\n" +
+	"at the offending token inside the YAML file (for a `>` block, at the start of the\n" +
+	"expression). The path names the place: `tags.<name>.when`,\n" +
+	"`segments.<name>.rule`, `replies.<name>.when` or `replies[<index>].when`,\n" +
+	"`attributes.<name>`. Near misses come with a suggestion. The file\n\n"
+
+const docBrokenFile = `attributes:
+  vip_level: int
+tags:
+  - name: vip
+    on: [clik]
+    when: user.attrs.vip_lvl >= 3
+    ttl: 7days
+segments:
+  - name: active
+    rule: user.subscribd && event.type == "text"
+`
+
+const docRecipes = "## Recipes\n\n" +
+	"**Sample 10% of followers for an A/B test.** `bucket` hashes with 64-bit\n" +
+	"FNV-1a, so the split is stable and can be reproduced outside wxcast; salt the\n" +
+	"input with the campaign name to get an independent split per test.\n\n" +
+	"```yaml\ntags:\n  - name: sample_spring\n" +
+	"    when: bucket(\"spring2026:\" + user.openid, 100) < 10\n```\n\n" +
+	"**Followers who clicked the promo menu in the last 7 days.** The tag is set on\n" +
+	"the click and expires after a week, so the segment always holds the last\n" +
+	"week's clickers.\n\n" +
+	"```yaml\ntags:\n  - name: clicked_promo\n    on: click\n" +
+	"    when: event.key == \"MENU_PROMO\"\n    ttl: 7d\nsegments:\n" +
+	"  - name: promo_clickers\n    rule: '\"clicked_promo\" in user.tags'\n```\n\n" +
+	"**Win back dormant followers.** A dormant follower sends no callbacks, so no\n" +
+	"tag rule fires for them while they are away: select them with a segment, and\n" +
+	"tag those who come back so a welcome-back reply or offer can follow.\n\n" +
+	"```yaml\ntags:\n  - name: returning\n" +
+	"    when: user.active_days_30d <= 1 && user.first_seen < now() - days(30)\n" +
+	"    unless: user.active_days_7d >= 3\n    ttl: 14d\nsegments:\n" +
+	"  - name: dormant_30d\n" +
+	"    rule: user.days_since_active >= 30 && user.days_since_active < 180\n```\n"

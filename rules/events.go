@@ -1,0 +1,48 @@
+package rules
+
+// EventType is one value of event.type, as listed in the manual.
+type EventType struct {
+	Name string
+	Doc  string
+}
+
+// EventTypes lists the values event.type can take, in the order of the
+// manual. An `on:` entry must be one of them: a misspelt event type would
+// otherwise make a tag rule silently never fire.
+func EventTypes() []EventType {
+	return []EventType{
+		{"text", "text message (event.content holds the text)"},
+		{"image", "image message"},
+		{"voice", "voice message"},
+		{"video", "video message"},
+		{"shortvideo", "short video message"},
+		{"location", "location message sent by the follower (event.latitude, event.longitude)"},
+		{"link", "link message"},
+		{"subscribe", "follow; event.scene holds the QR scene when followed by scanning a parametric QR code"},
+		{"unsubscribe", "unfollow"},
+		{"scan", "an existing follower scanned a parametric QR code (event.scene)"},
+		{"click", "CLICK menu item (event.key is the menu key)"},
+		{"view", "VIEW menu item (event.key is the URL)"},
+		{"location_report", "periodic LOCATION event reported by WeChat when location sharing is on"},
+	}
+}
+
+// IsMessage reports whether event type t is a message a follower sent, as
+// opposed to an event. Callers apply Ruleset.Default only to messages: a
+// fallback "sorry, I did not understand" makes no sense after a menu click.
+func IsMessage(t string) bool {
+	switch t {
+	case "text", "image", "voice", "video", "shortvideo", "location", "link":
+		return true
+	}
+	return false
+}
+
+func eventTypeNames() []string {
+	types := EventTypes()
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = t.Name
+	}
+	return names
+}

@@ -1,0 +1,119 @@
+package rules
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Load reads and parses the rules file at path; messages name the file
+// as path was given.
+func Load(path string, o Options) (*Ruleset, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("rules: %w", err)
+	}
+	return Parse(path, src, o)
+}
+
+// Parse parses and compiles a rules file. On any problem it returns a
+// *LoadError listing all of them; filename is used in their positions.
+// An empty file is a valid, empty ruleset.
+func Parse(filename string, src []byte, o Options) (*Ruleset, error) {
+	rs := &Ruleset{File: filename, Version: versionOf(src)}
+	d := &decoder{src: newSource(filename, src), comp: newCompiler(o, nil)}
+	root, err := parseYAML(src)
+	if err != nil {
+		return nil, &LoadError{Problems: []Problem{yamlProblem(filename, err)}}
+	}
+	if root != nil {
+		d.ruleset(root, rs, o)
+	}
+	if len(d.problems) > 0 {
+		sortProblems(d.problems)
+		return nil, &LoadError{Problems: d.problems}
+	}
+	return rs, nil
+}
+
+// ruleset decodes the top level. Attributes go first, whatever their
+// place in the file, because every expression is checked against them.
+func (d *decoder) ruleset(root *yaml.Node, rs *Ruleset, o Options) {
+	f, ok := d.fields(root, "", "attributes", "tags", "segments", "replies", "default")
+	if !ok {
+		return
+	}
+	rs.Attributes = d.attributes(f["attributes"])
+	d.comp = newCompiler(o, rs.Attributes)
+	rs.Tags = d.tags(f["tags"])
+	rs.Segments = d.segments(f["segments"])
+	rs.Replies = d.replies(f["replies"])
+	if n := f["default"]; n != nil && !isNull(n) {
+		if r, ok := d.defaultReply(n); ok {
+			rs.Default = &r
+		}
+	}
+}
+
+// parseYAML parses one YAML document; an empty file gives nil. A second
+// document is an error because it would be silently ignored.
+func parseYAML(src []byte) (*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var doc yaml.Node
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, err
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("yaml: line %d: only one YAML document is allowed", extra.Line)
+	}
+	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
+		return nil, nil
+	}
+	return doc.Content[0], nil
+}
+
+// yamlProblem turns a YAML syntax error into a Problem. yaml.v3 puts the
+// line in the message, 1-based for scanner errors but 0-based for parser
+// errors (and omitted when 0), so parser errors are shifted by one.
+func yamlProblem(file string, err error) Problem {
+	m := regexp.MustCompile(`^yaml: (?:line (\d+): )?(.*)$`).FindStringSubmatch(err.Error())
+	if m == nil {
+		return Problem{Pos: Position{file, 1, 1}, Msg: err.Error()}
+	}
+	line, convErr := strconv.Atoi(m[1])
+	switch {
+	case convErr != nil:
+		line = 1
+	case isParserError(m[2]):
+		line++
+	}
+	return Problem{Pos: Position{file, line, 1}, Msg: "YAML syntax error: " + m[2]}
+}
+
+// isParserError matches the problems yaml.v3's parser (not its scanner)
+// reports, from gopkg.in/yaml.v3 parserc.go.
+func isParserError(msg string) bool {
+	switch msg {
+	case "did not find expected <stream-start>", "did not find expected <document start>",
+		"did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected key", "did not find expected ',' or ']'",
+		"did not find expected ',' or '}'", "found duplicate %YAML directive",
+		"found incompatible YAML document", "found duplicate %TAG directive",
+		"found undefined tag handle":
+		return true
+	}
+	return false
+}

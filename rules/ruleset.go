@@ -1,0 +1,95 @@
+package rules
+
+import (
+	"sync"
+	"time"
+)
+
+// Ruleset is a compiled rules file. It is immutable once returned by
+// Parse, so a reload builds a new Ruleset and swaps the pointer.
+type Ruleset struct {
+	// Version is the first 12 hex digits of the SHA-256 of the file, to
+	// tell in logs and metrics which rules made a decision.
+	Version    string
+	File       string
+	Attributes []Attribute
+	Tags       []*TagRule // in file order, which is the order they run in
+	Segments   []*Segment
+	Replies    []*ReplyRule // in file order; the first match wins
+	Default    *Reply       // nil when the file has no default reply
+
+	needOnce sync.Once // need is worked out on first use
+	need     needs
+}
+
+// Attribute is a declared business attribute, read as user.attrs.<Name>.
+type Attribute struct {
+	Name string
+	Type string // int, float, string, time or bool
+	Pos  Position
+}
+
+// TagRule adds the tag Name to a follower when When is true and removes
+// it when Unless is true; Unless is checked first and wins.
+type TagRule struct {
+	Name        string
+	Description string
+	On          []string // event types that run the rule; empty means all
+	When        *Program
+	Unless      *Program // nil when the rule has no unless
+	TTL         time.Duration
+	WeChatTag   string // reserved for mirroring onto a WeChat tag
+	Pos         Position
+}
+
+// Triggers reports whether the rule runs for an event of type eventType.
+func (t *TagRule) Triggers(eventType string) bool {
+	if len(t.On) == 0 {
+		return true
+	}
+	for _, on := range t.On {
+		if on == eventType {
+			return true
+		}
+	}
+	return false
+}
+
+// Segment is a named set of followers, selected by Rule over user only.
+type Segment struct {
+	Name        string
+	Description string
+	Rule        *Program
+	Pos         Position
+}
+
+// ReplyRule answers a callback with Reply when When is true.
+type ReplyRule struct {
+	Name  string // from the file, or "replies[<index>]"
+	When  *Program
+	Reply Reply
+	Pos   Position
+}
+
+// Reply is a passive reply. Type says which fields are set: text uses
+// Content; image and voice use MediaID; video uses MediaID, Title and
+// Description; news (one article) uses Title, Description, URL and PicURL.
+type Reply struct {
+	Type        string
+	Content     string
+	MediaID     string
+	Title       string
+	Description string
+	URL         string
+	PicURL      string
+}
+
+// Segment returns the segment called name.
+func (rs *Ruleset) Segment(name string) (*Segment, bool) {
+	for _, s := range rs.Segments {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return nil, false
+}

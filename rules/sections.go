@@ -1,0 +1,203 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Name limits: WeChat-side tag names are short, and tag names are
+// mirrored there one day; segment names only live in wxcast.
+const (
+	maxTagName     = 30
+	maxSegmentName = 64
+	maxWeChatTag   = 30 // bytes
+)
+
+func (d *decoder) attributes(n *yaml.Node) []Attribute {
+	if n == nil || isNull(n) {
+		return nil
+	}
+	ps, ok := d.pairs(n, "attributes")
+	if !ok {
+		return nil
+	}
+	var attrs []Attribute
+	for _, p := range ps {
+		path := "attributes." + p.key.Value
+		if !validName(p.key.Value, maxSegmentName) {
+			d.add(p.key, path, "invalid attribute name %q: use lower-case letters, digits and _, starting with a letter", p.key.Value)
+			continue
+		}
+		typ, ok := d.str(p.value, path)
+		if ok && !slices.Contains(attrTypeNames(), typ) {
+			d.add(p.value, path, "unknown type %q%s; use one of %s", typ,
+				didYouMean(typ, attrTypeNames()), strings.Join(attrTypeNames(), ", "))
+			continue
+		}
+		if ok {
+			attrs = append(attrs, Attribute{Name: p.key.Value, Type: typ, Pos: d.src.at(p.key)})
+		}
+	}
+	return attrs
+}
+
+func (d *decoder) tags(n *yaml.Node) []*TagRule {
+	var out []*TagRule
+	seen := make(map[string]int)
+	for i, item := range d.items(n, "tags") {
+		if t := d.tag(item, itemPath("tags", i, item, maxTagName), seen); t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (d *decoder) tag(n *yaml.Node, path string, seen map[string]int) *TagRule {
+	f, ok := d.fields(n, path, "name", "description", "on", "when", "unless", "ttl", "wechat_tag")
+	if !ok {
+		return nil
+	}
+	t := &TagRule{Pos: d.src.at(n)}
+	t.Name = d.name(f, n, path, "tag", maxTagName, seen)
+	t.Description, _ = d.str(f["description"], path+".description")
+	t.On = d.eventTypes(f["on"], path+".on")
+	t.When = d.program(f, n, path, "when", false)
+	if f["unless"] != nil {
+		t.Unless = d.program(f, n, path, "unless", false)
+	}
+	t.TTL = d.ttl(f["ttl"], path+".ttl")
+	t.WeChatTag = d.wechatTag(f["wechat_tag"], path+".wechat_tag")
+	return t
+}
+
+func (d *decoder) segments(n *yaml.Node) []*Segment {
+	var out []*Segment
+	seen := make(map[string]int)
+	for i, item := range d.items(n, "segments") {
+		path := itemPath("segments", i, item, maxSegmentName)
+		f, ok := d.fields(item, path, "name", "description", "rule")
+		if !ok {
+			continue
+		}
+		s := &Segment{Pos: d.src.at(item)}
+		s.Name = d.name(f, item, path, "segment", maxSegmentName, seen)
+		s.Description, _ = d.str(f["description"], path+".description")
+		s.Rule = d.program(f, item, path, "rule", true)
+		out = append(out, s)
+	}
+	return out
+}
+
+// name checks the name of a rule: required, well formed and unique in
+// its section. seen maps names to the line that first used them.
+func (d *decoder) name(f map[string]*yaml.Node, parent *yaml.Node, path, kind string, maxLen int, seen map[string]int) string {
+	name, ok := d.required(f, parent, path, "name")
+	if !ok {
+		return ""
+	}
+	n := f["name"]
+	if !validName(name, maxLen) {
+		d.add(n, path+".name", "invalid %s name %q: use 1 to %d lower-case letters, digits and _, starting with a letter",
+			kind, name, maxLen)
+		return name
+	}
+	if line, dup := seen[name]; dup {
+		d.add(n, path+".name", "duplicate %s name %s (first defined at line %d)", kind, name, line)
+		return name
+	}
+	seen[name] = n.Line
+	return name
+}
+
+// program compiles the expression under key of mapping parent, mapping
+// each problem onto the file.
+func (d *decoder) program(f map[string]*yaml.Node, parent *yaml.Node, path, key string, segment bool) *Program {
+	path += "." + key
+	n := f[key]
+	if n == nil {
+		d.add(parent, strings.TrimSuffix(path, "."+key), "missing %s", key)
+		return nil
+	}
+	src, ok := d.str(n, path)
+	if !ok {
+		return nil
+	}
+	prog, attrs, errs := d.comp.compile(src, segment, true)
+	for _, e := range errs {
+		d.problems = append(d.problems, Problem{Pos: d.src.exprPos(n, e.offset), Path: path, Msg: e.msg})
+	}
+	if len(errs) > 0 {
+		return nil
+	}
+	return &Program{Source: src, Path: path, Pos: d.src.exprPos(n, 0), program: prog, compiler: d.comp, attrs: attrs}
+}
+
+// eventTypes decodes `on`: one event type or a list of them.
+func (d *decoder) eventTypes(n *yaml.Node, path string) []string {
+	if n == nil || isNull(n) {
+		return nil
+	}
+	entries := []*yaml.Node{n}
+	if n.Kind == yaml.SequenceNode {
+		entries = d.items(n, path)
+	}
+	var out []string
+	for _, e := range entries {
+		s, ok := d.str(e, path)
+		if !ok {
+			continue
+		}
+		if !slices.Contains(eventTypeNames(), s) {
+			d.add(e, path, "unknown event type %q%s", s, didYouMean(s, eventTypeNames()))
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+func (d *decoder) ttl(n *yaml.Node, path string) time.Duration {
+	s, ok := d.str(n, path)
+	if !ok || s == "" {
+		return 0
+	}
+	ttl, err := parseTTL(s)
+	if err != nil {
+		d.add(n, path, "%v", err)
+	}
+	return ttl
+}
+
+// parseTTL accepts a Go duration (168h, 90m) or whole days (7d), which
+// time.ParseDuration lacks and rule authors reach for first.
+func parseTTL(s string) (time.Duration, error) {
+	var ttl time.Duration
+	var err error
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		n, err = strconv.Atoi(days)
+		ttl = time.Duration(n) * 24 * time.Hour
+	} else {
+		ttl, err = time.ParseDuration(s)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: use hours or minutes such as 168h or 90m, or days such as 7d", s)
+	}
+	if ttl <= 0 {
+		return 0, fmt.Errorf("must be greater than 0, got %q", s)
+	}
+	return ttl, nil
+}
+
+func (d *decoder) wechatTag(n *yaml.Node, path string) string {
+	s, ok := d.str(n, path)
+	if ok && len(s) > maxWeChatTag {
+		d.add(n, path, "must be at most %d bytes, got %d (a Chinese character takes 3)", maxWeChatTag, len(s))
+	}
+	return s
+}
