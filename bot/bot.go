@@ -13,23 +13,45 @@ import (
 
 // Followers is what the bot needs from the store.
 type Followers interface {
-	Record(ctx context.Context, ev store.Event, now time.Time) (store.Outcome, error)
-	RecordFinal(ctx context.Context, ev store.Event, now time.Time) (store.Outcome, error)
+	Record(ctx context.Context, ev store.Event, now time.Time, mark store.Mark) (store.Outcome, error)
+	Finish(ctx context.Context, openid, id, answer string, changes []store.TagChange, now time.Time) (bool, error)
 	MarkSeen(ctx context.Context, openid, id string) (store.Outcome, error)
-	Finish(ctx context.Context, openid, id, answer string) error
 	Answer(ctx context.Context, openid, id string) (store.Outcome, error)
 }
 
-// Replier chooses the passive reply to a callback. The rules engine is one.
-type Replier interface {
-	Reply(ctx context.Context, m Message) (Reply, error)
+// Decider decides what a callback does beyond updating the profile: the
+// tag changes and the passive reply. The rules engine is the real one
+// (see Rules); tests may bring their own.
+type Decider interface {
+	// Plan returns the decisions of the rules live now. A callback uses one
+	// plan from start to end, so a reload in between cannot mix two
+	// versions.
+	Plan() Plan
+}
+
+// Plan is one version of the rules.
+type Plan interface {
+	// Replies and Tags report whether any callback can get a passive reply
+	// or tag changes; when neither can, a callback costs one Redis round
+	// trip instead of two.
+	Replies() bool
+	Tags() bool
+	// Decide runs the rules on the follower's updated profile and the
+	// callback. It never fails: a rule that fails counts as false.
+	Decide(ctx context.Context, p *store.Profile, ev *store.Event, now time.Time) Decision
+}
+
+// Decision is what the rules made of one callback.
+type Decision struct {
+	Changes []store.TagChange
+	Reply   Reply
 }
 
 // Options configures a Bot.
 type Options struct {
 	Followers Followers
-	// Replier may be nil: then no callback gets a passive reply.
-	Replier Replier
+	// Rules may be nil: then no callback gets tags or a passive reply.
+	Rules Decider
 	// ReplyWait bounds how long a retried delivery waits for the first
 	// delivery's answer before it answers nothing.
 	ReplyWait time.Duration
@@ -55,10 +77,10 @@ func New(o Options) *Bot {
 	return &Bot{o: o, kinds: newKindTable()}
 }
 
-// Handle records m and returns the passive reply. A retried delivery
-// changes nothing and returns the first delivery's reply. The returned
-// error is ErrInvalid for a malformed message, or a store error: then
-// nothing was recorded and WeChat should retry.
+// Handle records m, runs the rules and returns the passive reply. A
+// retried delivery changes nothing and returns the first delivery's reply.
+// The returned error is ErrInvalid for a malformed message, or a store
+// error: then nothing was recorded and WeChat should retry.
 func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	if !validOpenID(m.OpenID) {
 		return Result{}, fmt.Errorf("%w: FromUserName %q is not an openid", ErrInvalid, m.OpenID)
@@ -68,60 +90,77 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	}
 	k := b.kinds.lookup(&m)
 	ev := toEvent(&m, k)
-	var (
-		out store.Outcome
-		err error
-	)
-	switch {
-	case k.system:
-		out, err = b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
-	case b.o.Replier == nil:
-		// No reply can come: record the answer ("nothing") in the same
-		// round trip instead of a second one.
-		out, err = b.o.Followers.RecordFinal(ctx, ev, b.o.Now())
-	default:
-		out, err = b.o.Followers.Record(ctx, ev, b.o.Now())
+	if k.system {
+		out, err := b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
+		return Result{Kind: k.name, Duplicate: out.Duplicate}, err
 	}
+	var plan Plan
+	if b.o.Rules != nil {
+		plan = b.o.Rules.Plan()
+	}
+	mark := markFor(plan)
+	now := b.o.Now()
+	out, err := b.o.Followers.Record(ctx, ev, now, mark)
 	if err != nil {
 		return Result{Kind: k.name}, err
 	}
 	if out.Duplicate {
 		return Result{Kind: k.name, Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
 	}
-	if k.system || b.o.Replier == nil {
+	if mark == store.MarkFinal {
 		return Result{Kind: k.name}, nil
 	}
-	reply := b.reply(ctx, m)
+	d := plan.Decide(ctx, out.Profile, &ev, now)
 	answer := ""
-	if !reply.Empty() {
-		raw, _ := json.Marshal(reply) // a struct of strings always marshals
+	if !d.Reply.Empty() {
+		raw, _ := json.Marshal(d.Reply) // a struct of strings always marshals
 		answer = string(raw)
 	}
-	if err := b.o.Followers.Finish(ctx, m.OpenID, ev.DedupID, answer); err != nil {
-		// The profile is updated; a retry will wait ReplyWait and answer
-		// nothing. Worth a log, not worth failing this delivery.
-		b.o.Log.Warn("store the answer for retries", zap.String("openid", m.OpenID), zap.Error(err))
+	// Nothing to store: the round trip is saved. A duplicate delivery then
+	// finds the mark still pending and stops waiting once a first delivery
+	// could no longer be running (pendingGrace).
+	if len(d.Changes) > 0 || answer != "" {
+		if _, err := b.o.Followers.Finish(ctx, m.OpenID, ev.DedupID, answer, d.Changes, now); err != nil {
+			// The profile is updated; a retry will wait ReplyWait and answer
+			// nothing, and the tag rules run again on the next callback.
+			b.o.Log.Warn("store the answer and tag changes", zap.String("openid", m.OpenID), zap.Error(err))
+			d.Changes = nil
+		}
 	}
-	return Result{Kind: k.name, Reply: reply}, nil
+	return Result{Kind: k.name, Reply: d.Reply, TagChanges: d.Changes}, nil
 }
 
-func (b *Bot) reply(ctx context.Context, m Message) Reply {
-	if b.o.Replier == nil {
-		return Reply{}
+// markFor picks the dedup mark that tells retries what to expect.
+func markFor(p Plan) store.Mark {
+	switch {
+	case p == nil || !p.Replies() && !p.Tags():
+		return store.MarkFinal
+	case p.Replies():
+		return store.MarkPending
+	default:
+		return store.MarkNoAnswer
 	}
-	r, err := b.o.Replier.Reply(ctx, m)
-	if err != nil {
-		b.o.Log.Warn("reply rules failed; answering nothing", zap.String("openid", m.OpenID), zap.Error(err))
-		return Reply{}
-	}
-	return r
 }
+
+// pendingGrace is how long after its start a first delivery may still be
+// about to store its answer. Handling one takes milliseconds; past this, a
+// pending mark means the first delivery had nothing to store (or died),
+// and its duplicates answer nothing at once.
+const pendingGrace = time.Second
 
 // repeat returns the answer of the first delivery, waiting for it while the
-// first delivery is still being handled (WeChat retries after 5 s even
-// when the first attempt is merely slow).
+// first delivery may still be running (a duplicate can arrive while it is:
+// a double tap within one second, or a retry racing a slow first attempt),
+// at most ReplyWait.
 func (b *Bot) repeat(ctx context.Context, openid, id string, out store.Outcome) Reply {
-	wait := time.NewTimer(b.o.ReplyWait)
+	limit := b.o.ReplyWait
+	if !out.Answered {
+		limit = min(limit, out.PendingSince.Add(pendingGrace).Sub(b.o.Now()))
+	}
+	if limit <= 0 && !out.Answered {
+		return Reply{}
+	}
+	wait := time.NewTimer(max(limit, 0))
 	defer wait.Stop()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()

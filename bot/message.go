@@ -1,6 +1,10 @@
 package bot
 
-import "errors"
+import (
+	"errors"
+
+	"github.com/wxcast/wxcast/store"
+)
 
 // ErrInvalid marks a callback that cannot be accepted as it is (no sender,
 // an openid that is not one, no time). Handlers answer it with 400.
@@ -68,4 +72,6 @@ type Result struct {
 	// Duplicate is true when this was a retried delivery: nothing changed
 	// and Reply repeats the first delivery's answer.
 	Duplicate bool
+	// TagChanges are the tag changes the rules applied.
+	TagChanges []store.TagChange
 }

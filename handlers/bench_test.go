@@ -16,6 +16,7 @@ import (
 	"github.com/wxcast/wxcast/handlers"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -25,14 +26,28 @@ import (
 //
 //	TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench Callback ./handlers/
 func BenchmarkCallback(b *testing.B) {
-	for _, mode := range []wxsim.Mode{wxsim.ModePlain, wxsim.ModeSafe} {
-		b.Run(mode.String(), func(b *testing.B) {
+	rs, err := rules.Load("../cmd/wxload/testdata/rules50.yaml", rules.Options{Location: cst})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name  string
+		mode  wxsim.Mode
+		rules bool
+	}{{"plain", wxsim.ModePlain, false}, {"safe", wxsim.ModeSafe, false}, {"safe_50_tag_rules", wxsim.ModeSafe, true}} {
+		mode := tc.mode
+		b.Run(tc.name, func(b *testing.B) {
 			s := redistest.Open(b)
-			f := s.Followers(store.Calendar{Loc: cst}, store.Limits{DedupTTL: time.Minute, HistoryMax: 50, HistoryDays: 8})
+			cal := store.Calendar{Loc: cst}
+			f := s.Followers(cal, store.Limits{DedupTTL: time.Minute, HistoryMax: 50, HistoryDays: 8})
+			o := bot.Options{Followers: f, ReplyWait: time.Second}
+			if tc.rules {
+				o.Rules = bot.NewRules(rules.Static(rs), cal, zap.NewNop())
+			}
 			srv, err := handlers.NewServer(handlers.Config{
-				AppID: appID, Token: token, AESKeys: []string{aesKey}, CallbackPath: "/wechat",
+				AppID: appID, Token: token, AESKeys: []string{aesKey}, AllowPlaintext: true, CallbackPath: "/wechat",
 				TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
-			}, bot.New(bot.Options{Followers: f, ReplyWait: time.Second}), s, prometheus.NewRegistry(), zap.NewNop())
+			}, bot.New(o), s, prometheus.NewRegistry(), zap.NewNop())
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -68,7 +83,7 @@ func BenchmarkCallback(b *testing.B) {
 					r.Body = nopCloser{bytesReader(bodies[i])}
 					w := httptest.NewRecorder()
 					h.ServeHTTP(w, r)
-					if w.Code != 200 || w.Body.String() != "success" {
+					if w.Code != 200 || !tc.rules && w.Body.String() != "success" {
 						b.Errorf("status %d %q", w.Code, w.Body.String())
 						return
 					}

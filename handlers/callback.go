@@ -26,6 +26,7 @@ const (
 	reasonEncryptType  = "unsupported_encrypt_type"
 	reasonMessage      = "invalid_message"
 	reasonEchostr      = "missing_echostr"
+	reasonPlaintext    = "plaintext_refused"
 )
 
 // handleVerify answers WeChat's URL verification: echo echostr when the
@@ -80,7 +81,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	plain, key, encrypted, reason := s.open(buf.Bytes(), q.Get("encrypt_type"), q.Get("msg_signature"), ts, nonce)
 	if reason != "" {
 		status := http.StatusBadRequest
-		if reason == reasonMsgSignature {
+		if reason == reasonMsgSignature || reason == reasonPlaintext {
 			status = http.StatusUnauthorized
 		}
 		s.refuse(w, r, status, reason)
@@ -109,6 +110,13 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		s.metrics.dedupHits.Inc()
 	}
 	s.metrics.callbacks.WithLabelValues(res.Kind, result).Inc()
+	for _, c := range res.TagChanges {
+		change := "added"
+		if c.Remove {
+			change = "removed"
+		}
+		s.metrics.tags.WithLabelValues(c.Tag, change).Inc()
+	}
 	s.answer(w, msg, res.Reply, encrypted, key, ts, nonce)
 }
 
@@ -116,6 +124,9 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 func (s *Server) open(body []byte, encryptType, msgSig, ts, nonce string) (plain []byte, key int, encrypted bool, reason string) {
 	switch encryptType {
 	case "", "raw":
+		if s.keys.enabled() && !s.cfg.AllowPlaintext {
+			return nil, 0, false, reasonPlaintext
+		}
 		return body, 0, false, ""
 	case "aes":
 	default:

@@ -59,8 +59,8 @@ func TestModesEndToEnd(t *testing.T) {
 				t.Fatalf("profile %+v", p)
 			}
 			for kind, n := range map[string]int64{"subscribe": 1, "text": 1, "click": 1, "location_report": 1, "location": 1, "view": 1} {
-				if p.KindCounts[kind] != n {
-					t.Errorf("%s count = %d, want %d", kind, p.KindCounts[kind], n)
+				if p.Counts()[kind] != n {
+					t.Errorf("%s count = %d, want %d", kind, p.Counts()[kind], n)
 				}
 			}
 			if p.Location == nil {
@@ -86,7 +86,20 @@ func TestRefusalsTouchNothing(t *testing.T) {
 		req    func(*http.Request)
 		status int
 		reason string
+		strict bool
 	}{
+		{name: "plaintext while an AES key is set", mode: wxsim.ModeSafe, strict: true,
+			req: func(r *http.Request) {
+				// A safe-mode URL stripped of encrypt_type and msg_signature
+				// still carries a valid plaintext signature: refused.
+				q := r.URL.Query()
+				q.Del("encrypt_type")
+				q.Del("msg_signature")
+				r.URL.RawQuery = q.Encode()
+				setBody(r, "<xml><ToUserName><![CDATA[gh_0123456789ab]]></ToUserName><FromUserName><![CDATA[oForged]]></FromUserName>"+
+					"<CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[unsubscribe]]></Event></xml>")
+			},
+			status: 401, reason: "plaintext_refused"},
 		{name: "wrong signature", mode: wxsim.ModePlain,
 			req:    func(r *http.Request) { setQuery(r, "signature", strings.Repeat("0", 40)) },
 			status: 401, reason: "bad_signature"},
@@ -121,7 +134,7 @@ func TestRefusalsTouchNothing(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envOpts{})
+			e := newEnv(t, envOpts{strict: tc.strict})
 			var tweaks []func(*wxsim.ClientConfig)
 			if tc.tweak != nil {
 				tweaks = append(tweaks, tc.tweak)
@@ -187,7 +200,7 @@ func parseReply(t *testing.T, plain []byte) textReply {
 func TestRetriesSequentialSameAnswer(t *testing.T) {
 	t.Parallel()
 	rep := &countingReplier{}
-	e := newEnv(t, envOpts{replier: rep})
+	e := newEnv(t, envOpts{decider: rep})
 	c := e.client(wxsim.ModeSafe)
 	ctx := context.Background()
 	msg := wxsim.Text("oRetry", "价格", 31337)
@@ -211,8 +224,8 @@ func TestRetriesSequentialSameAnswer(t *testing.T) {
 		t.Fatalf("reply rules ran %d times, want 1", rep.calls())
 	}
 	p, _ := e.followers.Profile(ctx, "oRetry")
-	if p.KindCounts["text"] != 1 {
-		t.Fatalf("text counted %d times", p.KindCounts["text"])
+	if p.Counts()["text"] != 1 {
+		t.Fatalf("text counted %d times", p.Counts()["text"])
 	}
 	if got := e.counter("wxcast_callback_dedup_hits_total"); got != 2 {
 		t.Fatalf("dedup hits = %v, want 2", got)
@@ -222,7 +235,7 @@ func TestRetriesSequentialSameAnswer(t *testing.T) {
 func TestRetriesWhileFirstInFlight(t *testing.T) {
 	t.Parallel()
 	rep := &countingReplier{hold: make(chan struct{}), entered: make(chan struct{})}
-	e := newEnv(t, envOpts{replier: rep})
+	e := newEnv(t, envOpts{decider: rep})
 	c := e.client(wxsim.ModePlain)
 	ctx := context.Background()
 	msg := wxsim.Text("oSlow", "在吗", 4242)
@@ -257,8 +270,8 @@ func TestRetriesWhileFirstInFlight(t *testing.T) {
 		t.Fatalf("reply rules ran %d times", rep.calls())
 	}
 	p, _ := e.followers.Profile(ctx, "oSlow")
-	if p.KindCounts["text"] != 1 {
-		t.Fatalf("text counted %d times", p.KindCounts["text"])
+	if p.Counts()["text"] != 1 {
+		t.Fatalf("text counted %d times", p.Counts()["text"])
 	}
 }
 
@@ -285,8 +298,8 @@ func TestConcurrentRetriesManyMessages(t *testing.T) {
 	wg.Wait()
 	for i := 0; i < 5; i++ {
 		p, _ := e.followers.Profile(ctx, fmt.Sprintf("oMany%02d", i))
-		if p.KindCounts["text"] != 6 {
-			t.Errorf("follower %d: %d texts recorded, want 6", i, p.KindCounts["text"])
+		if p.Counts()["text"] != 6 {
+			t.Errorf("follower %d: %d texts recorded, want 6", i, p.Counts()["text"])
 		}
 	}
 	if got := e.counter("wxcast_callback_dedup_hits_total"); got != 60 {

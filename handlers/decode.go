@@ -10,9 +10,18 @@ import (
 	"github.com/wxcast/wxcast/bot"
 )
 
-// decodeMessage parses callback XML with the SDK's MixMessage and converts
-// it to the bot's Message.
+// decodeMessage parses callback XML and converts it to the bot's Message:
+// the flat common case directly (decodeFlat), anything else with the SDK's
+// MixMessage.
 func decodeMessage(raw []byte) (bot.Message, error) {
+	if m, ok := decodeFlat(raw); ok {
+		return m, nil
+	}
+	return decodeMixMessage(raw)
+}
+
+// decodeMixMessage parses callback XML with the SDK's MixMessage.
+func decodeMixMessage(raw []byte) (bot.Message, error) {
 	var mm message.MixMessage
 	if err := xml.Unmarshal(raw, &mm); err != nil {
 		return bot.Message{}, err

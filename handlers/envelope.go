@@ -41,10 +41,10 @@ func scanSafeEnvelope(b []byte) (string, bool) {
 	if !s.lit("<xml>") {
 		return "", false
 	}
-	if _, ok := s.element("ToUserName", isIDByte); !ok {
+	if _, ok := s.element("ToUserName", idChars); !ok {
 		return "", false
 	}
-	enc, ok := s.element("Encrypt", isBase64Byte)
+	enc, ok := s.element("Encrypt", base64Chars)
 	if !ok || len(enc) == 0 || !s.lit("</xml>") {
 		return "", false
 	}
@@ -76,13 +76,13 @@ func (s *scanner) lit(l string) bool {
 
 // element matches optional space, <name><![CDATA[text]]></name> and
 // optional space, with every byte of text allowed by ok, and returns text.
-func (s *scanner) element(name string, ok func(byte) bool) ([]byte, bool) {
+func (s *scanner) element(name string, class charClass) ([]byte, bool) {
 	s.space()
 	if !s.lit("<" + name + "><![CDATA[") {
 		return nil, false
 	}
 	start := s.i
-	for s.i < len(s.b) && ok(s.b[s.i]) {
+	for s.i < len(s.b) && class.has(s.b[s.i]) {
 		s.i++
 	}
 	text := s.b[start:s.i]
@@ -93,10 +93,16 @@ func (s *scanner) element(name string, ok func(byte) bool) ([]byte, bool) {
 	return text, true
 }
 
-func isIDByte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
+// charClass is a set of ASCII bytes as a bitmap, so the scan loop tests a
+// byte with a shift and a mask (it runs over every byte of the 600-byte
+// Encrypt text).
+type charClass [4]uint64
 
-func isBase64Byte(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '='
-}
+func (c *charClass) has(b byte) bool { return c[b>>6]&(1<<(b&63)) != 0 }
+
+// The characters of a gh_ id ([A-Za-z0-9_-]) and of standard Base64
+// ([A-Za-z0-9+/=]), as constant tables; TestCharClasses checks them.
+var (
+	idChars     = charClass{0x3ff200000000000, 0x7fffffe87fffffe, 0x0, 0x0}
+	base64Chars = charClass{0x23ff880000000000, 0x7fffffe07fffffe, 0x0, 0x0}
+)

@@ -62,3 +62,17 @@ func FuzzScanSafeEnvelope(f *testing.F) {
 		}
 	})
 }
+
+func TestCharClasses(t *testing.T) {
+	t.Parallel()
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		alnum := b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
+		if got, want := idChars.has(b), alnum || b == '_' || b == '-'; got != want {
+			t.Errorf("idChars.has(%q) = %v", b, got)
+		}
+		if got, want := base64Chars.has(b), alnum || b == '+' || b == '/' || b == '='; got != want {
+			t.Errorf("base64Chars.has(%q) = %v", b, got)
+		}
+	}
+}

@@ -3,6 +3,8 @@ package handlers
 import (
 	"encoding/json"
 	"net/http"
+
+	"go.uber.org/zap"
 )
 
 // handleHealthz answers while the process is up.
@@ -14,9 +16,17 @@ func (s *Server) handleHealthz(w http.ResponseWriter, _ *http.Request) {
 // handleReadyz answers 200 while Redis answers, 503 otherwise, so a load
 // balancer stops sending callbacks to a replica that cannot record them.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
-	status, body := http.StatusOK, map[string]string{"redis": "ok"}
+	body := map[string]string{}
+	if s.cfg.ReadyInfo != nil {
+		body = s.cfg.ReadyInfo()
+	}
+	status := http.StatusOK
+	body["redis"] = "ok"
 	if err := s.ready.Ping(r.Context()); err != nil {
-		status, body["redis"] = http.StatusServiceUnavailable, err.Error()
+		// The error names hosts and ports: it goes to the log, not to
+		// whoever can reach /readyz.
+		s.log.Warn("readyz: redis does not answer", zap.Error(err))
+		status, body["redis"] = http.StatusServiceUnavailable, "unavailable"
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)

@@ -40,11 +40,14 @@ type env struct {
 }
 
 type envOpts struct {
-	replier bot.Replier
+	decider bot.Decider
 	keys    []string
 	// followers replaces the store (to simulate a failing Redis).
 	followers bot.Followers
 	ready     handlers.Pinger
+	// strict refuses plaintext callbacks, as a deployment with an AES key
+	// does by default; tests that post plaintext leave it off.
+	strict bool
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -63,10 +66,10 @@ func newEnv(t *testing.T, o envOpts) *env {
 		ready = o.ready
 	}
 	log := zaptest.NewLogger(t)
-	b := bot.New(bot.Options{Followers: bf, Replier: o.replier, ReplyWait: 2 * time.Second, Log: log})
+	b := bot.New(bot.Options{Followers: bf, Rules: o.decider, ReplyWait: 2 * time.Second, Log: log})
 	reg := prometheus.NewRegistry()
 	srv, err := handlers.NewServer(handlers.Config{
-		AppID: appID, Token: token, AESKeys: o.keys, CallbackPath: "/wechat",
+		AppID: appID, Token: token, AESKeys: o.keys, AllowPlaintext: !o.strict, CallbackPath: "/wechat",
 		TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
 	}, b, ready, reg, log)
 	if err != nil {
@@ -94,11 +97,15 @@ func (e *env) client(mode wxsim.Mode, tweak ...func(*wxsim.ClientConfig)) *wxsim
 // keyCount counts the keys under this test's prefix.
 func (e *env) keyCount() int {
 	e.t.Helper()
-	keys, err := e.store.Redis().Keys(context.Background(), e.store.KeyPrefix()+"*").Result()
-	if err != nil {
+	n := 0
+	iter := e.store.Redis().Scan(context.Background(), 0, e.store.KeyPrefix()+"*", 1000).Iterator()
+	for iter.Next(context.Background()) {
+		n++
+	}
+	if err := iter.Err(); err != nil {
 		e.t.Fatal(err)
 	}
-	return len(keys)
+	return n
 }
 
 func (e *env) counter(name string, labels ...string) float64 {
@@ -131,7 +138,8 @@ func (e *env) counter(name string, labels ...string) float64 {
 }
 
 // countingReplier answers every text with "reply #n", n counting calls, and
-// can hold the first call until released (a slow first delivery).
+// can hold the first call until released (a slow first delivery). It is
+// a bot.Decider standing in for the rules engine.
 type countingReplier struct {
 	mu      sync.Mutex
 	n       int
@@ -139,7 +147,11 @@ type countingReplier struct {
 	entered chan struct{}
 }
 
-func (r *countingReplier) Reply(ctx context.Context, m bot.Message) (bot.Reply, error) {
+func (r *countingReplier) Plan() bot.Plan { return r }
+func (r *countingReplier) Replies() bool  { return true }
+func (r *countingReplier) Tags() bool     { return false }
+
+func (r *countingReplier) Decide(_ context.Context, _ *store.Profile, ev *store.Event, _ time.Time) bot.Decision {
 	r.mu.Lock()
 	r.n++
 	n := r.n
@@ -148,10 +160,10 @@ func (r *countingReplier) Reply(ctx context.Context, m bot.Message) (bot.Reply, 
 		close(r.entered)
 		<-r.hold
 	}
-	if m.MsgType != "text" {
-		return bot.Reply{}, nil
+	if ev.Kind != "text" {
+		return bot.Decision{}
 	}
-	return bot.Reply{Type: "text", Content: "reply #" + string(rune('0'+n)) + " to " + m.Content}, nil
+	return bot.Decision{Reply: bot.Reply{Type: "text", Content: "reply #" + string(rune('0'+n)) + " to " + ev.Content}}
 }
 
 func (r *countingReplier) calls() int {

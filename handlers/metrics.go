@@ -12,6 +12,7 @@ type metrics struct {
 	refusals  *prometheus.CounterVec
 	dedupHits prometheus.Counter
 	latency   prometheus.Histogram
+	tags      *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -33,8 +34,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Help:    "Time to answer a callback.",
 			Buckets: []float64{.0005, .001, .002, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}),
+		tags: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_tag_changes_total",
+			Help: "Tag changes decided by tag rules, by tag and change: added (a ttl tag matched again counts too, its expiry moves) or removed.",
+		}, []string{"tag", "change"}),
 	}
-	for _, c := range []prometheus.Collector{m.callbacks, m.refusals, m.dedupHits, m.latency} {
+	for _, c := range []prometheus.Collector{m.callbacks, m.refusals, m.dedupHits, m.latency, m.tags} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("handlers: register metrics: %w", err)
 		}

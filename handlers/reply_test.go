@@ -22,7 +22,7 @@ func TestReplyFollowsRequestMode(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.mode.String(), func(t *testing.T) {
 			t.Parallel()
-			e := newEnv(t, envOpts{replier: &countingReplier{}})
+			e := newEnv(t, envOpts{decider: &countingReplier{}})
 			res, err := e.client(tc.mode).Send(context.Background(), wxsim.Text("oReply", "你好", 1))
 			if err != nil || res.Status != 200 {
 				t.Fatalf("%v %+v", err, res)
@@ -42,7 +42,7 @@ func TestReplyFollowsRequestMode(t *testing.T) {
 
 func TestKeyRotationFallsBackToPreviousKey(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, envOpts{replier: &countingReplier{}, keys: []string{aesKey, oldKey}})
+	e := newEnv(t, envOpts{decider: &countingReplier{}, keys: []string{aesKey, oldKey}})
 	ctx := context.Background()
 	for _, key := range []string{aesKey, oldKey} {
 		c := e.client(wxsim.ModeSafe, func(c *wxsim.ClientConfig) { c.EncodingAESKey = key })
@@ -54,8 +54,8 @@ func TestKeyRotationFallsBackToPreviousKey(t *testing.T) {
 		}
 	}
 	p, _ := e.followers.Profile(ctx, "oRotate")
-	if p.KindCounts["text"] != 2 {
-		t.Fatalf("recorded %d texts, want 2", p.KindCounts["text"])
+	if p.Counts()["text"] != 2 {
+		t.Fatalf("recorded %d texts, want 2", p.Counts()["text"])
 	}
 }
 
@@ -77,16 +77,15 @@ type brokenFollowers struct{}
 
 var errDown = errors.New("dial tcp 127.0.0.1:6379: connection refused")
 
-func (brokenFollowers) Record(context.Context, store.Event, time.Time) (store.Outcome, error) {
-	return store.Outcome{}, errDown
-}
-func (brokenFollowers) RecordFinal(context.Context, store.Event, time.Time) (store.Outcome, error) {
+func (brokenFollowers) Record(context.Context, store.Event, time.Time, store.Mark) (store.Outcome, error) {
 	return store.Outcome{}, errDown
 }
 func (brokenFollowers) MarkSeen(context.Context, string, string) (store.Outcome, error) {
 	return store.Outcome{}, errDown
 }
-func (brokenFollowers) Finish(context.Context, string, string, string) error { return errDown }
+func (brokenFollowers) Finish(context.Context, string, string, string, []store.TagChange, time.Time) (bool, error) {
+	return false, errDown
+}
 func (brokenFollowers) Answer(context.Context, string, string) (store.Outcome, error) {
 	return store.Outcome{}, errDown
 }
@@ -108,7 +107,8 @@ func TestStoreDownAsksWeChatToRetry(t *testing.T) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	r.Body.Close()
-	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), "connection refused") {
+	if r.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"redis":"unavailable"`) ||
+		strings.Contains(string(body), "6379") {
 		t.Fatalf("readyz %d %s", r.StatusCode, body)
 	}
 }

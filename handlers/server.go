@@ -30,12 +30,19 @@ type Config struct {
 	Token string
 	// AESKeys are the EncodingAESKeys to try, current first, then the
 	// previous one during a key rotation. Empty means plaintext mode only.
-	AESKeys            []string
+	AESKeys []string
+	// AllowPlaintext accepts plaintext callbacks although AESKeys is set.
+	// Off, a callback without encrypt_type=aes is refused when a key is
+	// configured: the plaintext signature covers only the token, timestamp
+	// and nonce, so anyone who saw one signed URL could post any body.
+	AllowPlaintext     bool
 	CallbackPath       string
 	TimestampTolerance time.Duration
 	MaxBodyBytes       int64
 	// Now is the clock used for the replay window (time.Now when nil).
 	Now func() time.Time
+	// ReadyInfo, when set, adds fields to /readyz (the rules version).
+	ReadyInfo func() map[string]string
 }
 
 // Server serves wxcast's HTTP routes.

@@ -1,11 +1,14 @@
 // Command wxcast runs the wxcast server and its tools.
 //
 //	wxcast serve --config wxcast.yaml   run the callback server
+//	wxcast rules check|test|doc|backtest
+//	wxcast segment count|sample NAME
 //	wxcast version                      print the version
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,11 +23,22 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
 	stop()
-	if err != nil {
+	var reported errReported
+	switch {
+	case err == nil:
+	case errors.As(err, &reported):
+		os.Exit(1) // the command has printed what went wrong
+	default:
 		fmt.Fprintln(os.Stderr, "wxcast:", err)
 		os.Exit(1)
 	}
 }
+
+// errReported fails a command that has already told the user why (rules
+// check prints every problem of a file, one per line).
+type errReported struct{ msg string }
+
+func (e errReported) Error() string { return e.msg }
 
 // command is one subcommand; the table drives dispatch and usage.
 type command struct {
@@ -35,6 +49,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the callback server (--config FILE, or WXCAST_CONFIG)", runServe},
+		{"rules", "check, test, document and back-test rules files (wxcast rules help)", runRules},
+		{"segment", "count or sample a segment's followers (wxcast segment help)", runSegment},
 		{"version", "print the version", runVersion},
 	}
 }

@@ -52,6 +52,10 @@ func TestServeRefusesBadConfig(t *testing.T) {
 			[]string{"WXCAST_WECHAT_ENCODING_AES_KEY=tooShort"}, []string{"wechat.encoding_aes_key", "WXCAST_WECHAT_ENCODING_AES_KEY"}},
 		{"bad redis URL keeps the password secret", write("c.yaml", "wechat:\n  app_id: wx1\n  token: abcdef\nredis:\n  url: \"http://:hunter2@h:1\"\n"), nil,
 			[]string{"redis.url"}},
+		{"odd redis host keeps the password secret", write("d.yaml", "wechat:\n  app_id: wx1\n  token: abcdef\n"),
+			[]string{"WXCAST_REDIS_URL=redis://:hunter2@ho^st:1"}, []string{"redis.url", "WXCAST_REDIS_URL"}},
+		{"bad redis option keeps the password secret", write("e.yaml", "wechat:\n  app_id: wx1\n  token: abcdef\n"),
+			[]string{"WXCAST_REDIS_URL=redis://:hunter2@127.0.0.1:1/0?bogus=1"}, []string{"redis.url", "bogus"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -115,15 +119,16 @@ func TestServeEndToEndAndShutdown(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res, err := c.Send(ctx, wxsim.Subscribe("oCmdUser", "launch")); err != nil || !res.IsSuccess() {
+	// The example rules welcome a new follower (an encrypted passive reply).
+	if res, err := c.Send(ctx, wxsim.Subscribe("oCmdUser", "launch")); err != nil || res.Status != 200 ||
+		!res.Encrypted || !strings.Contains(string(res.Plain), "欢迎关注") {
 		t.Fatalf("callback: %v %+v", err, res)
 	}
 	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix) })
+	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
 	p, err := st.Followers(store.Calendar{}, store.Limits{}).Profile(ctx, "oCmdUser")
 	if err != nil || !p.Subscribed || p.Scene != "launch" {
 		t.Fatalf("profile after callback: %+v %v", p, err)
@@ -165,8 +170,7 @@ func TestTwoReplicasShareOneToken(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix) })
+	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
 	var tok store.Token
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var ok bool

@@ -8,7 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,6 +23,7 @@ import (
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/handlers"
+	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -72,28 +77,44 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	}
 	defer func() { _ = st.Close() }()
 
+	// Background work (the token keeper) stops after the HTTP server and
+	// before Redis closes.
+	var bgWork sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopBG()
-	if err := startWeChatAPI(bg, cfg, st, log); err != nil {
+	defer func() { stopBG(); bgWork.Wait() }()
+	if _, err := startWeChatAPI(bg, cfg, st, log, &bgWork); err != nil {
 		return err
 	}
 
-	b := bot.New(bot.Options{
-		Followers: st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{
+	cal := store.Calendar{Loc: cfg.Location}
+	live, err := startRules(bg, cfg, log, &bgWork)
+	if err != nil {
+		return err
+	}
+	opts := bot.Options{
+		Followers: st.Followers(cal, store.Limits{
 			DedupTTL: cfg.Callback.DedupTTL.D(), HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
 		}),
 		ReplyWait: cfg.Callback.ReplyWait.D(),
 		Log:       log,
-	})
+	}
+	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
+	if live != nil {
+		opts.Rules = bot.NewRules(live, cal, log)
+		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
+	}
+	b := bot.New(opts)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID:              cfg.WeChat.AppID,
 		Token:              cfg.WeChat.Token.Value(),
 		AESKeys:            []string{cfg.WeChat.EncodingAESKey.Value(), cfg.WeChat.PreviousEncodingAESKey.Value()},
+		AllowPlaintext:     cfg.Callback.AllowPlaintext,
 		CallbackPath:       cfg.CallbackPath,
 		TimestampTolerance: cfg.Callback.TimestampTolerance.D(),
 		MaxBodyBytes:       cfg.Callback.MaxBodyBytes,
+		ReadyInfo:          readyInfo,
 	}, b, st, reg, log)
 	if err != nil {
 		return err
@@ -101,23 +122,74 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, onListen)
 }
 
-// startWeChatAPI routes the SDK to api_base_url and keeps the shared access
-// token fresh in the background. Without an AppSecret there is no API.
-func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, log *zap.Logger) error {
+// startRules loads rules_file and keeps it live: reloaded when the file
+// changes or on SIGHUP. A file with errors at start stops the server; later,
+// a bad version is refused and the live rules stay. nil without rules_file.
+func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup) (*rules.Source, error) {
+	if cfg.RulesFile == "" {
+		log.Info("rules_file is empty: profiles are kept, nothing is tagged or answered")
+		return nil, nil
+	}
+	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{Options: rules.Options{Location: cfg.Location}, Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("rules_file:\n%w", err)
+	}
+	wg.Go(func() {
+		if err := src.Watch(ctx); err != nil {
+			log.Error("rules file watch stopped; SIGHUP still reloads", zap.Error(err))
+		}
+	})
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	wg.Go(func() {
+		defer signal.Stop(hup)
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-hup:
+				_, _ = src.Reload() // logs what it did
+			}
+		}
+	})
+	return src, nil
+}
+
+// startWeChatAPI builds the WeChat API client once: the SDK routed to
+// api_base_url, with the access token shared through Redis and kept fresh
+// in the background. Without an AppSecret there is no API (nil client).
+// A first call in the background checks the credentials and the IP
+// allowlist, so a misconfiguration shows in the log at start, not at the
+// first broadcast.
+func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, log *zap.Logger, wg *sync.WaitGroup) (*wxapi.Client, error) {
 	if cfg.WeChat.AppSecret.Value() == "" {
 		log.Info("wechat.app_secret is empty: WeChat API calls are disabled")
-		return nil
+		return nil, nil
 	}
 	if err := wxapi.RouteSDK(cfg.WeChat.APIBaseURL); err != nil {
-		return err
+		return nil, err
 	}
 	tokens := wxapi.NewTokens(st.Tokens(cfg.WeChat.AppID),
 		wxapi.StableFetcher(cfg.WeChat.AppID, cfg.WeChat.AppSecret.Value()), nil, log)
+	client := wxapi.New(wxapi.Config{
+		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret.Value(),
+		Token: cfg.WeChat.Token.Value(), EncodingAESKey: cfg.WeChat.EncodingAESKey.Value(),
+	}, tokens, st.SDKCache())
 	// The stored token expires 60 s before WeChat's, and WeChat hands out a
 	// new stable token only in the last 5 minutes: refreshing with 4 minutes
 	// left gets a new one instead of the same one again.
-	go tokens.Keep(ctx, 30*time.Second, 4*time.Minute)
-	return nil
+	wg.Go(func() { tokens.Keep(ctx, 30*time.Second, 4*time.Minute) })
+	wg.Go(func() {
+		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if _, err := client.CallbackIPs(cctx); err != nil {
+			log.Warn("the WeChat API refused a first call: check wechat.app_id, wechat.app_secret and the IP allowlist (errcode 40164)",
+				zap.String("api_base_url", cfg.WeChat.APIBaseURL), zap.Error(err))
+			return
+		}
+		log.Info("WeChat API reachable", zap.String("api_base_url", cfg.WeChat.APIBaseURL))
+	})
+	return client, nil
 }
 
 func listenAndServe(ctx context.Context, addr string, h http.Handler, log *zap.Logger, onListen func(net.Addr)) error {

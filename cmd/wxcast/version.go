@@ -8,8 +8,10 @@ import (
 	"runtime/debug"
 )
 
-// version is wxcast's release; builds may stamp it with -ldflags -X.
-const version = "0.1.0-dev"
+// version is wxcast's release. It is a variable only so that release
+// builds can stamp it: -ldflags "-X main.version=1.2.3". Nothing else
+// writes it.
+var version = "0.1.0-dev"
 
 func runVersion(_ context.Context, _, _ []string, stdout, _ io.Writer) error {
 	rev := ""

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/rules"
+)
+
+func rulesCommands() []command {
+	return []command{
+		{"check", "[FILE]  compile FILE (default: rules_file of the config); exit 1 listing every problem", rulesCheck},
+		{"test", "FILE --user profile.json [--event event.json]  which tags change, which segments match, which reply fires, and why", rulesTest},
+		{"backtest", "FILE [--days 7]  replay the stored events of the last days through FILE's tag rules; changes nothing", rulesBacktest},
+		{"doc", "print the rules reference (docs/rules.md)", rulesDoc},
+	}
+}
+
+func runRules(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	return dispatchSub("rules", rulesCommands(), ctx, args, environ, stdout, stderr)
+}
+
+// dispatchSub runs one subcommand of group from its table.
+func dispatchSub(group string, cmds []command, ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		fmt.Fprintf(stdout, "usage: wxcast %s <command> [flags]\n", group)
+		for _, c := range cmds {
+			fmt.Fprintf(stdout, "  %-9s %s\n", c.name, c.usage)
+		}
+		if len(args) == 0 {
+			return fmt.Errorf("%s: no command given", group)
+		}
+		return nil
+	}
+	for _, c := range cmds {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], environ, stdout, stderr)
+		}
+	}
+	return fmt.Errorf("%s: unknown command %q (wxcast %s help)", group, args[0], group)
+}
+
+// cliFlags are the flags every rules and segment command shares.
+type cliFlags struct {
+	fs     *flag.FlagSet
+	config *string
+}
+
+func newCLIFlags(name string, environ []string, stderr io.Writer) cliFlags {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return cliFlags{fs: fs, config: fs.String("config", lookupEnv(environ, "WXCAST_CONFIG"), "configuration file (YAML)")}
+}
+
+// parse parses args, allowing flags after the positional arguments
+// (wxcast rules test rules.yaml --user u.json), and returns the
+// positional ones.
+func (c cliFlags) parse(args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := c.fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if c.fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, c.fs.Arg(0))
+		args = c.fs.Args()[1:]
+	}
+}
+
+// loadConfigFile loads the configuration the flags name.
+func (c cliFlags) loadConfig(environ []string) (*configs.Config, error) {
+	cfg, err := configs.Load(*c.config, environ)
+	if err != nil {
+		return nil, fmt.Errorf("configuration:\n%w", err)
+	}
+	return cfg, nil
+}
+
+// ruleOptions are the compile options matching the configuration.
+func ruleOptions(cfg *configs.Config, now func() time.Time) rules.Options {
+	return rules.Options{Location: cfg.Location, Clock: now}
+}
+
+// loadRules compiles file, printing every problem to stderr on failure.
+func loadRules(file string, o rules.Options, stderr io.Writer) (*rules.Ruleset, error) {
+	rs, err := rules.Load(file, o)
+	if err != nil {
+		var le *rules.LoadError
+		if errors.As(err, &le) {
+			fmt.Fprintln(stderr, le.Error())
+			return nil, errReported{msg: fmt.Sprintf("%s: %d problem(s)", file, len(le.Problems))}
+		}
+		return nil, err
+	}
+	return rs, nil
+}
+
+// rulesFileArg picks FILE from the arguments or the config's rules_file.
+func rulesFileArg(pos []string, cfg *configs.Config) (string, error) {
+	switch {
+	case len(pos) > 1:
+		return "", fmt.Errorf("unexpected argument %q", pos[1])
+	case len(pos) == 1:
+		return pos[0], nil
+	case cfg.RulesFile != "":
+		return cfg.RulesFile, nil
+	}
+	return "", errors.New("no rules file: give FILE, or set rules_file in the config (--config)")
+}
+
+func rulesCheck(_ context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	f := newCLIFlags("rules check", environ, stderr)
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.loadConfig(environ)
+	if err != nil {
+		return err
+	}
+	file, err := rulesFileArg(pos, cfg)
+	if err != nil {
+		return err
+	}
+	rs, err := loadRules(file, ruleOptions(cfg, nil), stderr)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(stdout, "%s: ok, version %s: %d attributes, %d tag rules, %d segments, %d reply rules%s\n",
+		file, rs.Version, len(rs.Attributes), len(rs.Tags), len(rs.Segments), len(rs.Replies), defaultNote(rs))
+	return err
+}
+
+func defaultNote(rs *rules.Ruleset) string {
+	if rs.Default != nil {
+		return " and a default reply"
+	}
+	return ""
+}
+
+func rulesDoc(_ context.Context, args, _ []string, stdout, _ io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("rules doc: unexpected argument %q", args[0])
+	}
+	_, err := io.WriteString(stdout, rules.Doc())
+	return err
+}
+
+// readJSON decodes a JSON file strictly: an unknown field is an error, so
+// a misspelt profile field does not silently read as zero.
+func readJSON(path string, v any) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	f := newCLIFlags("rules test", environ, stderr)
+	userFile := f.fs.String("user", "", "the follower as JSON: fields of user.* (docs/rules.md), e.g. {\"subscribed\": true, \"tags\": [\"vip\"]}")
+	eventFile := f.fs.String("event", "", "the callback as JSON: fields of event.*; without it only segments are tested")
+	at := f.fs.String("now", "", "evaluate as of this time, RFC 3339 (default: now)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *userFile == "" {
+		return fmt.Errorf("rules test: usage: wxcast rules test FILE --user profile.json [--event event.json]")
+	}
+	cfg, err := f.loadConfig(environ)
+	if err != nil {
+		return err
+	}
+	now := time.Now().In(cfg.Location)
+	if *at != "" {
+		if now, err = time.Parse(time.RFC3339, *at); err != nil {
+			return fmt.Errorf("--now: %w", err)
+		}
+	}
+	rs, err := loadRules(pos[0], ruleOptions(cfg, func() time.Time { return now }), stderr)
+	if err != nil {
+		return err
+	}
+	var env rules.Env
+	if err := readJSON(*userFile, &env.User); err != nil {
+		return err
+	}
+	if env.User.Attrs, err = rs.TypedAttrs(env.User.Attrs); err != nil {
+		return fmt.Errorf("%s: %w", *userFile, err)
+	}
+	if *eventFile != "" {
+		if err := readJSON(*eventFile, &env.Event); err != nil {
+			return err
+		}
+		if env.Event.Time.IsZero() {
+			env.Event.Time = now
+		}
+	}
+	w := &reportWriter{w: stdout, ev: rules.NewEvaluator()}
+	w.printf("rules %s, version %s, as of %s\n", pos[0], rs.Version, now.Format(time.RFC3339))
+	if *eventFile != "" {
+		w.tags(rs, &env, now)
+		w.reply(rs, &env)
+	}
+	w.segments(rs, &env)
+	return w.err
+}
+
+// reportWriter prints the rules test report; it keeps the first write
+// error.
+type reportWriter struct {
+	w   io.Writer
+	ev  *rules.Evaluator
+	err error
+}
+
+func (r *reportWriter) printf(format string, args ...any) {
+	if r.err == nil {
+		_, r.err = fmt.Fprintf(r.w, format, args...)
+	}
+}
+
+// tags runs the tag rules as the server would and says, rule by rule,
+// what happened and why.
+func (r *reportWriter) tags(rs *rules.Ruleset, env *rules.Env, now time.Time) {
+	r.printf("\ntag rules, for a %s event (tags before: %s)\n", env.Event.Type, list(env.User.Tags))
+	before := slices.Clone(env.User.Tags)
+	probe := *env // the explanations see the tags as each rule saw them
+	probe.User.Tags = slices.Clone(before)
+	changes := rs.ApplyTags(r.ev, env, now, nil, nil)
+	for _, t := range rs.Tags {
+		if !t.Triggers(env.Event.Type) {
+			r.printf("  · %-20s not run: on %s\n", t.Name, strings.Join(t.On, ", "))
+			continue
+		}
+		r.printf("  %s %-20s %s\n", tagMark(changes, t.Name), t.Name, tagVerdict(changes, t, slices.Contains(probe.User.Tags, t.Name)))
+		if t.Unless != nil {
+			r.explain("unless", t.Unless, &probe)
+		}
+		r.explain("when", t.When, &probe)
+		probe.User.Tags = applied(probe.User.Tags, changes, t.Name)
+	}
+	r.printf("  tags after: %s\n", list(env.User.Tags))
+}
+
+func tagMark(changes []store.TagChange, name string) string {
+	for _, c := range changes {
+		if c.Tag == name {
+			if c.Remove {
+				return "-"
+			}
+			return "+"
+		}
+	}
+	return "="
+}
+
+func tagVerdict(changes []store.TagChange, t *rules.TagRule, had bool) string {
+	for _, c := range changes {
+		switch {
+		case c.Tag != t.Name:
+		case c.Remove:
+			return "removed (unless holds)"
+		case had:
+			return "kept, expiry moved to " + c.Expires.Format(time.RFC3339)
+		case !c.Expires.IsZero():
+			return "added, expires " + c.Expires.Format(time.RFC3339)
+		default:
+			return "added"
+		}
+	}
+	if had {
+		return "unchanged (has the tag)"
+	}
+	return "unchanged (does not have the tag)"
+}
+
+// applied replays one rule's change on tags.
+func applied(tags []string, changes []store.TagChange, name string) []string {
+	for _, c := range changes {
+		if c.Tag != name {
+			continue
+		}
+		if c.Remove {
+			return slices.DeleteFunc(slices.Clone(tags), func(t string) bool { return t == name })
+		}
+		if !slices.Contains(tags, name) {
+			return append(slices.Clip(tags), name)
+		}
+	}
+	return tags
+}
+
+func (r *reportWriter) explain(label string, p *rules.Program, env *rules.Env) {
+	ok, err := r.ev.Eval(p, env)
+	r.printf("      %-6s %-5s %s\n", label, verdict(ok, err), oneLine(p.Source))
+	clauses := r.ev.Explain(p, env)
+	if len(clauses) < 2 {
+		return
+	}
+	for _, c := range clauses {
+		v := fmt.Sprint(c.Value)
+		if c.Err != nil {
+			v = "error: " + c.Err.Error()
+		}
+		r.printf("             %s%-5s %s\n", strings.Repeat("  ", c.Depth+1), v, c.Source)
+	}
+}
+
+func verdict(ok bool, err error) string {
+	switch {
+	case err != nil:
+		return "fails (counts as false): " + err.Error()
+	case ok:
+		return "true"
+	}
+	return "false"
+}
+
+func (r *reportWriter) reply(rs *rules.Ruleset, env *rules.Env) {
+	rep, name, ok := rs.ChooseReply(r.ev, env, nil)
+	switch {
+	case !ok:
+		r.printf("\nreply: none (WeChat is told \"success\")\n")
+	case rep.Type == "text":
+		r.printf("\nreply: %s → text %q\n", name, rep.Content)
+	case rep.Type == "news":
+		r.printf("\nreply: %s → news %q %s\n", name, rep.Title, rep.URL)
+	default:
+		r.printf("\nreply: %s → %s %s\n", name, rep.Type, rep.MediaID)
+	}
+}
+
+func (r *reportWriter) segments(rs *rules.Ruleset, env *rules.Env) {
+	r.printf("\nsegments (they select subscribed followers only)\n")
+	for _, s := range rs.Segments {
+		ok, err := r.ev.Eval(s.Rule, env)
+		mark, note := "✗", ""
+		switch {
+		case err != nil:
+			note = " (the rule fails: counts as false)"
+		case ok && env.User.Subscribed:
+			mark = "✓"
+		case ok:
+			note = " (the rule holds, but the follower is not subscribed)"
+		}
+		r.printf("  %s %s%s\n", mark, s.Name, note)
+		r.explain("rule", s.Rule, env)
+	}
+}
+
+func list(tags []string) string {
+	if len(tags) == 0 {
+		return "none"
+	}
+	return strings.Join(tags, ", ")
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
