@@ -25,6 +25,7 @@ func Doc() string {
 	b.WriteString(docAttributes)
 	b.WriteString(docSemantics)
 	writeErrors(&b)
+	b.WriteString(docTools)
 	b.WriteString(docRecipes)
 	return b.String()
 }

@@ -109,6 +109,14 @@ const docSemantics = "## How rules run\n\n" +
 	"  that earlier rules set or removed for the same callback.\n" +
 	"- `unless` is checked first and wins: when it is true the tag is removed and\n" +
 	"  `when` is not evaluated. Otherwise the tag is added when `when` is true.\n" +
+	"- With a `ttl`, the tag lapses that long after it was set. A follower who has\n" +
+	"  the tag and matches `when` again keeps it: its expiry moves to now + ttl, once\n" +
+	"  a tenth of the ttl has passed since it was last set (so a chatty follower does\n" +
+	"  not rewrite it on every message).\n" +
+	"- Every tag change is recorded in the follower's history with the rule and the\n" +
+	"  time (`tag_added`, `tag_removed`; an expiry shows as removed by `ttl`). A\n" +
+	"  callback WeChat delivers again (it retries after 5 s) never runs the rules\n" +
+	"  twice.\n" +
 	"- A rule that fails at run time (an unset attribute, `bucket(s, 0)`) counts as\n" +
 	"  false: a failing `when` adds nothing and a failing `unless` removes nothing.\n" +
 	"- Segments select subscribed followers only: whatever the rule says, a follower\n" +
@@ -136,6 +144,27 @@ segments:
   - name: active
     rule: user.subscribd && event.type == "text"
 `
+
+const docTools = "## Working with a rules file\n\n" +
+	"- `wxcast rules check [FILE]` compiles the file (default: `rules_file` of the\n" +
+	"  config) and lists every problem; it exits 1 if there is one.\n" +
+	"- `wxcast rules test FILE --user user.json [--event event.json]` shows, for one\n" +
+	"  follower and one callback (JSON objects with the field names above), which\n" +
+	"  tags change, which reply fires and which segments match, and why: each\n" +
+	"  `&&`/`||` clause with its value.\n" +
+	"- `wxcast rules backtest FILE --days 7` replays the stored events of the last\n" +
+	"  days through the file's tag rules and reports, per rule, how many followers it\n" +
+	"  would have tagged and untagged. It changes nothing. The history is bounded\n" +
+	"  (`profile.history_max`, `profile.history_days`), so for very active followers\n" +
+	"  the counters are estimates.\n" +
+	"- `wxcast segment count NAME` and `wxcast segment sample NAME [-n 20]` run a\n" +
+	"  segment over the followers in the configured Redis.\n" +
+	"- The server reloads the file when it changes (and on SIGHUP). A valid version\n" +
+	"  replaces the live one between two callbacks; an invalid one is refused and\n" +
+	"  logged with its problems, and the live rules stay. Saves in two steps (empty,\n" +
+	"  then written) are waited out. Each version is named by the first 12 hex\n" +
+	"  digits of the SHA-256 of the file, shown by `rules check`, in the logs and in\n" +
+	"  `/readyz`.\n\n"
 
 const docRecipes = "## Recipes\n\n" +
 	"**Sample 10% of followers for an A/B test.** `bucket` hashes with 64-bit\n" +

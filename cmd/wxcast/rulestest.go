@@ -189,7 +189,7 @@ func (r *reportWriter) reply(rs *rules.Ruleset, env *rules.Env) {
 }
 
 func (r *reportWriter) segments(rs *rules.Ruleset, env *rules.Env) {
-	r.printf("\nsegments (they select subscribed followers only)\n")
+	r.printf("\nsegments, with the tags above applied (they select subscribed followers only)\n")
 	for _, s := range rs.Segments {
 		ok, err := r.ev.Eval(s.Rule, env)
 		mark, note := "✗", ""
