@@ -76,11 +76,34 @@ func Clean(t testing.TB, rdb redis.UniversalClient, prefix string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	del := func(ctx context.Context, c *redis.Client) error {
+		var batch []string
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			// One UNLINK per key, pipelined: on a cluster node the keys of a
+			// batch sit in different slots, which one multi-key command
+			// may not span.
+			pipe := c.Pipeline()
+			for _, k := range batch {
+				pipe.Unlink(ctx, k)
+			}
+			_, err := pipe.Exec(ctx)
+			batch = batch[:0]
+			return err
+		}
 		iter := c.Scan(ctx, 0, prefix+"*", 1000).Iterator()
 		for iter.Next(ctx) {
-			c.Del(ctx, iter.Val())
+			if batch = append(batch, iter.Val()); len(batch) == 500 {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
 		}
-		return iter.Err()
+		if err := iter.Err(); err != nil {
+			return err
+		}
+		return flush()
 	}
 	var err error
 	switch c := rdb.(type) {
