@@ -52,7 +52,7 @@ func (p rulesPlan) Tags() bool    { return len(p.rs.Tags) > 0 }
 func (p rulesPlan) Decide(_ context.Context, prof *store.Profile, e *store.Event, now time.Time) Decision {
 	ev := p.r.evals.Get().(*rules.Evaluator)
 	defer p.r.evals.Put(ev)
-	env := rules.Env{User: p.rs.UserForRules(prof, p.r.cal, now), Event: eventOf(e)}
+	env := rules.Env{User: p.rs.UserForRules(prof, p.r.cal, now), Event: eventOf(e), Now: now}
 	onErr := func(rule string, err error) { p.r.errs.report(p.rs.Version, rule, e.OpenID, err) }
 	var d Decision
 	if len(p.rs.Tags) > 0 {
@@ -105,7 +105,7 @@ func newErrorLog(log *zap.Logger, period time.Duration) *errorLog {
 
 func (l *errorLog) report(version, rule, openid string, err error) {
 	l.mu.Lock()
-	key := version + "/" + rule
+	key := rule // not per version: the map stays as small as the rules file
 	now := time.Now()
 	if now.Sub(l.last[key]) < l.period {
 		l.quiet[key]++

@@ -138,3 +138,26 @@ default:
 		}
 	}
 }
+
+// TestEvaluationIsBounded: a valid rule that would loop for seconds fails
+// fast instead (it counts as false) and cannot hold a callback.
+func TestEvaluationIsBounded(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, cst)
+	rs := mustParse(t, `
+segments:
+  - name: slow
+    rule: 'any(1..999000, {any(1..200, {# < 0})})'
+  - name: fine
+    rule: 'any(user.tags, {# startsWith "v"})'
+`, now)
+	env := Env{User: User{Tags: []string{"a", "vip"}}}
+	ev := NewEvaluator()
+	// Unbounded, it would run for seconds and then be false without error.
+	if ok, err := ev.Eval(rs.Segments[0].Rule, &env); ok || err == nil || !strings.Contains(err.Error(), "memory budget") {
+		t.Fatalf("slow rule: %v %v", ok, err)
+	}
+	if ok, err := ev.Eval(rs.Segments[1].Rule, &env); !ok || err != nil {
+		t.Fatalf("an ordinary loop over tags: %v %v", ok, err)
+	}
+}

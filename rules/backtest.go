@@ -112,6 +112,11 @@ func (rs *Ruleset) replay(ev *Evaluator, p *store.Profile, hist []store.HistoryE
 	if len(events) == 0 {
 		return
 	}
+	// Entries are pushed as they happen, but an expiry is logged when it is
+	// noticed, dated at the expiry: order by time.
+	byTime := func(a, b store.HistoryEntry) int { return a.At.Compare(b.At) }
+	slices.SortStableFunc(events, byTime)
+	slices.SortStableFunc(tagLog, byTime)
 	rep.Followers++
 	rep.Events += len(events)
 	tags := startingTags(p, tagLog, now)
@@ -125,7 +130,7 @@ func (rs *Ruleset) replay(ev *Evaluator, p *store.Profile, hist []store.HistoryE
 	st := base
 	for i, e := range events {
 		st.apply(e)
-		env := Env{User: rs.User(p.Without(events[i+1:], cal), cal, e.At), Event: eventOfHistory(e)}
+		env := Env{User: rs.User(p.Without(events[i+1:], cal), cal, e.At), Event: eventOfHistory(e), Now: e.At}
 		st.fill(&env.User, cal, e.At)
 		env.User.Tags = tags.active(e.At)
 		onErr := func(rule string, _ error) { rep.Rules[index[rule]].Errors++ }
@@ -184,9 +189,12 @@ func startingTags(p *store.Profile, changes []store.HistoryEntry, now time.Time)
 		}
 	}
 	for _, c := range slices.Backward(changes) {
-		if c.Kind == store.KindTagAdded {
+		switch {
+		case c.Kind == store.KindTagAdded:
 			delete(t, c.Key)
-		} else {
+		case c.Content == "ttl":
+			t[c.Key] = c.At // it lapsed then, and will again in the replay
+		default:
 			t[c.Key] = time.Time{}
 		}
 	}

@@ -62,6 +62,9 @@ tags:
     on: [subscribe, text]
     when: "true"
     unless: event.type == "text"
+  - name: clicked_today
+    on: click
+    when: within_days(user.last_click_at, 1) && since(user.last_active) < hours(1) && days_since(user.subscribed_at) == 2
 `), rules.Options{Location: shanghai, Clock: func() time.Time { return now }})
 	if err != nil {
 		t.Fatal(err)
@@ -79,6 +82,8 @@ tags:
 		"gone":   {Name: "gone", Tagged: 1, AtEnd: 1},
 		"early":  {Name: "early", Tagged: 2, AtEnd: 2},
 		"fresh":  {Name: "fresh", Tagged: 2, Untagged: 1, AtEnd: 1},
+		// Evaluated at the click's time (3 days ago), not today's.
+		"clicked_today": {Name: "clicked_today", Tagged: 1, AtEnd: 1},
 	}
 	for _, r := range rep.Rules {
 		if r != want[r.Name] {

@@ -80,12 +80,15 @@ func (c *compiler) options(p *attrPatch, asBool bool) []expr.Option {
 		expr.DisableBuiltin("now"), // ours reads Options.Clock
 		expr.Patch(patcher.WithTimezone{Location: c.opts.Location}),
 		expr.Patch(p),
+		expr.Patch(clockPatch{}),
 	}
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	}
-	for _, h := range helpers(c.opts) {
-		opts = append(opts, expr.Function(h.Name, h.Fn, h.Type))
+	for _, h := range helpers() {
+		if h.Fn != nil {
+			opts = append(opts, expr.Function(h.Name, h.Fn, h.Type))
+		}
 	}
 	for _, t := range attrTypes() {
 		opts = append(opts, expr.Function("attr_"+t.Name, t.accessor(), t.Sig))

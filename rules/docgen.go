@@ -53,7 +53,7 @@ func writeEventTypes(b *strings.Builder) {
 func writeHelpers(b *strings.Builder) {
 	b.WriteString("## Functions\n\n" + docHelpersIntro)
 	b.WriteString("| Function | Description |\n|---|---|\n")
-	for _, h := range helpers(Options{}.withDefaults()) {
+	for _, h := range helpers() {
 		fmt.Fprintf(b, "| `%s` | %s |\n", h.Sig, cell(h.Doc))
 	}
 	b.WriteString("\n")

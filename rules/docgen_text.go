@@ -69,7 +69,10 @@ default:                       # optional: answers messages nothing else matched
 	"`ttl` takes a Go duration (`72h`, `90m`) or whole days (`7d`).\n" +
 	"`wechat_tag` is at most 30 bytes (a Chinese character takes 3).\n" +
 	"Expressions may be plain, quoted or `|` blocks; quote an expression that\n" +
-	"starts with `\"` or contains `: `, as YAML requires.\n\n"
+	"starts with `\"` or contains `: ` or ` #`, as YAML requires (unquoted, ` #` starts\n" +
+	"a YAML comment, so `all(user.tags, # != \"x\")` must be quoted). Passive\n" +
+	"replies carry news as the article itself: WeChat does not take a media id for\n" +
+	"news in a passive reply (mass sends do).\n\n"
 
 const docEnvIntro = "Every expression sees two variables, `user` and `event` (segment rules see\n" +
 	"`user` only). Times support comparison, subtraction (giving a duration) and\n" +

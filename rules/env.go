@@ -10,6 +10,11 @@ import "time"
 type Env struct {
 	User  User  `expr:"user" json:"user" doc:"The follower the callback is about."`
 	Event Event `expr:"event" json:"event" doc:"The callback being handled. Not available in segment rules."`
+	// Now is the time of the evaluation: what now() returns and what
+	// since(), days_since() and within_days() measure from. The compiler
+	// rewrites those calls to read it (see clockPatch), so a back-test can
+	// evaluate each past event at its own time. Zero means Options.Clock.
+	Now time.Time `expr:"__now__" json:"__now__" doc:"The evaluation time; rules write now()."`
 }
 
 // User is what wxcast knows about one follower. The struct tags carry the

@@ -24,6 +24,13 @@ func EventTypes() []EventType {
 		{"click", "CLICK menu item (event.key is the menu key)"},
 		{"view", "VIEW menu item (event.key is the URL)"},
 		{"location_report", "periodic LOCATION event reported by WeChat when location sharing is on"},
+		{"scancode_push", "scan-code menu item; WeChat shows the result (event.key is the menu key)"},
+		{"scancode_waitmsg", "scan-code menu item waiting for the account's answer (event.key is the menu key)"},
+		{"pic_sysphoto", "take-a-photo menu item (event.key is the menu key)"},
+		{"pic_photo_or_album", "photo-or-album menu item (event.key is the menu key)"},
+		{"pic_weixin", "WeChat-album menu item (event.key is the menu key)"},
+		{"location_select", "send-location menu item (event.key is the menu key)"},
+		{"view_miniprogram", "menu item opening a mini program (event.key is its page path)"},
 	}
 }
 

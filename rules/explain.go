@@ -61,6 +61,7 @@ func (e *Evaluator) clause(p *Program, n ast.Node, depth int, env *Env) Clause {
 		c.Err = errors.New(errs[0].msg)
 		return c
 	}
+	p.compiler.setNow(env)
 	c.Value, c.Err = e.vm.Run(prog, env)
 	return c
 }

@@ -18,37 +18,45 @@ type helper struct {
 	Doc  string
 	Type any // a *func value giving the checked signature
 	Fn   func(args ...any) (any, error)
+	// Clocked helpers read the evaluation time: clockPatch rewrites now()
+	// into Env.Now and passes Env.Now as a hidden first argument to the
+	// others (Type and Fn include it). now itself has no Fn.
+	Clocked bool
 }
 
-// helpers returns the helper functions bound to o's clock and zone.
-func helpers(o Options) []helper {
-	now := func() time.Time { return o.Clock().In(o.Location) }
+// helpers returns the helper functions.
+func helpers() []helper {
+	at := func(a []any) time.Time { return a[0].(time.Time) }
 	return []helper{
-		{"now", "now() time", "The current time in the account's time zone.",
-			new(func() time.Time), func(...any) (any, error) { return now(), nil }},
-		{"since", "since(t time) duration", "now() - t.",
-			new(func(time.Time) time.Duration),
-			func(a ...any) (any, error) { return now().Sub(a[0].(time.Time)), nil }},
-		{"days_since", "days_since(t time) int",
-			"Calendar days in the account's time zone from t's date to today: 0 today, 1 yesterday, negative in the future; 99999 for a zero time.",
-			new(func(time.Time) int),
-			func(a ...any) (any, error) { return daysSince(now(), a[0].(time.Time)), nil }},
-		{"within_days", "within_days(t time, n int) bool",
-			"t is set and its date is one of the last n calendar days, today included: within_days(t, 1) means today. False for dates after today.",
-			new(func(time.Time, int) bool),
-			func(a ...any) (any, error) { return withinDays(now(), a[0].(time.Time), a[1].(int)), nil }},
-		{"days", "days(n int) duration", "n × 24 hours, for comparisons with since().",
-			new(func(int) time.Duration),
-			func(a ...any) (any, error) { return time.Duration(a[0].(int)) * 24 * time.Hour, nil }},
-		{"hours", "hours(n int) duration", "n hours.",
-			new(func(int) time.Duration),
-			func(a ...any) (any, error) { return time.Duration(a[0].(int)) * time.Hour, nil }},
-		{"bucket", "bucket(s string, n int) int",
-			"A stable bucket in [0, n): the 64-bit FNV-1a hash of the UTF-8 bytes of s, modulo n. The same s and n always give the same bucket, in every wxcast version, so an A/B split can be reproduced elsewhere. Fails when n <= 0.",
-			new(func(string, int) int),
-			func(a ...any) (any, error) { return bucket(a[0].(string), a[1].(int)) }},
+		{Name: "now", Sig: "now() time", Doc: "The time of the evaluation (of the callback; in a back-test, of the replayed event), in the account's time zone.",
+			Clocked: true},
+		{Name: "since", Sig: "since(t time) duration", Doc: "now() - t.", Clocked: true,
+			Type: new(func(time.Time, time.Time) time.Duration),
+			Fn:   func(a ...any) (any, error) { return at(a).Sub(a[1].(time.Time)), nil }},
+		{Name: "days_since", Sig: "days_since(t time) int", Clocked: true,
+			Doc:  "Calendar days in the account's time zone from t's date to today: 0 today, 1 yesterday, negative in the future; 99999 for a zero time.",
+			Type: new(func(time.Time, time.Time) int),
+			Fn:   func(a ...any) (any, error) { return daysSince(at(a), a[1].(time.Time)), nil }},
+		{Name: "within_days", Sig: "within_days(t time, n int) bool", Clocked: true,
+			Doc:  "t is set and its date is one of the last n calendar days, today included: within_days(t, 1) means today. False for dates after today.",
+			Type: new(func(time.Time, time.Time, int) bool),
+			Fn:   func(a ...any) (any, error) { return withinDays(at(a), a[1].(time.Time), a[2].(int)), nil }},
+		{Name: "days", Sig: "days(n int) duration", Doc: "n × 24 hours, for comparisons with since().",
+			Type: new(func(int) time.Duration),
+			Fn:   func(a ...any) (any, error) { return time.Duration(a[0].(int)) * 24 * time.Hour, nil }},
+		{Name: "hours", Sig: "hours(n int) duration", Doc: "n hours.",
+			Type: new(func(int) time.Duration),
+			Fn:   func(a ...any) (any, error) { return time.Duration(a[0].(int)) * time.Hour, nil }},
+		{Name: "bucket", Sig: "bucket(s string, n int) int",
+			Doc:  "A stable bucket in [0, n): the 64-bit FNV-1a hash of the UTF-8 bytes of s, modulo n. The same s and n always give the same bucket, in every wxcast version, so an A/B split can be reproduced elsewhere. Fails when n <= 0.",
+			Type: new(func(string, int) int),
+			Fn:   func(a ...any) (any, error) { return bucket(a[0].(string), a[1].(int)) }},
 	}
 }
+
+// DaysSince is days_since(t) evaluated at now: calendar days from t's date
+// to now's, in now's zone; NeverDays for a zero t.
+func DaysSince(now, t time.Time) int { return daysSince(now, t) }
 
 // daysSince counts calendar days between the dates of t and now in now's
 // zone. Comparing dates rather than dividing durations makes "yesterday

@@ -27,10 +27,12 @@ func shanghaiOptions(t *testing.T) (Options, time.Time) {
 // evalAny compiles src with o, without requiring a boolean, and runs it.
 func evalAny(t *testing.T, o Options, src string, env *Env) (any, error) {
 	t.Helper()
-	prog, _, errs := newCompiler(o, nil).compile(src, false, false)
+	c := newCompiler(o, nil)
+	prog, _, errs := c.compile(src, false, false)
 	if errs != nil {
 		t.Fatalf("compile %q: %v", src, errs)
 	}
+	c.setNow(env)
 	var m vm.VM
 	return m.Run(prog, env)
 }

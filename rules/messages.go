@@ -98,7 +98,7 @@ func exprNames(t reflect.Type) []string {
 
 func helperNames() []string {
 	var names []string
-	for _, h := range helpers(Options{}.withDefaults()) {
+	for _, h := range helpers() {
 		names = append(names, h.Name)
 	}
 	return names

@@ -55,7 +55,7 @@ func (s *Selection) each(ctx context.Context, p Profiles, t *Tally, fn func(*sto
 	var once sync.Once
 	err := p.Scan(ctx, s.opts, func(batch []*store.Profile) error {
 		ev := NewEvaluator()
-		var env Env
+		env := Env{Now: s.now}
 		var sub, hit, bad int64
 		for _, pr := range batch {
 			if !pr.Subscribed {

@@ -18,11 +18,13 @@ var shanghai = time.FixedZone("CST", 8*3600)
 
 // seedFollowers writes n followers with random behaviour, tags and
 // attributes through the store, as callbacks would, and returns their
-// openids.
-func seedFollowers(t *testing.T, f *store.Followers, n int, now time.Time) []string {
+// openids and, worked out from the events themselves, which of them are
+// subscribed (an unsubscribe not followed by any activity).
+func seedFollowers(t *testing.T, f *store.Followers, n int, now time.Time) ([]string, []bool) {
 	t.Helper()
 	ctx := context.Background()
 	ids := make([]string, n)
+	subscribed := make([]bool, n)
 	var wg sync.WaitGroup
 	work := make(chan int)
 	for range 8 {
@@ -48,6 +50,16 @@ func seedFollowers(t *testing.T, f *store.Followers, n int, now time.Time) []str
 				if rng.IntN(5) == 0 {
 					evs = append(evs, store.Event{OpenID: id, DedupID: "u", At: now.Add(-time.Hour), Kind: "unsubscribe", Class: store.ClassPassive, Sub: store.SubUnsubscribe})
 				}
+				var lastActive, unsubAt time.Time
+				for _, ev := range evs {
+					if ev.Sub == store.SubUnsubscribe {
+						unsubAt = ev.At
+					} else if ev.At.After(lastActive) {
+						lastActive = ev.At
+					}
+				}
+				// The unsubscribe is recorded last, so it wins a tie.
+				subscribed[i] = unsubAt.IsZero() || lastActive.After(unsubAt)
 				for k, ev := range evs {
 					mark := store.MarkFinal
 					if k == 0 {
@@ -76,7 +88,7 @@ func seedFollowers(t *testing.T, f *store.Followers, n int, now time.Time) []str
 	}
 	close(work)
 	wg.Wait()
-	return ids
+	return ids, subscribed
 }
 
 func TestSegmentsAgreeWithBruteForce(t *testing.T) {
@@ -84,7 +96,7 @@ func TestSegmentsAgreeWithBruteForce(t *testing.T) {
 	now := time.Date(2026, 11, 20, 10, 0, 0, 0, shanghai)
 	cal := store.Calendar{Loc: shanghai}
 	f := redistest.Open(t).Followers(cal, store.Limits{})
-	ids := seedFollowers(t, f, 10000, now)
+	ids, subscribed := seedFollowers(t, f, 10000, now)
 	rs, err := rules.Parse("seg.yaml", []byte(`
 attributes:
   level: int
@@ -117,6 +129,18 @@ segments:
 				env := rules.Env{User: rs.User(p, cal, now)}
 				if ok, err := ev.Eval(seg.Rule, &env); err == nil && ok && p.Subscribed {
 					want = append(want, id)
+				}
+			}
+			if seg.Name == "everyone" {
+				// Independently of the profile code: from the events seeded.
+				var fromSeed []string
+				for i, id := range ids {
+					if subscribed[i] {
+						fromSeed = append(fromSeed, id)
+					}
+				}
+				if !slices.Equal(fromSeed, want) {
+					t.Fatalf("profiles say %d subscribed, the seeded events %d", len(want), len(fromSeed))
 				}
 			}
 			sel := rs.Select(seg, cal, now)

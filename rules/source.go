@@ -104,10 +104,14 @@ func (s *Source) reload(tentative bool) (version, doubtful string, err error) {
 	}
 	v := versionOf(src)
 	if v == old.Version {
+		s.rejected = "" // back to the live version: a bad one is news again
 		return old.Version, "", nil
 	}
 	rs, err := Parse(s.path, src, s.opts)
-	if tentative && (err != nil || len(bytes.TrimSpace(src)) == 0) {
+	// An invalid version, or one that would switch every rule off, may be
+	// an editor half-way through a save: act on it only once it has stayed.
+	emptied := err == nil && rs.empty() && !old.empty()
+	if tentative && (err != nil || emptied || len(bytes.TrimSpace(src)) == 0) {
 		return old.Version, v, nil
 	}
 	if err != nil {
@@ -123,6 +127,10 @@ func (s *Source) reload(tentative bool) (version, doubtful string, err error) {
 	}
 	s.cur.Store(rs)
 	s.rejected = ""
+	if emptied {
+		s.log.Warn("rules file has no rules any more: nothing is tagged or answered", zap.String("file", s.path),
+			zap.String("version", rs.Version), zap.String("previous", old.Version))
+	}
 	s.log.Info("rules reloaded", zap.String("file", s.path), zap.String("version", rs.Version),
 		zap.String("previous", old.Version), zap.Int("tags", len(rs.Tags)),
 		zap.Int("segments", len(rs.Segments)), zap.Int("replies", len(rs.Replies)))
@@ -138,7 +146,7 @@ func (s *Source) Watch(ctx context.Context) error {
 		return err
 	}
 	defer w.Close()
-	dir, base := filepath.Split(s.path)
+	dir := filepath.Dir(s.path)
 	if dir == "" {
 		dir = "."
 	}
@@ -153,14 +161,16 @@ func (s *Source) Watch(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case ev, ok := <-w.Events:
+		case _, ok := <-w.Events:
 			if !ok {
 				return errors.New("rules: file watcher closed")
 			}
-			if filepath.Base(ev.Name) == base {
-				doubt = ""
-				timer.Reset(settle)
-			}
+			// Any change in the directory: a file mounted from a Kubernetes
+			// ConfigMap is a symlink whose target directory is swapped, so
+			// no event names the file. A reload of unchanged content costs
+			// a read and a hash.
+			doubt = ""
+			timer.Reset(settle)
 		case err, ok := <-w.Errors:
 			if !ok {
 				return errors.New("rules: file watcher closed")
@@ -186,4 +196,9 @@ func (s *Source) Watch(ctx context.Context) error {
 func versionOf(src []byte) string {
 	sum := sha256.Sum256(src)
 	return hex.EncodeToString(sum[:])[:12]
+}
+
+// empty reports whether the ruleset has no rules at all.
+func (rs *Ruleset) empty() bool {
+	return len(rs.Tags) == 0 && len(rs.Segments) == 0 && len(rs.Replies) == 0 && rs.Default == nil
 }

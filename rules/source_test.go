@@ -117,3 +117,75 @@ func TestWatchReloadsAndSurvivesTwoStepWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestReloadReportsABadVersionAgainAfterARevert(t *testing.T) {
+	t.Parallel()
+	src, path, rj := newSource(t, goodV1)
+	write(t, path, badV)
+	_, _ = src.Reload()
+	write(t, path, goodV1) // back to the live version
+	_, _ = src.Reload()
+	write(t, path, badV)
+	_, _ = src.Reload()
+	if rj.n() != 2 {
+		t.Fatalf("reported %d refusals, want 2 (the same bad version, broken twice)", rj.n())
+	}
+}
+
+func TestWatchFollowsASwappedSymlink(t *testing.T) {
+	t.Parallel()
+	// A Kubernetes ConfigMap: rules.yaml -> ..data/rules.yaml, ..data -> ..v1;
+	// an update swaps ..data to ..v2. No event names rules.yaml.
+	dir := t.TempDir()
+	for _, v := range []struct{ dir, content string }{{"..v1", goodV1}, {"..v2", goodV2}} {
+		if err := os.Mkdir(filepath.Join(dir, v.dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		write(t, filepath.Join(dir, v.dir, "rules.yaml"), v.content)
+	}
+	if err := os.Symlink("..v1", filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "rules.yaml")
+	if err := os.Symlink(filepath.Join("..data", "rules.yaml"), path); err != nil {
+		t.Fatal(err)
+	}
+	src, err := rules.NewSource(path, rules.SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = src.Watch(ctx) }()
+	time.Sleep(100 * time.Millisecond)
+	if err := os.Symlink("..v2", filepath.Join(dir, "..data_tmp")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the swapped version", func() bool { return len(src.Current().Segments) == 2 })
+}
+
+func TestWatchEmptiedFileIsConfirmedFirst(t *testing.T) {
+	t.Parallel()
+	src, path, rj := newSource(t, goodV2)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = src.Watch(ctx) }()
+	time.Sleep(100 * time.Millisecond)
+	// A save that pauses after writing only the header comment.
+	write(t, path, "# rules\n")
+	time.Sleep(600 * time.Millisecond) // past settle, within confirm
+	if len(src.Current().Segments) != 2 {
+		t.Fatal("a momentarily rule-less file replaced the live rules")
+	}
+	write(t, path, "# rules\n"+goodV1)
+	waitFor(t, "the complete version", func() bool { return len(src.Current().Segments) == 1 })
+	// Emptied on purpose and left so: applied after the confirmation.
+	write(t, path, "# no rules for now\n")
+	waitFor(t, "the emptied version", func() bool { return len(src.Current().Segments) == 0 })
+	if rj.n() != 0 {
+		t.Fatalf("%d refusals", rj.n())
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
@@ -60,7 +62,33 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		_ = s.Close()
 		return nil, err
 	}
+	if err := s.checkVersion(ctx); err != nil {
+		_ = s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// checkVersion refuses a Redis older than 7.0: the record script marks a
+// delivery with SET … NX GET, which older servers reject, and every
+// callback would fail. A server that does not report its version (the
+// embedded one) is taken as able.
+func (s *Store) checkVersion(ctx context.Context) error {
+	info, err := s.rdb.Info(ctx, "server").Result()
+	if err != nil {
+		return nil // INFO may be renamed or disabled; the scripts will tell
+	}
+	for _, line := range strings.Split(info, "\n") {
+		v, ok := strings.CutPrefix(strings.TrimSpace(line), "redis_version:")
+		if !ok {
+			continue
+		}
+		major, _, _ := strings.Cut(v, ".")
+		if n, err := strconv.Atoi(major); err == nil && n < 7 {
+			return fmt.Errorf("store: Redis %s is too old: wxcast needs 7.0 or later", v)
+		}
+	}
+	return nil
 }
 
 // New wraps an existing go-redis client; tests and tools use it directly.

@@ -24,7 +24,7 @@ func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writ
 	if len(pos) != 1 || *userFile == "" {
 		return fmt.Errorf("rules test: usage: wxcast rules test FILE --user profile.json [--event event.json]")
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := f.loadConfigOrDefaults(environ)
 	if err != nil {
 		return err
 	}
@@ -38,9 +38,13 @@ func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	var env rules.Env
+	env := rules.Env{Now: now}
+	env.User.DaysSinceActive = -1 // absent from the JSON: worked out below
 	if err := readJSON(*userFile, &env.User); err != nil {
 		return err
+	}
+	if env.User.DaysSinceActive < 0 {
+		env.User.DaysSinceActive = rules.DaysSince(now, env.User.LastActive)
 	}
 	if env.User.Attrs, err = rs.TypedAttrs(env.User.Attrs); err != nil {
 		return fmt.Errorf("%s: %w", *userFile, err)

@@ -128,6 +128,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup) (*rules.Source, error) {
 	if cfg.RulesFile == "" {
 		log.Info("rules_file is empty: profiles are kept, nothing is tagged or answered")
+		onHUP(ctx, wg, func() { log.Info("SIGHUP: no rules_file to reload") })
 		return nil, nil
 	}
 	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{Options: rules.Options{Location: cfg.Location}, Log: log})
@@ -139,6 +140,13 @@ func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *s
 			log.Error("rules file watch stopped; SIGHUP still reloads", zap.Error(err))
 		}
 	})
+	onHUP(ctx, wg, func() { _, _ = src.Reload() }) // Reload logs what it did
+	return src, nil
+}
+
+// onHUP runs fn on every SIGHUP until ctx ends. Handling the signal at all
+// also keeps it from ending the process, its default.
+func onHUP(ctx context.Context, wg *sync.WaitGroup, fn func()) {
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	wg.Go(func() {
@@ -148,11 +156,10 @@ func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *s
 			case <-ctx.Done():
 				return
 			case <-hup:
-				_, _ = src.Reload() // logs what it did
+				fn()
 			}
 		}
 	})
-	return src, nil
 }
 
 // startWeChatAPI builds the WeChat API client once: the SDK routed to
