@@ -161,3 +161,22 @@ segments:
 		t.Fatalf("an ordinary loop over tags: %v %v", ok, err)
 	}
 }
+
+func TestAttributesCannotBeReadAroundTheirDeclaration(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{
+		`let a = user.attrs; a.vip_level > 1`,
+		`get(user.attrs, "vip_level") > 1`,
+		`len(user.attrs) > 0`,
+	} {
+		_, err := Parse("r.yaml", []byte("attributes: {vip_level: int}\nsegments:\n  - name: s\n    rule: '"+strings.ReplaceAll(src, "'", "''")+"'\n"), Options{})
+		if err == nil || !strings.Contains(err.Error(), "user.attrs may only be read") {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+	for _, src := range []string{`user.attrs.vip_level > 1`, `user.attrs["vip_level"] > 1`, `"vip_level" in user.attrs`, `not ("vip_level" in user.attrs)`} {
+		if _, err := Parse("r.yaml", []byte("attributes: {vip_level: int}\nsegments:\n  - name: s\n    rule: '"+strings.ReplaceAll(src, "'", "''")+"'\n"), Options{}); err != nil {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+}

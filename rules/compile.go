@@ -58,8 +58,9 @@ func (c *compiler) compile(src string, segment, asBool bool) (*vm.Program, []str
 		return nil, nil, []exprError{{-1, "empty expression"}}
 	}
 	p := &attrPatch{attrs: c.attrs, declared: c.declared, noEvent: segment}
-	prog, err := expr.Compile(src, c.options(p, asBool)...)
-	errs := p.errs
+	use := &attrUse{}
+	prog, err := expr.Compile(src, append(c.options(p, asBool), expr.Patch(use))...)
+	errs := append(p.errs, use.check(src)...)
 	if err != nil {
 		errs = appendUnique(errs, c.translate(src, err))
 	}

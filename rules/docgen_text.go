@@ -101,7 +101,10 @@ const docAttributes = "## Business attributes\n\n" +
 	"| `bool` | `user.attrs.wants_news` |\n\n" +
 	"- The declared type is checked when the file is loaded: `user.attrs.city > 3` is an\n" +
 	"  error, and so is an undeclared name, with a suggestion for a near miss.\n" +
-	"- The name must be written out: `user.attrs[some_expression]` is rejected.\n" +
+	"- The name must be written out: `user.attrs[some_expression]` is rejected, and\n" +
+	"  so is any other use of `user.attrs` than `user.attrs.<name>` and\n" +
+	"  `\"<name>\" in user.attrs` (`get(user.attrs, ...)`, `let a = user.attrs`), which\n" +
+	"  would read an attribute without its declared type.\n" +
 	"- A follower without the attribute makes the rule fail at run time, which\n" +
 	"  counts as false. To say so explicitly, test for it first:\n" +
 	"  `\"vip_level\" in user.attrs && user.attrs.vip_level >= 3`.\n\n"
