@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wxcast/wxcast/internal/yamlnode"
 )
 
 // Demo credentials that pass validation.
@@ -62,7 +64,7 @@ func mustParseFile(t *testing.T, path string) *yaml.Node {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root, err := parseYAML(data)
+	root, err := yamlnode.Parse(data)
 	if err != nil || root == nil {
 		t.Fatalf("parse %s: %v", path, err)
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/wxcast/wxcast/internal/yamlnode"
 )
 
 // Load builds the configuration: Default, then the YAML file at path (if
@@ -46,7 +48,7 @@ func loadFile(cfg *Config, path string, origins map[string]origin) ([]error, err
 	if err != nil {
 		return nil, fmt.Errorf("configs: %w", err)
 	}
-	root, err := parseYAML(data)
+	root, err := yamlnode.Parse(data)
 	if err != nil {
 		return nil, yamlSyntaxError(path, err)
 	}

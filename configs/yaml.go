@@ -1,38 +1,13 @@
 package configs
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"reflect"
 
 	"gopkg.in/yaml.v3"
-)
 
-// parseYAML parses one YAML document into a node tree; an empty file gives
-// nil. A second document is an error: it would be silently ignored.
-func parseYAML(data []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("line %d: only one YAML document is allowed", extra.Line)
-	}
-	if len(doc.Content) == 0 {
-		return nil, nil
-	}
-	return doc.Content[0], nil
-}
+	"github.com/wxcast/wxcast/internal/yamlnode"
+)
 
 // fileDecoder walks a YAML node tree against Config's yaml tags, so that
 // an unknown key can be named by its full dotted path and every bad value
@@ -56,8 +31,8 @@ func (d *fileDecoder) errorf(line int, format string, args ...any) {
 
 // section decodes mapping n into struct v, whose dotted key is prefix.
 func (d *fileDecoder) section(n *yaml.Node, v reflect.Value, prefix string) {
-	n = resolve(n)
-	if isNull(n) {
+	n = yamlnode.Resolve(n)
+	if yamlnode.IsNull(n) {
 		return
 	}
 	if n.Kind != yaml.MappingNode {
@@ -65,7 +40,7 @@ func (d *fileDecoder) section(n *yaml.Node, v reflect.Value, prefix string) {
 		if prefix != "" {
 			what = fmt.Sprintf("%q", prefix)
 		}
-		d.errorf(n.Line, "%s must be a mapping of keys, got %s", what, kindName(n))
+		d.errorf(n.Line, "%s must be a mapping of keys, got %s", what, yamlnode.KindName(n))
 		return
 	}
 	seen := make(map[string]int)
@@ -95,13 +70,13 @@ func (d *fileDecoder) section(n *yaml.Node, v reflect.Value, prefix string) {
 // value decodes scalar n into leaf v. A null value (`key:` or `key: ~`)
 // keeps the default.
 func (d *fileDecoder) value(n *yaml.Node, v reflect.Value, key string) {
-	n = resolve(n)
-	if isNull(n) {
+	n = yamlnode.Resolve(n)
+	if yamlnode.IsNull(n) {
 		return
 	}
 	o := origin{file: d.file, line: n.Line}
 	if n.Kind != yaml.ScalarNode {
-		d.errs = append(d.errs, o.fieldError(key, fmt.Errorf("must be a single value, got %s", kindName(n))))
+		d.errs = append(d.errs, o.fieldError(key, fmt.Errorf("must be a single value, got %s", yamlnode.KindName(n))))
 		return
 	}
 	if err := setLeaf(v, n.Value); err != nil {
@@ -120,26 +95,4 @@ func siblingKeys(t reflect.Type, prefix string) []string {
 		}
 	}
 	return keys
-}
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	default:
-		return "a single value"
-	}
 }

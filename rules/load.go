@@ -1,15 +1,14 @@
 package rules
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"regexp"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wxcast/wxcast/internal/yamlnode"
 )
 
 // Load reads and parses the rules file at path; messages name the file
@@ -28,7 +27,7 @@ func Load(path string, o Options) (*Ruleset, error) {
 func Parse(filename string, src []byte, o Options) (*Ruleset, error) {
 	rs := &Ruleset{File: filename, Version: versionOf(src)}
 	d := &decoder{src: newSource(filename, src), comp: newCompiler(o, nil)}
-	root, err := parseYAML(src)
+	root, err := yamlnode.Parse(src)
 	if err != nil {
 		return nil, &LoadError{Problems: []Problem{yamlProblem(filename, err)}}
 	}
@@ -54,35 +53,11 @@ func (d *decoder) ruleset(root *yaml.Node, rs *Ruleset, o Options) {
 	rs.Tags = d.tags(f["tags"])
 	rs.Segments = d.segments(f["segments"])
 	rs.Replies = d.replies(f["replies"])
-	if n := f["default"]; n != nil && !isNull(n) {
+	if n := f["default"]; n != nil && !yamlnode.IsNull(n) {
 		if r, ok := d.defaultReply(n); ok {
 			rs.Default = &r
 		}
 	}
-}
-
-// parseYAML parses one YAML document; an empty file gives nil. A second
-// document is an error because it would be silently ignored.
-func parseYAML(src []byte) (*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, nil
-		}
-		return nil, err
-	}
-	var extra yaml.Node
-	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
-		if err != nil {
-			return nil, err
-		}
-		return nil, fmt.Errorf("yaml: line %d: only one YAML document is allowed", extra.Line)
-	}
-	if len(doc.Content) == 0 || isNull(doc.Content[0]) {
-		return nil, nil
-	}
-	return doc.Content[0], nil
 }
 
 // yamlProblem turns a YAML syntax error into a Problem. yaml.v3 puts the

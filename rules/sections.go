@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wxcast/wxcast/internal/yamlnode"
 )
 
 // Name limits: WeChat-side tag names are short, and tag names are
@@ -19,7 +21,7 @@ const (
 )
 
 func (d *decoder) attributes(n *yaml.Node) []Attribute {
-	if n == nil || isNull(n) {
+	if n == nil || yamlnode.IsNull(n) {
 		return nil
 	}
 	ps, ok := d.pairs(n, "attributes")
@@ -139,7 +141,7 @@ func (d *decoder) program(f map[string]*yaml.Node, parent *yaml.Node, path, key 
 
 // eventTypes decodes `on`: one event type or a list of them.
 func (d *decoder) eventTypes(n *yaml.Node, path string) []string {
-	if n == nil || isNull(n) {
+	if n == nil || yamlnode.IsNull(n) {
 		return nil
 	}
 	entries := []*yaml.Node{n}

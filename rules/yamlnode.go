@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/wxcast/wxcast/internal/yamlnode"
 )
 
 // decoder walks the YAML tree of a rules file, collecting problems
@@ -28,15 +30,15 @@ type pair struct {
 // yaml.v3 accepts when decoding into a Node. ok is false when n is not a
 // mapping.
 func (d *decoder) pairs(n *yaml.Node, path string) ([]pair, bool) {
-	n = resolve(n)
+	n = yamlnode.Resolve(n)
 	if n.Kind != yaml.MappingNode {
-		d.add(n, path, "must be a mapping of keys, got %s", kindName(n))
+		d.add(n, path, "must be a mapping of keys, got %s", yamlnode.KindName(n))
 		return nil, false
 	}
 	var out []pair
 	first := make(map[string]int)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], resolve(n.Content[i+1])
+		k, v := n.Content[i], yamlnode.Resolve(n.Content[i+1])
 		if line, dup := first[k.Value]; dup {
 			d.add(k, path, "duplicate key %q (first at line %d)", k.Value, line)
 			continue
@@ -66,16 +68,16 @@ func (d *decoder) fields(n *yaml.Node, path string, allowed ...string) (map[stri
 
 // items returns the entries of sequence n; null gives none.
 func (d *decoder) items(n *yaml.Node, path string) []*yaml.Node {
-	if n == nil || isNull(n) {
+	if n == nil || yamlnode.IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		d.add(n, path, "must be a list, got %s", kindName(n))
+		d.add(n, path, "must be a list, got %s", yamlnode.KindName(n))
 		return nil
 	}
 	out := make([]*yaml.Node, len(n.Content))
 	for i, c := range n.Content {
-		out[i] = resolve(c)
+		out[i] = yamlnode.Resolve(c)
 	}
 	return out
 }
@@ -83,10 +85,10 @@ func (d *decoder) items(n *yaml.Node, path string) []*yaml.Node {
 // str returns the text of scalar n; null and a missing n give "".
 func (d *decoder) str(n *yaml.Node, path string) (string, bool) {
 	switch {
-	case n == nil || isNull(n):
+	case n == nil || yamlnode.IsNull(n):
 		return "", true
 	case n.Kind != yaml.ScalarNode:
-		d.add(n, path, "must be a single value, got %s", kindName(n))
+		d.add(n, path, "must be a single value, got %s", yamlnode.KindName(n))
 		return "", false
 	}
 	return n.Value, true
@@ -128,25 +130,4 @@ func validName(s string, maxLen int) bool {
 		}
 	}
 	return true
-}
-
-func resolve(n *yaml.Node) *yaml.Node {
-	for n.Kind == yaml.AliasNode && n.Alias != nil {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool {
-	return n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null"
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	}
-	return "a single value"
 }
