@@ -56,14 +56,7 @@ func (p rulesPlan) Decide(_ context.Context, prof *store.Profile, e *store.Event
 	onErr := func(rule string, err error) { p.r.errs.report(p.rs.Version, rule, e.OpenID, err) }
 	var d Decision
 	if len(p.rs.Tags) > 0 {
-		d.Changes = p.rs.ApplyTags(ev, &env, now, func(tag string) time.Time {
-			for _, t := range prof.Tags {
-				if t.Name == tag {
-					return t.Expires
-				}
-			}
-			return time.Time{}
-		}, onErr)
+		d.Changes = p.rs.ApplyTags(ev, &env, now, prof.TagExpiry, onErr)
 	}
 	if p.rs.HasReplies() {
 		if rep, _, ok := p.rs.ChooseReply(ev, &env, onErr); ok {

@@ -103,12 +103,7 @@ func (rs *Ruleset) fillUser(u *User, p *store.Profile, m moment, n needs) {
 		}
 	}
 	if n.tags {
-		for _, t := range p.Tags {
-			if t.Expires.IsZero() || t.Expires.After(now) {
-				tags = append(tags, t.Name)
-			}
-		}
-		u.Tags = tags
+		u.Tags = p.AppendActiveTags(tags, now)
 	}
 	if n.attrs {
 		u.Attrs = rs.typedAttrs(p)
@@ -158,11 +153,6 @@ func parseAttr(typ, raw string) (any, bool) {
 		return time.Unix(n, 0), err == nil
 	}
 	return nil, false
-}
-
-// EventFrom is the rule environment's view of a callback.
-func EventFrom(typ, key, content, scene string, lat, lng float64, at time.Time) Event {
-	return Event{Type: typ, Key: key, Content: content, Scene: scene, Latitude: lat, Longitude: lng, Time: at}
 }
 
 func (rs *Ruleset) attrType(name string) (string, bool) {

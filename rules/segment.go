@@ -21,11 +21,10 @@ type Profiles interface {
 
 // Selection evaluates one segment over every follower.
 type Selection struct {
-	rs   *Ruleset
-	seg  *Segment
-	cal  store.Calendar
-	now  time.Time
-	opts store.ScanOptions
+	rs  *Ruleset
+	seg *Segment
+	cal store.Calendar
+	now time.Time
 }
 
 // Select prepares the evaluation of seg as of now, with the rolling windows
@@ -53,7 +52,7 @@ func (s *Selection) each(ctx context.Context, p Profiles, t *Tally, fn func(*sto
 	at := momentOf(s.cal, s.now)
 	var scanned, subscribed, matched, errs atomic.Int64
 	var once sync.Once
-	err := p.Scan(ctx, s.opts, func(batch []*store.Profile) error {
+	err := p.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
 		ev := NewEvaluator()
 		env := Env{Now: s.now}
 		var sub, hit, bad int64

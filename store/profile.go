@@ -44,13 +44,18 @@ type Tag struct {
 
 // ActiveTags returns the names of the tags that have not expired at now.
 func (p *Profile) ActiveTags(now time.Time) []string {
-	out := make([]string, 0, len(p.Tags))
+	return p.AppendActiveTags(make([]string, 0, len(p.Tags)), now)
+}
+
+// AppendActiveTags appends the names of the tags that have not expired at
+// now to dst, for callers that reuse a buffer over many profiles.
+func (p *Profile) AppendActiveTags(dst []string, now time.Time) []string {
 	for _, t := range p.Tags {
 		if t.Expires.IsZero() || t.Expires.After(now) {
-			out = append(out, t.Name)
+			dst = append(dst, t.Name)
 		}
 	}
-	return out
+	return dst
 }
 
 // HasTag reports whether the follower has tag name at now.
@@ -61,6 +66,17 @@ func (p *Profile) HasTag(name string, now time.Time) bool {
 		}
 	}
 	return false
+}
+
+// TagExpiry is when tag name lapses: zero if it never does, or if the
+// follower does not have it.
+func (p *Profile) TagExpiry(name string) time.Time {
+	for _, t := range p.Tags {
+		if t.Name == name {
+			return t.Expires
+		}
+	}
+	return time.Time{}
 }
 
 // Counts returns the number of recorded events by kind since first seen.

@@ -57,25 +57,32 @@ func commands() []command {
 
 // run is the whole program, callable from tests.
 func run(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	return dispatch("wxcast", commands(), ctx, args, environ, stdout, stderr)
+}
+
+// dispatch runs the command of table cmds that args[0] names; prog is what
+// usage calls the program ("wxcast", "wxcast rules"). The same table gives
+// the usage text.
+func dispatch(prog string, cmds []command, ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stdout)
+		usage(stdout, prog, cmds)
 		if len(args) == 0 {
-			return fmt.Errorf("no command given")
+			return fmt.Errorf("%s: no command given", prog)
 		}
 		return nil
 	}
-	for _, c := range commands() {
+	for _, c := range cmds {
 		if c.name == args[0] {
 			return c.run(ctx, args[1:], environ, stdout, stderr)
 		}
 	}
-	usage(stderr)
-	return fmt.Errorf("unknown command %q", args[0])
+	usage(stderr, prog, cmds)
+	return fmt.Errorf("%s: unknown command %q", prog, args[0])
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: wxcast <command> [flags]")
-	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.usage)
+func usage(w io.Writer, prog string, cmds []command) {
+	fmt.Fprintf(w, "usage: %s <command> [flags]\n", prog)
+	for _, c := range cmds {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.usage)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/wxcast/wxcast/configs"
@@ -25,27 +25,7 @@ func rulesCommands() []command {
 }
 
 func runRules(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatchSub("rules", rulesCommands(), ctx, args, environ, stdout, stderr)
-}
-
-// dispatchSub runs one subcommand of group from its table.
-func dispatchSub(group string, cmds []command, ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		fmt.Fprintf(stdout, "usage: wxcast %s <command> [flags]\n", group)
-		for _, c := range cmds {
-			fmt.Fprintf(stdout, "  %-9s %s\n", c.name, c.usage)
-		}
-		if len(args) == 0 {
-			return fmt.Errorf("%s: no command given", group)
-		}
-		return nil
-	}
-	for _, c := range cmds {
-		if c.name == args[0] {
-			return c.run(ctx, args[1:], environ, stdout, stderr)
-		}
-	}
-	return fmt.Errorf("%s: unknown command %q (wxcast %s help)", group, args[0], group)
+	return dispatch("wxcast rules", rulesCommands(), ctx, args, environ, stdout, stderr)
 }
 
 // cliFlags are the flags every rules and segment command shares.
@@ -180,7 +160,7 @@ func readJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	dec := json.NewDecoder(strings.NewReader(string(data)))
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return fmt.Errorf("%s: %w", path, err)

@@ -20,7 +20,7 @@ func segmentCommands() []command {
 }
 
 func runSegment(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatchSub("segment", segmentCommands(), ctx, args, environ, stdout, stderr)
+	return dispatch("wxcast segment", segmentCommands(), ctx, args, environ, stdout, stderr)
 }
 
 // segmentEnv is what a segment command works on.
@@ -68,17 +68,11 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 }
 
 func segmentNames(rs *rules.Ruleset) string {
-	names := ""
+	names := make([]string, len(rs.Segments))
 	for i, s := range rs.Segments {
-		if i > 0 {
-			names += ", "
-		}
-		names += s.Name
+		names[i] = s.Name
 	}
-	if names == "" {
-		return "none"
-	}
-	return names
+	return list(names)
 }
 
 func segmentCount(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {

@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/wxcast/wxcast/store"
 )
@@ -14,13 +13,9 @@ import (
 // cmdClean deletes every key under --prefix, e.g. what a wxcast started
 // with WXCAST_REDIS_KEY_PREFIX=bench:cb: wrote during a run.
 func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	url := os.Getenv("WXCAST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
 	fs := flag.NewFlagSet("clean", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	redisURL := fs.String("redis-url", url, "Redis URL, as wxcast's redis.url (default $WXCAST_REDIS_URL)")
+	redisURL := redisURLFlag(fs)
 	prefix := fs.String("prefix", "", "delete every key starting with this (required, not empty)")
 	if err := fs.Parse(args); err != nil {
 		return err

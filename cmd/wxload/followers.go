@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -21,13 +20,9 @@ import (
 // some carry tags and business attributes. Everything goes through the
 // store's own scripts, so the layout is exactly what wxcast writes.
 func cmdFollowers(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	url := os.Getenv("WXCAST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
 	fs := flag.NewFlagSet("followers", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	redisURL := fs.String("redis-url", url, "Redis URL, as wxcast's redis.url (default $WXCAST_REDIS_URL)")
+	redisURL := redisURLFlag(fs)
 	prefix := fs.String("prefix", "bench:seg:", "key prefix to fill; must hold no keys yet")
 	n := fs.Int("n", 1000000, "followers to write")
 	workers := fs.Int("concurrency", 32, "followers written at once")

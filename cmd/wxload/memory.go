@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -117,4 +119,14 @@ func deletePrefix(ctx context.Context, rdb *redis.Client, prefix string) (int64,
 		return err
 	})
 	return n, err
+}
+
+// redisURLFlag defines --redis-url, defaulting to $WXCAST_REDIS_URL (the
+// server's redis.url) or the local server.
+func redisURLFlag(fs *flag.FlagSet) *string {
+	url := os.Getenv("WXCAST_REDIS_URL")
+	if url == "" {
+		url = "redis://127.0.0.1:6379/0"
+	}
+	return fs.String("redis-url", url, "Redis URL, as wxcast's redis.url (default $WXCAST_REDIS_URL)")
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -32,13 +31,9 @@ type profilesConfig struct {
 
 func parseProfilesFlags(args []string, stderr io.Writer) (profilesConfig, error) {
 	var c profilesConfig
-	url := os.Getenv("WXCAST_REDIS_URL")
-	if url == "" {
-		url = "redis://127.0.0.1:6379/0"
-	}
 	fs := flag.NewFlagSet("profiles", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.redisURL, "redis-url", url, "Redis URL, as wxcast's redis.url (default $WXCAST_REDIS_URL)")
+	redisURL := redisURLFlag(fs)
 	fs.StringVar(&c.prefix, "prefix", "bench:mem:", "key prefix; must hold no keys yet, and everything under it is deleted at the end")
 	fs.StringVar(&c.timezone, "timezone", "Asia/Shanghai", "the account's time zone, for day and hour buckets")
 	fs.IntVar(&c.followers, "followers", 100000, "followers to write")
@@ -55,6 +50,7 @@ func parseProfilesFlags(args []string, stderr io.Writer) (profilesConfig, error)
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
+	c.redisURL = *redisURL
 	switch {
 	case fs.NArg() > 0:
 		return c, fmt.Errorf("profiles: unexpected argument %q", fs.Arg(0))
