@@ -31,7 +31,7 @@ type CallbackConfig struct {
 	TimestampTolerance Duration `yaml:"timestamp_tolerance" json:"timestamp_tolerance"`
 	// How long a delivered callback's id is remembered to drop WeChat's retries; at least 1m.
 	DedupTTL Duration `yaml:"dedup_ttl" json:"dedup_ttl"`
-	// How long a retried delivery waits for the first delivery's answer; 0 to 4.5s, since WeChat gives up after 5s.
+	// Longest a retried delivery waits for the first delivery's answer (and never past 1s after the first began); 0 to 4.5s, since WeChat gives up after 5s.
 	ReplyWait Duration `yaml:"reply_wait" json:"reply_wait"`
 	// Largest callback body accepted, in bytes (1024 to 1048576).
 	MaxBodyBytes int64 `yaml:"max_body_bytes" json:"max_body_bytes"`

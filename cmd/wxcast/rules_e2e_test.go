@@ -110,6 +110,9 @@ func TestClicksTagFollowersAndSegmentsFollow(t *testing.T) {
 	if added != 1 {
 		t.Fatalf("three deliveries of one click recorded %d tag additions, want 1", added)
 	}
+	if p, _ := f.Profile(ctx, "oE2E00"); p.Counts()["click"] != 1 {
+		t.Fatalf("three deliveries of one click were counted %d times, want 1", p.Counts()["click"])
+	}
 
 	// A reply rule answers, encrypted.
 	q := wxsim.Text("oE2E04", "请问价格", 99)
