@@ -20,6 +20,10 @@ type Config struct {
 	Redis     RedisConfig    `yaml:"redis" json:"redis"`
 	Log       LogConfig      `yaml:"log" json:"log"`
 	Profile   ProfileConfig  `yaml:"profile" json:"profile"`
+	// Admins who run broadcasts from WeChat chat; anyone else is an ordinary follower. Empty turns the admin bot off.
+	Admins    []Admin         `yaml:"admins" json:"admins"`
+	Bot       BotConfig       `yaml:"bot" json:"bot"`
+	Broadcast BroadcastConfig `yaml:"broadcast" json:"broadcast"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -79,6 +83,40 @@ type ProfileConfig struct {
 	HistoryDays int `yaml:"history_days" json:"history_days"`
 }
 
+// Admin is one person allowed to run admin commands.
+type Admin struct {
+	// Their openid in this Official Account, as wxcast logs it for their messages: 1 to 64 characters from [A-Za-z0-9_-], unique among admins.
+	OpenID string `yaml:"openid" json:"openid"`
+	// Shown in replies and the audit log; 1 to 32 characters.
+	Name string `yaml:"name" json:"name"`
+	// One or more of editor (create, preview and cancel their own broadcasts), approver (approve or reject) and owner (everything, including pause, resume, retract and audit).
+	Roles []string `yaml:"roles" json:"roles"`
+}
+
+// BotConfig tunes the admin bot.
+type BotConfig struct {
+	// Language of the bot's replies to admins: zh or en.
+	Language string `yaml:"language" json:"language"`
+	// Template message id used to reach an admin when a customer-service message cannot (outside the 48 h window or over quota); empty keeps the notice in the list and status commands only. The template needs a {{content.DATA}} field.
+	NotifyTemplateID string `yaml:"notify_template_id" json:"notify_template_id"`
+	// Count admins' own messages and events as follower behaviour (profile, tags, replies).
+	AdminsAsFollowers bool `yaml:"admins_as_followers" json:"admins_as_followers"`
+}
+
+// BroadcastConfig sets how broadcasts are approved and sent.
+type BroadcastConfig struct {
+	// Let a broadcast's creator approve it too, for a team of one.
+	AllowSelfApproval bool `yaml:"allow_self_approval" json:"allow_self_approval"`
+	// Distinct approvers a broadcast needs before it can be sent (1 to 5); at most the number of admins with the approver or owner role.
+	ApprovalsRequired int `yaml:"approvals_required" json:"approvals_required"`
+	// How long an approval stays valid (1m to 720h).
+	ApprovalTTL Duration `yaml:"approval_ttl" json:"approval_ttl"`
+	// Pause between two mass-send batches (0 to 1h).
+	BatchInterval Duration `yaml:"batch_interval" json:"batch_interval"`
+	// Share of failed recipients above which owners are alerted when a broadcast finishes, e.g. 0.05 for 5% (0 to 1).
+	AlertFailureRate float64 `yaml:"alert_failure_rate" json:"alert_failure_rate"`
+}
+
 // Default returns the configuration with every key at its default value.
 // It does not validate: the WeChat credentials have no default.
 func Default() Config {
@@ -105,6 +143,15 @@ func Default() Config {
 		Profile: ProfileConfig{
 			HistoryMax:  50,
 			HistoryDays: 8,
+		},
+		Bot: BotConfig{
+			Language: "zh",
+		},
+		Broadcast: BroadcastConfig{
+			ApprovalsRequired: 1,
+			ApprovalTTL:       Duration{24 * time.Hour},
+			BatchInterval:     Duration{30 * time.Second},
+			AlertFailureRate:  0.05,
 		},
 	}
 }

@@ -1,8 +1,10 @@
 package configs
 
 import (
+	"os"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +39,15 @@ func TestDefault(t *testing.T) {
 		{"log.format", d.Log.Format, "json"},
 		{"profile.history_max", d.Profile.HistoryMax, 50},
 		{"profile.history_days", d.Profile.HistoryDays, 8},
+		{"admins", len(d.Admins), 0},
+		{"bot.language", d.Bot.Language, "zh"},
+		{"bot.notify_template_id", d.Bot.NotifyTemplateID, ""},
+		{"bot.admins_as_followers", d.Bot.AdminsAsFollowers, false},
+		{"broadcast.allow_self_approval", d.Broadcast.AllowSelfApproval, false},
+		{"broadcast.approvals_required", d.Broadcast.ApprovalsRequired, 1},
+		{"broadcast.approval_ttl", d.Broadcast.ApprovalTTL.D(), 24 * time.Hour},
+		{"broadcast.batch_interval", d.Broadcast.BatchInterval.D(), 30 * time.Second},
+		{"broadcast.alert_failure_rate", d.Broadcast.AlertFailureRate, 0.05},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))
@@ -71,6 +82,40 @@ func TestLoadExample(t *testing.T) {
 	}
 	if c.WeChat.AppID == "" || c.WeChat.Token == "" || c.WeChat.EncodingAESKey == "" {
 		t.Error("example must carry demo app_id, token and encoding_aes_key")
+	}
+}
+
+// TestExampleAdminLoads keeps the commented-out admin in
+// wxcast.example.yaml valid: uncommented in place of "admins: []", it
+// must load.
+func TestExampleAdminLoads(t *testing.T) {
+	data, err := os.ReadFile("wxcast.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	inAdmins := false
+	for line := range strings.Lines(string(data)) {
+		switch {
+		case line == "admins: []\n":
+			continue
+		case line == "# admins:\n":
+			inAdmins = true
+		case inAdmins && !strings.HasPrefix(line, "#   "):
+			inAdmins = false
+		}
+		if inAdmins {
+			line = strings.TrimPrefix(line, "# ")
+		}
+		lines = append(lines, line)
+	}
+	// The copy sits elsewhere, without the rules file next to it.
+	c, err := Load(writeYAML(t, strings.Join(lines, "")), []string{"WXCAST_RULES_FILE="})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Admins) != 1 || c.Admins[0].Name == "" || !slices.Equal(c.Admins[0].Roles, []string{"owner"}) {
+		t.Errorf("example admin = %+v, want one owner", c.Admins)
 	}
 }
 

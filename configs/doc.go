@@ -9,8 +9,9 @@
 //     dotted key;
 //  3. environment variables named [EnvPrefix] + the dotted key upper-cased
 //     with "." replaced by "_" (WXCAST_WECHAT_APP_SECRET for
-//     wechat.app_secret) override single keys. A WXCAST_ variable that names
-//     no key is an error, except [EnvConfig].
+//     wechat.app_secret) override single keys; a list key such as admins
+//     takes its whole list as JSON (WXCAST_ADMINS). A WXCAST_ variable that
+//     names no key is an error, except [EnvConfig].
 //
 // [Load] runs the three steps and then [Config.Validate], and reports every
 // problem at once. Values of type [Secret] never print themselves, so a

@@ -46,7 +46,7 @@ func TestConfigurationDoc(t *testing.T) {
 	if doc != want {
 		t.Errorf("%s is out of date; run: go test ./configs -run TestConfigurationDoc -update\nwant table:\n%s", docPath, table)
 	}
-	for _, s := range []string{EnvConfig, "redis+sentinel://", "redis+cluster://", "rediss://"} {
+	for _, s := range []string{EnvConfig, envName("admins"), "redis+sentinel://", "redis+cluster://", "rediss://"} {
 		if !strings.Contains(doc, s) {
 			t.Errorf("%s does not mention %s", docPath, s)
 		}
@@ -67,8 +67,31 @@ func keyTable(t *testing.T) string {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n",
 			l.key, l.env, typeName(l.field.Type), defaultText(def.FieldByIndex(l.index)),
 			strings.ReplaceAll(meaning, "|", `\|`))
+		if ft := l.field.Type; ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
+			itemRows(t, &b, l, comments)
+		}
 	}
 	return b.String()
+}
+
+// itemRows renders one row per key of an item of list l, such as
+// admins[].openid. Items have no default and no variable of their own:
+// the list's variable holds them all.
+func itemRows(t *testing.T, b *strings.Builder, l leaf, comments map[string]string) {
+	item := l.field.Type.Elem()
+	for i := range item.NumField() {
+		f := item.Field(i)
+		name, ok := yamlName(f)
+		if !ok {
+			continue
+		}
+		meaning := comments[item.Name()+"."+f.Name]
+		if meaning == "" {
+			t.Errorf("%s.%s (%s[].%s) has no doc comment in config.go", item.Name(), f.Name, l.key, name)
+		}
+		fmt.Fprintf(b, "| `%s[].%s` | in `%s` | %s | — | %s |\n",
+			l.key, name, l.env, typeName(f.Type), strings.ReplaceAll(meaning, "|", `\|`))
+	}
 }
 
 // fieldComments maps "Type.Field" to the field's doc comment, on one line.
@@ -109,6 +132,13 @@ func typeName(t reflect.Type) string {
 		return "string"
 	case reflect.Bool:
 		return "boolean"
+	case reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.String {
+			return "list of strings"
+		}
+		return "list"
 	}
 	return "integer"
 }

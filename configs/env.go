@@ -43,7 +43,19 @@ func applyEnv(cfg *Config, environ []string, origins map[string]origin) []error 
 			errs = append(errs, o.fieldError(l.key, err))
 			continue
 		}
+		forgetItems(origins, l.key)
 		origins[l.key] = o
 	}
 	return errs
+}
+
+// forgetItems drops the origins of the items of list key, which a value
+// from the environment has just replaced as a whole; otherwise an error in
+// an item would point at a file line that no longer applies.
+func forgetItems(origins map[string]origin, key string) {
+	for k := range origins {
+		if strings.HasPrefix(k, key+"[") {
+			delete(origins, k)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package configs
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 var (
@@ -45,6 +46,32 @@ type origin struct {
 	file string
 	line int
 	env  string
+}
+
+// originOf returns where key's value came from. A key inside a list item
+// ("admins[1].roles") that was never set itself, because it was left out
+// or the whole list came from WXCAST_ADMINS, falls back to the item and
+// then to the list.
+func originOf(origins map[string]origin, key string) origin {
+	for k := key; k != ""; k = parentKey(k) {
+		if o, ok := origins[k]; ok {
+			return o
+		}
+	}
+	return origin{}
+}
+
+// parentKey strips the last ".name" or "[i]" from key.
+func parentKey(key string) string {
+	if strings.HasSuffix(key, "]") {
+		if i := strings.LastIndex(key, "["); i >= 0 {
+			return key[:i]
+		}
+	}
+	if i := strings.LastIndex(key, "."); i >= 0 {
+		return key[:i]
+	}
+	return ""
 }
 
 func (o origin) fieldError(key string, err error) *FieldError {

@@ -2,8 +2,11 @@ package configs
 
 import (
 	"encoding"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"math"
 	"reflect"
 	"strconv"
 	"strings"
@@ -94,8 +97,9 @@ func isLeaf(t reflect.Type) bool {
 	return t.Kind() != reflect.Struct || reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextUnmarshaler]())
 }
 
-// setLeaf parses raw into v, a settable leaf value. Errors never contain
-// raw for string-typed values, which may be secrets.
+// setLeaf parses raw into v, a settable leaf value; a list (admins) is
+// read as JSON. Errors never contain raw for string-typed values, which
+// may be secrets.
 func setLeaf(v reflect.Value, raw string) error {
 	if u, ok := v.Addr().Interface().(encoding.TextUnmarshaler); ok {
 		return u.UnmarshalText([]byte(raw))
@@ -118,8 +122,46 @@ func setLeaf(v reflect.Value, raw string) error {
 			return fmt.Errorf("not true or false: %q", raw)
 		}
 		v.SetBool(b)
+	case reflect.Float32, reflect.Float64:
+		f, err := strconv.ParseFloat(strings.TrimSpace(raw), v.Type().Bits())
+		// ParseFloat accepts "NaN" and "Inf", which no range check can
+		// catch later (NaN compares false with everything).
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("not a number: %q", raw)
+		}
+		v.SetFloat(f)
+	case reflect.Slice:
+		return setJSONList(v, raw)
 	default:
 		return fmt.Errorf("configs: unsupported field type %s", v.Type())
 	}
 	return nil
+}
+
+// setJSONList parses raw, a JSON list, into slice v. The environment has
+// no YAML, and JSON is the list syntax every shell and secret manager can
+// hold in one variable. Like the YAML file, it refuses unknown keys.
+func setJSONList(v reflect.Value, raw string) error {
+	dec := json.NewDecoder(strings.NewReader(raw))
+	dec.DisallowUnknownFields()
+	list := reflect.New(v.Type())
+	err := dec.Decode(list.Interface())
+	if err == nil {
+		if _, extra := dec.Token(); !errors.Is(extra, io.EOF) {
+			err = errors.New("data after the list")
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("not a JSON list such as %s: %w", jsonListExample(v.Type()), err)
+	}
+	v.Set(list.Elem())
+	return nil
+}
+
+// jsonListExample shows the JSON expected for a list of type t.
+func jsonListExample(t reflect.Type) string {
+	if t == reflect.TypeFor[[]Admin]() {
+		return `[{"openid":"o1","name":"Li","roles":["owner"]}]`
+	}
+	return "[...]"
 }

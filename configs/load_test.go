@@ -122,6 +122,9 @@ func TestLoadEnvOverrides(t *testing.T) {
 		"WXCAST_CALLBACK_DEDUP_TTL=2m",
 		"WXCAST_PROFILE_HISTORY_MAX=99",
 		"WXCAST_CALLBACK_MAX_BODY_BYTES=4096",
+		"WXCAST_BOT_LANGUAGE=en",
+		"WXCAST_BROADCAST_BATCH_INTERVAL=1m",
+		"WXCAST_BROADCAST_ALERT_FAILURE_RATE= 0.2 ",
 		"WXCAST_CONFIG=ignored.yaml",
 		"PATH=/usr/bin",
 		"NOT_AN_ASSIGNMENT",
@@ -140,6 +143,9 @@ func TestLoadEnvOverrides(t *testing.T) {
 		{"duration", c.Callback.DedupTTL.D(), 2 * time.Minute},
 		{"int", c.Profile.HistoryMax, 99},
 		{"int64", c.Callback.MaxBodyBytes, int64(4096)},
+		{"language", c.Bot.Language, "en"},
+		{"batch_interval", c.Broadcast.BatchInterval.D(), time.Minute},
+		{"float", c.Broadcast.AlertFailureRate, 0.2},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -168,6 +174,14 @@ func TestLoadEnvErrors(t *testing.T) {
 			[]string{"callback.dedup_ttl: must be at least 1m0s, got 30s (from WXCAST_CALLBACK_DEDUP_TTL)"}},
 		{"secret validation names variable", "WXCAST_WECHAT_TOKEN=a b",
 			[]string{"wechat.token: must be 3 to 32", "(from WXCAST_WECHAT_TOKEN)"}},
+		{"bad float", "WXCAST_BROADCAST_ALERT_FAILURE_RATE=5%",
+			[]string{`broadcast.alert_failure_rate: not a number: "5%" (from WXCAST_BROADCAST_ALERT_FAILURE_RATE)`}},
+		{"NaN float", "WXCAST_BROADCAST_ALERT_FAILURE_RATE=NaN",
+			[]string{`broadcast.alert_failure_rate: not a number: "NaN" (from WXCAST_BROADCAST_ALERT_FAILURE_RATE)`}},
+		{"float out of range", "WXCAST_BROADCAST_ALERT_FAILURE_RATE=1.01",
+			[]string{"broadcast.alert_failure_rate: must be between 0 and 1, got 1.01 (from WXCAST_BROADCAST_ALERT_FAILURE_RATE)"}},
+		{"approvals names variable", "WXCAST_BROADCAST_APPROVALS_REQUIRED=9",
+			[]string{"broadcast.approvals_required: must be between 1 and 5, got 9 (from WXCAST_BROADCAST_APPROVALS_REQUIRED)"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

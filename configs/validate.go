@@ -19,19 +19,24 @@ import (
 
 // Validate checks every key and reports all problems at once, joined with
 // errors.Join; each is a *FieldError naming its key. It also normalizes:
-// it sets Location from Timezone, lower-cases log.level and log.format and
-// trims trailing "/" from wechat.api_base_url.
+// it sets Location from Timezone, lower-cases log.level, log.format,
+// bot.language and every admin's roles, and trims trailing "/" from
+// wechat.api_base_url.
 func (c *Config) Validate() error { return c.validate(nil) }
+
+// check is the outcome of validating one key; err is nil when it is fine.
+type check struct {
+	key string
+	err error
+}
 
 func (c *Config) validate(origins map[string]origin) error {
 	c.WeChat.APIBaseURL = strings.TrimRight(c.WeChat.APIBaseURL, "/")
 	c.Log.Level = strings.ToLower(c.Log.Level)
 	c.Log.Format = strings.ToLower(c.Log.Format)
-	w, cb := c.WeChat, c.Callback
-	checks := []struct {
-		key string
-		err error
-	}{
+	c.Bot.Language = strings.ToLower(c.Bot.Language)
+	w, cb, bc := c.WeChat, c.Callback, c.Broadcast
+	checks := []check{
 		{"listen", checkListen(c.Listen)},
 		{"callback_path", checkCallbackPath(c.CallbackPath)},
 		{"timezone", c.loadLocation()},
@@ -52,11 +57,18 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"log.format", checkOneOf(c.Log.Format, "json", "console")},
 		{"profile.history_max", checkBetween(c.Profile.HistoryMax, 1, 1000)},
 		{"profile.history_days", checkBetween(c.Profile.HistoryDays, 1, 90)},
+		{"bot.language", checkOneOf(c.Bot.Language, "zh", "en")},
+		{"bot.notify_template_id", checkNoSpace(c.Bot.NotifyTemplateID)},
+		{"broadcast.approvals_required", checkBetween(bc.ApprovalsRequired, 1, 5)},
+		{"broadcast.approval_ttl", checkBetween(bc.ApprovalTTL.Duration, time.Minute, 720*time.Hour)},
+		{"broadcast.batch_interval", checkBetween(bc.BatchInterval.Duration, 0, time.Hour)},
+		{"broadcast.alert_failure_rate", checkBetween(bc.AlertFailureRate, 0, 1)},
 	}
+	checks = append(checks, c.checkAdmins()...)
 	var errs []error
 	for _, ch := range checks {
 		if ch.err != nil {
-			errs = append(errs, origins[ch.key].fieldError(ch.key, ch.err))
+			errs = append(errs, originOf(origins, ch.key).fieldError(ch.key, ch.err))
 		}
 	}
 	return errors.Join(errs...)
@@ -119,8 +131,8 @@ func checkAtLeast[T time.Duration | int | int64](v, lo T) error {
 	return nil
 }
 
-func checkBetween[T time.Duration | int | int64](v, lo, hi T) error {
-	if v < lo || v > hi {
+func checkBetween[T time.Duration | int | int64 | float64](v, lo, hi T) error {
+	if !(v >= lo && v <= hi) { // not v < lo || v > hi: a NaN must fail too
 		return fmt.Errorf("must be between %v and %v, got %v", lo, hi, v)
 	}
 	return nil

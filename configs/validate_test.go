@@ -2,6 +2,7 @@ package configs
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,29 @@ func TestValidate(t *testing.T) {
 		{"history_max 0", func(c *Config) { c.Profile.HistoryMax = 0 }, "profile.history_max: must be between 1 and 1000, got 0"},
 		{"history_max 1001", func(c *Config) { c.Profile.HistoryMax = 1001 }, "profile.history_max"},
 		{"history_days 91", func(c *Config) { c.Profile.HistoryDays = 91 }, "profile.history_days: must be between 1 and 90, got 91"},
+		{"language en", func(c *Config) { c.Bot.Language = "EN" }, ""},
+		{"language fr", func(c *Config) { c.Bot.Language = "fr" }, `bot.language: must be one of zh, en, got "fr"`},
+		{"language empty", func(c *Config) { c.Bot.Language = "" }, `bot.language: must be one of zh, en, got ""`},
+		{"template id space", func(c *Config) { c.Bot.NotifyTemplateID = "tpl 1" }, "bot.notify_template_id: must not contain whitespace"},
+		{"template id ok", func(c *Config) { c.Bot.NotifyTemplateID = "iPk5sOIt5X_flOVKn5GrTFpncEYTojx6ddbt8WYoV5s" }, ""},
+		{"approvals 0", func(c *Config) { c.Broadcast.ApprovalsRequired = 0 }, "broadcast.approvals_required: must be between 1 and 5, got 0"},
+		{"approvals 6", func(c *Config) { c.Broadcast.ApprovalsRequired = 6 }, "broadcast.approvals_required: must be between 1 and 5, got 6"},
+		{"approvals 5 without admins", func(c *Config) { c.Broadcast.ApprovalsRequired = 5 }, ""},
+		{"approval_ttl 59s", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{59 * time.Second} },
+			"broadcast.approval_ttl: must be between 1m0s and 720h0m0s, got 59s"},
+		{"approval_ttl 1m", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{time.Minute} }, ""},
+		{"approval_ttl 720h", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{720 * time.Hour} }, ""},
+		{"approval_ttl 721h", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{721 * time.Hour} }, "broadcast.approval_ttl: must be between"},
+		{"batch_interval 0", func(c *Config) { c.Broadcast.BatchInterval = Duration{} }, ""},
+		{"batch_interval 1h", func(c *Config) { c.Broadcast.BatchInterval = Duration{time.Hour} }, ""},
+		{"batch_interval 61m", func(c *Config) { c.Broadcast.BatchInterval = Duration{61 * time.Minute} },
+			"broadcast.batch_interval: must be between 0s and 1h0m0s, got 1h1m0s"},
+		{"failure rate 0", func(c *Config) { c.Broadcast.AlertFailureRate = 0 }, ""},
+		{"failure rate 1", func(c *Config) { c.Broadcast.AlertFailureRate = 1 }, ""},
+		{"failure rate negative", func(c *Config) { c.Broadcast.AlertFailureRate = -0.01 },
+			"broadcast.alert_failure_rate: must be between 0 and 1, got -0.01"},
+		{"failure rate percent", func(c *Config) { c.Broadcast.AlertFailureRate = 5 }, "broadcast.alert_failure_rate: must be between 0 and 1, got 5"},
+		{"failure rate NaN", func(c *Config) { c.Broadcast.AlertFailureRate = math.NaN() }, "broadcast.alert_failure_rate: must be between 0 and 1, got NaN"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -75,6 +75,10 @@ func (d *fileDecoder) value(n *yaml.Node, v reflect.Value, key string) {
 		return
 	}
 	o := origin{file: d.file, line: n.Line}
+	if v.Kind() == reflect.Slice {
+		d.list(n, v, key, o)
+		return
+	}
 	if n.Kind != yaml.ScalarNode {
 		d.errs = append(d.errs, o.fieldError(key, fmt.Errorf("must be a single value, got %s", yamlnode.KindName(n))))
 		return
@@ -83,6 +87,28 @@ func (d *fileDecoder) value(n *yaml.Node, v reflect.Value, key string) {
 		d.errs = append(d.errs, o.fieldError(key, err))
 		return
 	}
+	d.origins[key] = o
+}
+
+// list decodes sequence n into slice v, replacing the default. Item i is
+// keyed key[i] ("admins[1]", whose roles are "admins[1].roles"), so that
+// errors and origins can name it.
+func (d *fileDecoder) list(n *yaml.Node, v reflect.Value, key string, o origin) {
+	if n.Kind != yaml.SequenceNode {
+		d.errs = append(d.errs, o.fieldError(key, fmt.Errorf("must be a list, got %s", yamlnode.KindName(n))))
+		return
+	}
+	items := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+	for i, item := range n.Content {
+		itemKey := fmt.Sprintf("%s[%d]", key, i)
+		if isLeaf(items.Index(i).Type()) {
+			d.value(item, items.Index(i), itemKey)
+			continue
+		}
+		d.origins[itemKey] = origin{file: d.file, line: yamlnode.Resolve(item).Line}
+		d.section(item, items.Index(i), itemKey)
+	}
+	v.Set(items)
 	d.origins[key] = o
 }
 
