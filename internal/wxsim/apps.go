@@ -15,6 +15,10 @@ type app struct {
 	// independently of token, as on the real platform.
 	stable      *accessToken
 	stableForce forceQuota
+
+	// msg is the state of the message endpoints: followers, media, mass
+	// jobs, customer-service windows, templates (see state.go).
+	msg appMessages
 }
 
 // AddApp registers an app. Calling it again for a known appID only changes

@@ -35,6 +35,51 @@ const (
 	CodeMinuteQuota = 45011
 	// CodeDataFormat means the JSON request body could not be parsed.
 	CodeDataFormat = 47001
+	// CodeSystemBusy is WeChat's "system error, try again later"; the
+	// simulator only answers it when a test injects it with FailNext.
+	CodeSystemBusy = -1
+	// CodeInvalidOpenID means an openid is malformed (or, on WeChat, not
+	// one of this account's followers).
+	CodeInvalidOpenID = 40003
+	// CodeInvalidMediaID means a media_id is missing or was never
+	// uploaded as the kind the message needs (see Server.AddMedia).
+	CodeInvalidMediaID = 40007
+	// CodeInvalidMessageType means msgtype is missing or not allowed by
+	// the endpoint.
+	CodeInvalidMessageType = 40008
+	// CodeInvalidTemplateID means template_id is not one of the account's
+	// templates (see Server.AddTemplate).
+	CodeInvalidTemplateID = 40037
+	// CodeInvalidMsgID means a mass msg_id names no job of this account, or
+	// (mass/delete) a job that cannot be deleted.
+	CodeInvalidMsgID = 40059
+	// CodeInvalidArticleIdx means mass/delete's article_idx is out of range.
+	CodeInvalidArticleIdx = 40060
+	// CodeInvalidOpenIDListSize means mass/send's touser has fewer than two
+	// (or more than 10 000) openids.
+	CodeInvalidOpenIDListSize = 40130
+	// CodeRequireSubscribe means the user does not follow the account.
+	CodeRequireSubscribe = 43004
+	// CodeEmptyNews means a news message has no articles.
+	CodeEmptyNews = 44003
+	// CodeEmptyContent means a text message's content is empty.
+	CodeEmptyContent = 44004
+	// CodeResponseOutOfTime means no customer-service window is open for the
+	// user (they never interacted, the window expired, or they unfollowed).
+	CodeResponseOutOfTime = 45015
+	// CodeResponseCountLimit means the open customer-service windows' quota
+	// of messages is used up.
+	CodeResponseCountLimit = 45047
+	// CodeClientMsgIDExist means an accepted mass send of the last 24 h used
+	// the same clientmsgid (or, without one, the same content and scope);
+	// the answer carries that send's msg_id.
+	CodeClientMsgIDExist = 45065
+	// CodeClientMsgIDRetryTooFast means the same clientmsgid came back
+	// within a minute of its accepted send: wait, then retry to learn its
+	// msg_id from 45065.
+	CodeClientMsgIDRetryTooFast = 45066
+	// CodeClientMsgIDTooLong means clientmsgid is longer than 64 bytes.
+	CodeClientMsgIDTooLong = 45067
 	// CodeNotFound is the simulator's own code for a path it does not
 	// implement; real WeChat has no equivalent, so it is negative.
 	CodeNotFound = -404
@@ -46,6 +91,8 @@ type apiError struct {
 	Code int    `json:"errcode"`
 	Msg  string `json:"errmsg"`
 }
+
+func (e *apiError) errCode() int { return e.Code }
 
 func errInvalidCredential() *apiError {
 	return &apiError{CodeInvalidCredential, "invalid credential, access_token is invalid or not latest"}
@@ -88,3 +135,63 @@ func errMinuteQuota() *apiError {
 }
 
 func errDataFormat() *apiError { return &apiError{CodeDataFormat, "data format error"} }
+
+func errSystemBusy() *apiError { return &apiError{CodeSystemBusy, "system error"} }
+
+func errInvalidOpenID() *apiError { return &apiError{CodeInvalidOpenID, "invalid openid"} }
+
+func errInvalidMediaID() *apiError { return &apiError{CodeInvalidMediaID, "invalid media_id"} }
+
+func errInvalidMessageType() *apiError {
+	return &apiError{CodeInvalidMessageType, "invalid message type"}
+}
+
+func errInvalidTemplateID() *apiError {
+	return &apiError{CodeInvalidTemplateID, "invalid template_id"}
+}
+
+func errInvalidMsgID() *apiError { return &apiError{CodeInvalidMsgID, "invalid msg id"} }
+
+func errInvalidArticleIdx() *apiError {
+	return &apiError{CodeInvalidArticleIdx, "invalid article idx"}
+}
+
+func errInvalidOpenIDListSize() *apiError {
+	return &apiError{CodeInvalidOpenIDListSize, "invalid openid list size, at least two openid"}
+}
+
+func errRequireSubscribe() *apiError { return &apiError{CodeRequireSubscribe, "require subscribe"} }
+
+func errEmptyNews() *apiError { return &apiError{CodeEmptyNews, "empty news data"} }
+
+func errEmptyContent() *apiError { return &apiError{CodeEmptyContent, "empty content"} }
+
+func errResponseOutOfTime() *apiError {
+	return &apiError{CodeResponseOutOfTime, "response out of time limit or subscription is canceled"}
+}
+
+func errResponseCountLimit() *apiError {
+	return &apiError{CodeResponseCountLimit, "out of response count limit"}
+}
+
+func errClientMsgIDRetryTooFast() *apiError {
+	return &apiError{CodeClientMsgIDRetryTooFast, "clientmsgid retry too fast, wait 1 minute"}
+}
+
+func errClientMsgIDTooLong() *apiError {
+	return &apiError{CodeClientMsgIDTooLong, "clientmsgid size out of limit"}
+}
+
+// errForCode is the answer FailNext injects: WeChat's message for the codes
+// it knows, a generic one otherwise.
+func errForCode(code int) *apiError {
+	known := map[int]func() *apiError{
+		CodeSystemBusy:  errSystemBusy,
+		CodeDailyQuota:  errDailyQuota,
+		CodeMinuteQuota: errMinuteQuota,
+	}
+	if f, ok := known[code]; ok {
+		return f()
+	}
+	return &apiError{code, "wxsim: injected error"}
+}

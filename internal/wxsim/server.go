@@ -31,6 +31,10 @@ type Server struct {
 	apps   map[string]*app
 	tokens map[string]*accessToken // every token ever issued, by value
 	calls  map[string][]Call       // by resolved AppID ("" if unknown)
+
+	// mass holds the message endpoints' server-wide settings and state
+	// (options, msg_id counter, injected faults, pending pushes).
+	mass massState
 }
 
 // Option configures a Server.
@@ -55,6 +59,7 @@ func NewServer(opts ...Option) *Server {
 		apps:   make(map[string]*app),
 		tokens: make(map[string]*accessToken),
 		calls:  make(map[string][]Call),
+		mass:   newMassState(),
 	}
 	for _, o := range opts {
 		o(s)
@@ -71,12 +76,21 @@ type route struct {
 
 // routeTable lists every endpoint in one place; a new endpoint group adds
 // its lines here and its handlers in its own file.
+//
+// Every handler runs behind withFaults, so FailNext and DropAfterAccept work
+// on any path.
 func routeTable() map[string]route {
-	return map[string]route{
-		"/cgi-bin/token":         {http.MethodGet, (*Server).handleToken},
-		"/cgi-bin/stable_token":  {http.MethodPost, (*Server).handleStableToken},
-		"/cgi-bin/getcallbackip": {http.MethodGet, (*Server).handleCallbackIP},
-	}
+	return withFaults(map[string]route{
+		"/cgi-bin/token":                 {http.MethodGet, (*Server).handleToken},
+		"/cgi-bin/stable_token":          {http.MethodPost, (*Server).handleStableToken},
+		"/cgi-bin/getcallbackip":         {http.MethodGet, (*Server).handleCallbackIP},
+		"/cgi-bin/message/mass/send":     {http.MethodPost, (*Server).handleMassSend},
+		"/cgi-bin/message/mass/preview":  {http.MethodPost, (*Server).handleMassPreview},
+		"/cgi-bin/message/mass/delete":   {http.MethodPost, (*Server).handleMassDelete},
+		"/cgi-bin/message/mass/get":      {http.MethodPost, (*Server).handleMassGet},
+		"/cgi-bin/message/custom/send":   {http.MethodPost, (*Server).handleCustomSend},
+		"/cgi-bin/message/template/send": {http.MethodPost, (*Server).handleTemplateSend},
+	})
 }
 
 // apiCall is one request as a handler sees it. Handlers set appID when they
@@ -88,6 +102,9 @@ type apiCall struct {
 	body   []byte
 	now    time.Time
 	appID  string
+	// drop is set by DropAfterAccept: the call was handled, but its answer
+	// is never written.
+	drop bool
 }
 
 // ServeHTTP answers like WeChat: JSON bodies, HTTP 200 even for errors.
@@ -99,6 +116,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := &apiCall{method: r.Method, path: r.URL.Path, query: r.URL.Query(), body: body}
 	status, resp := s.dispatch(c)
+	if c.drop {
+		s.holdDropped(r)
+		return
+	}
 	code := errCodeOf(resp)
 	s.log.Debug("wxsim api call",
 		zap.String("method", c.method),
@@ -160,9 +181,11 @@ func methodError(want string) *apiError {
 	return errRequireGET()
 }
 
+// errCodeOf reads the errcode of any reply that carries one (*apiError,
+// and error replies with extra fields such as 45065's msg_id).
 func errCodeOf(resp any) int {
-	if e, ok := resp.(*apiError); ok {
-		return e.Code
+	if e, ok := resp.(interface{ errCode() int }); ok {
+		return e.errCode()
 	}
 	return CodeOK
 }
