@@ -68,6 +68,11 @@ type ClientConfig struct {
 	// it reproduces published vectors. It must be safe for concurrent use
 	// if the Client is.
 	Rand io.Reader
+	// Platform is optional. When set, Send tells it what the follower did
+	// (Server.Interact for user messages, follows, scans and menu clicks;
+	// Server.Unfollow for unfollows), so pushed callbacks open
+	// customer-service windows as on WeChat.
+	Platform *Server
 }
 
 // Client plays WeChat pushing callbacks to a developer's server. It is safe
@@ -83,6 +88,9 @@ type Client struct {
 	now     func() time.Time
 	rand    io.Reader
 	layouts *xmlLayouts
+
+	platform *Server
+	appID    string
 }
 
 // NewClient validates cfg and decodes the AES key once.
@@ -101,7 +109,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		url: strings.TrimSuffix(cfg.URL, "?"), sep: "?",
 		token: cfg.Token, origID: cfg.OriginalID, mode: cfg.Mode,
 		http: cfg.HTTPClient, now: cfg.Clock, rand: cfg.Rand,
-		layouts: newXMLLayouts(),
+		layouts: newXMLLayouts(), platform: cfg.Platform, appID: cfg.AppID,
 	}
 	if u.RawQuery != "" {
 		c.sep = "&"
@@ -214,6 +222,7 @@ func (c *Client) envelope(plain []byte, to, enc string) []byte {
 
 // Send builds the callback for m, posts it and reads the reply.
 func (c *Client) Send(ctx context.Context, m Message) (*Response, error) {
+	c.interact(m)
 	req, err := c.BuildRequest(ctx, m)
 	if err != nil {
 		return nil, err

@@ -82,12 +82,13 @@ func (k *callbackSink) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, "success")
 }
 
-func newSinkClient(t *testing.T, sink *callbackSink) *Client {
+func newSinkClient(t *testing.T, sink *callbackSink, platform *Server) *Client {
 	t.Helper()
 	ts := httptest.NewServer(sink)
 	t.Cleanup(ts.Close)
 	c, err := NewClient(ClientConfig{
 		URL: ts.URL + "/wechat", Token: "tok", AppID: testApp, OriginalID: "gh_test",
+		Platform: platform,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func newSinkClient(t *testing.T, sink *callbackSink) *Client {
 func TestMassJobFinishPush(t *testing.T) {
 	e := newMsgEnv(t)
 	sink := &callbackSink{failures: 2}
-	e.sim.SetPush(testApp, newSinkClient(t, sink), 100*time.Millisecond)
+	e.sim.SetPush(testApp, newSinkClient(t, sink, nil), 100*time.Millisecond)
 	e.sim.Unfollow(testApp, "oGone")
 	r := e.post(pathMassSend, massText([]string{"oA", "oB", "oGone"}, "hi", "p"))
 	wantCode(t, r, 0)
@@ -131,7 +132,7 @@ func TestMassJobFinishPush(t *testing.T) {
 func TestMassJobPushGivesUp(t *testing.T) {
 	e := newMsgEnv(t)
 	sink := &callbackSink{failures: 100}
-	e.sim.SetPush(testApp, newSinkClient(t, sink), 0)
+	e.sim.SetPush(testApp, newSinkClient(t, sink, nil), 0)
 	wantCode(t, e.post(pathMassSend, massText(openids("a", 2), "hi", "p")), 0)
 	if err := e.sim.WaitJobsPushed(t.Context()); err != nil {
 		t.Fatal(err)
