@@ -162,3 +162,20 @@ func safeKind(k string) string {
 	}
 	return cut(string(b), 64)
 }
+
+// Begin marks a new delivery that updates no profile but will store an
+// answer through Finish (an admin's command), so a retry repeats that
+// answer instead of running the command again. Outcome.Duplicate is true
+// when the delivery was seen before.
+func (f *Followers) Begin(ctx context.Context, openid, id string, now time.Time) (Outcome, error) {
+	mark := string(MarkPending) + strconv.FormatInt(now.UnixMilli(), 10)
+	prev, err := f.s.rdb.SetArgs(ctx, f.s.keys.dedup(openid, id), mark,
+		redis.SetArgs{Mode: "NX", Get: true, TTL: f.lim.DedupTTL}).Result()
+	if errors.Is(err, redis.Nil) {
+		return Outcome{}, nil
+	}
+	if err != nil {
+		return Outcome{}, fmt.Errorf("store: begin %s %s: %w", openid, id, err)
+	}
+	return outcomeOf(prev)
+}
