@@ -121,7 +121,7 @@ broadcast:
 		t.Errorf("bot = %+v, want %+v", c.Bot, wantBot)
 	}
 	wantBroadcast := BroadcastConfig{AllowSelfApproval: true, ApprovalsRequired: 2,
-		ApprovalTTL: Duration{2 * time.Hour}, AlertFailureRate: 0.1}
+		ApprovalTTL: Duration{2 * time.Hour}, BatchSize: 10000, AlertFailureRate: 0.1}
 	if c.Broadcast != wantBroadcast {
 		t.Errorf("broadcast = %+v, want %+v", c.Broadcast, wantBroadcast)
 	}

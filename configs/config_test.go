@@ -47,6 +47,7 @@ func TestDefault(t *testing.T) {
 		{"broadcast.approvals_required", d.Broadcast.ApprovalsRequired, 1},
 		{"broadcast.approval_ttl", d.Broadcast.ApprovalTTL.D(), 24 * time.Hour},
 		{"broadcast.batch_interval", d.Broadcast.BatchInterval.D(), 30 * time.Second},
+		{"broadcast.batch_size", d.Broadcast.BatchSize, 10000},
 		{"broadcast.alert_failure_rate", d.Broadcast.AlertFailureRate, 0.05},
 	}
 	if len(tests) != len(leaves()) {

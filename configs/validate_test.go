@@ -90,6 +90,8 @@ func TestValidate(t *testing.T) {
 		{"approval_ttl 1m", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{time.Minute} }, ""},
 		{"approval_ttl 720h", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{720 * time.Hour} }, ""},
 		{"approval_ttl 721h", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{721 * time.Hour} }, "broadcast.approval_ttl: must be between"},
+		{"batch_size 1", func(c *Config) { c.Broadcast.BatchSize = 1 }, "broadcast.batch_size: must be between 2 and 10000, got 1"},
+		{"batch_size 10001", func(c *Config) { c.Broadcast.BatchSize = 10001 }, "broadcast.batch_size: must be between 2 and 10000, got 10001"},
 		{"batch_interval 0", func(c *Config) { c.Broadcast.BatchInterval = Duration{} }, ""},
 		{"batch_interval 1h", func(c *Config) { c.Broadcast.BatchInterval = Duration{time.Hour} }, ""},
 		{"batch_interval 61m", func(c *Config) { c.Broadcast.BatchInterval = Duration{61 * time.Minute} },
