@@ -1,0 +1,111 @@
+package admin
+
+import (
+	"fmt"
+
+	"go.uber.org/zap"
+)
+
+// key names one reply in the catalogues. Keys that end in a dot are
+// prefixes completed by a state, content type, role, notice route or
+// refusal code.
+type key string
+
+// catalog maps keys to fmt formats in one language.
+type catalog map[key]string
+
+// The reply catalogue keys.
+const (
+	kUsage   key = "usage"
+	kUnknown key = "unknown"
+	kDenied  key = "denied"
+	kError   key = "error"
+	kWorking key = "working"
+	kOr      key = "or"
+	kListSep key = "list_sep"
+
+	kHelpHead key = "help.head"
+	kHelpLine key = "help.line"
+
+	kSegmentLine  key = "segments.line"
+	kSegmentsNone key = "segments.none"
+	kCount        key = "count"
+
+	kNew          key = "new"
+	kPreview      key = "preview"
+	kPreviewNoPln key = "preview.no_plan"
+	kApproveReady key = "approve.ready"
+	kApproveMore  key = "approve.more"
+	kReject       key = "reject"
+	kRejectReason key = "reject.reason"
+	kSendNow      key = "send.now"
+	kSendAt       key = "send.at"
+	kCancel       key = "cancel"
+	kRetract      key = "retract"
+	kPause        key = "pause"
+	kResume       key = "resume"
+
+	kAuditLine key = "audit.line"
+	kAuditNone key = "audit.none"
+
+	kListLine    key = "list.line"
+	kListNone    key = "list.none"
+	kListPaused  key = "list.paused"
+	kListNotices key = "list.notices"
+	kNoticeLine  key = "notice.line"
+
+	kDetailHead       key = "detail.head"
+	kDetailContent    key = "detail.content"
+	kDetailCreator    key = "detail.creator"
+	kDetailPlan       key = "detail.plan"
+	kDetailNoPlan     key = "detail.no_plan"
+	kDetailApprovals  key = "detail.approvals"
+	kDetailApprovedBy key = "detail.approved_by"
+	kDetailSendAt     key = "detail.send_at"
+	kDetailProgress   key = "detail.progress"
+	kDetailWeChat     key = "detail.wechat"
+	kDetailRate       key = "detail.rate"
+	kDetailPaused     key = "detail.paused"
+	kDetailFailure    key = "detail.failure"
+	kDetailRejected   key = "detail.rejected"
+	kDetailRetracted  key = "detail.retracted"
+	kDetailNotice     key = "detail.notice"
+
+	// Prefixes.
+	kState  key = "state."  // + broadcast.State
+	kType   key = "type."   // + content type
+	kRole   key = "role."   // + broadcast.Role
+	kVia    key = "via."    // + Notice.Via
+	kRefuse key = "refuse." // + broadcast.Code, or "other"
+)
+
+// catalogFor returns the catalogue of lang ("zh" or "en").
+func catalogFor(lang string) catalog {
+	if lang == "en" {
+		return catalogEN()
+	}
+	return catalogZH()
+}
+
+// t formats the reply k. A key missing from the catalogue is a bug: it is
+// logged and the key itself shown, so a test spots it.
+func (b *Bot) t(k key, a ...any) string {
+	f, ok := b.cat[k]
+	if !ok {
+		b.log.Error("admin: reply missing from catalogue", zap.String("key", string(k)), zap.String("lang", b.lang))
+		return string(k)
+	}
+	if len(a) == 0 {
+		return f
+	}
+	return fmt.Sprintf(f, a...)
+}
+
+// word returns the catalogue word for prefix+name, or name itself when the
+// catalogue has none (a state or code added after this package).
+func (b *Bot) word(prefix key, name string) string {
+	if s, ok := b.cat[prefix+key(name)]; ok {
+		return s
+	}
+	return name
+}

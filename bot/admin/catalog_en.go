@@ -1,0 +1,103 @@
+package admin
+
+// catalogEN is the English catalogue; it has the keys of catalogZH, and
+// each format takes the same arguments.
+func catalogEN() catalog {
+	return catalog{
+		kUsage:   "Usage: %s",
+		kUnknown: `Unknown command; send "help" for the list`,
+		kDenied:  `You may not run "%s" (needs: %s)`,
+		kError:   "Something went wrong, please try again later",
+		kWorking: `Working on "%s"; I will message you when it is done`,
+		kOr:      " or ",
+		kListSep: ", ",
+
+		kHelpHead: "Commands (the # before an id is optional):",
+		kHelpLine: "%s: %s",
+
+		kSegmentLine:  "%s %s",
+		kSegmentsNone: "No segment rules yet",
+		kCount:        "%s: %s followers",
+
+		kNew:          "Created #%[1]d (segment %[2]s, %[3]s). Next: preview %[1]d",
+		kPreview:      `Preview sent to your WeChat. #%[1]d plan %[2]s: %[3]s followers, rules version %[4]s. An approver now sends "approve %[1]d"`,
+		kPreviewNoPln: "Preview sent to your WeChat (#%d)",
+		kApproveReady: "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, ready: send %[1]d",
+		kApproveMore:  "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, %[5]d more needed",
+		kReject:       "Rejected #%d",
+		kRejectReason: "Rejected #%d: %s",
+		kSendNow:      `#%[1]d sending: %[2]s followers in %[3]d batches. Send "status %[1]d" for progress`,
+		kSendAt:       "#%d scheduled: sends at %s",
+		kCancel:       "Cancelled #%d",
+		kRetract:      "#%d: retracted %d batches",
+		kPause:        "All sending paused (stops after the current batch)",
+		kResume:       "Sending resumed",
+
+		kAuditLine: `%s %s "%s" %s`,
+		kAuditNone: "No audit entries yet",
+
+		kListLine:    "#%d %s %s %s",
+		kListNone:    "No broadcasts yet. Create one: new <segment> text <content>",
+		kListPaused:  "All sending is paused",
+		kListNotices: "Notices:",
+		kNoticeLine:  "%s %s",
+
+		kDetailHead:       "#%d %s",
+		kDetailContent:    "segment %s, %s: %s",
+		kDetailCreator:    "created by %s, %s",
+		kDetailPlan:       "plan %s, rules version %s, %s followers",
+		kDetailNoPlan:     "not previewed yet",
+		kDetailApprovals:  "approvals %d/%d%s",
+		kDetailApprovedBy: ": %s",
+		kDetailSendAt:     "scheduled: %s",
+		kDetailProgress:   "progress: %d/%d batches, %s followers",
+		kDetailWeChat:     "WeChat reports: %s sent, %s failed",
+		kDetailRate:       "failure rate %s%%",
+		kDetailPaused:     "All sending is paused",
+		kDetailFailure:    "reason: %s",
+		kDetailRejected:   "rejected: %s%s",
+		kDetailRetracted:  "retracted %d batches",
+		kDetailNotice:     "last notice (%s, %s): %s",
+
+		kState + "draft":            "draft",
+		kState + "planned":          "previewed",
+		kState + "approved":         "approved",
+		kState + "scheduled":        "scheduled",
+		kState + "sending":          "sending",
+		kState + "sent":             "sent",
+		kState + "partially_failed": "partly failed",
+		kState + "rejected":         "rejected",
+		kState + "cancelled":        "cancelled",
+		kState + "retracted":        "retracted",
+
+		kType + typeText:  "text",
+		kType + typeNews:  "news",
+		kType + typeImage: "image",
+
+		kRole + "editor":   "editor",
+		kRole + "approver": "approver",
+		kRole + "owner":    "owner",
+
+		kVia + "custom":   "messaged",
+		kVia + "template": "template message",
+		kVia + "kept":     "not delivered",
+
+		kRefuse + "not_found":        `No broadcast #%d; send "list" for recent ones`,
+		kRefuse + "wrong_state":      "#%d is %s; cannot %s it now",
+		kRefuse + "not_yours":        "#%d is not yours; only its creator or an owner may do that",
+		kRefuse + "self_approval":    "#%d is yours; another approver must approve it",
+		kRefuse + "already_approved": "You already approved the current plan of #%d; another approver is needed",
+		kRefuse + "no_plan":          `#%[1]d has no plan yet; send "preview %[1]d" first`,
+		kRefuse + "plan_voided":      `The rules changed (version %[2]s): the plan and approvals of #%[1]d are void; send "preview %[1]d" again`,
+		kRefuse + "not_approved":     "#%d needs %d more approvals (%d/%d so far)",
+		kRefuse + "unknown_segment":  `No segment "%s"; send "segments" for the list`,
+		kRefuse + "no_rules":         "The server has no segment rules loaded; broadcasts are not possible now",
+		kRefuse + "small_audience":   "The segment has only %d followers; a broadcast needs at least 2",
+		kRefuse + "no_api":           "The WeChat API is not configured on the server; ask the operators",
+		kRefuse + "past_time":        "%s has passed; pick a time in the future",
+		kRefuse + "cannot_retract":   "WeChat cannot delete text or image broadcasts, only news",
+		kRefuse + "bad_content":      "Bad content: %s",
+		kRefuse + "wechat":           "WeChat refused: %s",
+		kRefuse + "other":            "Refused (%s)",
+	}
+}

@@ -1,0 +1,195 @@
+package admin
+
+import (
+	"context"
+	"strings"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+)
+
+func runHelp(_ context.Context, b *Bot, a broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+	return b.Help(a), nil, nil
+}
+
+func runSegments(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+	segs, err := b.svc.Segments(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(segs) == 0 {
+		return b.t(kSegmentsNone), nil, nil
+	}
+	lines := make([]string, len(segs))
+	for i, s := range segs {
+		lines[i] = b.t(kSegmentLine, s.Name, thousands(s.Count))
+	}
+	return strings.Join(lines, "\n"), nil, nil
+}
+
+func runCount(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	n, err := b.svc.Count(ctx, x.segment)
+	if err != nil {
+		return "", nil, err
+	}
+	return b.t(kCount, x.segment, thousands(n)), nil, nil
+}
+
+func runNew(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.New(ctx, a, x.segment, x.content)
+	if err != nil {
+		return "", bc, err
+	}
+	return b.t(kNew, bc.ID, bc.Segment, b.word(kType, bc.Content.Type)), bc, nil
+}
+
+func runShow(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Get(ctx, x.id)
+	if err != nil {
+		return "", bc, err
+	}
+	paused, err := b.svc.Paused(ctx)
+	if err != nil {
+		return "", bc, err
+	}
+	return b.detail(bc, paused), bc, nil
+}
+
+func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Preview(ctx, a, x.id)
+	if err != nil {
+		return "", bc, err
+	}
+	if bc.Plan == nil {
+		return b.t(kPreviewNoPln, bc.ID), bc, nil
+	}
+	p := bc.Plan
+	return b.t(kPreview, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion), bc, nil
+}
+
+func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Approve(ctx, a, x.id)
+	if err != nil {
+		return "", bc, err
+	}
+	have, need := b.svc.ValidApprovals(bc), b.svc.ApprovalsRequired()
+	hash := ""
+	if bc.Plan != nil {
+		hash = bc.Plan.Hash
+	}
+	if have >= need {
+		return b.t(kApproveReady, bc.ID, hash, have, need), bc, nil
+	}
+	return b.t(kApproveMore, bc.ID, hash, have, need, need-have), bc, nil
+}
+
+func runReject(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Reject(ctx, a, x.id, x.reason)
+	if err != nil {
+		return "", bc, err
+	}
+	if x.reason != "" {
+		return b.t(kRejectReason, bc.ID, clip(x.reason, 60)), bc, nil
+	}
+	return b.t(kReject, bc.ID), bc, nil
+}
+
+func runSend(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Send(ctx, a, x.id, x.at)
+	if err != nil {
+		return "", bc, err
+	}
+	if bc.State == broadcast.StateScheduled {
+		at := bc.SendAt
+		if at.IsZero() {
+			at = x.at
+		}
+		return b.t(kSendAt, bc.ID, b.long(at)), bc, nil
+	}
+	people, batches := b.audience(bc)
+	return b.t(kSendNow, bc.ID, thousands(people), batches), bc, nil
+}
+
+// audience is who a send reaches and in how many batches: the batches
+// once the service has split the audience, else the plan and the batch
+// size.
+func (b *Bot) audience(bc *broadcast.Broadcast) (people, batches int) {
+	if len(bc.Batches) > 0 {
+		return bc.Progress().Recipients, len(bc.Batches)
+	}
+	if bc.Plan == nil {
+		return 0, 0
+	}
+	return bc.Plan.Audience, (bc.Plan.Audience + b.batchSize - 1) / b.batchSize
+}
+
+func runCancel(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Cancel(ctx, a, x.id)
+	if err != nil {
+		return "", bc, err
+	}
+	return b.t(kCancel, bc.ID), bc, nil
+}
+
+func runList(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+	list, err := b.svc.List(ctx, 10)
+	if err != nil {
+		return "", nil, err
+	}
+	notices, err := b.svc.Notices(ctx, 3)
+	if err != nil {
+		return "", nil, err
+	}
+	paused, err := b.svc.Paused(ctx)
+	if err != nil {
+		return "", nil, err
+	}
+	return b.list(list, notices, paused), nil, nil
+}
+
+func runRetract(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Retract(ctx, a, x.id)
+	if err != nil {
+		return "", bc, err
+	}
+	return b.t(kRetract, bc.ID, len(bc.Retracted)), bc, nil
+}
+
+func runPause(ctx context.Context, b *Bot, a broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+	return b.t(kPause), nil, b.svc.SetPaused(ctx, a, true)
+}
+
+func runResume(ctx context.Context, b *Bot, a broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+	return b.t(kResume), nil, b.svc.SetPaused(ctx, a, false)
+}
+
+func runAudit(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	entries, err := b.svc.Audit(ctx, x.n)
+	if err != nil {
+		return "", nil, err
+	}
+	if len(entries) == 0 {
+		return b.t(kAuditNone), nil, nil
+	}
+	lines := make([]string, len(entries))
+	for i, e := range entries {
+		lines[i] = b.t(kAuditLine, b.short(e.At), e.Name, clip(e.Command, 30), e.Outcome)
+	}
+	return strings.Join(lines, "\n"), nil, nil
+}
+
+// Help returns the help text for a's roles: the commands a may run.
+func (b *Bot) Help(a broadcast.Admin) string {
+	lines := []string{b.t(kHelpHead)}
+	for i := range b.cmds {
+		c := &b.cmds[i]
+		if !c.allows(a) {
+			continue
+		}
+		usage, what := c.usageZH, c.helpZH
+		if b.lang == "en" {
+			usage, what = c.usageEN, c.helpEN
+		}
+		lines = append(lines, b.t(kHelpLine, usage, what))
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,10 @@
+// Package admin runs the commands admins (运营) type into the Official
+// Account's chat: it parses one message, checks the admin's roles, calls
+// the broadcast service and words the passive reply for a phone screen.
+//
+// One command table (table.go) drives parsing, permissions and help, so
+// the list of commands and the list of who may run them cannot drift
+// apart. Commands that can take longer than WeChat's 5-second reply window
+// (preview, segments, count) answer at once when they are slow and deliver
+// their result later through a Notifier.
+package admin

@@ -1,0 +1,48 @@
+package admin
+
+import (
+	"github.com/wxcast/wxcast/bot/broadcast"
+)
+
+// refusal words r for the admin who ran c: one line that names what is
+// wrong and what to do.
+func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
+	id := r.ID
+	if id == 0 {
+		id = x.id
+	}
+	k := kRefuse + key(r.Code)
+	switch r.Code {
+	case broadcast.CodeNotFound, broadcast.CodeNotYours, broadcast.CodeSelfApproval,
+		broadcast.CodeAlreadyApproved, broadcast.CodeNoPlan:
+		return b.t(k, id)
+	case broadcast.CodeWrongState:
+		return b.t(k, id, b.word(kState, string(r.State)), b.label(c))
+	case broadcast.CodePlanVoided:
+		return b.t(k, id, orDash(r.Detail))
+	case broadcast.CodeNotApproved:
+		return b.t(k, id, max(r.Need-r.N, 1), r.N, r.Need)
+	case broadcast.CodeUnknownSegment:
+		return b.t(k, orDash(r.Detail))
+	case broadcast.CodeSmallAudience:
+		return b.t(k, r.N)
+	case broadcast.CodePastTime:
+		at := r.At
+		if at.IsZero() {
+			at = x.at
+		}
+		return b.t(k, b.long(at))
+	case broadcast.CodeBadContent, broadcast.CodeWeChat:
+		return b.t(k, orDash(r.Detail))
+	case broadcast.CodeNoRules, broadcast.CodeNoAPI, broadcast.CodeCannotRetract:
+		return b.t(k)
+	}
+	return b.t(kRefuse+"other", r.Code)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
