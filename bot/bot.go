@@ -16,6 +16,7 @@ type Followers interface {
 	Record(ctx context.Context, ev store.Event, now time.Time, mark store.Mark) (store.Outcome, error)
 	Finish(ctx context.Context, openid, id, answer string, changes []store.TagChange, now time.Time) (bool, error)
 	MarkSeen(ctx context.Context, openid, id string) (store.Outcome, error)
+	Begin(ctx context.Context, openid, id string, now time.Time) (store.Outcome, error)
 	Answer(ctx context.Context, openid, id string) (store.Outcome, error)
 }
 
@@ -55,6 +56,13 @@ type Options struct {
 	// ReplyWait bounds how long a retried delivery waits for the first
 	// delivery's answer before it answers nothing.
 	ReplyWait time.Duration
+	// Admins runs admin commands; nil turns the admin bot off.
+	Admins AdminBot
+	// AdminsAsFollowers counts admins' messages and events as follower
+	// behaviour too (profile and tags; their text is a command all the same).
+	AdminsAsFollowers bool
+	// Jobs hears WeChat's mass-send job reports; nil ignores them.
+	Jobs JobReports
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	Log *zap.Logger
@@ -91,8 +99,12 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	k := b.kinds.lookup(&m)
 	ev := toEvent(&m, k)
 	if k.system {
-		out, err := b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
-		return Result{Kind: k.name, Duplicate: out.Duplicate}, err
+		return b.handleSystem(ctx, &m, k, ev)
+	}
+	if b.o.Admins != nil {
+		if a, ok := b.o.Admins.Admin(m.OpenID); ok && (m.MsgType == "text" || !b.o.AdminsAsFollowers) {
+			return b.handleAdmin(ctx, &m, k, ev, a)
+		}
 	}
 	var plan Plan
 	if b.o.Rules != nil {

@@ -82,21 +82,46 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	var bgWork sync.WaitGroup
 	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() { stopBG(); bgWork.Wait() }()
-	if _, err := startWeChatAPI(bg, cfg, st, log, &bgWork); err != nil {
+	api, err := startWeChatAPI(bg, cfg, st, log, &bgWork)
+	if err != nil {
 		return err
 	}
 
 	cal := store.Calendar{Loc: cfg.Location}
-	live, err := startRules(bg, cfg, log, &bgWork)
+	followers := st.Followers(cal, store.Limits{
+		DedupTTL: cfg.Callback.DedupTTL.D(), HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
+	})
+	// The broadcast service exists before the rules, so that a refused
+	// rules file can alert the owners; it reads the rules through live.
+	var live *rules.Source
+	svc := newBroadcasts(cfg, st, followers, api, func() *rules.Ruleset {
+		if live == nil {
+			return nil
+		}
+		return live.Current()
+	}, log)
+	live, err = startRules(bg, cfg, log, &bgWork, func(version string, err error) {
+		svc.RulesRejected(bg, version, err)
+	})
 	if err != nil {
 		return err
 	}
+	bgWork.Go(func() { svc.Run(bg) })
 	opts := bot.Options{
-		Followers: st.Followers(cal, store.Limits{
-			DedupTTL: cfg.Callback.DedupTTL.D(), HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
-		}),
-		ReplyWait: cfg.Callback.ReplyWait.D(),
-		Log:       log,
+		Followers:         followers,
+		ReplyWait:         cfg.Callback.ReplyWait.D(),
+		Jobs:              svc,
+		AdminsAsFollowers: cfg.Bot.AdminsAsFollowers,
+		Log:               log,
+	}
+	if len(cfg.Admins) > 0 {
+		ab := newAdminBot(cfg, svc, log)
+		defer func() {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = ab.Close(ctx)
+		}()
+		opts.Admins = ab
 	}
 	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
 	if live != nil {
@@ -125,13 +150,15 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 // startRules loads rules_file and keeps it live: reloaded when the file
 // changes or on SIGHUP. A file with errors at start stops the server; later,
 // a bad version is refused and the live rules stay. nil without rules_file.
-func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup) (*rules.Source, error) {
+func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup, onReject func(string, error)) (*rules.Source, error) {
 	if cfg.RulesFile == "" {
 		log.Info("rules_file is empty: profiles are kept, nothing is tagged or answered")
 		onHUP(ctx, wg, func() { log.Info("SIGHUP: no rules_file to reload") })
 		return nil, nil
 	}
-	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{Options: rules.Options{Location: cfg.Location}, Log: log})
+	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{
+		Options: rules.Options{Location: cfg.Location}, Log: log, OnReject: onReject,
+	})
 	if err != nil {
 		return nil, fmt.Errorf("rules_file:\n%w", err)
 	}

@@ -1,0 +1,101 @@
+package broadcast
+
+import (
+	"context"
+
+	"github.com/wxcast/wxcast/store"
+)
+
+// ValidApprovals counts the approvals that count now for b's plan:
+// distinct approvers, of this plan, younger than the approval ttl, not the
+// creator unless self-approval is allowed.
+func (s *Service) ValidApprovals(b *Broadcast) int {
+	if b.Plan == nil {
+		return 0
+	}
+	now := s.o.Now()
+	seen := map[string]bool{}
+	for _, a := range b.Approvals {
+		if a.PlanHash != b.Plan.Hash || seen[a.By] || now.Sub(a.At) >= s.o.ApprovalTTL {
+			continue
+		}
+		if a.By == b.Creator && !s.o.AllowSelfApproval {
+			continue
+		}
+		seen[a.By] = true
+	}
+	return len(seen)
+}
+
+// current keeps the approvals of b's current plan.
+func (s *Service) current(b *Broadcast) []Approval {
+	var out []Approval
+	for _, a := range b.Approvals {
+		if b.Plan != nil && a.PlanHash == b.Plan.Hash {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// voidIfStale voids b's plan and approvals when the rules changed since
+// preview: the segment the approvers saw may now select other followers.
+func (s *Service) voidIfStale(b *Broadcast) *Refusal {
+	if b.Plan == nil || b.Plan.RulesVersion == s.rulesVersion() {
+		return nil
+	}
+	b.Plan, b.Approvals, b.State = nil, nil, StateDraft
+	return &Refusal{Code: CodePlanVoided, ID: b.ID, Detail: s.rulesVersion()}
+}
+
+// Approve records a's approval of broadcast id's current plan.
+func (s *Service) Approve(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+	var after error
+	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		after = nil
+		if b.State != StatePlanned && b.State != StateApproved {
+			if b.State == StateDraft {
+				return store.Change{}, refuse(CodeNoPlan, b.ID)
+			}
+			return store.Change{}, wrongState(b)
+		}
+		if r := s.voidIfStale(b); r != nil {
+			after = r
+			return store.Change{}, nil
+		}
+		if b.Creator == a.OpenID && !s.o.AllowSelfApproval {
+			return store.Change{}, refuse(CodeSelfApproval, b.ID)
+		}
+		for _, x := range s.current(b) {
+			if x.By == a.OpenID && s.o.Now().Sub(x.At) < s.o.ApprovalTTL {
+				return store.Change{}, refuse(CodeAlreadyApproved, b.ID)
+			}
+		}
+		b.Approvals = append(s.current(b), Approval{By: a.OpenID, Name: a.Name, At: s.o.Now(), PlanHash: b.Plan.Hash})
+		if s.ValidApprovals(b) >= s.o.ApprovalsRequired {
+			b.State = StateApproved
+		}
+		return store.Change{}, nil
+	})
+	if err != nil {
+		return b, err
+	}
+	return b, after
+}
+
+// Reject turns broadcast id down for good, with a's reason.
+func (s *Service) Reject(ctx context.Context, a Admin, id int64, reason string) (*Broadcast, error) {
+	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		switch b.State {
+		case StateDraft, StatePlanned, StateApproved, StateScheduled:
+		default:
+			return store.Change{}, wrongState(b)
+		}
+		c := store.Change{}
+		if b.State == StateScheduled {
+			c.Active = -1
+		}
+		b.State, b.RejectedBy, b.RejectReason = StateRejected, a.OpenID, reason
+		return c, nil
+	})
+}

@@ -1,0 +1,61 @@
+package broadcast
+
+import (
+	"fmt"
+	"time"
+)
+
+// Code names why a command was refused; the admin bot words it for people.
+type Code string
+
+// The refusals.
+const (
+	CodeNotFound        Code = "not_found"        // no broadcast ID
+	CodeWrongState      Code = "wrong_state"      // not allowed in State
+	CodeNotYours        Code = "not_yours"        // an editor acting on someone else's broadcast
+	CodeSelfApproval    Code = "self_approval"    // the creator may not approve
+	CodeAlreadyApproved Code = "already_approved" // this approver approved this plan already
+	CodeNoPlan          Code = "no_plan"          // preview first
+	CodePlanVoided      Code = "plan_voided"      // the rules changed since preview: Detail is the new version
+	CodeNotApproved     Code = "not_approved"     // N valid approvals of Need
+	CodeUnknownSegment  Code = "unknown_segment"  // Detail is the name
+	CodeNoRules         Code = "no_rules"         // the server runs without rules
+	CodeSmallAudience   Code = "small_audience"   // N followers: a mass send needs 2
+	CodeNoAPI           Code = "no_api"           // the WeChat API is off (no app_secret)
+	CodePastTime        Code = "past_time"        // At is not in the future
+	CodeCannotRetract   Code = "cannot_retract"   // WeChat deletes only news; Detail is the type
+	CodeBadContent      Code = "bad_content"      // Detail says what
+	CodeWeChat          Code = "wechat"           // WeChat refused: Detail is errcode and message
+)
+
+// Refusal is an error a person caused and can fix; anything else is a
+// fault of wxcast or its Redis.
+type Refusal struct {
+	Code   Code
+	ID     int64
+	State  State
+	Detail string
+	N      int
+	Need   int
+	At     time.Time
+}
+
+func (r *Refusal) Error() string {
+	s := fmt.Sprintf("broadcast: refused: %s", r.Code)
+	if r.ID != 0 {
+		s += fmt.Sprintf(" #%d", r.ID)
+	}
+	if r.State != "" {
+		s += " in state " + string(r.State)
+	}
+	if r.Detail != "" {
+		s += ": " + r.Detail
+	}
+	return s
+}
+
+func refuse(code Code, id int64) *Refusal { return &Refusal{Code: code, ID: id} }
+
+func wrongState(b *Broadcast) *Refusal {
+	return &Refusal{Code: CodeWrongState, ID: b.ID, State: b.State}
+}

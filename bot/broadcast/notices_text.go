@@ -1,0 +1,78 @@
+package broadcast
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// The notices wxcast sends admins on its own, in zh or en. Replies to
+// commands are worded by the admin bot.
+
+func msgVoided(lang string, b *Broadcast) string {
+	if lang == "en" {
+		return fmt.Sprintf("#%d was not sent: the rules changed since its preview, so its plan and approvals are void. Preview it again: preview %d", b.ID, b.ID)
+	}
+	return fmt.Sprintf("#%d 未发送：预览后规则已更新，计划与批准已作废。请重新预览：预览 %d", b.ID, b.ID)
+}
+
+func msgFailed(lang string, b *Broadcast) string {
+	p := b.Progress()
+	if lang == "en" {
+		return fmt.Sprintf("#%d stopped: %s. %d of %d batches sent.", b.ID, b.Failure, p.Done, p.Batches)
+	}
+	return fmt.Sprintf("#%d 已停止发送：%s。已发送 %d/%d 批。", b.ID, b.Failure, p.Done, p.Batches)
+}
+
+func msgDone(lang string, b *Broadcast) string {
+	p := b.Progress()
+	rate := pct(p.FailureRate())
+	if lang == "en" {
+		s := fmt.Sprintf("#%d finished: %d batches, %s recipients", b.ID, p.Done, group(p.Recipients))
+		if p.Reported > 0 {
+			s += fmt.Sprintf(", WeChat delivered %s, %s errors", group(p.Sent), group(p.Errors))
+		}
+		return s + fmt.Sprintf(", failure rate %s.", rate)
+	}
+	s := fmt.Sprintf("#%d 发送完成：%d 批，%s 人", b.ID, p.Done, group(p.Recipients))
+	if p.Reported > 0 {
+		s += fmt.Sprintf("，微信送达 %s，失败 %s", group(p.Sent), group(p.Errors))
+	}
+	return s + fmt.Sprintf("，失败率 %s。", rate)
+}
+
+func msgHighFailure(lang string, b *Broadcast, limit float64) string {
+	rate := pct(b.Progress().FailureRate())
+	if lang == "en" {
+		return fmt.Sprintf("Alert: #%d failure rate %s is above %s. See: status %d", b.ID, rate, pct(limit), b.ID)
+	}
+	return fmt.Sprintf("警告：#%d 失败率 %s，超过 %s。查看：状态 %d", b.ID, rate, pct(limit), b.ID)
+}
+
+func msgRulesRejected(lang, version, problem string) string {
+	if lang == "en" {
+		return fmt.Sprintf("The rules file (version %s) has errors and was not loaded; the previous rules stay live. %s", version, problem)
+	}
+	return fmt.Sprintf("规则文件（版本 %s）有错误，未加载，仍使用原规则。%s", version, problem)
+}
+
+func moreProblems(lang string, n int) string {
+	if lang == "en" {
+		return fmt.Sprintf(" (and %d more lines)", n)
+	}
+	return fmt.Sprintf("（另有 %d 行）", n)
+}
+
+// pct writes a share as a percentage with one decimal.
+func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
+
+// group writes n with thousands separators: 1,234,567.
+func group(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + group(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}

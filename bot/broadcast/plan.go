@@ -1,0 +1,140 @@
+package broadcast
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"strconv"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+const (
+	// batchMax is the most openids one mass-send call takes.
+	batchMax = 10000
+	// listTTL keeps audience snapshots and batches long enough to retract
+	// and audit a broadcast, then lets Redis forget them.
+	listTTL = 30 * 24 * time.Hour
+)
+
+// Preview freezes a plan of broadcast id — content, segment, rules version
+// and the openids the segment selects now — and sends the message to a
+// through the mass-preview API, so a sees what followers will see. A new
+// plan voids the approvals of the old one unless nothing changed.
+func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !previewable(b.State) {
+		return b, wrongState(b)
+	}
+	if s.o.API == nil {
+		return b, refuse(CodeNoAPI, id)
+	}
+	rs := s.rules()
+	if rs == nil {
+		return b, refuse(CodeNoRules, id)
+	}
+	seg, ok := rs.Segment(b.Segment)
+	if !ok {
+		return b, &Refusal{Code: CodeUnknownSegment, ID: id, Detail: b.Segment}
+	}
+	plan, err := s.snapshot(ctx, b, rs, seg)
+	if err != nil {
+		return b, err
+	}
+	plan.By = a.OpenID
+	if plan.Audience < 2 {
+		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience}
+	}
+	if _, err := s.o.API.MassPreview(ctx, a.OpenID, b.Content); err != nil {
+		return b, wechatRefusal(id, err)
+	}
+	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		if !previewable(b.State) {
+			return store.Change{}, wrongState(b)
+		}
+		b.Plan = plan
+		b.Approvals = s.current(b)
+		b.State = StatePlanned
+		if s.ValidApprovals(b) >= s.o.ApprovalsRequired {
+			b.State = StateApproved
+		}
+		return store.Change{}, nil
+	})
+}
+
+func previewable(st State) bool {
+	return st == StateDraft || st == StatePlanned || st == StateApproved
+}
+
+// snapshot stores the openids seg selects now as chunks of the plan and
+// returns the plan. The hash covers everything approvers approve: content,
+// segment, rules version and the audience (as an order-free digest, since
+// the scan reads followers in no fixed order).
+func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset, seg *rules.Segment) (*Plan, error) {
+	now := s.o.Now()
+	key := randomHex(3)
+	var (
+		chunks   int
+		sum, xor uint64
+	)
+	t, err := rs.Select(seg, s.o.Calendar, now).Audience(ctx, s.o.Profiles, batchMax, func(openids []string) error {
+		for _, o := range openids {
+			h := fnv.New64a()
+			_, _ = h.Write([]byte(o))
+			v := h.Sum64()
+			sum += v
+			xor ^= v
+		}
+		err := s.o.Store.WriteList(ctx, b.ID, "a"+key, chunks, openids, listTTL)
+		chunks++
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	h := sha256.New()
+	for _, part := range []string{b.Segment, b.Content.Type, b.Content.Text, b.Content.MediaID, rs.Version} {
+		_, _ = h.Write([]byte(strconv.Itoa(len(part)) + ":" + part))
+	}
+	var d [24]byte
+	binary.BigEndian.PutUint64(d[0:], uint64(t.Matched))
+	binary.BigEndian.PutUint64(d[8:], sum)
+	binary.BigEndian.PutUint64(d[16:], xor)
+	_, _ = h.Write(d[:])
+	return &Plan{
+		Hash: hex.EncodeToString(h.Sum(nil)[:4]), RulesVersion: rs.Version,
+		Audience: t.Matched, Chunks: chunks, Key: key, At: now,
+	}, nil
+}
+
+// wechatRefusal words a WeChat errcode as a refusal; other errors (the
+// network) stay errors.
+func wechatRefusal(id int64, err error) error {
+	code := wxapi.ErrCode(err)
+	if code == 0 {
+		return err
+	}
+	msg := err.Error()
+	var ae *wxapi.APIError
+	if errors.As(err, &ae) {
+		msg = ae.Msg
+	}
+	return &Refusal{Code: CodeWeChat, ID: id, N: code, Detail: fmt.Sprintf("%d %s", code, msg)}
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

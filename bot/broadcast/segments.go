@@ -1,0 +1,37 @@
+package broadcast
+
+import (
+	"context"
+)
+
+// Segments counts every segment of the live rules.
+func (s *Service) Segments(ctx context.Context) ([]SegmentCount, error) {
+	rs := s.rules()
+	if rs == nil {
+		return nil, refuse(CodeNoRules, 0)
+	}
+	now := s.o.Now()
+	out := make([]SegmentCount, 0, len(rs.Segments))
+	for _, seg := range rs.Segments {
+		t, err := rs.Select(seg, s.o.Calendar, now).Count(ctx, s.o.Profiles)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, SegmentCount{Name: seg.Name, Description: seg.Description, Count: t.Matched})
+	}
+	return out, nil
+}
+
+// Count counts the followers segment selects now.
+func (s *Service) Count(ctx context.Context, segment string) (int, error) {
+	rs := s.rules()
+	if rs == nil {
+		return 0, refuse(CodeNoRules, 0)
+	}
+	seg, ok := rs.Segment(segment)
+	if !ok {
+		return 0, &Refusal{Code: CodeUnknownSegment, Detail: segment}
+	}
+	t, err := rs.Select(seg, s.o.Calendar, s.o.Now()).Count(ctx, s.o.Profiles)
+	return t.Matched, err
+}

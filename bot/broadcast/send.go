@@ -1,0 +1,134 @@
+package broadcast
+
+import (
+	"time"
+
+	"context"
+	"slices"
+
+	"github.com/wxcast/wxcast/store"
+)
+
+// Send sends broadcast id's approved plan now (at zero) or at at. An
+// editor may send only their own broadcasts. The approvals are checked
+// now: they must still be valid, for this plan and these rules.
+func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time) (*Broadcast, error) {
+	var after error
+	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		after = nil
+		if b.State != StateApproved && b.State != StateScheduled {
+			if b.State == StateDraft {
+				return store.Change{}, refuse(CodeNoPlan, b.ID)
+			}
+			if b.State == StatePlanned {
+				return store.Change{}, &Refusal{Code: CodeNotApproved, ID: b.ID,
+					N: s.ValidApprovals(b), Need: s.o.ApprovalsRequired}
+			}
+			return store.Change{}, wrongState(b)
+		}
+		if !a.Has(RoleApprover) && b.Creator != a.OpenID {
+			return store.Change{}, refuse(CodeNotYours, b.ID)
+		}
+		c := store.Change{}
+		if b.State == StateScheduled {
+			c.Active = -1 // back in the set below unless refused
+		}
+		if r := s.voidIfStale(b); r != nil {
+			after = r
+			return c, nil
+		}
+		if n := s.ValidApprovals(b); n < s.o.ApprovalsRequired {
+			b.State = StatePlanned
+			after = &Refusal{Code: CodeNotApproved, ID: b.ID, N: n, Need: s.o.ApprovalsRequired}
+			return c, nil
+		}
+		now := s.o.Now()
+		switch {
+		case at.IsZero():
+			b.State, b.SendAt = StateSending, now
+		case !at.After(now):
+			return store.Change{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+		default:
+			b.State, b.SendAt = StateScheduled, at
+		}
+		b.SentBy = a.OpenID
+		return store.Change{Active: 1}, nil
+	})
+	if err != nil {
+		return b, err
+	}
+	if after == nil {
+		s.Kick()
+	}
+	return b, after
+}
+
+// Cancel stops broadcast id: before it sends, or between two batches. An
+// editor may cancel only their own.
+func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		switch b.State {
+		case StateDraft, StatePlanned, StateApproved, StateScheduled, StateSending:
+		default:
+			return store.Change{}, wrongState(b)
+		}
+		if !a.Has(RoleOwner) && b.Creator != a.OpenID {
+			return store.Change{}, refuse(CodeNotYours, b.ID)
+		}
+		c := store.Change{}
+		if b.State == StateScheduled || b.State == StateSending {
+			c.Active = -1
+			b.Finished = s.o.Now()
+		}
+		b.State, b.CancelledBy = StateCancelled, a.OpenID
+		return c, nil
+	})
+}
+
+// Retract deletes every sent batch of broadcast id through the mass-delete
+// API. WeChat deletes only news (图文): for text and image it refuses
+// instead of pretending.
+func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	switch b.State {
+	case StateSent, StatePartiallyFailed, StateCancelled:
+	default:
+		return b, wrongState(b)
+	}
+	if b.Content.Type != "news" {
+		return b, &Refusal{Code: CodeCannotRetract, ID: id, Detail: b.Content.Type}
+	}
+	if s.o.API == nil {
+		return b, refuse(CodeNoAPI, id)
+	}
+	var done []int64
+	var failed error
+	for _, x := range b.Batches {
+		if x.State != BatchSent || x.MsgID == 0 || slices.Contains(b.Retracted, x.MsgID) {
+			continue
+		}
+		if err := s.o.API.MassDelete(ctx, x.MsgID); err != nil {
+			failed = wechatRefusal(id, err)
+			break
+		}
+		done = append(done, x.MsgID)
+	}
+	b, err = s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		for _, m := range done {
+			if !slices.Contains(b.Retracted, m) {
+				b.Retracted = append(b.Retracted, m)
+			}
+		}
+		if failed == nil && b.State != StateSending {
+			b.State = StateRetracted
+		}
+		return store.Change{}, nil
+	})
+	if err != nil {
+		return b, err
+	}
+	return b, failed
+}

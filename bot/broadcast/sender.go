@@ -1,0 +1,396 @@
+package broadcast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/store"
+)
+
+const (
+	// leaseTTL is how long a replica that stopped renewing keeps a
+	// broadcast; another replica resumes it within leaseTTL plus a tick.
+	leaseTTL   = 30 * time.Second
+	leaseRenew = 10 * time.Second
+	pollEvery  = time.Second
+	// dedupWindow is how long a batch may be retried with the same
+	// clientmsgid: WeChat remembers one for 24 hours, so past that a retry
+	// could deliver the batch a second time.
+	dedupWindow = 23 * time.Hour
+	// reportWait is how long a finished broadcast waits for WeChat's job
+	// reports before its creator is told with what is known.
+	reportWait = 10 * time.Minute
+	// retryMax bounds the wait between two attempts of a batch.
+	retryMax = time.Minute
+)
+
+// Run sends: it watches the active broadcasts (scheduled or sending) in
+// Redis, fires scheduled ones on time and sends each sending broadcast
+// from the replica holding its lease, until ctx ends. Every replica runs
+// it; a broadcast whose sender died is resumed by another.
+func (s *Service) Run(ctx context.Context) {
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		running = map[int64]bool{}
+	)
+	defer wg.Wait()
+	t := time.NewTicker(pollEvery)
+	defer t.Stop()
+	for {
+		ids, err := s.o.Store.Active(ctx)
+		if err != nil && ctx.Err() == nil {
+			s.o.Log.Warn("broadcast sender: read active broadcasts", zap.Error(err))
+		}
+		for _, id := range ids {
+			mu.Lock()
+			busy := running[id]
+			mu.Unlock()
+			if busy {
+				continue
+			}
+			b, err := s.Get(ctx, id)
+			if err != nil {
+				continue
+			}
+			if !s.due(ctx, b) {
+				continue
+			}
+			mu.Lock()
+			running[id] = true
+			mu.Unlock()
+			wg.Go(func() {
+				defer func() { mu.Lock(); delete(running, id); mu.Unlock() }()
+				s.sendBroadcast(ctx, id)
+			})
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-s.kick:
+		}
+	}
+}
+
+// due handles what needs no lease (firing a scheduled broadcast, telling
+// people a finished one is done, dropping stale entries) and reports
+// whether b needs sending.
+func (s *Service) due(ctx context.Context, b *Broadcast) bool {
+	now := s.o.Now()
+	switch {
+	case b.State == StateSending:
+		paused, err := s.o.Store.Paused(ctx)
+		return err == nil && !paused
+	case b.State == StateScheduled:
+		if now.Before(b.SendAt) {
+			return false
+		}
+		s.fire(ctx, b.ID)
+		return false
+	case b.State == StateSent || b.State == StatePartiallyFailed:
+		if b.Reported || allReported(b) || now.Sub(b.Finished) >= reportWait {
+			s.announce(ctx, b.ID)
+		}
+		return false
+	default:
+		_, _ = s.update(ctx, b.ID, func(*Broadcast) (store.Change, error) { return store.Change{Active: -1}, nil })
+		return false
+	}
+}
+
+// fire starts a scheduled broadcast whose time has come. The rules must
+// not have changed since its preview.
+func (s *Service) fire(ctx context.Context, id int64) {
+	var voided bool
+	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		voided = false
+		if b.State != StateScheduled || s.o.Now().Before(b.SendAt) {
+			return store.Change{}, errSkip
+		}
+		if s.voidIfStale(b) != nil {
+			voided = true
+			return store.Change{Active: -1}, nil
+		}
+		b.State = StateSending
+		return store.Change{}, nil
+	})
+	if err != nil {
+		if !errors.Is(err, errSkip) {
+			s.o.Log.Warn("fire scheduled broadcast", zap.Int64("id", id), zap.Error(err))
+		}
+		return
+	}
+	if voided {
+		s.tell(ctx, b, msgVoided(s.lang(), b))
+		return
+	}
+	s.Kick()
+}
+
+// errSkip stops an update without saving and without being an error.
+var errSkip = errors.New("nothing to do")
+
+// sendBroadcast sends broadcast id's remaining batches while this replica
+// holds its lease.
+func (s *Service) sendBroadcast(ctx context.Context, id int64) {
+	ok, err := s.o.Store.Lease(ctx, id, s.o.Owner, leaseTTL)
+	if err != nil || !ok {
+		return
+	}
+	lctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var renew sync.WaitGroup
+	renew.Go(func() {
+		t := time.NewTicker(leaseRenew)
+		defer t.Stop()
+		for {
+			select {
+			case <-lctx.Done():
+				return
+			case <-t.C:
+			}
+			if ok, err := s.o.Store.Lease(lctx, id, s.o.Owner, leaseTTL); err != nil || !ok {
+				// Redis is gone or another replica took over: stop before
+				// the next call to WeChat.
+				s.o.Log.Warn("broadcast sender: lease lost", zap.Int64("id", id), zap.Error(err))
+				cancel()
+				return
+			}
+		}
+	})
+	defer func() {
+		cancel()
+		renew.Wait()
+		rctx, done := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+		defer done()
+		_ = s.o.Store.ReleaseLease(rctx, id, s.o.Owner)
+	}()
+	attempt := 0
+	for lctx.Err() == nil {
+		wait, more, err := s.step(lctx, id, &attempt)
+		if err != nil {
+			if lctx.Err() == nil && !errors.Is(err, store.ErrLeaseLost) {
+				s.o.Log.Warn("broadcast sender", zap.Int64("id", id), zap.Error(err))
+				wait = max(wait, time.Second)
+			} else {
+				return
+			}
+		}
+		if !more {
+			return
+		}
+		if wait > 0 && !sleep(lctx, wait) {
+			return
+		}
+	}
+}
+
+// step does the next thing broadcast id needs: build the batches, send
+// one, or finish. It returns how long to wait before the next step and
+// whether there is one.
+func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Duration, bool, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return 0, false, err
+	}
+	if b.State != StateSending {
+		return 0, false, nil
+	}
+	if paused, err := s.o.Store.Paused(ctx); err != nil || paused {
+		return 0, false, err
+	}
+	if b.BatchKey == "" {
+		return 0, true, s.materialize(ctx, b)
+	}
+	i := nextBatch(b)
+	if i < 0 {
+		return 0, false, s.finishSending(ctx, b)
+	}
+	now := s.o.Now()
+	if w := b.NextBatch.Sub(now); w > 0 {
+		return w, true, nil
+	}
+	x := &b.Batches[i]
+	if x.State == BatchSending && now.Sub(x.Began) > dedupWindow {
+		// WeChat no longer remembers this batch's clientmsgid: sending it
+		// again could deliver it twice. Stop and tell the owners.
+		x.State, x.Error = BatchFailed, "outcome unknown: last attempt is older than WeChat's 24 h clientmsgid window"
+		return 0, true, s.fail(ctx, b, x.Error)
+	}
+	// Record the intent first: from here on a crash leaves the batch in
+	// "sending", and whoever resumes it sends it again with the same
+	// clientmsgid, which WeChat deduplicates.
+	x.State = BatchSending
+	x.Attempts++
+	if x.Began.IsZero() {
+		x.Began = now
+	}
+	if err := s.save(ctx, b, store.Change{Owner: s.o.Owner}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return 0, true, nil
+		}
+		return 0, false, err
+	}
+	openids, err := s.o.Store.ReadList(ctx, id, "s"+b.BatchKey, i)
+	if err != nil {
+		return time.Second, true, err
+	}
+	msgID, err := s.o.API.MassSend(ctx, openids, b.Content, clientMsgID(b, i))
+	switch kind, detail := classify(err); kind {
+	case outcomeSent:
+		if err != nil {
+			var ae *wxapi.APIError
+			if errors.As(err, &ae) {
+				msgID = ae.MsgID
+			}
+		}
+		*attempt = 0
+		return 0, true, s.batchSent(ctx, id, i, msgID)
+	case outcomeRetry:
+		*attempt++
+		wait := backoff(*attempt)
+		if wxapi.ErrCode(err) == codeRetryTooFast {
+			wait = s.o.RetryGap
+		}
+		s.o.Log.Warn("mass send: retrying", zap.Int64("id", id), zap.Int("batch", i),
+			zap.Duration("in", wait), zap.String("error", detail))
+		return wait, true, nil
+	default:
+		return 0, false, s.batchFailed(ctx, id, i, detail)
+	}
+}
+
+// nextBatch is the first batch not yet sent or failed, -1 if none.
+func nextBatch(b *Broadcast) int {
+	for i, x := range b.Batches {
+		if x.State == BatchPending || x.State == BatchSending {
+			return i
+		}
+	}
+	return -1
+}
+
+// clientMsgID names batch i of b for WeChat's 24-hour dedup: the same
+// batch always gets the same id, no two batches (of any broadcast or
+// plan) share one, and it stays short (WeChat refuses some ids far below
+// its documented 64 bytes; this one is at most 36).
+func clientMsgID(b *Broadcast, i int) string {
+	return fmt.Sprintf("wxc%d-%s-%d", b.ID, b.Plan.Hash, i)
+}
+
+// Batch outcomes.
+const (
+	outcomeSent = iota
+	outcomeRetry
+	outcomeFail
+)
+
+// WeChat errcodes the sender treats specially.
+const (
+	codeSystemBusy   = -1
+	codeDailyQuota   = 45009
+	codeMinuteQuota  = 45011
+	codeAlreadySent  = 45065 // clientmsgid used within 24 h: sent before
+	codeRetryTooFast = 45066 // same clientmsgid again within a minute
+	codeTaskTooMuch  = 9500002
+)
+
+// classify sorts a mass-send result: sent (including "already sent"),
+// worth retrying with the same clientmsgid, or final.
+func classify(err error) (int, string) {
+	if err == nil {
+		return outcomeSent, ""
+	}
+	switch wxapi.ErrCode(err) {
+	case codeAlreadySent:
+		return outcomeSent, err.Error()
+	case 0, codeSystemBusy, codeDailyQuota, codeMinuteQuota, codeRetryTooFast, codeTaskTooMuch:
+		return outcomeRetry, err.Error() // 0: the network; the call may have arrived
+	}
+	return outcomeFail, err.Error()
+}
+
+func backoff(attempt int) time.Duration {
+	d := time.Second << min(attempt, 6)
+	return min(d, retryMax)
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// batchSent records that WeChat accepted batch i. It needs no lease: a
+// replica that took over sends the batch with the same clientmsgid, gets
+// "already sent" and records the same thing.
+func (s *Service) batchSent(ctx context.Context, id int64, i int, msgID int64) error {
+	_, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		if i >= len(b.Batches) || b.Batches[i].State == BatchSent {
+			return store.Change{}, errSkip
+		}
+		x := &b.Batches[i]
+		x.State, x.MsgID, x.Error = BatchSent, msgID, ""
+		b.NextBatch = s.o.Now().Add(s.o.BatchInterval)
+		c := store.Change{}
+		if msgID != 0 {
+			c.MsgIDs = map[int64]int{msgID: i}
+		}
+		return c, nil
+	})
+	if errors.Is(err, errSkip) {
+		return nil
+	}
+	return err
+}
+
+// batchFailed records a batch WeChat refused for good and stops the
+// broadcast: the rest would most likely be refused too.
+func (s *Service) batchFailed(ctx context.Context, id int64, i int, why string) error {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if i < len(b.Batches) {
+		b.Batches[i].State, b.Batches[i].Error = BatchFailed, why
+	}
+	return s.fail(ctx, b, why)
+}
+
+// fail stops b (already changed by the caller) as partially failed and
+// alerts the owners.
+func (s *Service) fail(ctx context.Context, b *Broadcast, why string) error {
+	b.State, b.Failure, b.Finished = StatePartiallyFailed, why, s.o.Now()
+	if err := s.save(ctx, b, store.Change{}); err != nil {
+		return err
+	}
+	s.alertOwners(ctx, b, msgFailed(s.lang(), b))
+	return nil
+}
+
+// finishSending marks b sent once every batch was accepted or failed.
+func (s *Service) finishSending(ctx context.Context, b *Broadcast) error {
+	b.State, b.Finished = StateSent, s.o.Now()
+	for _, x := range b.Batches {
+		if x.State == BatchFailed {
+			b.State = StatePartiallyFailed
+		}
+	}
+	err := s.save(ctx, b, store.Change{})
+	if errors.Is(err, store.ErrConflict) {
+		return nil // read again at the next step
+	}
+	return err
+}

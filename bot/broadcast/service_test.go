@@ -1,0 +1,439 @@
+package broadcast
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/rules"
+)
+
+// delivered returns who received mass messages of e's app, and how often.
+func (e *env) delivered() map[string]int { return sim.Deliveries(e.appID) }
+
+func (e *env) batchSizes() []int {
+	var out []int
+	for _, j := range sim.Jobs(e.appID) {
+		out = append(out, len(j.ToUser))
+	}
+	return out
+}
+
+func TestLifecycleSendsEachFollowerOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 8, nil)
+	b, err := e.svc.New(e.ctx, editor, "everyone", Content{Type: "text", Text: "双十一"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = e.svc.Approve(e.ctx, approver, b.ID)
+	refusal(t, err, CodeNoPlan)
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	refusal(t, err, CodeNoPlan)
+
+	b, err = e.svc.Preview(e.ctx, editor, b.ID)
+	if err != nil || b.State != StatePlanned || b.Plan.Audience != 8 || len(b.Plan.Hash) != 8 || b.Plan.RulesVersion != e.rs.Version {
+		t.Fatalf("preview: %v %+v", err, b.Plan)
+	}
+	if p := sim.Previews(e.appID); len(p) != 1 || p[0].To != editor.OpenID {
+		t.Fatalf("previews %+v", p)
+	}
+	_, err = e.svc.Approve(e.ctx, editor, b.ID)
+	refusal(t, err, CodeSelfApproval)
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	r := refusal(t, err, CodeNotApproved)
+	if r.N != 0 || r.Need != 1 {
+		t.Fatalf("not approved: %+v", r)
+	}
+	b, err = e.svc.Approve(e.ctx, approver, b.ID)
+	if err != nil || b.State != StateApproved {
+		t.Fatalf("approve: %v %+v", err, b)
+	}
+	_, err = e.svc.Approve(e.ctx, approver, b.ID)
+	refusal(t, err, CodeAlreadyApproved)
+	// Another editor may not send someone else's broadcast.
+	_, err = e.svc.Send(e.ctx, editor2, b.ID, time.Time{})
+	refusal(t, err, CodeNotYours)
+
+	e.unfollow("oF0007") // after the preview: dropped, not replaced
+	e.follow("oNew")     // after the preview: not added
+	b, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	if err != nil || b.State != StateSending {
+		t.Fatalf("send: %v %+v", err, b)
+	}
+	e.run()
+	b = e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
+	got := e.delivered()
+	want := map[string]int{}
+	for i := range 7 {
+		want["oF000"+string(rune('0'+i))] = 1
+	}
+	if !maps.Equal(got, want) {
+		t.Fatalf("delivered %v, want %v", got, want)
+	}
+	// Seven in batches of at most three, never one: 3, 2, 2.
+	if s := e.batchSizes(); !slices.Equal(s, []int{3, 2, 2}) {
+		t.Fatalf("batch sizes %v", s)
+	}
+	if b.Dropped != 1 || len(b.Batches) != 3 {
+		t.Fatalf("dropped %d, batches %d", b.Dropped, len(b.Batches))
+	}
+	ids := map[string]bool{}
+	for _, j := range sim.Jobs(e.appID) {
+		if ids[j.ClientMsgID] || len(j.ClientMsgID) > 32 || j.ClientMsgID == "" {
+			t.Fatalf("clientmsgid %q repeated or too long", j.ClientMsgID)
+		}
+		ids[j.ClientMsgID] = true
+	}
+	// Done is done.
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	refusal(t, err, CodeWrongState)
+	_, err = e.svc.Cancel(e.ctx, editor, b.ID)
+	refusal(t, err, CodeWrongState)
+}
+
+func TestPlanVoidedWhenRulesChange(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 3, nil)
+	b := e.approved("everyone")
+	rs, err := rules.Parse("rules.yaml", []byte(testRules+"  - name: extra\n    rule: user.subscribed\n"), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.rs = rs
+	e.mu.Unlock()
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	if r := refusal(t, err, CodePlanVoided); r.Detail != rs.Version {
+		t.Fatalf("voided: %+v", r)
+	}
+	b, _ = e.svc.Get(e.ctx, b.ID)
+	if b.State != StateDraft || b.Plan != nil || len(b.Approvals) != 0 {
+		t.Fatalf("after voiding: %+v", b)
+	}
+	if len(sim.Jobs(e.appID)) != 0 {
+		t.Fatal("a voided plan was sent")
+	}
+}
+
+func TestApprovalsExpireAndCount(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 3, func(o *Options) { o.ApprovalsRequired = 2; o.ApprovalTTL = time.Hour })
+	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "text", Text: "x"})
+	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = e.svc.Approve(e.ctx, approver, b.ID)
+	if b.State != StatePlanned || e.svc.ValidApprovals(b) != 1 {
+		t.Fatalf("one of two approvals: %s %d", b.State, e.svc.ValidApprovals(b))
+	}
+	e.clock.Add(2 * time.Hour) // the first approval lapses
+	b, _ = e.svc.Approve(e.ctx, owner, b.ID)
+	if b.State != StatePlanned || e.svc.ValidApprovals(b) != 1 {
+		t.Fatalf("a lapsed approval counted: %s %d", b.State, e.svc.ValidApprovals(b))
+	}
+	e.clock.Add(30 * time.Minute)
+	b, err := e.svc.Approve(e.ctx, approver, b.ID) // approving again after it lapsed is allowed
+	if err != nil || b.State != StateApproved {
+		t.Fatalf("renewed approval: %v %s", err, b.State)
+	}
+	e.clock.Add(40 * time.Minute)
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	r := refusal(t, err, CodeNotApproved) // the owner's approval lapsed at send time
+	if r.N != 1 || r.Need != 2 {
+		t.Fatalf("%+v", r)
+	}
+	// A new preview with the same plan keeps the approvals of that plan;
+	// a changed audience voids them.
+	b, _ = e.svc.Approve(e.ctx, owner, b.ID)
+	before := b.Plan.Hash
+	e.follow("oLate")
+	b, err = e.svc.Preview(e.ctx, editor, b.ID)
+	if err != nil || b.Plan.Hash == before || e.svc.ValidApprovals(b) != 0 || b.State != StatePlanned {
+		t.Fatalf("new audience kept approvals: %v %s %d", err, b.State, e.svc.ValidApprovals(b))
+	}
+}
+
+func TestSelfApprovalWhenAllowed(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 2, func(o *Options) { o.AllowSelfApproval = true })
+	b, _ := e.svc.New(e.ctx, owner, "everyone", Content{Type: "text", Text: "x"})
+	_, _ = e.svc.Preview(e.ctx, owner, b.ID)
+	b, err := e.svc.Approve(e.ctx, owner, b.ID)
+	if err != nil || b.State != StateApproved {
+		t.Fatalf("self approval allowed: %v %+v", err, b)
+	}
+}
+
+func TestScheduledSendFiresOnTime(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 4, nil)
+	b := e.approved("everyone")
+	_, err := e.svc.Send(e.ctx, editor, b.ID, e.clock.Now().Add(-time.Minute))
+	refusal(t, err, CodePastTime)
+	at := e.clock.Now().Add(time.Hour)
+	b, err = e.svc.Send(e.ctx, editor, b.ID, at)
+	if err != nil || b.State != StateScheduled || !b.SendAt.Equal(at) {
+		t.Fatalf("schedule: %v %+v", err, b)
+	}
+	e.run()
+	time.Sleep(1500 * time.Millisecond) // a poll or two
+	if n := len(sim.Jobs(e.appID)); n != 0 {
+		t.Fatalf("%d batches before the scheduled time", n)
+	}
+	e.clock.Add(time.Hour)
+	e.svc.Kick()
+	e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
+	if n := len(e.delivered()); n != 4 {
+		t.Fatalf("delivered to %d, want 4", n)
+	}
+}
+
+func TestPauseStopsBetweenBatchesAndCancelStops(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 9, func(o *Options) { o.BatchInterval = 400 * time.Millisecond; o.Now = nil })
+	b := e.approved("everyone")
+	if err := e.svc.SetPaused(e.ctx, owner, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	time.Sleep(1500 * time.Millisecond)
+	if n := len(sim.Jobs(e.appID)); n != 0 {
+		t.Fatalf("%d batches sent while paused", n)
+	}
+	if err := e.svc.SetPaused(e.ctx, owner, false); err != nil {
+		t.Fatal(err)
+	}
+	e.wait(b.ID, "first batch", func(b *Broadcast) bool { return b.Progress().Done >= 1 })
+	if _, err := e.svc.Cancel(e.ctx, editor2, b.ID); err == nil {
+		t.Fatal("another editor cancelled")
+	}
+	b, err := e.svc.Cancel(e.ctx, editor, b.ID)
+	if err != nil || b.State != StateCancelled {
+		t.Fatalf("cancel: %v %+v", err, b)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	if n := len(sim.Jobs(e.appID)); n >= 3 {
+		t.Fatalf("%d batches: sending went on after cancel", n)
+	}
+}
+
+func TestRetriesTransientErrorsAndStopsOnFinalOnes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 6, nil)
+	b := e.approved("everyone")
+	// A batch answered -1 (system busy) is sent again, once.
+	sim.FailNext("/cgi-bin/message/mass/send", -1, 1)
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
+	for o, n := range e.delivered() {
+		if n != 1 {
+			t.Fatalf("%s got %d", o, n)
+		}
+	}
+	if len(e.delivered()) != 6 {
+		t.Fatalf("delivered %v", e.delivered())
+	}
+}
+
+func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 6, nil)
+	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "news", MediaID: "news1"})
+	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = e.svc.Approve(e.ctx, approver, b.ID)
+	sim.Interact(e.appID, owner.OpenID, "message", time.Now())
+	// 40007 (invalid media_id) after the first batch: final, stop.
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	e.run()
+	b = e.wait(b.ID, "stopped", func(b *Broadcast) bool {
+		if b.Progress().Done == 1 && b.State == StateSending {
+			sim.FailNext("/cgi-bin/message/mass/send", 40007, 1)
+		}
+		return b.State == StatePartiallyFailed || b.State == StateSent
+	})
+	if b.State == StateSent {
+		t.Skip("the whole broadcast went out before the fault was armed; timing")
+	}
+	if !strings.Contains(b.Failure, "40007") {
+		t.Fatalf("failure %q", b.Failure)
+	}
+	var alerted bool
+	for _, m := range sim.CustomMessages(e.appID) {
+		alerted = alerted || m.To == owner.OpenID && strings.Contains(m.Content, "停止")
+	}
+	if !alerted {
+		t.Fatalf("owner not alerted: %+v", sim.CustomMessages(e.appID))
+	}
+	// News can be retracted: each sent batch is deleted.
+	b, err := e.svc.Retract(e.ctx, owner, b.ID)
+	if err != nil || b.State != StateRetracted || len(b.Retracted) != b.Progress().Done {
+		t.Fatalf("retract: %v %+v", err, b)
+	}
+}
+
+func TestRetractTextIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 2, nil)
+	b := e.approved("everyone")
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	e.run()
+	e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
+	_, err := e.svc.Retract(e.ctx, owner, b.ID)
+	if r := refusal(t, err, CodeCannotRetract); r.Detail != "text" {
+		t.Fatalf("%+v", r)
+	}
+}
+
+func TestResumedBatchIsNotSentTwice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 6, nil)
+	b := e.approved("everyone")
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	// A replica builds the batches, records the intent to send batch 0,
+	// WeChat accepts it, and the replica dies before recording the
+	// answer: step by hand up to the call, then "crash".
+	attempt := 0
+	if ok, err := e.st.Broadcasts().Lease(e.ctx, b.ID, e.opts.Owner, time.Minute); !ok || err != nil {
+		t.Fatal("lease", err)
+	}
+	if _, _, err := e.svc.step(e.ctx, b.ID, &attempt); err != nil { // materialize
+		t.Fatal(err)
+	}
+	b, _ = e.svc.Get(e.ctx, b.ID)
+	b.Batches[0].State, b.Batches[0].Attempts, b.Batches[0].Began = BatchSending, 1, e.clock.Now()
+	if err := e.svc.save(e.ctx, b, storeChange()); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := e.st.Broadcasts().ReadList(e.ctx, b.ID, "s"+b.BatchKey, 0)
+	if _, err := e.opts.API.MassSend(e.ctx, list, b.Content, clientMsgID(b, 0)); err != nil {
+		t.Fatal(err)
+	}
+	// The lease lapses (here: is let go), another replica resumes: the batch is sent again with the same
+	// clientmsgid; WeChat says 45066 (too soon) or 45065 (already sent).
+	_ = e.st.Broadcasts().ReleaseLease(e.ctx, b.ID, e.opts.Owner)
+	other := New(func() Options { o := e.opts; o.Owner = "other"; return o }())
+	ctx, cancel := contextWithCancel(e)
+	defer cancel()
+	go other.Run(ctx)
+	b = e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
+	for o, n := range e.delivered() {
+		if n != 1 {
+			t.Fatalf("%s received the broadcast %d times", o, n)
+		}
+	}
+	if len(e.delivered()) != 6 || b.Batches[0].MsgID != sim.Jobs(e.appID)[0].MsgID {
+		t.Fatalf("delivered %v; batch 0 msg_id %d", e.delivered(), b.Batches[0].MsgID)
+	}
+}
+
+func TestLoneFollowerIsNotSentAlone(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 2, nil)
+	b := e.approved("everyone")
+	e.unfollow("oF0001")
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	e.run()
+	b = e.wait(b.ID, "finished", func(b *Broadcast) bool { return b.State == StateSent })
+	if b.Lone != 1 || len(sim.Jobs(e.appID)) != 0 {
+		t.Fatalf("lone %d, jobs %d", b.Lone, len(sim.Jobs(e.appID)))
+	}
+}
+
+func TestSmallAudienceAndUnknownSegment(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 1, nil)
+	_, err := e.svc.New(e.ctx, editor, "nope", Content{Type: "text", Text: "x"})
+	refusal(t, err, CodeUnknownSegment)
+	_, err = e.svc.New(e.ctx, editor, "everyone", Content{Type: "text"})
+	refusal(t, err, CodeBadContent)
+	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "text", Text: "x"})
+	_, err = e.svc.Preview(e.ctx, editor, b.ID)
+	if r := refusal(t, err, CodeSmallAudience); r.N != 1 {
+		t.Fatalf("%+v", r)
+	}
+	_, err = e.svc.Get(e.ctx, 999)
+	refusal(t, err, CodeNotFound)
+}
+
+func TestNotifyFallsBackAndKeeps(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 2, func(o *Options) { o.TemplateID = "tpl1" })
+	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "text", Text: "x"})
+	// No window open: the customer-service message is refused (45015),
+	// the template goes out.
+	e.svc.Notify(e.ctx, editor, b.ID, "完成")
+	if tm := sim.TemplateMessages(e.appID); len(tm) != 1 || tm[0].To != editor.OpenID {
+		t.Fatalf("template messages %+v", tm)
+	}
+	// Inside the window: a customer-service message.
+	sim.Interact(e.appID, editor.OpenID, "message", time.Now())
+	e.svc.Notify(e.ctx, editor, b.ID, "再次完成")
+	if cm := sim.CustomMessages(e.appID); len(cm) != 1 || cm[0].Content != "再次完成" {
+		t.Fatalf("custom messages %+v", cm)
+	}
+	b, _ = e.svc.Get(e.ctx, b.ID)
+	if len(b.Notices) != 2 || b.Notices[0].Via != "template" || b.Notices[1].Via != "custom" {
+		t.Fatalf("notices %+v", b.Notices)
+	}
+	// Without a template, a refused notice is only kept.
+	e2 := newEnv(t, 0, nil)
+	e2.svc.Notify(e2.ctx, editor, 0, "规则有错")
+	ns, _ := e2.svc.Notices(e2.ctx, 5)
+	if len(ns) != 1 || ns[0].Via != "kept" || ns[0].Text != "规则有错" {
+		t.Fatalf("general notices %+v", ns)
+	}
+}
+
+func TestJobReportsAnnounceOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 4, func(o *Options) { o.AlertFailureRate = 0.1 })
+	for _, a := range []Admin{editor, approver, owner} {
+		sim.Interact(e.appID, a.OpenID, "message", time.Now())
+	}
+	b := e.approved("everyone")
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	e.run()
+	b = e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
+	for i, x := range b.Batches {
+		r := JobReport{MsgID: x.MsgID, Status: "send success", Total: x.Size, Filtered: x.Size, Sent: x.Size - i, Errors: i}
+		for range 2 { // WeChat may deliver a report twice
+			if err := e.svc.JobFinished(e.ctx, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b, _ = e.svc.Get(e.ctx, b.ID)
+	p := b.Progress()
+	if p.Reported != 2 || p.Sent != 3 || p.Errors != 1 || !b.Reported {
+		t.Fatalf("progress %+v reported %v", p, b.Reported)
+	}
+	to := map[string]int{}
+	for _, m := range sim.CustomMessages(e.appID) {
+		to[m.To]++
+	}
+	// Creator and approver told once each; the owner alerted (25% > 10%).
+	if to[editor.OpenID] != 1 || to[approver.OpenID] != 1 || to[owner.OpenID] != 1 {
+		t.Fatalf("notices by recipient %v", to)
+	}
+	// A report about a send that is not ours is ignored.
+	if err := e.svc.JobFinished(e.ctx, JobReport{MsgID: 987654321}); err != nil {
+		t.Fatal(err)
+	}
+	_ = errors.New
+}
