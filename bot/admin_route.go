@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"unicode/utf8"
 
 	"go.uber.org/zap"
 
@@ -14,6 +15,8 @@ import (
 type AdminBot interface {
 	Admin(openid string) (broadcast.Admin, bool)
 	Handle(ctx context.Context, a broadcast.Admin, text string) string
+	// Recognizes reports whether text starts with a command word.
+	Recognizes(text string) bool
 }
 
 // JobReports records WeChat's mass-send job reports (broadcast.Service).
@@ -49,7 +52,7 @@ func (b *Bot) handleAdmin(ctx context.Context, m *Message, k kind, ev store.Even
 	text := b.o.Admins.Handle(ctx, a, m.Content)
 	reply := Reply{}
 	if text != "" {
-		reply = Reply{Type: "text", Content: text}
+		reply = Reply{Type: "text", Content: capText(text, maxReplyBytes)}
 	}
 	raw, _ := json.Marshal(reply)
 	if _, err := b.o.Followers.Finish(ctx, m.OpenID, ev.DedupID, string(raw), nil, b.o.Now()); err != nil {
@@ -73,4 +76,31 @@ func (b *Bot) handleSystem(ctx context.Context, m *Message, k kind, ev store.Eve
 	}
 	out, err := b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
 	return Result{Kind: k.name, Duplicate: out.Duplicate}, err
+}
+
+// maxReplyBytes caps an admin's passive text reply. WeChat publishes no
+// limit for passive replies; 2,048 bytes is its limit for text messages
+// elsewhere (customer-service and WeCom), so staying under it is safe.
+const maxReplyBytes = 2000
+
+// capText cuts s to at most n bytes on a character boundary, marking the cut.
+func capText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	const mark = "\n…"
+	cut := n - len(mark)
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + mark
+}
+
+// noteCommandWord logs a follower's text that starts with an admin
+// command word, with their openid: how a new admin's openid is found.
+func (b *Bot) noteCommandWord(m *Message) {
+	if b.o.Admins != nil && m.MsgType == "text" && b.o.Admins.Recognizes(m.Content) {
+		b.o.Log.Info("a follower who is not an admin typed an admin command; to make them an admin, add this openid to admins",
+			zap.String("openid", m.OpenID))
+	}
 }

@@ -102,8 +102,12 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 		return b.handleSystem(ctx, &m, k, ev)
 	}
 	if b.o.Admins != nil {
-		if a, ok := b.o.Admins.Admin(m.OpenID); ok && (m.MsgType == "text" || !b.o.AdminsAsFollowers) {
+		a, ok := b.o.Admins.Admin(m.OpenID)
+		if ok && (m.MsgType == "text" || !b.o.AdminsAsFollowers) {
 			return b.handleAdmin(ctx, &m, k, ev, a)
+		}
+		if !ok {
+			b.noteCommandWord(&m)
 		}
 	}
 	var plan Plan

@@ -169,3 +169,15 @@ func TestUnknown(t *testing.T) {
 		t.Errorf("en reply %q, want %q", got, want)
 	}
 }
+
+func TestRecognizes(t *testing.T) {
+	b := New(Options{})
+	for text, want := range map[string]bool{
+		"帮助": true, "HELP": true, "预览12": true, " status 3": true,
+		"你好": false, "": false, "价格多少": false,
+	} {
+		if got := b.Recognizes(text); got != want {
+			t.Errorf("Recognizes(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
