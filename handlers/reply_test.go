@@ -89,6 +89,9 @@ func (brokenFollowers) Finish(context.Context, string, string, string, []store.T
 func (brokenFollowers) Answer(context.Context, string, string) (store.Outcome, error) {
 	return store.Outcome{}, errDown
 }
+func (brokenFollowers) Begin(context.Context, string, string, time.Time) (store.Outcome, error) {
+	return store.Outcome{}, errDown
+}
 func (brokenFollowers) Ping(context.Context) error { return errDown }
 
 func TestStoreDownAsksWeChatToRetry(t *testing.T) {

@@ -33,6 +33,8 @@ var (
 	ErrConflict = errors.New("store: broadcast changed since it was read")
 	// ErrLeaseLost means the writer no longer holds the send lease.
 	ErrLeaseLost = errors.New("store: send lease lost")
+	// ErrListGone means an openid list expired or was never written.
+	ErrListGone = errors.New("store: openid list is gone")
 )
 
 // NextID allocates a broadcast id: 1, 2, 3…
@@ -244,7 +246,7 @@ func (b *Broadcasts) WriteList(ctx context.Context, id int64, name string, i int
 func (b *Broadcasts) ReadList(ctx context.Context, id int64, name string, i int) ([]string, error) {
 	v, err := b.s.rdb.Get(ctx, b.s.keys.bcList(id, name, i)).Result()
 	if errors.Is(err, redis.Nil) {
-		return nil, fmt.Errorf("store: list %s:%d of broadcast %d is missing (expired?)", name, i, id)
+		return nil, fmt.Errorf("list %s:%d of broadcast %d: %w", name, i, id, ErrListGone)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("store: read list %s:%d of broadcast %d: %w", name, i, id, err)

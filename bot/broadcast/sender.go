@@ -207,7 +207,14 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 		return 0, false, err
 	}
 	if b.BatchKey == "" {
-		return 0, true, s.materialize(ctx, b)
+		err := s.materialize(ctx, b)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			return 0, true, nil // someone wrote meanwhile: build again
+		case errors.Is(err, store.ErrListGone):
+			return 0, false, s.fail(ctx, b, "the audience snapshot has expired (kept 30 days); preview again")
+		}
+		return 0, true, err
 	}
 	i := nextBatch(b)
 	if i < 0 {
@@ -239,6 +246,10 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 		return 0, false, err
 	}
 	openids, err := s.o.Store.ReadList(ctx, id, "s"+b.BatchKey, i)
+	if errors.Is(err, store.ErrListGone) {
+		x.State, x.Error = BatchFailed, "the batch's openid list has expired"
+		return 0, false, s.fail(ctx, b, x.Error)
+	}
 	if err != nil {
 		return time.Second, true, err
 	}

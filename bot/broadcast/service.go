@@ -79,6 +79,9 @@ func New(o Options) *Service {
 	if o.ApprovalsRequired < 1 {
 		o.ApprovalsRequired = 1
 	}
+	if o.ApprovalTTL <= 0 {
+		o.ApprovalTTL = 24 * time.Hour
+	}
 	if o.RetryGap <= 0 {
 		o.RetryGap = time.Minute
 	}

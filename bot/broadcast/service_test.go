@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -225,7 +226,7 @@ func TestPauseStopsBetweenBatchesAndCancelStops(t *testing.T) {
 }
 
 func TestRetriesTransientErrorsAndStopsOnFinalOnes(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the simulator's injected faults hit any app.
 	e := newEnv(t, 6, nil)
 	b := e.approved("everyone")
 	// A batch answered -1 (system busy) is sent again, once.
@@ -246,7 +247,7 @@ func TestRetriesTransientErrorsAndStopsOnFinalOnes(t *testing.T) {
 }
 
 func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
-	t.Parallel()
+	// Not parallel: the simulator's injected faults hit any app.
 	e := newEnv(t, 6, nil)
 	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "news", MediaID: "news1"})
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
@@ -259,9 +260,10 @@ func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.run()
+	var arm sync.Once
 	b = e.wait(b.ID, "stopped", func(b *Broadcast) bool {
 		if b.Progress().Done == 1 && b.State == StateSending {
-			sim.FailNext("/cgi-bin/message/mass/send", 40007, 1)
+			arm.Do(func() { sim.FailNext("/cgi-bin/message/mass/send", 40007, 1) })
 		}
 		return b.State == StatePartiallyFailed || b.State == StateSent
 	})
@@ -271,13 +273,15 @@ func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
 	if !strings.Contains(b.Failure, "40007") {
 		t.Fatalf("failure %q", b.Failure)
 	}
-	var alerted bool
-	for _, m := range sim.CustomMessages(e.appID) {
-		alerted = alerted || m.To == owner.OpenID && strings.Contains(m.Content, "停止")
-	}
-	if !alerted {
-		t.Fatalf("owner not alerted: %+v", sim.CustomMessages(e.appID))
-	}
+	// The alert follows the state change.
+	e.wait(b.ID, "the owner's alert", func(*Broadcast) bool {
+		for _, m := range sim.CustomMessages(e.appID) {
+			if m.To == owner.OpenID && strings.Contains(m.Content, "停止") {
+				return true
+			}
+		}
+		return false
+	})
 	// News can be retracted: each sent batch is deleted.
 	b, err := e.svc.Retract(e.ctx, owner, b.ID)
 	if err != nil || b.State != StateRetracted || len(b.Retracted) != b.Progress().Done {
@@ -436,4 +440,23 @@ func TestJobReportsAnnounceOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = errors.New
+}
+
+func TestExpiredSnapshotStopsTheBroadcast(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 3, nil)
+	b := e.approved("everyone")
+	// The snapshot outlived its 30 days (here: is deleted).
+	keys, _ := e.st.Redis().Keys(e.ctx, e.st.KeyPrefix()+"bc:{bca:*").Result()
+	if len(keys) == 0 {
+		t.Fatal("no snapshot keys")
+	}
+	e.st.Redis().Del(e.ctx, keys...)
+	sim.Interact(e.appID, owner.OpenID, "message", time.Now())
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	e.run()
+	b = e.wait(b.ID, "stopped", func(b *Broadcast) bool { return b.State == StatePartiallyFailed })
+	if !strings.Contains(b.Failure, "preview again") || len(sim.Jobs(e.appID)) != 0 {
+		t.Fatalf("failure %q, %d jobs", b.Failure, len(sim.Jobs(e.appID)))
+	}
 }

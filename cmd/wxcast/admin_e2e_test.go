@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -54,12 +53,8 @@ func (ch *chat) say(ctx context.Context, openid, text string) string {
 // editor sends; the simulator receives exactly the clickers, once; job
 // reports come back and the creator is told.
 func TestBroadcastEndToEnd(t *testing.T) {
-	sim := wxsim.NewServer(wxsim.WithMassRetryGap(time.Second))
-	sim.AddApp(tAppID, tSecret)
-	sim.AddMedia(tAppID, "news_media_1", "news")
-	hs := httptest.NewServer(sim)
-	t.Cleanup(hs.Close)
-	t.Cleanup(sim.Close)
+	sim, simURL := sharedSim()
+	appID := newApp(t)
 
 	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
 	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
@@ -69,7 +64,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
-		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + hs.URL,
+		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + simURL,
 		"WXCAST_BROADCAST_BATCH_INTERVAL=0s", "WXCAST_BROADCAST_BATCH_SIZE=4",
 		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]}]`})
 	t.Cleanup(func() { cancel(); <-done })
@@ -80,11 +75,11 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
 
 	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
-		EncodingAESKey: tAESKey, AppID: tAppID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})
+		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})
 	if err != nil {
 		t.Fatal(err)
 	}
-	sim.SetPush(tAppID, c, 50*time.Millisecond)
+	sim.SetPush(appID, c, 50*time.Millisecond)
 	ch := &chat{t: t, c: c}
 
 	// Nine followers; six click the promo menu; one of those unsubscribes
@@ -123,7 +118,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if r := ch.say(ctx, "oEditor", "预览 "+id); !strings.Contains(r, "6") {
 		t.Fatalf("preview reply %q, want the audience of 6", r)
 	}
-	if p := sim.Previews(tAppID); len(p) != 1 || p[0].To != "oEditor" {
+	if p := sim.Previews(appID); len(p) != 1 || p[0].To != "oEditor" {
 		t.Fatalf("previews %+v, want one to the editor", p)
 	}
 	// The editor may not approve (no role), nor send before approval.
@@ -139,7 +134,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if _, err := c.Send(ctx, wxsim.Unsubscribe(clickers[5])); err != nil {
 		t.Fatal(err)
 	}
-	sim.Unfollow(tAppID, clickers[5])
+	sim.Unfollow(appID, clickers[5])
 	// WeChat delivers the send command three times (retries): one send.
 	ch.msgID++
 	sendCmd := wxsim.Text("oEditor", "发送 "+id, ch.msgID)
@@ -151,9 +146,9 @@ func TestBroadcastEndToEnd(t *testing.T) {
 
 	want := clickers[:5]
 	waitFor(t, 20*time.Second, "the broadcast to be delivered and reported", func() bool {
-		return strings.Contains(ch.say(ctx, "oEditor", "状态 "+id), "已发送") && len(sim.CustomMessages(tAppID)) > 0
+		return strings.Contains(ch.say(ctx, "oEditor", "状态 "+id), "已发送") && len(sim.CustomMessages(appID)) > 0
 	})
-	got := sim.Deliveries(tAppID)
+	got := sim.Deliveries(appID)
 	var who []string
 	for o, n := range got {
 		if n != 1 {
@@ -167,14 +162,14 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	}
 	// Five recipients in batches of at most four, never one: 3 + 2.
 	var sizes []int
-	for _, j := range sim.Jobs(tAppID) {
+	for _, j := range sim.Jobs(appID) {
 		sizes = append(sizes, len(j.ToUser))
 	}
 	slices.Sort(sizes)
 	if !slices.Equal(sizes, []int{2, 3}) {
 		t.Fatalf("batch sizes %v, want [2 3]", sizes)
 	}
-	cm := sim.CustomMessages(tAppID)
+	cm := sim.CustomMessages(appID)
 	if cm[0].To != "oEditor" || !strings.Contains(cm[0].Content, "完成") {
 		t.Fatalf("finish notice %+v", cm[0])
 	}

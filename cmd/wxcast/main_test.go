@@ -3,12 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -149,14 +152,12 @@ func TestServeEndToEndAndShutdown(t *testing.T) {
 }
 
 func TestTwoReplicasShareOneToken(t *testing.T) {
-	sim := wxsim.NewServer()
-	sim.AddApp(tAppID, tSecret)
-	hs := httptest.NewServer(sim)
-	defer hs.Close()
+	sim, simURL := sharedSim()
+	appID := newApp(t)
 
 	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
-	environ := []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
-		"WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + hs.URL}
+	environ := []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix, "WXCAST_WECHAT_APP_ID=" + appID,
+		"WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + simURL}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// Both replicas start their token keepers at once; the lease must
@@ -174,18 +175,47 @@ func TestTwoReplicasShareOneToken(t *testing.T) {
 	var tok store.Token
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var ok bool
-		if tok, ok, err = st.Tokens(tAppID).Get(ctx); ok {
+		if tok, ok, err = st.Tokens(appID).Get(ctx); ok {
 			break
 		}
 	}
-	if tok.Value == "" || !sim.ValidToken(tAppID, tok.Value) {
+	if tok.Value == "" || !sim.ValidToken(appID, tok.Value) {
 		t.Fatalf("shared token %q is not valid at the simulator (err %v)", tok.Value, err)
 	}
 	time.Sleep(300 * time.Millisecond) // let the slower replica's first round finish
-	if n := sim.CountCalls(tAppID, "/cgi-bin/stable_token"); n != 1 {
+	if n := sim.CountCalls(appID, "/cgi-bin/stable_token"); n != 1 {
 		t.Fatalf("the simulator saw %d token fetches from two replicas, want 1", n)
 	}
-	if n := sim.CountCalls(tAppID, "/cgi-bin/token"); n != 0 {
+	if n := sim.CountCalls(appID, "/cgi-bin/token"); n != 0 {
 		t.Fatalf("%d fetches of the non-stable token", n)
 	}
+}
+
+// The SDK sends a process's WeChat API calls to one base URL, so the
+// package's in-process servers share one simulator; each test registers an
+// app of its own with newApp.
+var shared struct {
+	once sync.Once
+	sim  *wxsim.Server
+	url  string
+}
+
+func sharedSim() (*wxsim.Server, string) {
+	shared.once.Do(func() {
+		shared.sim = wxsim.NewServer(wxsim.WithMassRetryGap(time.Second))
+		shared.url = httptest.NewServer(shared.sim).URL // lives as long as the test binary
+	})
+	return shared.sim, shared.url
+}
+
+// newApp registers an app unique to t in the shared simulator, with the
+// secret tSecret.
+func newApp(t *testing.T) string {
+	t.Helper()
+	sim, _ := sharedSim()
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	appID := "wx" + hex.EncodeToString(b[:])
+	sim.AddApp(appID, tSecret)
+	return appID
 }
