@@ -4,6 +4,7 @@
 //	wxload bare      serve the baseline: a handler that only verifies the signature and answers "success"
 //	wxload profiles  write realistic follower profiles through the store; report Redis bytes per follower
 //	wxload followers fill a prefix with followers (segment benchmarks)
+//	wxload broadcast time a broadcast to a segment, preview to last batch, against the simulator
 //	wxload clean     delete every key under a prefix (SCAN + DEL), never FLUSHALL
 //
 // Every subcommand takes --help. Load is only ever sent to loopback
@@ -50,6 +51,7 @@ func commands() []command {
 		{"bare", "serve a handler that only verifies the signature (the baseline)", cmdBare},
 		{"profiles", "write follower profiles and report Redis memory per follower", cmdProfiles},
 		{"followers", "fill a prefix with followers for segment benchmarks", cmdFollowers},
+		{"broadcast", "time a broadcast to a segment against the WeChat API simulator", cmdBroadcast},
 		{"clean", "delete every key under a prefix", cmdClean},
 	}
 }

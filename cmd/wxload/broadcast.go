@@ -1,0 +1,543 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	crand "crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http/httptest"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+// bcSegment selects every subscribed follower.
+const (
+	bcSegment = "everyone"
+	bcRules   = "segments:\n  - name: everyone\n    rule: user.subscribed\n"
+	bcAppID   = "wxloadbroadcast"
+	bcSecret  = "wxload-broadcast-secret"
+)
+
+// bcConfig is what cmdBroadcast was asked to do.
+type bcConfig struct {
+	redisURL, prefix string
+	audience         int // subscribed followers to fill an empty prefix with
+	batchSize        int
+	keep             bool
+	timeout          time.Duration // the longest a send may take
+	cpuProfile       string        // where to write a CPU profile of the send
+}
+
+// cmdBroadcast measures one broadcast end to end: the real broadcast
+// service and WeChat API client against Redis and the WeChat API
+// simulator, served in this process on loopback with the mass-send rate
+// limit off (WeChat allows 60 calls a minute; a million followers need a
+// hundred). It times the preview (the audience snapshot) and the send,
+// from Send to the last batch the simulator accepted.
+func cmdBroadcast(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("broadcast", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	redisURL := redisURLFlag(fs)
+	c := bcConfig{}
+	fs.StringVar(&c.prefix, "prefix", "bench:bc:", "key prefix of the followers; filled when it holds none")
+	fs.IntVar(&c.audience, "followers", 1000000, "subscribed followers to fill an empty prefix with: the audience")
+	fs.IntVar(&c.batchSize, "batch-size", 10000, "openids per mass-send call (broadcast.batch_size)")
+	fs.BoolVar(&c.keep, "keep", false, "keep the followers this run filled in, for the next run")
+	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "give up on a send that takes longer")
+	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the send phase to this file")
+	asJSON := fs.Bool("json", false, "print the report as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	c.redisURL = *redisURL
+	if c.prefix == "" || c.audience < 2 || c.batchSize < 2 || c.batchSize > 10000 || c.timeout <= 0 {
+		return errors.New("broadcast: --prefix must not be empty; --followers ≥ 2; --batch-size 2 to 10000; --timeout > 0")
+	}
+	r, err := benchBroadcast(ctx, c, stderr)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		err = writeJSON(stdout, r)
+	} else {
+		err = r.writeText(stdout)
+	}
+	if len(r.Problems) > 0 {
+		return errors.Join(err, fmt.Errorf("broadcast: %d checks failed", len(r.Problems)))
+	}
+	return err
+}
+
+// benchBroadcast runs the benchmark. Everything the broadcast writes (the
+// record, the snapshot, the batches, the token) goes under a prefix of its
+// own inside c.prefix, deleted at the end; the followers are deleted too
+// when this run filled them in, unless c.keep.
+func benchBroadcast(ctx context.Context, c bcConfig, stderr io.Writer) (*bcReport, error) {
+	st, err := store.Open(ctx, store.Options{URL: c.redisURL, KeyPrefix: c.prefix})
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = st.Close() }()
+	rdb, err := singleNode(st.Redis())
+	if err != nil {
+		return nil, err
+	}
+	clean := func(prefix string) {
+		n, err := deletePrefix(context.WithoutCancel(ctx), rdb, prefix)
+		fmt.Fprintf(stderr, "broadcast: deleted %d keys under %s\n", n, prefix)
+		if err != nil {
+			fmt.Fprintln(stderr, "broadcast: clean:", err)
+		}
+	}
+	rs, err := rules.Parse("broadcast.yaml", []byte(bcRules), rules.Options{})
+	if err != nil {
+		return nil, err
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	cal := store.Calendar{Loc: loc}
+	f := st.Followers(cal, store.Limits{})
+	seg, _ := rs.Segment(bcSegment)
+	count := func() (rules.Tally, error) { return rs.Select(seg, cal, time.Now()).Count(ctx, f) }
+	r := &bcReport{Prefix: c.prefix, BatchSize: c.batchSize, CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
+	t, err := count()
+	if err != nil {
+		return nil, err
+	}
+	if t.Scanned == 0 {
+		if !c.keep {
+			defer clean(c.prefix)
+		}
+		start := time.Now()
+		if r.Filled, err = fillAudience(ctx, f, count, c.audience, stderr); err != nil {
+			return nil, err
+		}
+		r.FillSeconds = time.Since(start).Seconds()
+		if t, err = count(); err != nil {
+			return nil, err
+		}
+	}
+	r.Followers, r.Subscribed = t.Scanned, t.Subscribed
+	run := c.prefix + "run:" + randomHex(4) + ":"
+	defer clean(run)
+	b, err := newBcBench(store.New(st.Redis(), run), f, rs, cal, c, stderr)
+	if err != nil {
+		return nil, err
+	}
+	defer b.close()
+	if err := b.plan(ctx, r, rdb, run); err != nil {
+		return nil, err
+	}
+	if err := b.send(ctx, r, rdb, c); err != nil {
+		return nil, err
+	}
+	r.BatchListBytes = keyBytes(ctx, rdb, run) - r.SnapshotBytes
+	b.verify(r)
+	return r, nil
+}
+
+// fillAudience writes followers as `wxload followers` does until the
+// segment selects want of them: a few percent of them unsubscribe, so
+// each round writes the shortfall and counts again. It returns how many
+// it wrote.
+func fillAudience(ctx context.Context, f *store.Followers, count func() (rules.Tally, error), want int, stderr io.Writer) (int, error) {
+	now := time.Now()
+	n := 0
+	for {
+		t, err := count()
+		if err != nil {
+			return n, err
+		}
+		short := want - t.Matched
+		if short <= 0 {
+			return n, nil
+		}
+		if err := writeFollowers(ctx, f, n, n+short, now, stderr); err != nil {
+			return n, err
+		}
+		n += short
+	}
+}
+
+// writeFollowers writes followers [from, to) from 32 goroutines.
+func writeFollowers(ctx context.Context, f *store.Followers, from, to int, now time.Time, stderr io.Writer) error {
+	const workers = 32
+	var next atomic.Int64
+	next.Store(int64(from))
+	var wg sync.WaitGroup
+	errc := make(chan error, workers)
+	start := time.Now()
+	for range workers {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				i := int(next.Add(1) - 1)
+				if i >= to {
+					return
+				}
+				if err := writeFollower(ctx, f, i, rand.New(rand.NewPCG(1, uint64(i))), now); err != nil {
+					errc <- err
+					return
+				}
+				if (i+1)%100000 == 0 {
+					fmt.Fprintf(stderr, "broadcast: %d followers written, %.0fs\n", i+1, time.Since(start).Seconds())
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errc)
+	return errors.Join(<-errc, ctx.Err())
+}
+
+// bcBench is one broadcast service wired as cmd/wxcast wires it, against
+// a simulator of its own.
+type bcBench struct {
+	sim      *wxsim.Server
+	srv      *httptest.Server
+	api      *timedAPI
+	svc      *broadcast.Service
+	id       int64
+	creator  broadcast.Admin
+	approver broadcast.Admin
+}
+
+func newBcBench(st *store.Store, f *store.Followers, rs *rules.Ruleset, cal store.Calendar, c bcConfig, stderr io.Writer) (*bcBench, error) {
+	sim := wxsim.NewServer(wxsim.WithMassRateLimit(0))
+	sim.AddApp(bcAppID, bcSecret)
+	srv := httptest.NewServer(sim)
+	b := &bcBench{sim: sim, srv: srv,
+		creator:  broadcast.Admin{OpenID: "owxloadeditor000000000000001", Name: "editor", Roles: []broadcast.Role{broadcast.RoleEditor}},
+		approver: broadcast.Admin{OpenID: "owxloadapprover0000000000001", Name: "approver", Roles: []broadcast.Role{broadcast.RoleApprover}},
+	}
+	// RouteSDK is process-wide: one simulator per process.
+	if err := wxapi.RouteSDK(srv.URL); err != nil {
+		b.close()
+		return nil, err
+	}
+	log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
+		zapcore.AddSync(stderr), zap.WarnLevel))
+	tokens := wxapi.NewTokens(st.Tokens(bcAppID), wxapi.StableFetcher(bcAppID, bcSecret), nil, log)
+	b.api = &timedAPI{Client: wxapi.New(wxapi.Config{AppID: bcAppID, AppSecret: bcSecret}, tokens, st.SDKCache())}
+	b.svc = broadcast.New(broadcast.Options{
+		Store: st.Broadcasts(), Profiles: f, Rules: func() *rules.Ruleset { return rs }, Calendar: cal,
+		API: b.api, Admins: []broadcast.Admin{b.creator, b.approver},
+		ApprovalsRequired: 1, ApprovalTTL: time.Hour, BatchSize: c.batchSize, Log: log,
+	})
+	return b, nil
+}
+
+func (b *bcBench) close() {
+	b.srv.Close()
+	b.sim.Close()
+}
+
+// plan creates the broadcast, previews it (timed: this is the audience
+// snapshot) and has the second admin approve it.
+func (b *bcBench) plan(ctx context.Context, r *bcReport, rdb *redis.Client, run string) error {
+	x, err := b.svc.New(ctx, b.creator, bcSegment, broadcast.Content{Type: "text", Text: "wxload broadcast benchmark"})
+	if err != nil {
+		return err
+	}
+	b.id = x.ID
+	start := time.Now()
+	if x, err = b.svc.Preview(ctx, b.creator, b.id); err != nil {
+		return err
+	}
+	r.PreviewSeconds = time.Since(start).Seconds()
+	r.Audience, r.SnapshotLists = x.Plan.Audience, x.Plan.Chunks
+	r.SnapshotBytes = keyBytes(ctx, rdb, run)
+	if x, err = b.svc.Approve(ctx, b.approver, b.id); err != nil {
+		return err
+	}
+	if x.State != broadcast.StateApproved {
+		return fmt.Errorf("broadcast: %s after approval, want approved", x.State)
+	}
+	return nil
+}
+
+// send runs the sender as a server does, says send, and waits until the
+// broadcast is sent (or failed).
+func (b *bcBench) send(ctx context.Context, r *bcReport, rdb *redis.Client, c bcConfig) error {
+	rctx, stop := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Go(func() { b.svc.Run(rctx) })
+	defer func() { stop(); wg.Wait() }()
+	if c.cpuProfile != "" {
+		f, err := os.Create(c.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = f.Close() }()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	runtime.GC()
+	r.RSSBeforeSendMB, r.PeakRSSSetupMB = procMB("VmRSS:"), procMB("VmHWM:")
+	r.PeakReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+	ticks, _ := procTicks(os.Getpid())
+	redisCPU := redisCPUSeconds(ctx, rdb)
+	start := time.Now()
+	if _, err := b.svc.Send(ctx, b.approver, b.id, time.Time{}); err != nil {
+		return err
+	}
+	deadline := start.Add(c.timeout)
+	for {
+		x, err := b.svc.Get(ctx, b.id)
+		if err != nil {
+			return err
+		}
+		if x.State.Final() {
+			r.StateSeconds = time.Since(start).Seconds()
+			r.PeakRSSSendMB = procMB("VmHWM:")
+			r.State, r.Batches, r.Dropped = string(x.State), len(x.Batches), x.Dropped
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("broadcast: still %s after %v", x.State, c.timeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	if t, err := procTicks(os.Getpid()); err == nil {
+		r.SendCPUSeconds = float64(t-ticks) / clockTicks
+	}
+	if redisCPU > 0 {
+		r.RedisCPUSeconds = redisCPUSeconds(ctx, rdb) - redisCPU
+	}
+	calls, first, last := b.api.accepted()
+	r.MassCalls = calls
+	r.FirstBatchSeconds, r.SendSeconds = first.Sub(start).Seconds(), last.Sub(start).Seconds()
+	if r.SendSeconds > 0 {
+		r.PerSecond = float64(r.Audience) / r.SendSeconds
+	}
+	return nil
+}
+
+// verify checks what the simulator got: every follower of the audience
+// once, in ceil(audience / batch size) calls.
+func (b *bcBench) verify(r *bcReport) {
+	jobs := b.sim.Jobs(bcAppID)
+	for _, j := range jobs {
+		r.Recipients += len(j.ToUser)
+	}
+	r.Jobs = len(jobs)
+	for _, n := range b.sim.Deliveries(bcAppID) {
+		r.Delivered++
+		if n != 1 {
+			r.Twice++
+		}
+	}
+	want := (r.Audience + r.BatchSize - 1) / r.BatchSize
+	for _, c := range []struct {
+		ok   bool
+		what string
+	}{
+		{r.State == string(broadcast.StateSent), "state " + r.State + ", want sent"},
+		{r.Recipients == r.Audience, fmt.Sprintf("%d recipients in mass sends, audience %d", r.Recipients, r.Audience)},
+		{r.Delivered == r.Audience, fmt.Sprintf("%d followers reached, audience %d", r.Delivered, r.Audience)},
+		{r.Twice == 0, fmt.Sprintf("%d followers reached more than once", r.Twice)},
+		{r.Jobs == want && r.Batches == want, fmt.Sprintf("%d mass sends, %d batches, want %d", r.Jobs, r.Batches, want)},
+	} {
+		if !c.ok {
+			r.Problems = append(r.Problems, c.what)
+		}
+	}
+}
+
+// timedAPI is the WeChat API client, noting when the simulator accepted
+// each batch.
+type timedAPI struct {
+	*wxapi.Client
+	mu          sync.Mutex
+	calls       int
+	first, last time.Time
+}
+
+func (t *timedAPI) MassSend(ctx context.Context, openids []string, c broadcast.Content, clientMsgID string) (int64, error) {
+	id, err := t.Client.MassSend(ctx, openids, c, clientMsgID)
+	if err == nil {
+		t.mu.Lock()
+		t.calls, t.last = t.calls+1, time.Now()
+		if t.calls == 1 {
+			t.first = t.last
+		}
+		t.mu.Unlock()
+	}
+	return id, err
+}
+
+func (t *timedAPI) accepted() (n int, first, last time.Time) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.calls, t.first, t.last
+}
+
+// keyBytes sums MEMORY USAGE over the keys under prefix; 0 where Redis
+// cannot tell (the embedded server).
+func keyBytes(ctx context.Context, rdb *redis.Client, prefix string) int64 {
+	var sum int64
+	_ = scanPrefix(ctx, rdb, prefix, func(keys []string) error {
+		sizes, err := memoryUsage(ctx, rdb, keys)
+		for _, n := range sizes {
+			sum += n
+		}
+		return err
+	})
+	return sum
+}
+
+// redisCPUSeconds is the CPU time Redis used so far (INFO cpu), 0 where
+// it cannot tell.
+func redisCPUSeconds(ctx context.Context, rdb *redis.Client) float64 {
+	info, err := rdb.Info(ctx, "cpu").Result()
+	if err != nil {
+		return 0
+	}
+	var sum float64
+	for _, line := range strings.Split(info, "\n") {
+		name, v, _ := strings.Cut(strings.TrimSpace(line), ":")
+		if name == "used_cpu_sys" || name == "used_cpu_user" {
+			f, _ := strconv.ParseFloat(v, 64)
+			sum += f
+		}
+	}
+	return sum
+}
+
+// procMB reads a kB figure of /proc/self/status (VmRSS, VmHWM) in MB; 0
+// without /proc.
+func procMB(field string) float64 {
+	raw, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	sc := bufio.NewScanner(bytes.NewReader(raw))
+	for sc.Scan() {
+		if v, ok := bytes.CutPrefix(sc.Bytes(), []byte(field)); ok {
+			kb, _ := strconv.ParseFloat(string(bytes.TrimSuffix(bytes.TrimSpace(v), []byte(" kB"))), 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = crand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// bcReport is what broadcast measured.
+type bcReport struct {
+	Prefix     string `json:"prefix"`
+	CPUs       int    `json:"cpus"`
+	GOMAXPROCS int    `json:"gomaxprocs"`
+	// Filled followers were written by this run, in FillSeconds.
+	Filled      int     `json:"filled,omitempty"`
+	FillSeconds float64 `json:"fill_s,omitempty"`
+	// Followers are the profiles under the prefix, Subscribed those
+	// subscribed; Audience is what the preview froze.
+	Followers  int `json:"followers"`
+	Subscribed int `json:"subscribed"`
+	Audience   int `json:"audience"`
+	BatchSize  int `json:"batch_size"`
+
+	// PreviewSeconds is Preview: evaluating the segment over every profile
+	// and writing the snapshot (SnapshotLists lists, SnapshotBytes in
+	// Redis by MEMORY USAGE).
+	PreviewSeconds float64 `json:"preview_s"`
+	SnapshotLists  int     `json:"snapshot_lists"`
+	SnapshotBytes  int64   `json:"snapshot_bytes"`
+
+	// SendSeconds runs from Send to the simulator accepting the last
+	// batch, StateSeconds to the record reading sent. PerSecond is the
+	// audience over SendSeconds; SendCPUSeconds the CPU time of this
+	// process (sender and simulator), RedisCPUSeconds Redis's.
+	SendSeconds float64 `json:"send_s"`
+	// FirstBatchSeconds runs from Send to the first batch accepted: the
+	// batches are built (materialize) before it.
+	FirstBatchSeconds float64 `json:"first_batch_s"`
+	StateSeconds      float64 `json:"state_s"`
+	PerSecond         float64 `json:"recipients_per_s"`
+	SendCPUSeconds    float64 `json:"send_cpu_s"`
+	RedisCPUSeconds   float64 `json:"send_redis_cpu_s"`
+	State             string  `json:"state"`
+	Batches           int     `json:"batches"`
+	MassCalls         int     `json:"mass_calls"`
+	Dropped           int     `json:"dropped"`
+	BatchListBytes    int64   `json:"batch_list_bytes"`
+
+	// RSS in MB (VmRSS, VmHWM). PeakRSSSetupMB is the peak before the send
+	// (filling, counting, preview); PeakRSSSendMB the peak of the send
+	// alone when PeakReset (clear_refs), else of the whole run. The
+	// simulator runs in this process and keeps every request and a state
+	// per recipient, so both include it.
+	RSSBeforeSendMB float64 `json:"rss_before_send_mb"`
+	PeakRSSSetupMB  float64 `json:"peak_rss_setup_mb"`
+	PeakRSSSendMB   float64 `json:"peak_rss_send_mb"`
+	PeakReset       bool    `json:"peak_reset"`
+
+	// What the simulator got.
+	Jobs       int      `json:"mass_jobs"`
+	Recipients int      `json:"recipients"`
+	Delivered  int      `json:"delivered"`
+	Twice      int      `json:"delivered_twice"`
+	Problems   []string `json:"problems,omitempty"`
+}
+
+func (r *bcReport) writeText(w io.Writer) error {
+	var b strings.Builder
+	mb := func(v int64) float64 { return float64(v) / (1 << 20) }
+	if r.Filled > 0 {
+		fmt.Fprintf(&b, "filled    %d followers under %s in %.1fs\n", r.Filled, r.Prefix, r.FillSeconds)
+	}
+	fmt.Fprintf(&b, "followers %d profiles, %d subscribed; audience %d; batch size %d; %d CPUs\n",
+		r.Followers, r.Subscribed, r.Audience, r.BatchSize, r.CPUs)
+	fmt.Fprintf(&b, "preview   %.2fs (audience snapshot: %d lists, %.1f MB in Redis)\n",
+		r.PreviewSeconds, r.SnapshotLists, mb(r.SnapshotBytes))
+	fmt.Fprintf(&b, "send      %.2fs to the last batch accepted (%.2fs to state %s): %d batches, %.0f recipients/s\n",
+		r.SendSeconds, r.StateSeconds, r.State, r.Batches, r.PerSecond)
+	fmt.Fprintf(&b, "          first batch accepted after %.2fs (building the batches)\n", r.FirstBatchSeconds)
+	fmt.Fprintf(&b, "          CPU %.1fs in this process (sender and simulator), %.1fs in Redis\n", r.SendCPUSeconds, r.RedisCPUSeconds)
+	fmt.Fprintf(&b, "          batch lists %.1f MB in Redis; %d dropped as unsubscribed\n", mb(r.BatchListBytes), r.Dropped)
+	scope := "send alone"
+	if !r.PeakReset {
+		scope = "whole run: clear_refs unavailable"
+	}
+	fmt.Fprintf(&b, "memory    peak RSS %.0f MB during the send (%s); %.0f MB before it, peak %.0f MB up to it\n",
+		r.PeakRSSSendMB, scope, r.RSSBeforeSendMB, r.PeakRSSSetupMB)
+	fmt.Fprintf(&b, "checks    %d mass sends, %d recipients, %d followers reached, %d more than once\n",
+		r.Jobs, r.Recipients, r.Delivered, r.Twice)
+	for _, p := range r.Problems {
+		fmt.Fprintf(&b, "FAILED    %s\n", p)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
