@@ -84,7 +84,7 @@ func catalogEN() catalog {
 
 		kRefuse + "not_found":        `No broadcast #%d; send "list" for recent ones`,
 		kRefuse + "wrong_state":      "#%d is %s; cannot %s it now",
-		kRefuse + "not_yours":        "#%d is not yours; only its creator or an owner may do that",
+		kRefuse + "not_yours":        "#%d is not your broadcast",
 		kRefuse + "self_approval":    "#%d is yours; another approver must approve it",
 		kRefuse + "already_approved": "You already approved the current plan of #%d; another approver is needed",
 		kRefuse + "no_plan":          `#%[1]d has no plan yet; send "preview %[1]d" first`,

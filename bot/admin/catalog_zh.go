@@ -83,7 +83,7 @@ func catalogZH() catalog {
 
 		kRefuse + "not_found":        "找不到 #%d，发送「列表」查看最近的群发",
 		kRefuse + "wrong_state":      "#%d 当前状态为「%s」，不能%s",
-		kRefuse + "not_yours":        "#%d 不是你创建的，只有创建者或所有者可以操作",
+		kRefuse + "not_yours":        "#%d 不是你创建的群发",
 		kRefuse + "self_approval":    "#%d 是你创建的，不能自己批准，请另一位审批人批准",
 		kRefuse + "already_approved": "你已批准过 #%d 的当前计划，还需另一位审批人批准",
 		kRefuse + "no_plan":          "#%[1]d 还没有预览，请先发送「预览 %[1]d」",

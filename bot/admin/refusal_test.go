@@ -22,7 +22,7 @@ func TestRefusalWording(t *testing.T) {
 		{"preview", broadcast.Refusal{Code: broadcast.CodeWrongState, ID: 12, State: broadcast.StateApproved},
 			"#12 当前状态为「已批准」，不能预览", "#12 is approved; cannot preview it now"},
 		{"cancel", broadcast.Refusal{Code: broadcast.CodeNotYours, ID: 12},
-			"#12 不是你创建的，只有创建者或所有者可以操作", "#12 is not yours; only its creator or an owner may do that"},
+			"#12 不是你创建的群发", "#12 is not your broadcast"},
 		{"approve", broadcast.Refusal{Code: broadcast.CodeSelfApproval, ID: 12},
 			"#12 是你创建的，不能自己批准，请另一位审批人批准", "#12 is yours; another approver must approve it"},
 		{"approve", broadcast.Refusal{Code: broadcast.CodeAlreadyApproved, ID: 12},
@@ -103,7 +103,7 @@ func TestRefusalThroughHandle(t *testing.T) {
 		text, want string
 	}{
 		{editor, "预览 12", "#12 当前状态为「已批准」，不能预览"},
-		{editor2, "预览 13", "#13 不是你创建的，只有创建者或所有者可以操作"},
+		{editor2, "预览 13", "#13 不是你创建的群发"},
 		{editor, "发送 13", "#13 还需要 1 位审批人批准（已有 0/1）"},
 		{owner, "撤回 14", "文本/图片群发微信无法删除，只能撤回图文"},
 		{approver, "详情 99", "找不到 #99，发送「列表」查看最近的群发"},

@@ -25,7 +25,8 @@ const (
 	listTTL = 30 * 24 * time.Hour
 )
 
-// Preview freezes a plan of broadcast id — content, segment, rules version
+// Preview freezes a plan of broadcast id (an editor's own, or any for an
+// owner) — content, segment, rules version
 // and the openids the segment selects now — and sends the message to a
 // through the mass-preview API, so a sees what followers will see. A new
 // plan voids the approvals of the old one unless nothing changed.
@@ -36,6 +37,10 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	}
 	if !previewable(b.State) {
 		return b, wrongState(b)
+	}
+	if !a.Has(RoleOwner) && b.Creator != a.OpenID {
+		// Previewing freezes a new plan, which may void the approvals.
+		return b, refuse(CodeNotYours, id)
 	}
 	if s.o.API == nil {
 		return b, refuse(CodeNoAPI, id)

@@ -94,7 +94,11 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		return nil, err
 	}
 	switch b.State {
-	case StateSent, StatePartiallyFailed, StateCancelled:
+	case StateSent, StatePartiallyFailed:
+	case StateCancelled:
+		if b.Progress().Done == 0 {
+			return b, wrongState(b) // nothing went out
+		}
 	default:
 		return b, wrongState(b)
 	}
