@@ -460,3 +460,24 @@ func TestExpiredSnapshotStopsTheBroadcast(t *testing.T) {
 		t.Fatalf("failure %q, %d jobs", b.Failure, len(sim.Jobs(e.appID)))
 	}
 }
+
+func TestRulesRejectedAlertsOwnersOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 0, nil)
+	sim.Interact(e.appID, owner.OpenID, "message", time.Now())
+	err := errors.New("rules.yaml:3:9: segments.vip.rule: unknown name user.vipp\nrules.yaml:7:1: tags[0]: name is required")
+	// Every replica watches the file and hears about the same version.
+	other := New(func() Options { o := e.opts; o.Owner = "other"; return o }())
+	e.svc.RulesRejected(e.ctx, "abc123", err)
+	other.RulesRejected(e.ctx, "abc123", err)
+	cm := sim.CustomMessages(e.appID)
+	if len(cm) != 1 || cm[0].To != owner.OpenID || !strings.Contains(cm[0].Content, "abc123") ||
+		!strings.Contains(cm[0].Content, "rules.yaml:3:9") || !strings.Contains(cm[0].Content, "另有 1 行") {
+		t.Fatalf("alerts %+v", cm)
+	}
+	// A later bad version alerts again.
+	e.svc.RulesRejected(e.ctx, "def456", err)
+	if n := len(sim.CustomMessages(e.appID)); n != 2 {
+		t.Fatalf("%d alerts after a second bad version", n)
+	}
+}

@@ -66,7 +66,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
 		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + simURL,
 		"WXCAST_BROADCAST_BATCH_INTERVAL=0s", "WXCAST_BROADCAST_BATCH_SIZE=4",
-		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]}]`})
+		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]},{"openid":"oOwner","name":"老板","roles":["owner"]}]`})
 	t.Cleanup(func() { cancel(); <-done })
 	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
 	if err != nil {
@@ -184,6 +184,22 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if err != nil || len(entries) < 8 {
 		t.Fatalf("audit has %d entries (%v)", len(entries), err)
 	}
+
+	// A rules file with an error is refused; the owner hears about it.
+	if r := ch.say(ctx, "oOwner", "帮助"); !strings.Contains(r, "审计") {
+		t.Fatalf("owner's help: %q", r)
+	}
+	if err := os.WriteFile(rulesFile, []byte(adminRules+"  - name: broken\n    rule: user.nosuchfield\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 15*time.Second, "the owner's rules alert", func() bool {
+		for _, m := range sim.CustomMessages(appID) {
+			if m.To == "oOwner" && strings.Contains(m.Content, "规则文件") && strings.Contains(m.Content, "nosuchfield") {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
