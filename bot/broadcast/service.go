@@ -44,8 +44,8 @@ type Options struct {
 	AllowSelfApproval bool
 	BatchInterval     time.Duration
 	// BatchSize is the most openids in one mass-send call (2 to 10,000).
-	BatchSize int
-	AlertFailureRate  float64
+	BatchSize        int
+	AlertFailureRate float64
 
 	// RetryGap is how long to wait after WeChat answers 45066 (the same
 	// clientmsgid again too soon); the platform asks for a minute.
