@@ -113,7 +113,7 @@ type BroadcastConfig struct {
 	ApprovalTTL Duration `yaml:"approval_ttl" json:"approval_ttl"`
 	// Pause between two mass-send batches (0 to 1h).
 	BatchInterval Duration `yaml:"batch_interval" json:"batch_interval"`
-	// Most followers in one mass-send call (2 to 10000, WeChat's limit); smaller batches spread a broadcast out.
+	// Most followers in one mass-send call (3 to 10000, WeChat's limit); smaller batches spread a broadcast out.
 	BatchSize int `yaml:"batch_size" json:"batch_size"`
 	// Share of failed recipients above which owners are alerted when a broadcast finishes, e.g. 0.05 for 5% (0 to 1).
 	AlertFailureRate float64 `yaml:"alert_failure_rate" json:"alert_failure_rate"`

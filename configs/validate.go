@@ -62,7 +62,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"broadcast.approvals_required", checkBetween(bc.ApprovalsRequired, 1, 5)},
 		{"broadcast.approval_ttl", checkBetween(bc.ApprovalTTL.Duration, time.Minute, 720*time.Hour)},
 		{"broadcast.batch_interval", checkBetween(bc.BatchInterval.Duration, 0, time.Hour)},
-		{"broadcast.batch_size", checkBetween(bc.BatchSize, 2, 10000)},
+		{"broadcast.batch_size", checkBetween(bc.BatchSize, 3, 10000)},
 		{"broadcast.alert_failure_rate", checkBetween(bc.AlertFailureRate, 0, 1)},
 	}
 	checks = append(checks, c.checkAdmins()...)

@@ -95,6 +95,7 @@ func catalogEN() catalog {
 		kRefuse + "small_audience":   "The segment has only %d followers; a broadcast needs at least 2",
 		kRefuse + "no_api":           "The WeChat API is not configured on the server; ask the operators",
 		kRefuse + "past_time":        "%s has passed; pick a time in the future",
+		kRefuse + "too_far":          "#%[1]d can be scheduled until %[2]s at the latest (a preview's audience is kept 30 days); for later, preview %[1]d again then",
 		kRefuse + "cannot_retract":   "WeChat cannot delete text or image broadcasts, only news",
 		kRefuse + "bad_content":      "Bad content: %s",
 		kRefuse + "wechat":           "WeChat refused: %s",

@@ -94,6 +94,7 @@ func catalogZH() catalog {
 		kRefuse + "small_audience":   "分群只有 %d 人，群发至少需要 2 人",
 		kRefuse + "no_api":           "服务器未开通微信接口，不能预览或发送，请联系运维",
 		kRefuse + "past_time":        "发送时间 %s 已过，请换一个将来的时间",
+		kRefuse + "too_far":          "#%[1]d 最晚只能排到 %[2]s（预览的受众快照保留 30 天），更晚请届时重新「预览 %[1]d」",
 		kRefuse + "cannot_retract":   "文本/图片群发微信无法删除，只能撤回图文",
 		kRefuse + "bad_content":      "内容有误：%s",
 		kRefuse + "wechat":           "微信拒绝了请求：%s",

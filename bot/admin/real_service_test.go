@@ -295,11 +295,11 @@ func newWorld(t *testing.T, rdb redis.UniversalClient, prefix string) *world {
 	w.svc = broadcast.New(broadcast.Options{
 		Store: st.Broadcasts(), Profiles: fourFollowers{}, Calendar: store.Calendar{Loc: time.UTC},
 		Rules: func() *rules.Ruleset { return rs }, API: api, NotifyAPI: api, Admins: actors,
-		ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour, BatchSize: 2, BatchInterval: time.Hour,
+		ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour, BatchSize: 3, BatchInterval: time.Hour,
 		AlertFailureRate: 0.5, Owner: "test-" + tag, Now: w.clock.Now, Log: log,
 	})
 	w.bot = admin.New(admin.Options{Service: w.svc, Notifier: w.svc, Admins: actors, Location: time.UTC,
-		Now: w.clock.Now, SlowAfter: time.Minute, BatchSize: 2, Log: log})
+		Now: w.clock.Now, SlowAfter: time.Minute, BatchSize: 3, Log: log})
 	t.Cleanup(func() {
 		w.stopSender()
 		ctx, done := context.WithTimeout(context.Background(), 10*time.Second)

@@ -23,6 +23,7 @@ const (
 	CodeSmallAudience   Code = "small_audience"   // N followers: a mass send needs 2
 	CodeNoAPI           Code = "no_api"           // the WeChat API is off (no app_secret)
 	CodePastTime        Code = "past_time"        // At is not in the future
+	CodeTooFar          Code = "too_far"          // later than At, the snapshot is gone: preview again then
 	CodeCannotRetract   Code = "cannot_retract"   // WeChat deletes only news; Detail is the type
 	CodeBadContent      Code = "bad_content"      // Detail says what
 	CodeWeChat          Code = "wechat"           // WeChat refused: Detail is errcode and message

@@ -18,7 +18,7 @@ func (s *Service) materialize(ctx context.Context, b *Broadcast) error {
 	if err != nil {
 		return err
 	}
-	key := randomHex(3)
+	key := randomHex(8)
 	var (
 		sizes   []int
 		pending []string // a full batch held back until we know it is not the last

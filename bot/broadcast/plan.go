@@ -23,6 +23,9 @@ const (
 	// listTTL keeps audience snapshots and batches long enough to retract
 	// and audit a broadcast, then lets Redis forget them.
 	listTTL = 30 * 24 * time.Hour
+	// snapshotLife is how long after its preview a plan may be sent: its
+	// snapshot must outlive the send by a margin.
+	snapshotLife = listTTL - 24*time.Hour
 )
 
 // Preview freezes a plan of broadcast id (an editor's own, or any for an
@@ -88,7 +91,7 @@ func previewable(st State) bool {
 // the scan reads followers in no fixed order).
 func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset, seg *rules.Segment) (*Plan, error) {
 	now := s.o.Now()
-	key := randomHex(3)
+	key := randomHex(8)
 	var (
 		chunks   int
 		sum, xor uint64

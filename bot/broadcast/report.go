@@ -21,7 +21,8 @@ type JobReport struct {
 // WeChat may report a job a moment before the sender has saved its msg_id.
 const indexWait = 2 * time.Second
 
-// JobFinished records WeChat's counts for the batch r is about. A report
+// JobFinished records WeChat's counts for the batch r is about; once every
+// batch has reported, the sender loop tells the creator and approvers. A report
 // about a msg_id that is not a wxcast batch (a send from the console) is
 // ignored. Applying a report twice changes nothing, so a retried callback
 // is harmless.
@@ -60,7 +61,8 @@ func (s *Service) JobFinished(ctx context.Context, r JobReport) error {
 		return err
 	}
 	if (b.State == StateSent || b.State == StatePartiallyFailed) && allReported(b) {
-		s.announce(ctx, id)
+		// The sender loop tells people, outside WeChat's 5 seconds.
+		s.Kick()
 	}
 	return nil
 }

@@ -48,6 +48,8 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time) (*B
 			b.State, b.SendAt = StateSending, now
 		case !at.After(now):
 			return store.Change{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+		case at.After(b.Plan.At.Add(snapshotLife)):
+			return store.Change{}, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
 		default:
 			b.State, b.SendAt = StateScheduled, at
 		}
@@ -99,6 +101,11 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		if b.Progress().Done == 0 {
 			return b, wrongState(b) // nothing went out
 		}
+		if nextBatch(b) >= 0 && b.Batches[nextBatch(b)].State == BatchSending {
+			// Cancelled while a batch was under way: wait for its outcome,
+			// or it could go out after the retraction.
+			return b, wrongState(&Broadcast{ID: b.ID, State: StateSending})
+		}
 	default:
 		return b, wrongState(b)
 	}
@@ -126,8 +133,11 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 				b.Retracted = append(b.Retracted, m)
 			}
 		}
-		if failed == nil && b.State != StateSending {
-			b.State = StateRetracted
+		switch b.State {
+		case StateSent, StatePartiallyFailed, StateCancelled:
+			if failed == nil {
+				b.State = StateRetracted
+			}
 		}
 		return store.Change{}, nil
 	})

@@ -100,7 +100,15 @@ func (s *Service) due(ctx context.Context, b *Broadcast) bool {
 		}
 		return false
 	default:
-		_, _ = s.update(ctx, b.ID, func(*Broadcast) (store.Change, error) { return store.Change{Active: -1}, nil })
+		// Nothing to do for it any more. The record is read again inside
+		// the update: a broadcast sent meanwhile must stay in the set.
+		_, _ = s.update(ctx, b.ID, func(b *Broadcast) (store.Change, error) {
+			switch b.State {
+			case StateScheduled, StateSending, StateSent, StatePartiallyFailed:
+				return store.Change{}, errSkip
+			}
+			return store.Change{Active: -1}, nil
+		})
 		return false
 	}
 }
@@ -159,7 +167,9 @@ func (s *Service) sendBroadcast(ctx context.Context, id int64) {
 			if ok, err := s.o.Store.Lease(lctx, id, s.o.Owner, leaseTTL); err != nil || !ok {
 				// Redis is gone or another replica took over: stop before
 				// the next call to WeChat.
-				s.o.Log.Warn("broadcast sender: lease lost", zap.Int64("id", id), zap.Error(err))
+				if lctx.Err() == nil {
+					s.o.Log.Warn("broadcast sender: lease lost", zap.Int64("id", id), zap.Error(err))
+				}
 				cancel()
 				return
 			}
@@ -172,16 +182,21 @@ func (s *Service) sendBroadcast(ctx context.Context, id int64) {
 		defer done()
 		_ = s.o.Store.ReleaseLease(rctx, id, s.o.Owner)
 	}()
-	attempt := 0
+	attempt, failures := 0, 0
 	for lctx.Err() == nil {
 		wait, more, err := s.step(lctx, id, &attempt)
 		if err != nil {
-			if lctx.Err() == nil && !errors.Is(err, store.ErrLeaseLost) {
-				s.o.Log.Warn("broadcast sender", zap.Int64("id", id), zap.Error(err))
-				wait = max(wait, time.Second)
-			} else {
+			if lctx.Err() != nil || errors.Is(err, store.ErrLeaseLost) {
 				return
 			}
+			// Redis trouble, most likely: wait longer each time, so a
+			// long outage is not a log line a second.
+			failures++
+			wait = max(wait, backoff(failures))
+			s.o.Log.Warn("broadcast sender", zap.Int64("id", id), zap.Int("failures", failures),
+				zap.Duration("retry_in", wait), zap.Error(err))
+		} else {
+			failures = 0
 		}
 		if !more {
 			return
@@ -306,6 +321,9 @@ const (
 // WeChat errcodes the sender treats specially.
 const (
 	codeSystemBusy   = -1
+	codeStaleToken   = 40001 // another system fetched a token: the next call gets a fresh one
+	codeBadToken     = 40014
+	codeTokenExpired = 42001
 	codeDailyQuota   = 45009
 	codeMinuteQuota  = 45011
 	codeAlreadySent  = 45065 // clientmsgid used within 24 h: sent before
@@ -322,7 +340,8 @@ func classify(err error) (int, string) {
 	switch wxapi.ErrCode(err) {
 	case codeAlreadySent:
 		return outcomeSent, err.Error()
-	case 0, codeSystemBusy, codeDailyQuota, codeMinuteQuota, codeRetryTooFast, codeTaskTooMuch:
+	case 0, codeSystemBusy, codeDailyQuota, codeMinuteQuota, codeRetryTooFast, codeTaskTooMuch,
+		codeStaleToken, codeBadToken, codeTokenExpired:
 		return outcomeRetry, err.Error() // 0: the network; the call may have arrived
 	}
 	return outcomeFail, err.Error()
@@ -370,14 +389,26 @@ func (s *Service) batchSent(ctx context.Context, id int64, i int, msgID int64) e
 // batchFailed records a batch WeChat refused for good and stops the
 // broadcast: the rest would most likely be refused too.
 func (s *Service) batchFailed(ctx context.Context, id int64, i int, why string) error {
-	b, err := s.Get(ctx, id)
+	stopped := false
+	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+		stopped = false
+		if i < len(b.Batches) {
+			b.Batches[i].State, b.Batches[i].Error = BatchFailed, why
+		}
+		if b.State != StateSending {
+			return store.Change{}, nil // cancelled meanwhile: it stays cancelled
+		}
+		stopped = true
+		b.State, b.Failure, b.Finished = StatePartiallyFailed, why, s.o.Now()
+		return store.Change{}, nil
+	})
 	if err != nil {
 		return err
 	}
-	if i < len(b.Batches) {
-		b.Batches[i].State, b.Batches[i].Error = BatchFailed, why
+	if stopped {
+		s.alertOwners(ctx, b, msgFailed(s.lang(), b))
 	}
-	return s.fail(ctx, b, why)
+	return nil
 }
 
 // fail stops b (already changed by the caller) as partially failed and

@@ -43,7 +43,8 @@ type Options struct {
 	ApprovalTTL       time.Duration
 	AllowSelfApproval bool
 	BatchInterval     time.Duration
-	// BatchSize is the most openids in one mass-send call (2 to 10,000).
+	// BatchSize is the most openids in one mass-send call (3 to 10,000: a
+	// full batch and one left over become BatchSize-1 and 2, never 1).
 	BatchSize        int
 	AlertFailureRate float64
 
@@ -73,7 +74,7 @@ func New(o Options) *Service {
 	if o.Log == nil {
 		o.Log = zap.NewNop()
 	}
-	if o.BatchSize < 2 || o.BatchSize > batchMax {
+	if o.BatchSize < 3 || o.BatchSize > batchMax {
 		o.BatchSize = batchMax
 	}
 	if o.ApprovalsRequired < 1 {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/rules"
 )
 
@@ -422,11 +423,12 @@ func TestJobReportsAnnounceOnce(t *testing.T) {
 			}
 		}
 	}
-	b, _ = e.svc.Get(e.ctx, b.ID)
-	p := b.Progress()
-	if p.Reported != 2 || p.Sent != 3 || p.Errors != 1 || !b.Reported {
-		t.Fatalf("progress %+v reported %v", p, b.Reported)
+	// The sender loop tells people, once, after the last report.
+	b = e.wait(b.ID, "the notices", func(b *Broadcast) bool { return b.Reported && len(sim.CustomMessages(e.appID)) >= 3 })
+	if p := b.Progress(); p.Reported != 2 || p.Sent != 3 || p.Errors != 1 {
+		t.Fatalf("progress %+v", p)
 	}
+	time.Sleep(1500 * time.Millisecond) // a poll or so: nothing more may come
 	to := map[string]int{}
 	for _, m := range sim.CustomMessages(e.appID) {
 		to[m.To]++
@@ -479,5 +481,58 @@ func TestRulesRejectedAlertsOwnersOnce(t *testing.T) {
 	e.svc.RulesRejected(e.ctx, "def456", err)
 	if n := len(sim.CustomMessages(e.appID)); n != 2 {
 		t.Fatalf("%d alerts after a second bad version", n)
+	}
+}
+
+func TestClassify(t *testing.T) {
+	for code, want := range map[int]int{
+		-1: outcomeRetry, 45009: outcomeRetry, 45011: outcomeRetry, 45066: outcomeRetry, 9500002: outcomeRetry,
+		40001: outcomeRetry, 40014: outcomeRetry, 42001: outcomeRetry, // a stale token: the next call has a fresh one
+		45065: outcomeSent,
+		40007: outcomeFail, 40130: outcomeFail, 48001: outcomeFail, 45028: outcomeFail, 40003: outcomeFail,
+	} {
+		if got, _ := classify(&wxapi.APIError{Code: code}); got != want {
+			t.Errorf("errcode %d: outcome %d, want %d", code, got, want)
+		}
+	}
+	if got, _ := classify(errors.New("connection reset")); got != outcomeRetry {
+		t.Error("a network error is not retried")
+	}
+	if got, _ := classify(nil); got != outcomeSent {
+		t.Error("success is not sent")
+	}
+}
+
+// TestBatchesAreNeverOne cuts audiences of several sizes: at most
+// BatchSize each, never one.
+func TestBatchesAreNeverOne(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		followers, size int
+		want            []int
+	}{
+		{3, 3, []int{3}},
+		{4, 3, []int{2, 2}},
+		{10, 3, []int{3, 3, 2, 2}},
+		{9, 3, []int{3, 3, 3}},
+	} {
+		e := newEnv(t, tc.followers, func(o *Options) { o.BatchSize = tc.size })
+		b := e.approved("everyone")
+		_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+		if ok, _ := e.st.Broadcasts().Lease(e.ctx, b.ID, e.opts.Owner, time.Minute); !ok {
+			t.Fatal("lease")
+		}
+		attempt := 0
+		if _, _, err := e.svc.step(e.ctx, b.ID, &attempt); err != nil {
+			t.Fatal(err)
+		}
+		b, _ = e.svc.Get(e.ctx, b.ID)
+		var got []int
+		for _, x := range b.Batches {
+			got = append(got, x.Size)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%d followers in batches of %d: %v, want %v", tc.followers, tc.size, got, tc.want)
+		}
 	}
 }
