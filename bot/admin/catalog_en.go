@@ -20,7 +20,7 @@ func catalogEN() catalog {
 		kCount:        "%s: %s followers",
 
 		kNew:          "Created #%[1]d (segment %[2]s, %[3]s). Next: preview %[1]d",
-		kPreview:      `Preview sent to your WeChat. #%[1]d plan %[2]s: %[3]s followers, rules version %[4]s. An approver now sends "approve %[1]d"`,
+		kPreview:      `Preview sent to your WeChat. #%[1]d plan %[2]s: %[3]s followers, rules version %[4]s. An approver now sends "approve %[1]d %[2]s"`,
 		kPreviewNoPln: "Preview sent to your WeChat (#%d)",
 		kApproveReady: "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, ready: send %[1]d",
 		kApproveMore:  "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, %[5]d more needed",
@@ -95,6 +95,7 @@ func catalogEN() catalog {
 		kRefuse + "small_audience":   "The segment has only %d followers; a broadcast needs at least 2",
 		kRefuse + "no_api":           "The WeChat API is not configured on the server; ask the operators",
 		kRefuse + "past_time":        "%s has passed; pick a time in the future",
+		kRefuse + "plan_changed":     "#%[1]d's plan is now %[2]s (%[3]s followers), not the one you meant to approve. Check it first: show %[1]d",
 		kRefuse + "too_far":          "#%[1]d can be scheduled until %[2]s at the latest (a preview's audience is kept 30 days); for later, preview %[1]d again then",
 		kRefuse + "cannot_retract":   "WeChat cannot delete text or image broadcasts, only news",
 		kRefuse + "bad_content":      "Bad content: %s",

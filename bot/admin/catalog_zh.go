@@ -19,7 +19,7 @@ func catalogZH() catalog {
 		kCount:        "%s：%s 人",
 
 		kNew:          "已创建 #%[1]d（分群 %[2]s，%[3]s）。下一步：预览 %[1]d",
-		kPreview:      "已发送预览到你的微信。#%[1]d 计划 %[2]s：受众 %[3]s 人，规则版本 %[4]s。请审批人发送「批准 %[1]d」",
+		kPreview:      "已发送预览到你的微信。#%[1]d 计划 %[2]s：受众 %[3]s 人，规则版本 %[4]s。请审批人发送「批准 %[1]d %[2]s」",
 		kPreviewNoPln: "已发送预览到你的微信（#%d）",
 		kApproveReady: "已批准 #%[1]d（计划 %[2]s），%[3]d/%[4]d，可以发送：发送 %[1]d",
 		kApproveMore:  "已批准 #%[1]d（计划 %[2]s），%[3]d/%[4]d，还需 %[5]d 位",
@@ -94,6 +94,7 @@ func catalogZH() catalog {
 		kRefuse + "small_audience":   "分群只有 %d 人，群发至少需要 2 人",
 		kRefuse + "no_api":           "服务器未开通微信接口，不能预览或发送，请联系运维",
 		kRefuse + "past_time":        "发送时间 %s 已过，请换一个将来的时间",
+		kRefuse + "plan_changed":     "#%[1]d 的计划已变为 %[2]s（受众 %[3]s 人），不是你要批准的那个。请先「详情 %[1]d」确认",
 		kRefuse + "too_far":          "#%[1]d 最晚只能排到 %[2]s（预览的受众快照保留 30 天），更晚请届时重新「预览 %[1]d」",
 		kRefuse + "cannot_retract":   "文本/图片群发微信无法删除，只能撤回图文",
 		kRefuse + "bad_content":      "内容有误：%s",

@@ -67,7 +67,7 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 }
 
 func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Approve(ctx, a, x.id)
+	bc, err := b.svc.Approve(ctx, a, x.id, x.plan)
 	if err != nil {
 		return "", bc, err
 	}

@@ -183,7 +183,7 @@ func (f *fakeService) Preview(ctx context.Context, a broadcast.Admin, id int64) 
 	return clone(b), nil
 }
 
-func (f *fakeService) Approve(_ context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
+func (f *fakeService) Approve(_ context.Context, a broadcast.Admin, id int64, _ string) (*broadcast.Broadcast, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	b, err := f.get(id)

@@ -28,6 +28,7 @@ type args struct {
 	segment string
 	content broadcast.Content
 	reason  string
+	plan    string // a plan hash, for approve
 	at      time.Time // zero: now
 	n       int
 	// shown is the arguments as the admin typed them, spaces collapsed,
@@ -97,6 +98,28 @@ func idArg(_ *Bot, rest string) (args, error) {
 	}
 	id, err := parseID(f[0])
 	return args{id: id, shown: strconv.FormatInt(id, 10)}, err
+}
+
+// approveArgs reads "<id> [plan hash]": with the hash the approval counts
+// only for the plan the approver saw.
+func approveArgs(_ *Bot, rest string) (args, error) {
+	f := strings.Fields(rest)
+	if len(f) < 1 || len(f) > 2 {
+		return args{}, errUsage
+	}
+	id, err := parseID(f[0])
+	x := args{id: id, shown: strconv.FormatInt(id, 10)}
+	if err != nil {
+		return x, err
+	}
+	if len(f) == 2 {
+		h := strings.ToLower(f[1])
+		if len(h) != 8 || strings.Trim(h, "0123456789abcdef") != "" {
+			return x, errUsage
+		}
+		x.plan, x.shown = h, x.shown+" "+h
+	}
+	return x, nil
 }
 
 func segmentArg(_ *Bot, rest string) (args, error) {

@@ -121,8 +121,8 @@ func TestMalformed(t *testing.T) {
 		{"预览 -3", "用法：预览 <编号>"},
 		{"预览 #", "用法：预览 <编号>"},
 		{"预览 12 13", "用法：预览 <编号>"},
-		{"批准 +1", "用法：批准 <编号>"},
-		{"批准 99999999999999999999", "用法：批准 <编号>"},
+		{"批准 +1", "用法：批准 <编号> [计划号]"},
+		{"批准 99999999999999999999", "用法：批准 <编号> [计划号]"},
 		{"驳回", "用法：驳回 <编号> [理由]"},
 		{"驳回 理由", "用法：驳回 <编号> [理由]"},
 		{"发送", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
@@ -178,6 +178,23 @@ func TestRecognizes(t *testing.T) {
 	} {
 		if got := b.Recognizes(text); got != want {
 			t.Errorf("Recognizes(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
+
+func TestApproveArgs(t *testing.T) {
+	for in, want := range map[string]args{
+		"12":           {id: 12, shown: "12"},
+		"#12 3F2A9C1D": {id: 12, plan: "3f2a9c1d", shown: "12 3f2a9c1d"},
+	} {
+		got, err := approveArgs(nil, in)
+		if err != nil || got.id != want.id || got.plan != want.plan || got.shown != want.shown {
+			t.Errorf("approveArgs(%q) = %+v, %v", in, got, err)
+		}
+	}
+	for _, bad := range []string{"", "12 3f2a", "12 3f2a9c1g", "12 3f2a9c1d x"} {
+		if _, err := approveArgs(nil, bad); err == nil {
+			t.Errorf("approveArgs(%q) accepted", bad)
 		}
 	}
 }

@@ -195,7 +195,7 @@ var stages = []stage{
 }
 
 func preview(w *world, id int64, by broadcast.Admin) { w.must(w.svc.Preview(w.ctx, by, id)) }
-func approve(w *world, id int64, _ broadcast.Admin)  { w.must(w.svc.Approve(w.ctx, approver, id)) }
+func approve(w *world, id int64, _ broadcast.Admin)  { w.must(w.svc.Approve(w.ctx, approver, id, "")) }
 func reject(w *world, id int64, _ broadcast.Admin)   { w.must(w.svc.Reject(w.ctx, approver, id, "")) }
 func cancel(w *world, id int64, by broadcast.Admin)  { w.must(w.svc.Cancel(w.ctx, by, id)) }
 func retract(w *world, id int64, _ broadcast.Admin)  { w.must(w.svc.Retract(w.ctx, owner, id)) }

@@ -32,6 +32,8 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 			at = x.at
 		}
 		return b.t(k, b.long(at))
+	case broadcast.CodePlanChanged:
+		return b.t(k, id, r.Detail, thousands(r.N))
 	case broadcast.CodeTooFar:
 		return b.t(k, id, b.long(r.At))
 	case broadcast.CodeBadContent, broadcast.CodeWeChat:

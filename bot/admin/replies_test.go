@@ -23,11 +23,11 @@ func TestLifecycle(t *testing.T) {
 			text, want string
 		}{
 			{editor, "新建 vip 文本 你好", "已创建 #1（分群 vip，文本）。下一步：预览 1"},
-			{editor, "预览 1", "已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1」"},
+			{editor, "预览 1", "已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1 3f2a9c01」"},
 			{approver, "批准 1", "已批准 #1（计划 3f2a9c01），1/1，可以发送：发送 1"},
 			{editor, "发送 1", "#1 开始发送：1,234 人，分 1 批。发送「状态 1」查看进度"},
 			{editor, "新建 all 图文 MEDIA_9", "已创建 #2（分群 all，图文）。下一步：预览 2"},
-			{owner, "预览 2", "已发送预览到你的微信。#2 计划 3f2a9c02：受众 1,234,567 人，规则版本 abc123。请审批人发送「批准 2」"},
+			{owner, "预览 2", "已发送预览到你的微信。#2 计划 3f2a9c02：受众 1,234,567 人，规则版本 abc123。请审批人发送「批准 2 3f2a9c02」"},
 			{approver, "批准 2", "已批准 #2（计划 3f2a9c02），1/1，可以发送：发送 2"},
 			{approver, "发送 2 现在", "#2 开始发送：1,234,567 人，分 124 批。发送「状态 2」查看进度"},
 			{editor, "新建 vip 图片 IMG", "已创建 #3（分群 vip，图片）。下一步：预览 3"},
@@ -44,7 +44,7 @@ func TestLifecycle(t *testing.T) {
 			text, want string
 		}{
 			{editor, "new vip text hello", "Created #1 (segment vip, text). Next: preview 1"},
-			{editor, "preview 1", `Preview sent to your WeChat. #1 plan 3f2a9c01: 1,234 followers, rules version abc123. An approver now sends "approve 1"`},
+			{editor, "preview 1", `Preview sent to your WeChat. #1 plan 3f2a9c01: 1,234 followers, rules version abc123. An approver now sends "approve 1 3f2a9c01"`},
 			{approver, "approve 1", "Approved #1 (plan 3f2a9c01), 1/1, ready: send 1"},
 			{editor, "send 1", `#1 sending: 1,234 followers in 1 batches. Send "status 1" for progress`},
 			{editor, "cancel 1", "Cancelled #1"},

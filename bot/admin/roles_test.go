@@ -104,7 +104,7 @@ func TestHelp(t *testing.T) {
 
 	en := newFixture(t, english)
 	want := "Commands (the # before an id is optional):\nhelp: this list\nsegments: segments with their sizes\n" +
-		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\napprove <id>: approve the previewed plan\n" +
+		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\napprove <id> [plan]: approve the previewed plan (with its hash: only that plan)\n" +
 		"reject <id> [reason]: reject a broadcast\nsend <id> [now | HH:MM | YYYY-MM-DD HH:MM]: send or schedule an approved broadcast\n" +
 		"status <id>: progress and notices\nlist: recent broadcasts and notices"
 	if got := en.bot.Help(approver); got != want {

@@ -16,7 +16,7 @@ type Service interface {
 	// Preview freezes the plan and sends the mass preview to a; it may
 	// take seconds.
 	Preview(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
-	Approve(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
+	Approve(ctx context.Context, a broadcast.Admin, id int64, plan string) (*broadcast.Broadcast, error) // plan "" or the hash the approver saw
 	Reject(ctx context.Context, a broadcast.Admin, id int64, reason string) (*broadcast.Broadcast, error)
 	// Send sends now when at is zero, else schedules.
 	Send(ctx context.Context, a broadcast.Admin, id int64, at time.Time) (*broadcast.Broadcast, error)

@@ -24,7 +24,7 @@ func (f *fixture) waitNotify(t *testing.T) {
 func TestSlowInTime(t *testing.T) {
 	f := newFixture(t)
 	f.draft(1, broadcast.StateDraft, typeText)
-	want := "已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1」"
+	want := "已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1 3f2a9c01」"
 	if got := f.bot.Handle(t.Context(), editor, "预览 1"); got != want {
 		t.Errorf("reply %q, want %q", got, want)
 	}
@@ -39,7 +39,7 @@ func TestSlowDeferred(t *testing.T) {
 		id                    int64
 	}{
 		{"预览 #1", "正在处理「预览 1」，完成后发消息通知你",
-			"已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1」", 1},
+			"已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1 3f2a9c01」", 1},
 		{"分群", "正在处理「分群」，完成后发消息通知你", "vip 1,234 人\nall 1,234,567 人\nlonely 1 人", 0},
 		{"人数 vip", "正在处理「人数 vip」，完成后发消息通知你", "vip：1,234 人", 0},
 		{"人数 nope", "正在处理「人数 nope」，完成后发消息通知你", "没有分群「nope」，发送「分群」查看可用分群", 0},

@@ -48,8 +48,9 @@ func (s *Service) voidIfStale(b *Broadcast) *Refusal {
 	return &Refusal{Code: CodePlanVoided, ID: b.ID, Detail: s.rulesVersion()}
 }
 
-// Approve records a's approval of broadcast id's current plan.
-func (s *Service) Approve(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+// Approve records a's approval of broadcast id's current plan. With plan
+// set (the hash the approver saw), a plan frozen anew since is refused.
+func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan string) (*Broadcast, error) {
 	var after error
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		after = nil
@@ -62,6 +63,9 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		if r := s.voidIfStale(b); r != nil {
 			after = r
 			return store.Change{}, nil
+		}
+		if plan != "" && plan != b.Plan.Hash {
+			return store.Change{}, &Refusal{Code: CodePlanChanged, ID: b.ID, Detail: b.Plan.Hash, N: b.Plan.Audience}
 		}
 		if b.Creator == a.OpenID && !s.o.AllowSelfApproval {
 			return store.Change{}, refuse(CodeSelfApproval, b.ID)

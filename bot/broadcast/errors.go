@@ -18,6 +18,7 @@ const (
 	CodeNoPlan          Code = "no_plan"          // preview first
 	CodePlanVoided      Code = "plan_voided"      // the rules changed since preview: Detail is the new version
 	CodeNotApproved     Code = "not_approved"     // N valid approvals of Need
+	CodePlanChanged     Code = "plan_changed"     // the plan is now Detail (N followers), not the one approved
 	CodeUnknownSegment  Code = "unknown_segment"  // Detail is the name
 	CodeNoRules         Code = "no_rules"         // the server runs without rules
 	CodeSmallAudience   Code = "small_audience"   // N followers: a mass send needs 2

@@ -157,7 +157,7 @@ func (e *env) approved(segment string) *Broadcast {
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
 		e.t.Fatal(err)
 	}
-	b, err = e.svc.Approve(e.ctx, approver, b.ID)
+	b, err = e.svc.Approve(e.ctx, approver, b.ID, "")
 	if err != nil || b.State != StateApproved {
 		e.t.Fatalf("approve: %v %+v", err, b)
 	}

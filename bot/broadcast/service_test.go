@@ -31,7 +31,7 @@ func TestLifecycleSendsEachFollowerOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.svc.Approve(e.ctx, approver, b.ID)
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, "")
 	refusal(t, err, CodeNoPlan)
 	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
 	refusal(t, err, CodeNoPlan)
@@ -43,18 +43,18 @@ func TestLifecycleSendsEachFollowerOnce(t *testing.T) {
 	if p := sim.Previews(e.appID); len(p) != 1 || p[0].To != editor.OpenID {
 		t.Fatalf("previews %+v", p)
 	}
-	_, err = e.svc.Approve(e.ctx, editor, b.ID)
+	_, err = e.svc.Approve(e.ctx, editor, b.ID, "")
 	refusal(t, err, CodeSelfApproval)
 	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
 	r := refusal(t, err, CodeNotApproved)
 	if r.N != 0 || r.Need != 1 {
 		t.Fatalf("not approved: %+v", r)
 	}
-	b, err = e.svc.Approve(e.ctx, approver, b.ID)
+	b, err = e.svc.Approve(e.ctx, approver, b.ID, "")
 	if err != nil || b.State != StateApproved {
 		t.Fatalf("approve: %v %+v", err, b)
 	}
-	_, err = e.svc.Approve(e.ctx, approver, b.ID)
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, "")
 	refusal(t, err, CodeAlreadyApproved)
 	// Another editor may not send someone else's broadcast.
 	_, err = e.svc.Send(e.ctx, editor2, b.ID, time.Time{})
@@ -128,17 +128,17 @@ func TestApprovalsExpireAndCount(t *testing.T) {
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = e.svc.Approve(e.ctx, approver, b.ID)
+	b, _ = e.svc.Approve(e.ctx, approver, b.ID, "")
 	if b.State != StatePlanned || e.svc.ValidApprovals(b) != 1 {
 		t.Fatalf("one of two approvals: %s %d", b.State, e.svc.ValidApprovals(b))
 	}
 	e.clock.Add(2 * time.Hour) // the first approval lapses
-	b, _ = e.svc.Approve(e.ctx, owner, b.ID)
+	b, _ = e.svc.Approve(e.ctx, owner, b.ID, "")
 	if b.State != StatePlanned || e.svc.ValidApprovals(b) != 1 {
 		t.Fatalf("a lapsed approval counted: %s %d", b.State, e.svc.ValidApprovals(b))
 	}
 	e.clock.Add(30 * time.Minute)
-	b, err := e.svc.Approve(e.ctx, approver, b.ID) // approving again after it lapsed is allowed
+	b, err := e.svc.Approve(e.ctx, approver, b.ID, "") // approving again after it lapsed is allowed
 	if err != nil || b.State != StateApproved {
 		t.Fatalf("renewed approval: %v %s", err, b.State)
 	}
@@ -150,7 +150,7 @@ func TestApprovalsExpireAndCount(t *testing.T) {
 	}
 	// A new preview with the same plan keeps the approvals of that plan;
 	// a changed audience voids them.
-	b, _ = e.svc.Approve(e.ctx, owner, b.ID)
+	b, _ = e.svc.Approve(e.ctx, owner, b.ID, "")
 	before := b.Plan.Hash
 	e.follow("oLate")
 	b, err = e.svc.Preview(e.ctx, editor, b.ID)
@@ -164,7 +164,7 @@ func TestSelfApprovalWhenAllowed(t *testing.T) {
 	e := newEnv(t, 2, func(o *Options) { o.AllowSelfApproval = true })
 	b, _ := e.svc.New(e.ctx, owner, "everyone", Content{Type: "text", Text: "x"})
 	_, _ = e.svc.Preview(e.ctx, owner, b.ID)
-	b, err := e.svc.Approve(e.ctx, owner, b.ID)
+	b, err := e.svc.Approve(e.ctx, owner, b.ID, "")
 	if err != nil || b.State != StateApproved {
 		t.Fatalf("self approval allowed: %v %+v", err, b)
 	}
@@ -254,7 +254,7 @@ func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = e.svc.Approve(e.ctx, approver, b.ID)
+	b, _ = e.svc.Approve(e.ctx, approver, b.ID, "")
 	sim.Interact(e.appID, owner.OpenID, "message", time.Now())
 	// 40007 (invalid media_id) after the first batch: final, stop.
 	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
@@ -534,5 +534,28 @@ func TestBatchesAreNeverOne(t *testing.T) {
 		if !slices.Equal(got, tc.want) {
 			t.Errorf("%d followers in batches of %d: %v, want %v", tc.followers, tc.size, got, tc.want)
 		}
+	}
+}
+
+func TestApproveTheSeenPlanOnly(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 3, nil)
+	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "text", Text: "x"})
+	b, err := e.svc.Preview(e.ctx, editor, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := b.Plan.Hash
+	e.follow("oLate")
+	if b, err = e.svc.Preview(e.ctx, editor, b.ID); err != nil || b.Plan.Hash == seen {
+		t.Fatalf("second preview: %v, hash %s", err, b.Plan.Hash)
+	}
+	// The approver approves what they saw: the plan changed since.
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, seen)
+	if r := refusal(t, err, CodePlanChanged); r.Detail != b.Plan.Hash || r.N != 4 {
+		t.Fatalf("%+v", r)
+	}
+	if b, err = e.svc.Approve(e.ctx, approver, b.ID, b.Plan.Hash); err != nil || b.State != StateApproved {
+		t.Fatalf("approve the current plan: %v %+v", err, b)
 	}
 }

@@ -115,8 +115,10 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if r := ch.say(ctx, "oApprover", "批准 "+id); !strings.Contains(r, "预览") {
 		t.Fatalf("approve before preview: %q", r)
 	}
-	if r := ch.say(ctx, "oEditor", "预览 "+id); !strings.Contains(r, "6") {
-		t.Fatalf("preview reply %q, want the audience of 6", r)
+	r = ch.say(ctx, "oEditor", "预览 "+id)
+	plan := regexp.MustCompile(`计划 ([0-9a-f]{8})`).FindStringSubmatch(r)
+	if !strings.Contains(r, "受众 6 人") || plan == nil {
+		t.Fatalf("preview reply %q, want the audience of 6 and the plan", r)
 	}
 	if p := sim.Previews(appID); len(p) != 1 || p[0].To != "oEditor" {
 		t.Fatalf("previews %+v, want one to the editor", p)
@@ -128,7 +130,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if r := ch.say(ctx, "oEditor", "发送 "+id); !strings.Contains(r, "批准") {
 		t.Fatalf("send before approval: %q", r)
 	}
-	if r := ch.say(ctx, "oApprover", "批准 "+id); !strings.Contains(r, "1/1") {
+	if r := ch.say(ctx, "oApprover", "批准 "+id+" "+plan[1]); !strings.Contains(r, "1/1") {
 		t.Fatalf("approve: %q", r)
 	}
 	if _, err := c.Send(ctx, wxsim.Unsubscribe(clickers[5])); err != nil {

@@ -268,7 +268,7 @@ func (b *bcBench) plan(ctx context.Context, r *bcReport, rdb *redis.Client, run 
 	r.PreviewSeconds = time.Since(start).Seconds()
 	r.Audience, r.SnapshotLists = x.Plan.Audience, x.Plan.Chunks
 	r.SnapshotBytes = keyBytes(ctx, rdb, run)
-	if x, err = b.svc.Approve(ctx, b.approver, b.id); err != nil {
+	if x, err = b.svc.Approve(ctx, b.approver, b.id, ""); err != nil {
 		return err
 	}
 	if x.State != broadcast.StateApproved {
