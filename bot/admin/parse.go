@@ -28,7 +28,7 @@ type args struct {
 	segment string
 	content broadcast.Content
 	reason  string
-	plan    string // a plan hash, for approve
+	plan    string    // a plan hash, for approve
 	at      time.Time // zero: now
 	n       int
 	// shown is the arguments as the admin typed them, spaces collapsed,
