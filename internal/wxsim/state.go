@@ -207,8 +207,12 @@ func beijingDay(t time.Time) int {
 
 // wellFormedOpenID accepts what openids look like: 1..64 characters of
 // [A-Za-z0-9_-] (real ones are 28). Anything else is 40003.
-func wellFormedOpenID(v string) bool {
-	if len(v) == 0 || len(v) > 64 {
+func wellFormedOpenID(v string) bool { return urlSafe(v, 1, 64) }
+
+// urlSafe reports whether v has min..max characters, all of
+// [A-Za-z0-9_-]: the alphabet of openids and of the simulator's tokens.
+func urlSafe(v string, min, max int) bool {
+	if len(v) < min || len(v) > max {
 		return false
 	}
 	for i := 0; i < len(v); i++ {

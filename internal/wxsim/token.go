@@ -64,19 +64,7 @@ func newTokenValue() string {
 
 // wellFormedToken separates "not a token at all" (40014) from "a token we
 // don't know or no longer accept" (40001).
-func wellFormedToken(v string) bool {
-	if len(v) < minTokenLen || len(v) > maxTokenLen {
-		return false
-	}
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		ok := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
+func wellFormedToken(v string) bool { return urlSafe(v, minTokenLen, maxTokenLen) }
 
 // authorize is the access_token check every protected endpoint starts with.
 // It also attributes the call to the token's app. Callers hold s.mu.
