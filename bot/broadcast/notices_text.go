@@ -3,6 +3,7 @@ package broadcast
 import (
 	"fmt"
 	"strconv"
+	"time"
 )
 
 // The notices wxcast sends admins on its own, in zh or en. Replies to
@@ -13,6 +14,17 @@ func msgVoided(lang string, b *Broadcast) string {
 		return fmt.Sprintf("#%d was not sent: the rules changed since its preview, so its plan and approvals are void. Preview it again: preview %d", b.ID, b.ID)
 	}
 	return fmt.Sprintf("#%d 未发送：预览后规则已更新，计划与批准已作废。请重新预览：预览 %d", b.ID, b.ID)
+}
+
+func msgLate(lang string, b *Broadcast, loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	at := b.SendAt.In(loc).Format("2006-01-02 15:04")
+	if lang == "en" {
+		return fmt.Sprintf("#%d was not sent: it was due at %s and wxcast was down for more than an hour then. It is approved again; send it with: send %d", b.ID, at, b.ID)
+	}
+	return fmt.Sprintf("#%d 未发送：原定 %s 发送时服务中断超过 1 小时。现为已批准状态，如仍需发送请「发送 %d」", b.ID, at, b.ID)
 }
 
 func msgFailed(lang string, b *Broadcast) string {

@@ -28,6 +28,9 @@ const (
 	reportWait = 10 * time.Minute
 	// retryMax bounds the wait between two attempts of a batch.
 	retryMax = time.Minute
+	// maxLate is how late a scheduled broadcast may still start (every
+	// replica was down at its time); later, it waits for a new send.
+	maxLate = time.Hour
 )
 
 // Run sends: it watches the active broadcasts (scheduled or sending) in
@@ -116,14 +119,22 @@ func (s *Service) due(ctx context.Context, b *Broadcast) bool {
 // fire starts a scheduled broadcast whose time has come. The rules must
 // not have changed since its preview.
 func (s *Service) fire(ctx context.Context, id int64) {
-	var voided bool
+	var voided, late bool
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		voided = false
-		if b.State != StateScheduled || s.o.Now().Before(b.SendAt) {
+		voided, late = false, false
+		now := s.o.Now()
+		if b.State != StateScheduled || now.Before(b.SendAt) {
 			return store.Change{}, errSkip
 		}
 		if s.voidIfStale(b) != nil {
 			voided = true
+			return store.Change{Active: -1}, nil
+		}
+		if now.Sub(b.SendAt) > maxLate {
+			// Every replica was down at the time: a morning message must
+			// not go out in the evening. Back to approved; a person decides.
+			late = true
+			b.State = StateApproved
 			return store.Change{Active: -1}, nil
 		}
 		b.State = StateSending
@@ -135,11 +146,14 @@ func (s *Service) fire(ctx context.Context, id int64) {
 		}
 		return
 	}
-	if voided {
+	switch {
+	case voided:
 		s.tell(ctx, b, msgVoided(s.lang(), b))
-		return
+	case late:
+		s.tell(ctx, b, msgLate(s.lang(), b, s.o.Calendar.Loc))
+	default:
+		s.Kick()
 	}
-	s.Kick()
 }
 
 // errSkip stops an update without saving and without being an error.

@@ -563,3 +563,22 @@ func TestApproveTheSeenPlanOnly(t *testing.T) {
 		t.Fatalf("approve the current plan: %v %+v", err, b)
 	}
 }
+
+func TestScheduledSendMissedByHoursWaitsForAPerson(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 3, nil)
+	b := e.approved("everyone")
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, e.clock.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	// Every replica was down from before the time until three hours after.
+	e.clock.Add(4 * time.Hour)
+	e.run()
+	b = e.wait(b.ID, "back to approved", func(b *Broadcast) bool { return b.State == StateApproved && len(b.Notices) == 1 })
+	if len(sim.Jobs(e.appID)) != 0 || !strings.Contains(b.Notices[0].Text, "未发送") || b.Notices[0].To != editor.OpenID {
+		t.Fatalf("jobs %d, notices %+v", len(sim.Jobs(e.appID)), b.Notices)
+	}
+	if act, _ := e.st.Broadcasts().Active(e.ctx); slices.Contains(act, b.ID) {
+		t.Fatal("still watched by the sender")
+	}
+}
