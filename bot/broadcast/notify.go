@@ -49,6 +49,7 @@ func (s *Service) Notify(ctx context.Context, to Admin, id int64, text string) {
 			}
 		}
 	}
+	s.metrics.notices.WithLabelValues(via).Inc()
 	n := Notice{At: s.o.Now(), To: to.OpenID, Text: text, Via: via}
 	if id == 0 {
 		rec, _ := json.Marshal(n)

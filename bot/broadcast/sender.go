@@ -285,15 +285,20 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 	msgID, err := s.o.API.MassSend(ctx, openids, b.Content, clientMsgID(b, i))
 	switch kind, detail := classify(err); kind {
 	case outcomeSent:
+		outcome := "sent"
 		if err != nil {
+			outcome = "already_sent"
 			var ae *wxapi.APIError
 			if errors.As(err, &ae) {
 				msgID = ae.MsgID
 			}
 		}
+		s.metrics.calls.WithLabelValues(outcome).Inc()
+		s.metrics.recipients.Add(float64(len(openids)))
 		*attempt = 0
 		return 0, true, s.batchSent(ctx, id, i, msgID)
 	case outcomeRetry:
+		s.metrics.calls.WithLabelValues("retried").Inc()
 		*attempt++
 		wait := backoff(*attempt)
 		if wxapi.ErrCode(err) == codeRetryTooFast {
@@ -303,6 +308,7 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 			zap.Duration("in", wait), zap.String("error", detail))
 		return wait, true, nil
 	default:
+		s.metrics.calls.WithLabelValues("failed").Inc()
 		return 0, false, s.batchFailed(ctx, id, i, detail)
 	}
 }

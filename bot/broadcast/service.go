@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/rules"
@@ -52,6 +53,9 @@ type Options struct {
 	// clientmsgid again too soon); the platform asks for a minute.
 	RetryGap time.Duration
 
+	// Metrics registers the sender's counters (nil: not exported).
+	Metrics prometheus.Registerer
+
 	// Owner names this replica in send leases; random when empty.
 	Owner string
 	Now   func() time.Time
@@ -62,8 +66,9 @@ type Options struct {
 // on the broadcast's record in Redis, so concurrent admins and replicas
 // never act on a stale version. It is safe for concurrent use.
 type Service struct {
-	o    Options
-	kick chan struct{}
+	o       Options
+	kick    chan struct{}
+	metrics *metrics
 }
 
 // New returns a Service; call Run to send.
@@ -89,7 +94,7 @@ func New(o Options) *Service {
 	if o.Owner == "" {
 		o.Owner = randomHex(8)
 	}
-	return &Service{o: o, kick: make(chan struct{}, 1)}
+	return &Service{o: o, kick: make(chan struct{}, 1), metrics: newMetrics(o.Metrics, o.Log)}
 }
 
 // ApprovalsRequired is how many distinct approvers a plan needs.

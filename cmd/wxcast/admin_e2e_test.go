@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/xml"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -171,6 +173,13 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if !slices.Equal(sizes, []int{2, 3}) {
 		t.Fatalf("batch sizes %v, want [2 3]", sizes)
 	}
+	metrics := httpGet(t, "http://"+addr+"/metrics")
+	for _, want := range []string{`wxcast_broadcast_batch_calls_total{outcome="sent"} 2`, "wxcast_broadcast_recipients_total 5",
+		`wxcast_admin_notices_total{via="custom"}`} {
+		if !strings.Contains(metrics, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	cm := sim.CustomMessages(appID)
 	if cm[0].To != "oEditor" || !strings.Contains(cm[0].Content, "完成") {
 		t.Fatalf("finish notice %+v", cm[0])
@@ -211,4 +220,18 @@ func waitFor(t *testing.T, d time.Duration, what string, ok func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}
+}
+
+func httpGet(t *testing.T, url string) string {
+	t.Helper()
+	r, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

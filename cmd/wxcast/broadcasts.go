@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/admin"
@@ -33,7 +34,7 @@ func admins(cfg *configs.Config) []broadcast.Admin {
 // (no app_secret) broadcasts can be created and counted but not
 // previewed or sent.
 func newBroadcasts(cfg *configs.Config, st *store.Store, followers *store.Followers, api *wxapi.Client,
-	live func() *rules.Ruleset, log *zap.Logger) *broadcast.Service {
+	reg prometheus.Registerer, live func() *rules.Ruleset, log *zap.Logger) *broadcast.Service {
 	o := broadcast.Options{
 		Store:             st.Broadcasts(),
 		Profiles:          followers,
@@ -49,6 +50,7 @@ func newBroadcasts(cfg *configs.Config, st *store.Store, followers *store.Follow
 		BatchSize:         cfg.Broadcast.BatchSize,
 		AlertFailureRate:  cfg.Broadcast.AlertFailureRate,
 		Owner:             replicaName(),
+		Metrics:           reg,
 		Log:               log.Named("broadcast"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil

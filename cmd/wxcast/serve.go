@@ -94,7 +94,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	// The broadcast service exists before the rules, so that a refused
 	// rules file can alert the owners; it reads the rules through live.
 	var live *rules.Source
-	svc := newBroadcasts(cfg, st, followers, api, func() *rules.Ruleset {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	svc := newBroadcasts(cfg, st, followers, api, reg, func() *rules.Ruleset {
 		if live == nil {
 			return nil
 		}
@@ -129,8 +131,6 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
 	}
 	b := bot.New(opts)
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID:              cfg.WeChat.AppID,
 		Token:              cfg.WeChat.Token.Value(),

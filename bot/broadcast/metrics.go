@@ -1,0 +1,38 @@
+package broadcast
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+)
+
+// metrics are the sender's counters on /metrics.
+type metrics struct {
+	calls      *prometheus.CounterVec
+	recipients prometheus.Counter
+	notices    *prometheus.CounterVec
+}
+
+func newMetrics(reg prometheus.Registerer, log *zap.Logger) *metrics {
+	m := &metrics{
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_broadcast_batch_calls_total",
+			Help: "Mass-send calls for broadcast batches, by outcome: sent, already_sent (45065: an earlier attempt went out), retried, failed.",
+		}, []string{"outcome"}),
+		recipients: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wxcast_broadcast_recipients_total",
+			Help: "Followers in broadcast batches WeChat accepted.",
+		}),
+		notices: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_admin_notices_total",
+			Help: "Notices to admins, by how they went: custom (customer-service message), template, kept (only in list and status).",
+		}, []string{"via"}),
+	}
+	if reg != nil {
+		for _, c := range []prometheus.Collector{m.calls, m.recipients, m.notices} {
+			if err := reg.Register(c); err != nil {
+				log.Warn("register broadcast metrics", zap.Error(err))
+			}
+		}
+	}
+	return m
+}
