@@ -16,6 +16,7 @@ func (k keys) bcIDs() string             { return k.bc("ids") }
 func (k keys) bcActive() string          { return k.bc("active") }
 func (k keys) bcLease(id int64) string   { return k.bc("lease:" + strconv.FormatInt(id, 10)) }
 func (k keys) bcMsgIndex() string        { return k.bc("msg") }
+func (k keys) bcEarlyReports() string    { return k.bc("early") }
 func (k keys) bcPaused() string          { return k.bc("paused") }
 func (k keys) bcAudit() string           { return k.bc("audit") }
 func (k keys) bcNotices() string         { return k.bc("notices") }

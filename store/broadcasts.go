@@ -337,3 +337,35 @@ func (b *Broadcasts) Notices(ctx context.Context, n int) ([][]byte, error) {
 	}
 	return out, nil
 }
+
+// earlyTTL keeps job reports that came before their batch was recorded:
+// long enough for a replica to take over a crashed sender's batch.
+const earlyTTL = 24 * time.Hour
+
+// KeepEarlyReport keeps a job report whose msg_id is not indexed yet (the
+// sender that got it died before recording it, or is about to record it).
+func (b *Broadcasts) KeepEarlyReport(ctx context.Context, msgID int64, report []byte) error {
+	pipe := b.s.rdb.TxPipeline()
+	pipe.HSet(ctx, b.s.keys.bcEarlyReports(), strconv.FormatInt(msgID, 10), report)
+	pipe.Expire(ctx, b.s.keys.bcEarlyReports(), earlyTTL)
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("store: keep early report %d: %w", msgID, err)
+	}
+	return nil
+}
+
+// TakeEarlyReport returns and forgets the report kept for msgID, if any.
+func (b *Broadcasts) TakeEarlyReport(ctx context.Context, msgID int64) ([]byte, bool, error) {
+	field := strconv.FormatInt(msgID, 10)
+	pipe := b.s.rdb.TxPipeline()
+	get := pipe.HGet(ctx, b.s.keys.bcEarlyReports(), field)
+	pipe.HDel(ctx, b.s.keys.bcEarlyReports(), field)
+	_, err := pipe.Exec(ctx)
+	if errors.Is(err, redis.Nil) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: take early report %d: %w", msgID, err)
+	}
+	return []byte(get.Val()), true, nil
+}

@@ -2,6 +2,7 @@ package broadcast
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"time"
 
@@ -42,8 +43,15 @@ func (s *Service) JobFinished(ctx context.Context, r JobReport) error {
 			return ctx.Err()
 		}
 	}
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		// Not a batch we know: a send from the console, or a batch whose
+		// sender died before recording it. Keep it for the replica that
+		// takes over; it applies it when it records the batch.
+		rec, _ := json.Marshal(r)
+		return s.o.Store.KeepEarlyReport(ctx, r.MsgID, rec)
 	}
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		if batch >= len(b.Batches) {
@@ -114,4 +122,20 @@ func approvers(b *Broadcast) []string {
 		}
 	}
 	return out
+}
+
+// applyEarlyReport applies a job report that came before batch msgID was
+// recorded.
+func (s *Service) applyEarlyReport(ctx context.Context, msgID int64) {
+	rec, ok, err := s.o.Store.TakeEarlyReport(ctx, msgID)
+	if err != nil || !ok {
+		return
+	}
+	var r JobReport
+	if json.Unmarshal(rec, &r) != nil {
+		return
+	}
+	if err := s.JobFinished(ctx, r); err != nil {
+		s.o.Log.Warn("apply an early job report", zap.Int64("msg_id", msgID), zap.Error(err))
+	}
 }

@@ -387,6 +387,11 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // replica that took over sends the batch with the same clientmsgid, gets
 // "already sent" and records the same thing.
 func (s *Service) batchSent(ctx context.Context, id int64, i int, msgID int64) error {
+	defer func() {
+		if msgID != 0 {
+			s.applyEarlyReport(ctx, msgID)
+		}
+	}()
 	_, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		if i >= len(b.Batches) || b.Batches[i].State == BatchSent {
 			return store.Change{}, errSkip
