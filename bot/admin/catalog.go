@@ -34,6 +34,7 @@ const (
 	kNew          key = "new"
 	kPreview      key = "preview"
 	kPreviewNoPln key = "preview.no_plan"
+	kPreviewView  key = "preview.view"
 	kApproveReady key = "approve.ready"
 	kApproveMore  key = "approve.more"
 	kReject       key = "reject"

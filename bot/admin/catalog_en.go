@@ -21,6 +21,7 @@ func catalogEN() catalog {
 
 		kNew:          "Created #%[1]d (segment %[2]s, %[3]s). Next: preview %[1]d",
 		kPreview:      `Preview sent to your WeChat. #%[1]d plan %[2]s: %[3]s followers, rules version %[4]s. An approver now sends "approve %[1]d %[2]s"`,
+		kPreviewView:  `Preview sent to your WeChat (to look at; the plan stays). #%[1]d plan %[2]s: %[3]s followers, rules version %[4]s. To approve it: "approve %[1]d %[2]s"`,
 		kPreviewNoPln: "Preview sent to your WeChat (#%d)",
 		kApproveReady: "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, ready: send %[1]d",
 		kApproveMore:  "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, %[5]d more needed",

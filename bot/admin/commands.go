@@ -63,6 +63,9 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 		return b.t(kPreviewNoPln, bc.ID), bc, nil
 	}
 	p := bc.Plan
+	if bc.Creator != a.OpenID && !a.Has(broadcast.RoleOwner) {
+		return b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion), bc, nil
+	}
 	return b.t(kPreview, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion), bc, nil
 }
 

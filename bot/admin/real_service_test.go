@@ -87,6 +87,7 @@ const (
 	noPlan     = "no_plan"
 	unapproved = "not_approved"
 	newsOnly   = "cannot_retract"
+	view       = "view" // an approver's look at the plan: audited as ok, changes nothing
 )
 
 // row is one outcome per actor: creator, editor2, approver, owner, author.
@@ -103,10 +104,13 @@ var (
 var byID = map[string]map[string]row{
 	"show":   everyState(allOK),
 	"status": everyState(allOK),
-	"preview": withStates(row{state, state, denied, state, state}, map[string]row{
-		"draft":    {ok, yours, denied, ok, ok},
-		"planned":  {ok, yours, denied, ok, ok},
-		"approved": {ok, yours, denied, ok, ok},
+	// An approver who did not create it gets the plan's message to look
+	// at; the plan stays.
+	"preview": withStates(allState, map[string]row{
+		"draft":     {ok, yours, noPlan, ok, ok},
+		"planned":   {ok, yours, view, ok, ok},
+		"approved":  {ok, yours, view, ok, ok},
+		"scheduled": {state, state, view, state, state},
 	}),
 	"approve": withStates(row{denied, denied, state, state, state}, map[string]row{
 		"draft":    {denied, denied, noPlan, noPlan, noPlan},
@@ -459,6 +463,9 @@ var refusals = map[string]func(b *broadcast.Broadcast, word string) string{
 		return fmt.Sprintf("#%d 还需要 1 位审批人批准", b.ID)
 	},
 	newsOnly: func(*broadcast.Broadcast, string) string { return "只能撤回图文" },
+	view: func(b *broadcast.Broadcast, _ string) string {
+		return fmt.Sprintf("已发送预览到你的微信（仅查看，计划不变）。#%d 计划 %s", b.ID, b.Plan.Hash)
+	},
 }
 
 // after is the state a command that succeeds leaves; the others leave the
@@ -541,7 +548,11 @@ func marker(t *testing.T, c command, want string, b *broadcast.Broadcast, text s
 func (w *world) checkAfter(before *broadcast.Broadcast, cmd, want string) {
 	w.t.Helper()
 	entries, err := w.svc.Audit(w.ctx, 1)
-	if err != nil || len(entries) != 1 || entries[0].Outcome != want {
+	audited := want
+	if want == view {
+		audited = ok
+	}
+	if err != nil || len(entries) != 1 || entries[0].Outcome != audited {
 		w.t.Errorf("audit: want outcome %s, got %+v (%v)", want, entries, err)
 	}
 	b, err := w.svc.Get(w.ctx, before.ID)

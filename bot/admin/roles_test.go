@@ -21,7 +21,7 @@ func TestPermissions(t *testing.T) {
 		{"人数 vip", all, "你没有权限执行「人数」（需要：编辑、审批人或所有者）"},
 		{"新建 vip 文本 你好", []broadcast.Admin{editor, owner}, "你没有权限执行「新建」（需要：编辑）"},
 		{"详情 1", all, "你没有权限执行「详情」（需要：编辑、审批人或所有者）"},
-		{"预览 1", []broadcast.Admin{editor, owner}, "你没有权限执行「预览」（需要：编辑）"},
+		{"预览 1", []broadcast.Admin{editor, approver, owner}, "你没有权限执行「预览」（需要：编辑或审批人）"},
 		{"批准 1", []broadcast.Admin{approver, owner}, "你没有权限执行「批准」（需要：审批人）"},
 		{"驳回 1", []broadcast.Admin{approver, owner}, "你没有权限执行「驳回」（需要：审批人）"},
 		{"发送 1", all, "你没有权限执行「发送」（需要：编辑或审批人）"},
@@ -71,7 +71,7 @@ func TestHelp(t *testing.T) {
 		words string
 	}{
 		{editor, "帮助 分群 人数 新建 详情 预览 发送 取消 状态 列表"},
-		{approver, "帮助 分群 人数 详情 批准 驳回 发送 状态 列表"},
+		{approver, "帮助 分群 人数 详情 预览 批准 驳回 发送 状态 列表"},
 		{owner, "帮助 分群 人数 新建 详情 预览 批准 驳回 发送 取消 状态 列表 撤回 暂停 恢复 审计"},
 		{broadcast.Admin{OpenID: "o_ea", Name: "两者", Roles: []broadcast.Role{broadcast.RoleEditor, broadcast.RoleApprover}},
 			"帮助 分群 人数 新建 详情 预览 批准 驳回 发送 取消 状态 列表"},
@@ -104,7 +104,7 @@ func TestHelp(t *testing.T) {
 
 	en := newFixture(t, english)
 	want := "Commands (the # before an id is optional):\nhelp: this list\nsegments: segments with their sizes\n" +
-		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\napprove <id> [plan]: approve the previewed plan (with its hash: only that plan)\n" +
+		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\npreview <id>: preview on your phone (the creator's preview freezes the plan)\napprove <id> [plan]: approve the previewed plan (with its hash: only that plan)\n" +
 		"reject <id> [reason]: reject a broadcast\nsend <id> [now | HH:MM | YYYY-MM-DD HH:MM]: send or schedule an approved broadcast\n" +
 		"status <id>: progress and notices\nlist: recent broadcasts and notices"
 	if got := en.bot.Help(approver); got != want {

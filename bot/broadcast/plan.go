@@ -29,7 +29,8 @@ const (
 )
 
 // Preview freezes a plan of broadcast id (an editor's own, or any for an
-// owner) — content, segment, rules version
+// owner; an approver who did not create it gets the current plan's
+// message, see showPlan) — content, segment, rules version
 // and the openids the segment selects now — and sends the message to a
 // through the mass-preview API, so a sees what followers will see. A new
 // plan voids the approvals of the old one unless nothing changed.
@@ -38,10 +39,14 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	if err != nil {
 		return nil, err
 	}
+	mine := a.Has(RoleOwner) || b.Creator == a.OpenID
+	if !mine && a.Has(RoleApprover) {
+		return s.showPlan(ctx, a, b)
+	}
 	if !previewable(b.State) {
 		return b, wrongState(b)
 	}
-	if !a.Has(RoleOwner) && b.Creator != a.OpenID {
+	if !mine {
 		// Previewing freezes a new plan, which may void the approvals.
 		return b, refuse(CodeNotYours, id)
 	}
@@ -79,6 +84,24 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		}
 		return store.Change{}, nil
 	})
+}
+
+// showPlan sends an approver the current plan's message through the
+// mass-preview API, so they see on their phone what they approve, without
+// freezing a new plan (which would void the approvals).
+func (s *Service) showPlan(ctx context.Context, a Admin, b *Broadcast) (*Broadcast, error) {
+	switch {
+	case b.State == StateDraft:
+		return b, refuse(CodeNoPlan, b.ID)
+	case b.State != StatePlanned && b.State != StateApproved && b.State != StateScheduled:
+		return b, wrongState(b)
+	case s.o.API == nil:
+		return b, refuse(CodeNoAPI, b.ID)
+	}
+	if _, err := s.o.API.MassPreview(ctx, a.OpenID, b.Content); err != nil {
+		return b, wechatRefusal(b.ID, err)
+	}
+	return b, nil
 }
 
 func previewable(st State) bool {

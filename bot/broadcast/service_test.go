@@ -591,3 +591,24 @@ func TestScheduledSendMissedByHoursWaitsForAPerson(t *testing.T) {
 		t.Fatal("still watched by the sender")
 	}
 }
+
+func TestApproverLooksAtThePlanWithoutChangingIt(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 3, nil)
+	b, _ := e.svc.New(e.ctx, editor, "everyone", Content{Type: "text", Text: "x"})
+	_, err := e.svc.Preview(e.ctx, approver, b.ID)
+	refusal(t, err, CodeNoPlan)
+	b, _ = e.svc.Preview(e.ctx, editor, b.ID)
+	e.follow("oLate") // a new freeze would change the plan
+	got, err := e.svc.Preview(e.ctx, approver, b.ID)
+	if err != nil || got.Plan.Hash != b.Plan.Hash || got.Rev != b.Rev {
+		t.Fatalf("the approver's look changed the plan: %v %+v", err, got.Plan)
+	}
+	p := sim.Previews(e.appID)
+	if len(p) != 2 || p[1].To != approver.OpenID || p[1].Content != "x" {
+		t.Fatalf("previews %+v", p)
+	}
+	// Another editor may not, even to look.
+	_, err = e.svc.Preview(e.ctx, editor2, b.ID)
+	refusal(t, err, CodeNotYours)
+}
