@@ -132,6 +132,13 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	if r := ch.say(ctx, "oEditor", "发送 "+id); !strings.Contains(r, "批准") {
 		t.Fatalf("send before approval: %q", r)
 	}
+	// The approver looks at it on their phone first; the plan stays.
+	if r := ch.say(ctx, "oApprover", "预览 "+id); !strings.Contains(r, "仅查看") || !strings.Contains(r, plan[1]) {
+		t.Fatalf("approver's preview: %q", r)
+	}
+	if p := sim.Previews(appID); len(p) != 2 || p[1].To != "oApprover" {
+		t.Fatalf("previews %+v, want the approver's second", p)
+	}
 	if r := ch.say(ctx, "oApprover", "批准 "+id+" "+plan[1]); !strings.Contains(r, "1/1") {
 		t.Fatalf("approve: %q", r)
 	}
