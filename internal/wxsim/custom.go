@@ -1,7 +1,6 @@
 package wxsim
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -104,15 +103,10 @@ type customRequest struct {
 // handleCustomSend serves POST /cgi-bin/message/custom/send for text,
 // image, mpnews and news (link cards).
 func (s *Server) handleCustomSend(c *apiCall) any {
-	a, e := s.authorize(c)
+	var req customRequest
+	m, e := s.messageCall(c, &req)
 	if e != nil {
 		return e
-	}
-	m := &a.msg
-	m.init()
-	var req customRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return errDataFormat()
 	}
 	if !wellFormedOpenID(req.ToUser) {
 		return errInvalidOpenID()

@@ -1,7 +1,6 @@
 package wxsim
 
 import (
-	"encoding/json"
 	"slices"
 	"time"
 )
@@ -66,16 +65,12 @@ type massIDRequest struct {
 
 // jobOf parses a msg_id request and finds the app's job. Callers hold s.mu.
 func (s *Server) jobOf(c *apiCall) (*massIDRequest, *Job, *apiError) {
-	a, e := s.authorize(c)
+	var req massIDRequest
+	m, e := s.messageCall(c, &req)
 	if e != nil {
 		return nil, nil, e
 	}
-	var req massIDRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return nil, nil, errDataFormat()
-	}
-	a.msg.init()
-	job, ok := a.msg.jobByID[int64(req.MsgID)]
+	job, ok := m.jobByID[int64(req.MsgID)]
 	if !ok {
 		return nil, nil, errInvalidMsgID()
 	}

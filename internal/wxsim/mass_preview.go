@@ -1,7 +1,6 @@
 package wxsim
 
 import (
-	"encoding/json"
 	"time"
 )
 
@@ -53,15 +52,10 @@ type previewReply struct {
 
 // handleMassPreview serves POST /cgi-bin/message/mass/preview.
 func (s *Server) handleMassPreview(c *apiCall) any {
-	a, e := s.authorize(c)
+	var req massPreviewRequest
+	m, e := s.messageCall(c, &req)
 	if e != nil {
 		return e
-	}
-	m := &a.msg
-	m.init()
-	var req massPreviewRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return errDataFormat()
 	}
 	// towxname wins when both are set, as documented.
 	to, byName := req.ToWXName, true

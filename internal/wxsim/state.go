@@ -2,6 +2,7 @@ package wxsim
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sync"
 	"time"
@@ -223,4 +224,18 @@ func urlSafe(v string, min, max int) bool {
 		}
 	}
 	return true
+}
+
+// messageCall is how every message endpoint starts: check the access
+// token, ready the app's message state and decode the JSON body into req.
+func (s *Server) messageCall(c *apiCall, req any) (*appMessages, *apiError) {
+	a, e := s.authorize(c)
+	if e != nil {
+		return nil, e
+	}
+	a.msg.init()
+	if err := json.Unmarshal(c.body, req); err != nil {
+		return nil, errDataFormat()
+	}
+	return &a.msg, nil
 }

@@ -1,7 +1,6 @@
 package wxsim
 
 import (
-	"encoding/json"
 	"maps"
 	"time"
 )
@@ -38,15 +37,10 @@ type templateReply struct {
 // handleTemplateSend serves POST /cgi-bin/message/template/send. Template
 // messages need no customer-service window, only a follower.
 func (s *Server) handleTemplateSend(c *apiCall) any {
-	a, e := s.authorize(c)
+	var req templateRequest
+	m, e := s.messageCall(c, &req)
 	if e != nil {
 		return e
-	}
-	m := &a.msg
-	m.init()
-	var req templateRequest
-	if err := json.Unmarshal(c.body, &req); err != nil {
-		return errDataFormat()
 	}
 	if !wellFormedOpenID(req.ToUser) {
 		return errInvalidOpenID()
