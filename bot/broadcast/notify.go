@@ -127,33 +127,25 @@ func (s *Service) RecordAudit(ctx context.Context, e AuditEntry) error {
 // Audit returns the newest n audit entries, newest first.
 func (s *Service) Audit(ctx context.Context, n int) ([]AuditEntry, error) {
 	recs, err := s.o.Store.Audit(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]AuditEntry, 0, len(recs))
-	for _, r := range recs {
-		var e AuditEntry
-		if json.Unmarshal(r, &e) == nil {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	return decodeAll[AuditEntry](recs), err
 }
 
 // Notices returns the newest n general notices, newest first.
 func (s *Service) Notices(ctx context.Context, n int) ([]Notice, error) {
 	recs, err := s.o.Store.Notices(ctx, n)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]Notice, 0, len(recs))
+	return decodeAll[Notice](recs), err
+}
+
+// decodeAll decodes JSON records, skipping any that do not decode.
+func decodeAll[T any](recs [][]byte) []T {
+	out := make([]T, 0, len(recs))
 	for _, r := range recs {
-		var x Notice
+		var x T
 		if json.Unmarshal(r, &x) == nil {
 			out = append(out, x)
 		}
 	}
-	return out, nil
+	return out
 }
 
 func (s *Service) lang() string {
