@@ -68,6 +68,8 @@ const (
 	kDetailRate       key = "detail.rate"
 	kDetailPaused     key = "detail.paused"
 	kDetailFailure    key = "detail.failure"
+	kDetailDropped    key = "detail.dropped"
+	kDetailLone       key = "detail.lone"
 	kDetailRejected   key = "detail.rejected"
 	kDetailRetracted  key = "detail.retracted"
 	kDetailNotice     key = "detail.notice"

@@ -56,6 +56,8 @@ func catalogEN() catalog {
 		kDetailRate:       "failure rate %s%%",
 		kDetailPaused:     "All sending is paused",
 		kDetailFailure:    "reason: %s",
+		kDetailDropped:    "unsubscribed since the preview, left out: %s",
+		kDetailLone:       "only 1 follower was left, and a mass send needs 2: not sent",
 		kDetailRejected:   "rejected: %s%s",
 		kDetailRetracted:  "retracted %d batches",
 		kDetailNotice:     "last notice (%s, %s): %s",

@@ -55,6 +55,8 @@ func catalogZH() catalog {
 		kDetailRate:       "失败率 %s%%",
 		kDetailPaused:     "全部发送已暂停",
 		kDetailFailure:    "原因：%s",
+		kDetailDropped:    "预览后取关、未发送：%s 人",
+		kDetailLone:       "只剩 1 人，群发至少需要 2 人，未能发送",
 		kDetailRejected:   "驳回：%s%s",
 		kDetailRetracted:  "已撤回 %d 批",
 		kDetailNotice:     "最近通知（%s，%s）：%s",

@@ -19,6 +19,12 @@ func (b *Bot) detail(bc *broadcast.Broadcast, paused bool) string {
 		lines = append(lines, b.t(kDetailSendAt, b.long(bc.SendAt)))
 	}
 	lines = append(lines, b.progressLines(bc)...)
+	if bc.Dropped > 0 {
+		lines = append(lines, b.t(kDetailDropped, thousands(bc.Dropped)))
+	}
+	if bc.Lone > 0 {
+		lines = append(lines, b.t(kDetailLone))
+	}
 	if paused && !bc.State.Final() {
 		lines = append(lines, b.t(kDetailPaused))
 	}

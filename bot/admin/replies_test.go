@@ -237,3 +237,20 @@ func TestThousands(t *testing.T) {
 		}
 	}
 }
+
+func TestShowLeftOut(t *testing.T) {
+	f := newFixture(t)
+	b := f.draft(13, broadcast.StateSent, typeText)
+	b.Batches = []broadcast.Batch{{Size: 3, State: broadcast.BatchSent}}
+	b.Dropped = 1234
+	f.svc.put(b)
+	if got := f.bot.Handle(t.Context(), editor, "状态 13"); !strings.Contains(got, "\n预览后取关、未发送：1,234 人") || strings.Contains(got, "只剩 1 人") {
+		t.Errorf("status %q", got)
+	}
+	lone := f.draft(14, broadcast.StateSent, typeText)
+	lone.Lone = 1
+	f.svc.put(lone)
+	if got := f.bot.Handle(t.Context(), editor, "状态 14"); !strings.Contains(got, "\n只剩 1 人，群发至少需要 2 人，未能发送") {
+		t.Errorf("status %q", got)
+	}
+}
