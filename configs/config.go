@@ -89,7 +89,7 @@ type Admin struct {
 	OpenID string `yaml:"openid" json:"openid"`
 	// Shown in replies and the audit log; 1 to 32 characters.
 	Name string `yaml:"name" json:"name"`
-	// One or more of editor (create, preview and cancel their own broadcasts), approver (approve or reject) and owner (everything, including pause, resume, retract and audit).
+	// One or more of editor (create, preview, send and cancel their own broadcasts), approver (preview, approve, reject and send) and owner (everything, including pause, resume, retract and audit).
 	Roles []string `yaml:"roles" json:"roles"`
 }
 
