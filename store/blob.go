@@ -32,11 +32,16 @@ import (
 //	17 n    counts by kind "kind=count" \x1f-separated
 //	18 t    tags "name=expires" \x1f-separated; expires 0 = never
 //	19 a    business attributes "name=value" \x1f-separated
-//	20 w    WeChat tag ids, reserved for the follower-data sync
+//	20 w    WeChat tags "id=name" \x1f-separated, as the sync or the tag
+//	        mirror last saw them
+//	21 ss   subscribe scene from WeChat (ADD_SCENE_QR_CODE, …)
+//	22 lg   language from WeChat (zh_CN, en, …)
+//	23 rm   remark the account set on WeChat
+//	24 sy   the sync run that last listed the follower (unix s of its start)
 const (
 	fieldSep = "\x1e"
 	itemSep  = "\x1f"
-	nFields  = 20
+	nFields  = 24
 )
 
 const (
@@ -60,6 +65,10 @@ const (
 	fTags
 	fAttrs
 	fWeChatTags
+	fSubScene
+	fLanguage
+	fRemark
+	fSyncRun
 )
 
 // splitFields cuts a profile string into its fields without allocating

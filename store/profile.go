@@ -30,9 +30,24 @@ type Profile struct {
 	// Tags are the follower's tags as stored; expired ones may still be
 	// listed until the next change drops them: see ActiveTags.
 	Tags []Tag
+	// SubscribeScene, Language and Remark are as WeChat reported them to
+	// the last sync ("" before any).
+	SubscribeScene string
+	Language       string
+	Remark         string
+	// SyncRun is the start (unix s) of the last sync that listed the
+	// follower; 0 if none did.
+	SyncRun int64
 
 	days, hours   string // bucket lists, read by Windows
 	counts, attrs string // item lists, read by Counts and Attrs
+	wechatTags    string // item list, read by WeChatTags
+}
+
+// WeChatTag is one of the follower's tags on WeChat's side.
+type WeChatTag struct {
+	ID   int
+	Name string
 }
 
 // Tag is one of a follower's tags.
@@ -99,6 +114,21 @@ func (p *Profile) Attrs() map[string]string {
 // EachAttr calls fn with every business attribute, without a map.
 func (p *Profile) EachAttr(fn func(name, value string)) { eachItem(p.attrs, fn) }
 
+// AppendWeChatTags appends the names of the follower's WeChat tags to dst.
+func (p *Profile) AppendWeChatTags(dst []string) []string {
+	eachItem(p.wechatTags, func(_, name string) { dst = append(dst, name) })
+	return dst
+}
+
+// WeChatTags returns the follower's WeChat tags as last synced or mirrored.
+func (p *Profile) WeChatTags() []WeChatTag {
+	var out []WeChatTag
+	eachItem(p.wechatTags, func(id, name string) {
+		out = append(out, WeChatTag{ID: int(atoi(id)), Name: name})
+	})
+	return out
+}
+
 // Profile reads one follower's profile. An unknown follower is returned
 // with Known false, not as an error.
 func (f *Followers) Profile(ctx context.Context, openid string) (*Profile, error) {
@@ -147,6 +177,9 @@ func decodeInto(p *Profile, openid, blob string) {
 	}
 	p.days, p.hours = f[fDays], f[fHours]
 	p.counts, p.attrs = f[fCounts], f[fAttrs]
+	p.wechatTags = f[fWeChatTags]
+	p.SubscribeScene, p.Language, p.Remark = f[fSubScene], f[fLanguage], f[fRemark]
+	p.SyncRun = atoi(f[fSyncRun])
 }
 
 func unix(s string) time.Time {

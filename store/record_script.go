@@ -5,7 +5,7 @@ package store
 // least nFields entries, keeping any newer fields it does not know;
 // table.concat(P, '\30') writes it back.
 const luaProfile = `
-local NF = 20
+local NF = 24
 local function load(raw)
   local P = {}
   if raw then

@@ -22,6 +22,9 @@ type Store struct {
 	finish *redis.Script
 	attrs  *redis.Script
 	lease  *redis.Script
+	sync   *redis.Script
+	gone   *redis.Script
+	wtags  *redis.Script
 }
 
 // Options configures Open.
@@ -100,6 +103,9 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 		finish: redis.NewScript(finishScript),
 		attrs:  redis.NewScript(attrsScript),
 		lease:  redis.NewScript(releaseScript),
+		sync:   redis.NewScript(syncScript),
+		gone:   redis.NewScript(goneScript),
+		wtags:  redis.NewScript(weChatTagsScript),
 	}
 }
 

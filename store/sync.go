@@ -1,0 +1,155 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+)
+
+// SyncedFollower is what WeChat's user/info says of one follower.
+type SyncedFollower struct {
+	OpenID         string
+	SubscribeTime  time.Time
+	SubscribeScene string
+	// Scene is the QR scene of the subscribe (qr_scene_str, else qr_scene),
+	// "" when the follower did not subscribe through a QR code.
+	Scene    string
+	Language string
+	Remark   string
+	Tags     []WeChatTag
+}
+
+// SyncOutcome counts what ApplySync did (or, dry, would do).
+type SyncOutcome struct {
+	Created, Updated, Unchanged int
+}
+
+// Add adds o's counts to s.
+func (s *SyncOutcome) Add(o SyncOutcome) {
+	s.Created += o.Created
+	s.Updated += o.Updated
+	s.Unchanged += o.Unchanged
+}
+
+// ApplySync writes followers as listed by the sync run that started at run
+// (unix s) into their profiles, creating those not known yet. It only sets
+// what WeChat is the source of (subscribe time and scene, language,
+// remark, WeChat tags); behaviour recorded from callbacks stays, and a
+// newer unsubscribe recorded from a callback still wins. With dry set it
+// only counts what it would change.
+func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFollower, dry bool) (SyncOutcome, error) {
+	var out SyncOutcome
+	if len(batch) == 0 {
+		return out, nil
+	}
+	d := "0"
+	if dry {
+		d = "1"
+	}
+	runs := strconv.FormatInt(run, 10)
+	cmds, err := f.s.pipelineScript(ctx, f.s.sync, func(pipe redis.Pipeliner) []*redis.Cmd {
+		cmds := make([]*redis.Cmd, len(batch))
+		for i, u := range batch {
+			var at int64
+			if !u.SubscribeTime.IsZero() {
+				at = u.SubscribeTime.Unix()
+			}
+			cmds[i] = f.s.sync.EvalSha(ctx, pipe, []string{f.s.keys.profile(u.OpenID)},
+				u.OpenID, runs, at, scrub(u.SubscribeScene, 64), scrub(u.Scene, 128),
+				scrub(u.Language, 16), scrub(u.Remark, 128), encodeWeChatTags(u.Tags), d)
+		}
+		return cmds
+	})
+	if err != nil {
+		return out, fmt.Errorf("store: apply sync of %d followers: %w", len(batch), err)
+	}
+	for _, c := range cmds {
+		switch n, _ := c.Int(); n {
+		case 1:
+			out.Created++
+		case 2:
+			out.Updated++
+		default:
+			out.Unchanged++
+		}
+	}
+	return out, nil
+}
+
+// MarkGone marks as unsubscribed the followers among openids whom the
+// sync run that started at run did not list, unless a callback since the
+// run began says they follow. It returns how many it marked (dry: would
+// mark).
+func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, dry bool) (int, error) {
+	if len(openids) == 0 {
+		return 0, nil
+	}
+	d := "0"
+	if dry {
+		d = "1"
+	}
+	cmds, err := f.s.pipelineScript(ctx, f.s.gone, func(pipe redis.Pipeliner) []*redis.Cmd {
+		cmds := make([]*redis.Cmd, len(openids))
+		for i, id := range openids {
+			cmds[i] = f.s.gone.EvalSha(ctx, pipe, []string{f.s.keys.profile(id)}, id, run, d)
+		}
+		return cmds
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: mark %d unlisted followers: %w", len(openids), err)
+	}
+	n := 0
+	for _, c := range cmds {
+		if v, _ := c.Int(); v == 1 {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// SetWeChatTags replaces the WeChat tags recorded in a follower's profile
+// (after the tag mirror changed them on WeChat's side). A follower with
+// no profile is left alone: the next sync creates it.
+func (f *Followers) SetWeChatTags(ctx context.Context, openid string, tags []WeChatTag) error {
+	err := f.s.wtags.Run(ctx, f.s.rdb, []string{f.s.keys.profile(openid)}, openid, encodeWeChatTags(tags)).Err()
+	if err != nil {
+		return fmt.Errorf("store: set WeChat tags of %s: %w", openid, err)
+	}
+	return nil
+}
+
+func encodeWeChatTags(tags []WeChatTag) string {
+	var b strings.Builder
+	for i, t := range tags {
+		if i > 0 {
+			b.WriteString(itemSep)
+		}
+		b.WriteString(strconv.Itoa(t.ID))
+		b.WriteByte('=')
+		b.WriteString(scrub(t.Name, 64))
+	}
+	return b.String()
+}
+
+// pipelineScript runs script once per element through one pipeline.
+// EVALSHA in a pipeline cannot fall back to EVAL the way Script.Run does
+// alone, so on NOSCRIPT (a fresh or restarted Redis) the script is loaded
+// and the pipeline run again: callers only pipeline scripts that may run
+// twice.
+func (s *Store) pipelineScript(ctx context.Context, script *redis.Script, queue func(pipe redis.Pipeliner) []*redis.Cmd) ([]*redis.Cmd, error) {
+	for attempt := 0; ; attempt++ {
+		pipe := s.rdb.Pipeline()
+		cmds := queue(pipe)
+		_, err := pipe.Exec(ctx)
+		if err == nil || attempt > 0 || !redis.HasErrorPrefix(err, "NOSCRIPT") {
+			return cmds, err
+		}
+		if err := script.Load(ctx, s.rdb).Err(); err != nil {
+			return nil, err
+		}
+	}
+}
