@@ -42,7 +42,7 @@ tags:                          # run in file order on every callback
     when: event.key == "MENU_PROMO"   # adds the tag when true
     unless: user.messages_7d > 50     # optional: removes the tag when true
     ttl: 7d                    # optional: the tag expires (168h, 90m or 7d)
-    wechat_tag: 促销点击         # optional, reserved: a WeChat tag to mirror onto
+    wechat_tag: 促销点击         # optional: mirror the tag onto this WeChat tag
 segments:
   - name: vip_active           # [a-z][a-z0-9_], at most 64 characters, unique
     description: VIPs active this week
@@ -67,7 +67,15 @@ default:                       # optional: answers messages nothing else matched
 	"`default` holds one reply and no `when`.\n\n" +
 	"`on` takes one event type or a list; without it a tag rule runs on every callback.\n" +
 	"`ttl` takes a Go duration (`72h`, `90m`) or whole days (`7d`).\n" +
-	"`wechat_tag` is at most 30 bytes (a Chinese character takes 3).\n" +
+	"`wechat_tag` is at most 30 bytes (a Chinese character takes 3). A tag rule with\n" +
+	"`wechat_tag` mirrors its tag onto that WeChat tag: wxcast creates the tag on\n" +
+	"WeChat if missing and adds and removes followers as the rule does (batched, up to\n" +
+	"50 followers a call, a few seconds behind). The WeChat tag then belongs to wxcast:\n" +
+	"`wxcast users sync` also removes it from followers who lack the wxcast tag (for\n" +
+	"example after a `ttl` ran out). An account may hold 100 WeChat tags: a file that\n" +
+	"would take it past that, counting the tags the account has as of the last sync,\n" +
+	"is refused. A follower holds at most 20; one who already has 20 is skipped and\n" +
+	"counted in `wxcast_wechat_tag_skipped_total`.\n" +
 	"Expressions may be plain, quoted or `|` blocks; quote an expression that\n" +
 	"starts with `\"` or contains `: ` or ` #`, as YAML requires (unquoted, ` #` starts\n" +
 	"a YAML comment, so `all(user.tags, # != \"x\")` must be quoted). Passive\n" +

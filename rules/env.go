@@ -41,7 +41,10 @@ type User struct {
 	Location        Location       `expr:"location" json:"location" doc:"Newest location the follower reported (LOCATION event or location message)." example:"user.location.known"`
 	Counts          map[string]int `expr:"counts" json:"counts" doc:"Callbacks by event type since first seen; missing types read as 0." example:"user.counts['click'] >= 10"`
 	Tags            []string       `expr:"tags" json:"tags" doc:"Current wxcast tags, including those set earlier in the same event." example:"'vip' in user.tags"`
-	WeChatTags      []string       `expr:"wechat_tags" json:"wechat_tags" doc:"Names of the follower's tags on WeChat's side, once synced." example:"'老客户' in user.wechat_tags"`
+	WeChatTags      []string       `expr:"wechat_tags" json:"wechat_tags" doc:"Names of the follower's tags on WeChat's side, as the last sync (wxcast users sync) or the tag mirror left them." example:"'老客户' in user.wechat_tags"`
+	SubscribeScene  string         `expr:"subscribe_scene" json:"subscribe_scene" doc:"How the follower came to follow, as WeChat tells the sync: ADD_SCENE_SEARCH, ADD_SCENE_QR_CODE, ADD_SCENE_PROFILE_CARD, ADD_SCENE_ACCOUNT_MIGRATION, ADD_SCENE_PAID, ADD_SCENE_WECHAT_ADVERTISEMENT, ADD_SCENE_OTHERS…; empty before the first sync." example:"user.subscribe_scene == 'ADD_SCENE_QR_CODE'"`
+	Language        string         `expr:"language" json:"language" doc:"The follower's WeChat language as of the last sync (zh_CN, zh_TW, en); empty before it." example:"user.language == 'en'"`
+	Remark          string         `expr:"remark" json:"remark" doc:"The remark (备注名) the account gave the follower on WeChat, as of the last sync." example:"user.remark != ''"`
 	Attrs           map[string]any `expr:"attrs" json:"attrs" doc:"Declared business attributes, typed by the attributes section." example:"user.attrs.vip_level >= 3"`
 }
 

@@ -80,7 +80,7 @@ func momentOf(cal store.Calendar, now time.Time) moment {
 func (rs *Ruleset) fillUser(u *User, p *store.Profile, m moment, n needs) {
 	cal, now := m.cal, m.now
 	w := p.WindowsAt(m.day, m.hour)
-	tags := u.Tags[:0] // reused: a segment count fills one User per goroutine
+	tags, wtags := u.Tags[:0], u.WeChatTags[:0] // reused: a segment count fills one User per goroutine
 	*u = User{
 		OpenID: p.OpenID, Subscribed: p.Subscribed,
 		SubscribedAt: p.SubscribedAt, UnsubscribedAt: p.UnsubscribedAt, Scene: p.Scene,
@@ -89,6 +89,7 @@ func (rs *Ruleset) fillUser(u *User, p *store.Profile, m moment, n needs) {
 		Events1d: int(w.Events1d), Events7d: int(w.Events7d), Events30d: int(w.Events30d),
 		ActiveDays7d: int(w.ActiveDays7d), ActiveDays30d: int(w.ActiveDays30d),
 		LastClickKey: p.LastClickKey, LastClickAt: p.LastClickAt,
+		SubscribeScene: p.SubscribeScene, Language: p.Language, Remark: p.Remark,
 	}
 	if !p.LastActive.IsZero() {
 		u.DaysSinceActive = max(0, int(m.day-cal.Day(p.LastActive)))
@@ -104,6 +105,9 @@ func (rs *Ruleset) fillUser(u *User, p *store.Profile, m moment, n needs) {
 	}
 	if n.tags {
 		u.Tags = p.AppendActiveTags(tags, now)
+	}
+	if n.wechatTags {
+		u.WeChatTags = p.AppendWeChatTags(wtags)
 	}
 	if n.attrs {
 		u.Attrs = rs.typedAttrs(p)

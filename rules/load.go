@@ -51,6 +51,11 @@ func (d *decoder) ruleset(root *yaml.Node, rs *Ruleset, o Options) {
 	rs.Attributes = d.attributes(f["attributes"])
 	d.comp = newCompiler(o, rs.Attributes)
 	rs.Tags = d.tags(f["tags"])
+	var existing []string
+	if o.AccountTags != nil {
+		existing = o.AccountTags()
+	}
+	d.checkWeChatTagLimit(existing)
 	rs.Segments = d.segments(f["segments"])
 	rs.Replies = d.replies(f["replies"])
 	if n := f["default"]; n != nil && !yamlnode.IsNull(n) {

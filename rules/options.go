@@ -19,6 +19,10 @@ type Options struct {
 	// MaxNodes is the largest number of syntax nodes one expression may
 	// have. Zero means DefaultMaxNodes.
 	MaxNodes uint
+	// AccountTags, when set, names the account's existing WeChat tags
+	// (as the last sync read them): a file whose wechat_tag entries would
+	// take the account past WeChat's 100 tags is refused.
+	AccountTags func() []string
 }
 
 // withDefaults fills the zero fields so the rest of the package never

@@ -38,7 +38,7 @@ type TagRule struct {
 	When        *Program
 	Unless      *Program // nil when the rule has no unless
 	TTL         time.Duration
-	WeChatTag   string // reserved for mirroring onto a WeChat tag
+	WeChatTag   string // the WeChat tag the tag is mirrored onto; "" for none
 	Pos         Position
 }
 

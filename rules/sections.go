@@ -18,6 +18,7 @@ const (
 	maxTagName     = 30
 	maxSegmentName = 64
 	maxWeChatTag   = 30 // bytes
+	maxAccountTags = 100
 )
 
 func (d *decoder) attributes(n *yaml.Node) []Attribute {
@@ -198,8 +199,50 @@ func parseTTL(s string) (time.Duration, error) {
 
 func (d *decoder) wechatTag(n *yaml.Node, path string) string {
 	s, ok := d.str(n, path)
-	if ok && len(s) > maxWeChatTag {
+	switch {
+	case ok && len(s) > maxWeChatTag:
 		d.add(n, path, "must be at most %d bytes, got %d (a Chinese character takes 3)", maxWeChatTag, len(s))
+	case ok && strings.TrimSpace(s) == "" && s != "":
+		d.add(n, path, "must not be blank")
+	case ok && s != "":
+		d.wechatTags = append(d.wechatTags, wechatTagUse{s, n, path})
 	}
 	return s
+}
+
+// checkWeChatTagLimit refuses a file that mirrors onto more WeChat tags
+// than an account may have: on its own, or with the account's existing
+// tags (as the last sync or mirror drain read them) counted in. The
+// problem points at the first wechat_tag that does not fit.
+func (d *decoder) checkWeChatTagLimit(existing []string) {
+	have := make(map[string]bool, len(existing))
+	for _, name := range existing {
+		have[name] = true
+	}
+	seen := make(map[string]bool)
+	var fresh []wechatTagUse
+	for _, u := range d.wechatTags {
+		if !seen[u.name] {
+			seen[u.name] = true
+			if !have[u.name] {
+				fresh = append(fresh, u)
+			}
+		}
+	}
+	if len(seen) > maxAccountTags {
+		counted := make(map[string]bool)
+		for _, u := range d.wechatTags {
+			counted[u.name] = true
+			if len(counted) > maxAccountTags {
+				d.add(u.node, u.path, "wechat_tag %q is the file's WeChat tag number %d; WeChat allows %d per account",
+					u.name, len(counted), maxAccountTags)
+				return
+			}
+		}
+	}
+	if room := maxAccountTags - len(have); len(fresh) > room {
+		u := fresh[max(room, 0)]
+		d.add(u.node, u.path, "wechat_tag %q would be a new WeChat tag, but the account has %d tags and this file adds %d new ones: WeChat allows %d per account (delete unused tags in the WeChat console, or mirror onto existing ones)",
+			u.name, len(have), len(fresh), maxAccountTags)
+	}
 }

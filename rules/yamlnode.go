@@ -15,6 +15,14 @@ type decoder struct {
 	src      *source
 	comp     *compiler
 	problems []Problem
+	// wechatTags are the wechat_tag entries met, for the account limit.
+	wechatTags []wechatTagUse
+}
+
+type wechatTagUse struct {
+	name string
+	node *yaml.Node
+	path string
 }
 
 func (d *decoder) add(n *yaml.Node, path, format string, args ...any) {

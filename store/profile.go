@@ -204,3 +204,21 @@ func (f *Followers) History(ctx context.Context, openid string) ([]HistoryEntry,
 	}
 	return out, nil
 }
+
+// Profiles reads several followers' profiles in one round trip, in the
+// order of openids.
+func (f *Followers) Profiles(ctx context.Context, openids []string) ([]*Profile, error) {
+	pipe := f.s.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(openids))
+	for i, id := range openids {
+		cmds[i] = pipe.HGet(ctx, f.s.keys.profile(id), id)
+	}
+	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("store: read %d profiles: %w", len(openids), err)
+	}
+	out := make([]*Profile, len(openids))
+	for i, c := range cmds {
+		out[i] = decodeProfile(openids[i], c.Val())
+	}
+	return out, nil
+}
