@@ -48,6 +48,12 @@ type Decision struct {
 	Reply   Reply
 }
 
+// TagMirror hears about tag changes the rules applied, to mirror them
+// onto WeChat tags (see followers.Mirror).
+type TagMirror interface {
+	Changed(ctx context.Context, p *store.Profile, changes []store.TagChange) error
+}
+
 // Options configures a Bot.
 type Options struct {
 	Followers Followers
@@ -56,6 +62,8 @@ type Options struct {
 	// ReplyWait bounds how long a retried delivery waits for the first
 	// delivery's answer before it answers nothing.
 	ReplyWait time.Duration
+	// TagMirror, when set, hears about applied tag changes.
+	TagMirror TagMirror
 	// Admins runs admin commands; nil turns the admin bot off.
 	Admins AdminBot
 	// AdminsAsFollowers counts admins' messages and events as follower
@@ -136,11 +144,18 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	// finds the mark still pending and stops waiting once a first delivery
 	// could no longer be running (pendingGrace).
 	if len(d.Changes) > 0 || answer != "" {
-		if _, err := b.o.Followers.Finish(ctx, m.OpenID, ev.DedupID, answer, d.Changes, now); err != nil {
+		applied, err := b.o.Followers.Finish(ctx, m.OpenID, ev.DedupID, answer, d.Changes, now)
+		if err != nil {
 			// The profile is updated; a retry will wait ReplyWait and answer
 			// nothing, and the tag rules run again on the next callback.
 			b.o.Log.Warn("store the answer and tag changes", zap.String("openid", m.OpenID), zap.Error(err))
 			d.Changes = nil
+		}
+		if applied && len(d.Changes) > 0 && b.o.TagMirror != nil {
+			// Lost if this fails; the next sync's reconcile puts it right.
+			if err := b.o.TagMirror.Changed(ctx, out.Profile, d.Changes); err != nil {
+				b.o.Log.Warn("queue WeChat tag changes", zap.String("openid", m.OpenID), zap.Error(err))
+			}
 		}
 	}
 	return Result{Kind: k.name, Reply: d.Reply, TagChanges: d.Changes}, nil

@@ -24,6 +24,7 @@ type Config struct {
 	Admins    []Admin         `yaml:"admins" json:"admins"`
 	Bot       BotConfig       `yaml:"bot" json:"bot"`
 	Broadcast BroadcastConfig `yaml:"broadcast" json:"broadcast"`
+	Sync      SyncConfig      `yaml:"sync" json:"sync"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -119,6 +120,16 @@ type BroadcastConfig struct {
 	AlertFailureRate float64 `yaml:"alert_failure_rate" json:"alert_failure_rate"`
 }
 
+// SyncConfig sets how followers and tags are kept in step with WeChat.
+type SyncConfig struct {
+	// How often the server syncs followers from WeChat by itself (as wxcast users sync does), one replica at a time; 0 turns it off, otherwise at least 1h. Needs wechat.app_secret.
+	Interval Duration `yaml:"interval" json:"interval"`
+	// Concurrent user/info/batchget calls of a sync (1 to 32).
+	Workers int `yaml:"workers" json:"workers"`
+	// How often queued WeChat tag changes (from tag rules with wechat_tag) are sent to WeChat; changes within one period are batched (100ms to 1m).
+	MirrorEvery Duration `yaml:"mirror_every" json:"mirror_every"`
+}
+
 // Default returns the configuration with every key at its default value.
 // It does not validate: the WeChat credentials have no default.
 func Default() Config {
@@ -155,6 +166,11 @@ func Default() Config {
 			BatchInterval:     Duration{30 * time.Second},
 			BatchSize:         10000,
 			AlertFailureRate:  0.05,
+		},
+		Sync: SyncConfig{
+			Interval:    Duration{24 * time.Hour},
+			Workers:     8,
+			MirrorEvery: Duration{2 * time.Second},
 		},
 	}
 }

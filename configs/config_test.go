@@ -49,6 +49,9 @@ func TestDefault(t *testing.T) {
 		{"broadcast.batch_interval", d.Broadcast.BatchInterval.D(), 30 * time.Second},
 		{"broadcast.batch_size", d.Broadcast.BatchSize, 10000},
 		{"broadcast.alert_failure_rate", d.Broadcast.AlertFailureRate, 0.05},
+		{"sync.interval", d.Sync.Interval.D(), 24 * time.Hour},
+		{"sync.workers", d.Sync.Workers, 8},
+		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))

@@ -64,6 +64,9 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"broadcast.batch_interval", checkBetween(bc.BatchInterval.Duration, 0, time.Hour)},
 		{"broadcast.batch_size", checkBetween(bc.BatchSize, 3, 10000)},
 		{"broadcast.alert_failure_rate", checkBetween(bc.AlertFailureRate, 0, 1)},
+		{"sync.interval", checkOffOrAtLeast(c.Sync.Interval.Duration, time.Hour)},
+		{"sync.workers", checkBetween(c.Sync.Workers, 1, 32)},
+		{"sync.mirror_every", checkBetween(c.Sync.MirrorEvery.Duration, 100*time.Millisecond, time.Minute)},
 	}
 	checks = append(checks, c.checkAdmins()...)
 	var errs []error
@@ -73,6 +76,14 @@ func (c *Config) validate(origins map[string]origin) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkOffOrAtLeast accepts 0 (off) or a duration of at least least.
+func checkOffOrAtLeast(d, least time.Duration) error {
+	if d != 0 && d < least {
+		return fmt.Errorf("must be 0 (off) or at least %v, got %v", least, d)
+	}
+	return nil
 }
 
 func checkListen(s string) error {
