@@ -19,6 +19,10 @@ type app struct {
 	// msg is the state of the message endpoints: followers, media, mass
 	// jobs, customer-service windows, templates (see state.go).
 	msg appMessages
+
+	// users is the state of the user-management and tag endpoints: the
+	// roster of followers and the tags (see user_state.go).
+	users roster
 }
 
 // AddApp registers an app. Calling it again for a known appID only changes

@@ -40,11 +40,15 @@ type CustomMessage struct {
 
 // Interact records that openid did something that opens a customer-service
 // window (see the Trigger constants) at time at; a zero at means the
-// Server's clock now. It also makes openid follow again after Unfollow.
+// Server's clock now. It also makes openid follow again after Unfollow: a
+// roster follower comes back at the end of user/get's order, following
+// since at. A subscribe from an openid the roster does not know adds it
+// (scene ADD_SCENE_OTHERS), so user/info finds whoever a test followed.
 func (s *Server) Interact(appID, openid, trigger string, at time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.appMsgs(appID)
+	a := s.mustApp(appID)
+	m := &a.msg
 	if at.IsZero() {
 		at = s.now()
 	}
@@ -64,6 +68,12 @@ func (s *Server) Interact(appID, openid, trigger string, at time.Time) {
 	if f, ok := m.followers[openid]; ok && f.unfollowed {
 		f.unfollowed = false
 		m.followers[openid] = f
+	}
+	switch rf := a.users.lookup(openid); {
+	case rf != nil:
+		a.users.refollow(rf, at)
+	case trigger == TriggerSubscribe && wellFormedOpenID(openid):
+		a.users.add(fan{openid: openid, since: unixSeconds(at)})
 	}
 }
 

@@ -7,6 +7,11 @@
 //     at an httptest.Server wrapping it. It is multi-tenant (one simulator,
 //     many AppIDs), records every call per app, and has hooks to expire or
 //     revoke tokens so error paths can be exercised deterministically.
+//     Besides tokens it serves the message endpoints (mass, preview,
+//     custom, template) and user management: user/get, user/info,
+//     user/info/batchget, user/tag/get and tags/create, get, update,
+//     delete, members/batchtagging, members/batchuntagging and getidlist,
+//     over a roster set up with AddFollowers or PopulateFollowers.
 //   - Client plays WeChat's push side: it builds callback requests (plain,
 //     compatible or safe mode) exactly as WeChat does, sends them to the
 //     developer's callback URL and decrypts the passive reply. It is also

@@ -80,6 +80,27 @@ const (
 	CodeClientMsgIDRetryTooFast = 45066
 	// CodeClientMsgIDTooLong means clientmsgid is longer than 64 bytes.
 	CodeClientMsgIDTooLong = 45067
+	// CodeInvalidListSize means a list of openids (tagging, user
+	// info in bulk) is empty or longer than the endpoint allows.
+	CodeInvalidListSize = 40032
+	// CodeTooManyTags means the account already has 100 tags of its own.
+	CodeTooManyTags = 45056
+	// CodeTagHasTooManyFans means tags/delete was asked to delete a tag
+	// more than 100 000 followers hold; untag them first.
+	CodeTagHasTooManyFans = 45057
+	// CodeSystemTag means a request tried to change or delete one of the
+	// reserved tags 0, 1 and 2 (星标组).
+	CodeSystemTag = 45058
+	// CodeFanHasTooManyTags means tagging would give a follower more than
+	// 20 tags.
+	CodeFanHasTooManyTags = 45059
+	// CodeInvalidTagName means a tag name is empty or already used by
+	// another tag of the account.
+	CodeInvalidTagName = 45157
+	// CodeTagNameTooLong means a tag name is longer than 30 bytes.
+	CodeTagNameTooLong = 45158
+	// CodeInvalidTagID means a tag id names no tag of the account.
+	CodeInvalidTagID = 45159
 	// CodeNotFound is the simulator's own code for a path it does not
 	// implement; real WeChat has no equivalent, so it is negative.
 	CodeNotFound = -404
@@ -181,6 +202,30 @@ func errClientMsgIDRetryTooFast() *apiError {
 func errClientMsgIDTooLong() *apiError {
 	return &apiError{CodeClientMsgIDTooLong, "clientmsgid size out of limit"}
 }
+
+func errInvalidListSize() *apiError {
+	return &apiError{CodeInvalidListSize, "invalid openid list size"}
+}
+
+func errTooManyTags() *apiError {
+	return &apiError{CodeTooManyTags, "too many tag now, no need to add new"}
+}
+
+func errTagHasTooManyFans() *apiError {
+	return &apiError{CodeTagHasTooManyFans, "can't delete the tag that has too many fans"}
+}
+
+func errSystemTag() *apiError { return &apiError{CodeSystemTag, "can't modify sys tag"} }
+
+func errFanHasTooManyTags() *apiError {
+	return &apiError{CodeFanHasTooManyTags, "can not tagging one user too much"}
+}
+
+func errInvalidTagName() *apiError { return &apiError{CodeInvalidTagName, "invalid tag name"} }
+
+func errTagNameTooLong() *apiError { return &apiError{CodeTagNameTooLong, "tag name too long"} }
+
+func errInvalidTagID() *apiError { return &apiError{CodeInvalidTagID, "invalid tag id"} }
 
 // errForCode is the answer FailNext injects: WeChat's message for the codes
 // it knows, a generic one otherwise.

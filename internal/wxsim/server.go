@@ -90,6 +90,18 @@ func routeTable() map[string]route {
 		"/cgi-bin/message/mass/get":      {http.MethodPost, (*Server).handleMassGet},
 		"/cgi-bin/message/custom/send":   {http.MethodPost, (*Server).handleCustomSend},
 		"/cgi-bin/message/template/send": {http.MethodPost, (*Server).handleTemplateSend},
+
+		"/cgi-bin/user/get":                    {http.MethodGet, (*Server).handleUserGet},
+		"/cgi-bin/user/info":                   {http.MethodGet, (*Server).handleUserInfo},
+		"/cgi-bin/user/info/batchget":          {http.MethodPost, (*Server).handleBatchGet},
+		"/cgi-bin/tags/create":                 {http.MethodPost, (*Server).handleTagCreate},
+		"/cgi-bin/tags/get":                    {http.MethodGet, (*Server).handleTagGet},
+		"/cgi-bin/tags/update":                 {http.MethodPost, (*Server).handleTagUpdate},
+		"/cgi-bin/tags/delete":                 {http.MethodPost, (*Server).handleTagDelete},
+		"/cgi-bin/user/tag/get":                {http.MethodPost, (*Server).handleTagFans},
+		"/cgi-bin/tags/members/batchtagging":   {http.MethodPost, (*Server).handleBatchTagging},
+		"/cgi-bin/tags/members/batchuntagging": {http.MethodPost, (*Server).handleBatchUntagging},
+		"/cgi-bin/tags/getidlist":              {http.MethodPost, (*Server).handleTagIDList},
 	})
 }
 

@@ -124,12 +124,20 @@ type follower struct {
 // are test code, and a typo in an AppID should fail loudly, not later as
 // a puzzling errcode. Callers hold s.mu.
 func (s *Server) appMsgs(appID string) *appMessages {
+	a := s.mustApp(appID)
+	return &a.msg
+}
+
+// mustApp returns appID's state with both endpoint groups ready, or panics
+// like appMsgs. Callers hold s.mu.
+func (s *Server) mustApp(appID string) *app {
 	a, ok := s.apps[appID]
 	if !ok {
 		panic(fmt.Sprintf("wxsim: unknown app %q (call AddApp first)", appID))
 	}
 	a.msg.init()
-	return &a.msg
+	a.users.init()
+	return a
 }
 
 // AddMedia registers mediaID as uploaded by appID; kind is "news" (an
@@ -148,16 +156,22 @@ func (s *Server) AddTemplate(appID, templateID string) {
 }
 
 // Unfollow makes openid stop following appID: mass sends filter it out,
-// customer-service messages answer 45015, template messages 43004. A later
-// Interact (or a pushed user message or subscribe) makes it follow again.
+// customer-service messages answer 45015, template messages 43004, and a
+// roster follower (see AddFollowers) leaves user/get and answers
+// subscribe 0 from user/info. A later Interact (or a pushed user message
+// or subscribe) makes it follow again.
 func (s *Server) Unfollow(appID, openid string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.appMsgs(appID)
+	a := s.mustApp(appID)
+	m := &a.msg
 	f := m.followers[openid]
 	f.unfollowed = true
 	m.followers[openid] = f
 	delete(m.windows, openid)
+	if rf := a.users.lookup(openid); rf != nil {
+		a.users.unfollow(rf)
+	}
 }
 
 // Deliveries returns, per openid, how many mass messages appID delivered to
