@@ -49,7 +49,7 @@ type Decision struct {
 }
 
 // TagMirror hears about tag changes the rules applied, to mirror them
-// onto WeChat tags (see followers.Mirror).
+// onto WeChat tags (see usersync.Mirror).
 type TagMirror interface {
 	Changed(ctx context.Context, p *store.Profile, changes []store.TagChange) error
 }

@@ -87,6 +87,26 @@ func (c *Client) post(ctx context.Context, path string, body, out any) error {
 	})
 }
 
+// get is post for the API's GET endpoints: query holds the parameters
+// besides the token.
+func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
+	return c.Call(ctx, func() error {
+		tok, err := c.tokens.GetAccessTokenContext(ctx)
+		if err != nil {
+			return err
+		}
+		q := url.Values{"access_token": {tok}}
+		for k, v := range query {
+			q[k] = v
+		}
+		raw, err := doRequest(ctx, http.MethodGet, "https://"+apiHost+path+"?"+q.Encode(), nil)
+		if err != nil {
+			return fmt.Errorf("wxapi: %s: %w", path, err)
+		}
+		return decodeAnswer(path, raw, out)
+	})
+}
+
 // decodeAnswer turns an errcode into an *APIError and otherwise decodes raw
 // into out (which may be nil).
 func decodeAnswer(path string, raw []byte, out any) error {
@@ -115,11 +135,19 @@ func postJSON(ctx context.Context, target string, v any) ([]byte, error) {
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, &buf)
+	return doRequest(ctx, http.MethodPost, target, &buf)
+}
+
+// doRequest sends one request and returns the body of a 200 answer. Errors
+// name the path only, never the query with the token.
+func doRequest(ctx context.Context, method, target string, body io.Reader) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, method, target, body)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Content-Type", "application/json;charset=utf-8")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json;charset=utf-8")
+	}
 	resp, err := util.DefaultHTTPClient.Do(req)
 	if err != nil {
 		var ue *url.Error

@@ -7,12 +7,14 @@ import (
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/officialaccount"
 	"github.com/silenceper/wechat/v2/officialaccount/config"
+	"github.com/silenceper/wechat/v2/officialaccount/user"
 	"github.com/silenceper/wechat/v2/util"
 )
 
 // Client calls the WeChat API for one account.
 type Client struct {
 	oa     *officialaccount.OfficialAccount
+	user   *user.User
 	tokens *Tokens
 }
 
@@ -29,7 +31,7 @@ func New(cfg Config, tokens *Tokens, c cache.Cache) *Client {
 		EncodingAESKey: cfg.EncodingAESKey, Cache: c, UseStableAK: true,
 	})
 	oa.SetAccessTokenHandle(tokens)
-	return &Client{oa: oa, tokens: tokens}
+	return &Client{oa: oa, user: oa.GetUser(), tokens: tokens}
 }
 
 // SDK exposes the official-account client for calls not wrapped here.

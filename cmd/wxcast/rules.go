@@ -167,3 +167,8 @@ func readJSON(path string, v any) error {
 	}
 	return nil
 }
+
+// staticRules serves one ruleset where a live one is expected.
+func staticRules(rs *rules.Ruleset) func() *rules.Ruleset {
+	return func() *rules.Ruleset { return rs }
+}

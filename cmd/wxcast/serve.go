@@ -102,7 +102,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		}
 		return live.Current()
 	}, log)
-	live, err = startRules(bg, cfg, log, &bgWork, func(version string, err error) {
+	live, err = startRules(bg, cfg, log, &bgWork, accountTags(bg, st, log), func(version string, err error) {
 		svc.RulesRejected(bg, version, err)
 	})
 	if err != nil {
@@ -130,6 +130,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		opts.Rules = bot.NewRules(live, cal, log)
 		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
 	}
+	if api != nil {
+		opts.TagMirror = startFollowerSync(bg, cfg, st, followers, api, live, reg, log, &bgWork)
+	}
 	b := bot.New(opts)
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID:              cfg.WeChat.AppID,
@@ -150,14 +153,15 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 // startRules loads rules_file and keeps it live: reloaded when the file
 // changes or on SIGHUP. A file with errors at start stops the server; later,
 // a bad version is refused and the live rules stay. nil without rules_file.
-func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup, onReject func(string, error)) (*rules.Source, error) {
+func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup,
+	accountTags func() []string, onReject func(string, error)) (*rules.Source, error) {
 	if cfg.RulesFile == "" {
 		log.Info("rules_file is empty: profiles are kept, nothing is tagged or answered")
 		onHUP(ctx, wg, func() { log.Info("SIGHUP: no rules_file to reload") })
 		return nil, nil
 	}
 	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{
-		Options: rules.Options{Location: cfg.Location}, Log: log, OnReject: onReject,
+		Options: rules.Options{Location: cfg.Location, AccountTags: accountTags}, Log: log, OnReject: onReject,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rules_file:\n%w", err)
@@ -200,15 +204,10 @@ func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, l
 		log.Info("wechat.app_secret is empty: WeChat API calls are disabled")
 		return nil, nil
 	}
-	if err := wxapi.RouteSDK(cfg.WeChat.APIBaseURL); err != nil {
+	client, tokens, err := newWeChatClient(cfg, st, log)
+	if err != nil {
 		return nil, err
 	}
-	tokens := wxapi.NewTokens(st.Tokens(cfg.WeChat.AppID),
-		wxapi.StableFetcher(cfg.WeChat.AppID, cfg.WeChat.AppSecret.Value()), nil, log)
-	client := wxapi.New(wxapi.Config{
-		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret.Value(),
-		Token: cfg.WeChat.Token.Value(), EncodingAESKey: cfg.WeChat.EncodingAESKey.Value(),
-	}, tokens, st.SDKCache())
 	// The stored token expires 60 s before WeChat's, and WeChat hands out a
 	// new stable token only in the last 5 minutes: refreshing with 4 minutes
 	// left gets a new one instead of the same one again.
@@ -224,6 +223,21 @@ func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, l
 		log.Info("WeChat API reachable", zap.String("api_base_url", cfg.WeChat.APIBaseURL))
 	})
 	return client, nil
+}
+
+// newWeChatClient builds the API client, its token shared with the other
+// replicas through Redis.
+func newWeChatClient(cfg *configs.Config, st *store.Store, log *zap.Logger) (*wxapi.Client, *wxapi.Tokens, error) {
+	if err := wxapi.RouteSDK(cfg.WeChat.APIBaseURL); err != nil {
+		return nil, nil, err
+	}
+	tokens := wxapi.NewTokens(st.Tokens(cfg.WeChat.AppID),
+		wxapi.StableFetcher(cfg.WeChat.AppID, cfg.WeChat.AppSecret.Value()), nil, log)
+	client := wxapi.New(wxapi.Config{
+		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret.Value(),
+		Token: cfg.WeChat.Token.Value(), EncodingAESKey: cfg.WeChat.EncodingAESKey.Value(),
+	}, tokens, st.SDKCache())
+	return client, tokens, nil
 }
 
 func listenAndServe(ctx context.Context, addr string, h http.Handler, log *zap.Logger, onListen func(net.Addr)) error {

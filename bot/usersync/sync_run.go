@@ -1,0 +1,367 @@
+package usersync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"hash/fnv"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/store"
+)
+
+// runner is one sync run.
+type runner struct {
+	o     SyncOptions
+	state *store.SyncState
+	cp    checkpoint
+
+	mu       sync.Mutex // guards cp's counters, tags, listed
+	tags     map[int]string
+	reread   bool                // tags/get was read again for an unknown id
+	listed   map[uint64]struct{} // dry runs: hashes of the listed openids
+	retries  atomic.Int64
+	relisted bool
+}
+
+func (r *runner) run(ctx context.Context) (Summary, error) {
+	began := r.o.Now()
+	err := r.runPhases(ctx)
+	r.mu.Lock()
+	r.cp.Retries += r.retries.Swap(0)
+	r.cp.Elapsed += r.o.Now().Sub(began)
+	r.mu.Unlock()
+	if err != nil {
+		// The checkpoint stays as the last finished page left it: the
+		// next run redoes the page this one was in.
+		if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+			err = cause
+		}
+		return r.cp.Summary, err
+	}
+	r.cp.Finished = r.o.Now()
+	if !r.o.DryRun {
+		doc, err := jsonOf(r.cp.Summary)
+		if err != nil {
+			return r.cp.Summary, err
+		}
+		if err := r.state.Finish(ctx, r.o.Owner, doc); err != nil {
+			return r.cp.Summary, err
+		}
+	}
+	return r.cp.Summary, nil
+}
+
+func (r *runner) runPhases(ctx context.Context) error {
+	if r.cp.ResumedFrom == 0 {
+		// A new run: its start is kept from the outset, so a crash in
+		// the first page resumes the same run.
+		if err := r.save(ctx); err != nil {
+			return err
+		}
+	}
+	if err := r.readTags(ctx); err != nil {
+		return err
+	}
+	if r.cp.Phase == "list" {
+		if err := r.list(ctx); err != nil {
+			return err
+		}
+		r.cp.Phase = "sweep"
+		if err := r.save(ctx); err != nil {
+			return err
+		}
+	}
+	return r.sweep(ctx)
+}
+
+// readTags reads the account's WeChat tags, to name the followers' tag ids.
+func (r *runner) readTags(ctx context.Context) error {
+	var tags []wxapi.TagInfo
+	err := r.o.Retry.do(ctx, &r.retries, func() (err error) {
+		tags, err = r.o.API.AccountTags(ctx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	m := make(map[int]string, len(tags))
+	for _, t := range tags {
+		m[t.ID] = t.Name
+	}
+	r.mu.Lock()
+	r.tags = m
+	r.cp.AccountTags = len(tags)
+	r.mu.Unlock()
+	if r.o.DryRun {
+		return nil
+	}
+	doc, err := jsonOf(tags)
+	if err != nil {
+		return err
+	}
+	return r.o.Store.SyncState().SaveAccountTags(ctx, doc)
+}
+
+type fetched struct {
+	page wxapi.FollowerPage
+	err  error
+}
+
+// list pages through the followers from the checkpoint's cursor. The next
+// page is fetched while this one's details are read; the checkpoint
+// moves after each page is written.
+func (r *runner) list(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan fetched, 1)
+	go r.fetchPages(ctx, r.cp.Next, pages)
+	for f := range pages {
+		if f.err != nil {
+			return f.err
+		}
+		p := f.page
+		if r.cp.Pages == 0 || r.cp.Total == 0 {
+			r.cp.Total = p.Total
+		}
+		if len(p.OpenIDs) > 0 {
+			if err := r.page(ctx, p.OpenIDs); err != nil {
+				return err
+			}
+		}
+		r.mu.Lock()
+		r.cp.Pages++
+		r.cp.Listed += int64(len(p.OpenIDs))
+		r.cp.Next = p.Next
+		r.cp.Retries += r.retries.Swap(0)
+		r.mu.Unlock()
+		if err := r.save(ctx); err != nil {
+			return err
+		}
+		r.progress("list", false)
+		if len(p.OpenIDs) == 0 || p.Next == "" {
+			break
+		}
+	}
+	r.progress("list", true)
+	return nil
+}
+
+// fetchPages sends the pages from cursor next on, until the end, an error
+// or ctx's end, then closes out.
+func (r *runner) fetchPages(ctx context.Context, next string, out chan<- fetched) {
+	defer close(out)
+	for first := true; ; first = false {
+		var p wxapi.FollowerPage
+		err := r.o.Retry.do(ctx, &r.retries, func() (err error) {
+			p, err = r.o.API.Followers(ctx, next)
+			return err
+		})
+		// A resumed cursor that WeChat no longer knows (40003): list
+		// again from the start. Rewriting followers is harmless.
+		if err != nil && first && next != "" && wxapi.ErrCode(err) == 40003 && !r.relisted {
+			r.o.Log.Warn("sync: WeChat refused the checkpoint's cursor; listing again from the first page",
+				zap.String("cursor", next), zap.Error(err))
+			r.relisted, next = true, ""
+			err = r.o.Retry.do(ctx, &r.retries, func() (err error) {
+				p, err = r.o.API.Followers(ctx, next)
+				return err
+			})
+		}
+		select {
+		case out <- fetched{p, err}:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil || len(p.OpenIDs) == 0 || p.Next == "" {
+			return
+		}
+		next = p.Next
+	}
+}
+
+// page reads the details of one page's followers, MaxUserInfoBatch at a
+// time from Workers goroutines, and writes them.
+func (r *runner) page(ctx context.Context, ids []string) error {
+	chunks := make(chan []string)
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	var wg sync.WaitGroup
+	for range r.o.Workers {
+		wg.Go(func() {
+			for c := range chunks {
+				if err := r.chunk(ctx, c); err != nil {
+					cancel(err)
+					return
+				}
+			}
+		})
+	}
+	for i := 0; i < len(ids); i += wxapi.MaxUserInfoBatch {
+		select {
+		case chunks <- ids[i:min(i+wxapi.MaxUserInfoBatch, len(ids))]:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(chunks)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// chunk reads and writes up to MaxUserInfoBatch followers.
+func (r *runner) chunk(ctx context.Context, ids []string) error {
+	var infos []wxapi.UserInfo
+	err := r.o.Retry.do(ctx, &r.retries, func() (err error) {
+		infos, err = r.o.API.UserInfos(ctx, ids)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	batch := make([]store.SyncedFollower, 0, len(infos))
+	var gone int64
+	for _, u := range infos {
+		if !u.Subscribed {
+			gone++
+			continue
+		}
+		tags, err := r.tagNames(ctx, u.TagIDs)
+		if err != nil {
+			return err
+		}
+		scene := u.QRSceneStr
+		if scene == "" && u.QRScene != 0 {
+			scene = strconv.Itoa(u.QRScene)
+		}
+		batch = append(batch, store.SyncedFollower{OpenID: u.OpenID, SubscribeTime: u.SubscribeTime,
+			SubscribeScene: u.SubscribeScene, Scene: scene, Language: u.Language, Remark: u.Remark, Tags: tags})
+	}
+	out, err := r.o.Followers.ApplySync(ctx, r.cp.Run.Unix(), batch, r.o.DryRun)
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cp.Created += int64(out.Created)
+	r.cp.Updated += int64(out.Updated)
+	r.cp.Unchanged += int64(out.Unchanged)
+	r.cp.NotFollowing += gone
+	if r.listed != nil {
+		for _, u := range batch {
+			r.listed[hashOf(u.OpenID)] = struct{}{}
+		}
+	}
+	return nil
+}
+
+// tagNames names tag ids; an id tags/get did not list makes it read the
+// account's tags once more (a tag created during the run), and is left
+// out if still unknown.
+func (r *runner) tagNames(ctx context.Context, ids []int) ([]store.WeChatTag, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	out := make([]store.WeChatTag, 0, len(ids))
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, id := range ids {
+		name, ok := r.tags[id]
+		if !ok && !r.reread {
+			r.reread = true
+			r.mu.Unlock()
+			err := r.readTags(ctx)
+			r.mu.Lock()
+			if err != nil {
+				return nil, err
+			}
+			name, ok = r.tags[id]
+		}
+		if !ok {
+			r.cp.UnknownTags++
+			continue
+		}
+		out = append(out, store.WeChatTag{ID: id, Name: name})
+	}
+	return out, nil
+}
+
+// sweep reads every profile: followers the run did not list are marked
+// unsubscribed, and with Reconcile set, WeChat tag differences are queued.
+func (r *runner) sweep(ctx context.Context) error {
+	run := r.cp.Run.Unix()
+	var gone, queued atomic.Int64
+	now := r.o.Now()
+	err := r.o.Followers.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
+		var ids []string
+		var ops []store.TagOp
+		for _, p := range batch {
+			if r.o.Reconcile != nil {
+				ops = r.o.Reconcile.appendDiff(ops, p, now)
+			}
+			if !p.Subscribed || r.wasListed(p, run) {
+				continue
+			}
+			ids = append(ids, p.OpenID)
+		}
+		n, err := r.o.Followers.MarkGone(ctx, run, ids, r.o.DryRun)
+		if err != nil {
+			return err
+		}
+		gone.Add(int64(n))
+		queued.Add(int64(len(ops)))
+		if len(ops) > 0 && !r.o.DryRun {
+			return r.o.Reconcile.queue.Add(ctx, ops)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.cp.Unsubscribed += gone.Load()
+	r.cp.TagsQueued += queued.Load()
+	r.mu.Unlock()
+	r.progress("sweep", true)
+	return nil
+}
+
+func (r *runner) wasListed(p *store.Profile, run int64) bool {
+	if r.listed == nil {
+		return p.SyncRun == run
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	_, ok := r.listed[hashOf(p.OpenID)]
+	return ok
+}
+
+func (r *runner) progress(phase string, done bool) {
+	if r.o.Progress == nil {
+		return
+	}
+	r.mu.Lock()
+	p := Progress{Phase: phase, Listed: r.cp.Listed, Total: r.cp.Total, Pages: r.cp.Pages, Done: done}
+	r.mu.Unlock()
+	r.o.Progress(p)
+}
+
+// hashOf is a 64-bit FNV-1a of an openid: a dry run remembers who was
+// listed in 8 bytes each instead of the openid.
+func hashOf(openid string) uint64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte(openid))
+	return h.Sum64()
+}
+
+func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }

@@ -1,0 +1,200 @@
+package usersync
+
+import (
+	"context"
+	"errors"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
+)
+
+func TestSyncWritesFollowersAndKeepsBehaviour(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	old, err := sim.CreateTag(e.appID, "老客户")
+	if err != nil {
+		t.Fatal(err)
+	}
+	subAt := time.Date(2026, 10, 1, 8, 0, 0, 0, time.UTC)
+	sim.AddFollowers(e.appID,
+		wxsim.Follower{OpenID: "oAAAAAAAAAAAAAAAAAAAAAAAAAAA", SubscribeTime: subAt, SubscribeScene: wxsim.SceneQRCode,
+			QRSceneStr: "store_sh", Language: "en", Remark: "王先生", TagIDs: []int{old}},
+		wxsim.Follower{OpenID: "oBBBBBBBBBBBBBBBBBBBBBBBBBBB", SubscribeTime: subAt, SubscribeScene: wxsim.SceneSearch},
+		wxsim.Follower{OpenID: "oCCCCCCCCCCCCCCCCCCCCCCCCCCC", SubscribeTime: subAt},
+	)
+	// wxcast already knew A (a message) and Z, who has since left without
+	// wxcast hearing of it; Y only has imported business data.
+	now := time.Now()
+	text := store.Event{OpenID: "oAAAAAAAAAAAAAAAAAAAAAAAAAAA", DedupID: "m1", At: now.Add(-time.Hour), Kind: "text", Class: store.ClassMessage}
+	if _, err := e.f.Record(e.ctx, text, now, store.MarkFinal); err != nil {
+		t.Fatal(err)
+	}
+	follow := store.Event{OpenID: "oZZZZZZZZZZZZZZZZZZZZZZZZZZZ", DedupID: "s1", At: now.Add(-48 * time.Hour), Kind: "subscribe",
+		Class: store.ClassEvent, Sub: store.SubSubscribe}
+	if _, err := e.f.Record(e.ctx, follow, now, store.MarkFinal); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.f.SetAttributes(e.ctx, "oYYYYYYYYYYYYYYYYYYYYYYYYYYY", map[string]string{"vip_level": "2"}); err != nil {
+		t.Fatal(err)
+	}
+
+	o := e.opts()
+	o.DryRun = true
+	dry, err := Sync(e.ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := e.profile("oBBBBBBBBBBBBBBBBBBBBBBBBBBB"); p.Known {
+		t.Fatal("a dry run wrote a profile")
+	}
+	if p := e.profile("oZZZZZZZZZZZZZZZZZZZZZZZZZZZ"); !p.Subscribed {
+		t.Fatal("a dry run marked a follower unsubscribed")
+	}
+	sum, err := Sync(e.ctx, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Summary{Listed: 3, Total: 3, Created: 2, Updated: 1, Unsubscribed: 1, AccountTags: 2}
+	for name, s := range map[string]Summary{"dry run": dry, "sync": sum} {
+		got := Summary{Listed: s.Listed, Total: s.Total, Created: s.Created, Updated: s.Updated,
+			Unchanged: s.Unchanged, Unsubscribed: s.Unsubscribed, AccountTags: s.AccountTags}
+		if got != want {
+			t.Errorf("%s: %+v, want %+v", name, got, want)
+		}
+	}
+	a := e.profile("oAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+	if !a.Subscribed || a.Language != "en" || a.Remark != "王先生" || a.SubscribeScene != wxsim.SceneQRCode ||
+		a.Scene != "store_sh" || !a.SubscribedAt.Equal(subAt) || a.Counts()["text"] != 1 {
+		t.Errorf("A after sync: %+v counts %v", a, a.Counts())
+	}
+	if tags := a.WeChatTags(); len(tags) != 1 || tags[0] != (store.WeChatTag{ID: old, Name: "老客户"}) {
+		t.Errorf("A's WeChat tags = %+v", tags)
+	}
+	if p := e.profile("oZZZZZZZZZZZZZZZZZZZZZZZZZZZ"); p.Subscribed {
+		t.Error("Z, whom WeChat no longer lists, is still subscribed")
+	}
+	if p := e.profile("oYYYYYYYYYYYYYYYYYYYYYYYYYYY"); p.Subscribed || p.Attrs()["vip_level"] != "2" {
+		t.Errorf("Y (attributes only) changed: %+v", p)
+	}
+	last, ok, err := LastSummary(e.ctx, e.st)
+	if err != nil || !ok || last.Created != 2 {
+		t.Fatalf("last summary = %+v %v %v", last, ok, err)
+	}
+
+	again, err := Sync(e.ctx, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Unchanged != 3 || again.Created+again.Updated+again.Unsubscribed != 0 {
+		t.Errorf("a second sync of the same followers: %+v", again)
+	}
+}
+
+func TestSyncResumesAfterCrash(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const n = 25000 // three pages
+	sim.PopulateFollowers(e.appID, n, 7)
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	o := e.opts()
+	// Die after 250 batchget calls: in the middle of page 3.
+	o.API = &cancellingAPI{API: e.api, after: 250, cancel: cancel}
+	first, err := Sync(ctx, o)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sync: %+v, %v", first, err)
+	}
+	if holder, _ := e.st.SyncState().LeaseHolder(e.ctx); holder != "" {
+		t.Errorf("the lease is still held by %q", holder)
+	}
+	pagesBefore := sim.CountCalls(e.appID, "/cgi-bin/user/get")
+	sum, err := Sync(e.ctx, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.ResumedFrom != 3 || sum.Listed != n || sum.Pages != 4 {
+		t.Errorf("resumed sync: %+v; want it to resume at page 3 and list %d followers in 4 pages", sum, n)
+	}
+	// Page 3 and the empty page that ends the list.
+	if got := sim.CountCalls(e.appID, "/cgi-bin/user/get") - pagesBefore; got != 2 {
+		t.Errorf("the resumed run fetched %d pages, want 2 (page 3 and the empty end)", got)
+	}
+	if !sum.Run.Equal(first.Run) {
+		t.Errorf("the resumed run is %v, the interrupted one %v: a resume must keep the run", sum.Run, first.Run)
+	}
+	var stamped, subscribed atomic.Int64
+	err = e.f.Scan(e.ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
+		for _, p := range batch {
+			if p.SyncRun == sum.Run.Unix() {
+				stamped.Add(1)
+			}
+			if p.Subscribed {
+				subscribed.Add(1)
+			}
+		}
+		return nil
+	})
+	if err != nil || stamped.Load() != n || subscribed.Load() != n || sum.Unsubscribed != 0 {
+		t.Fatalf("after the resumed sync: %d stamped, %d subscribed, %d marked gone, %v; want %d, %d, 0",
+			stamped.Load(), subscribed.Load(), sum.Unsubscribed, err, n, n)
+	}
+	if _, ok, _ := e.st.SyncState().Checkpoint(e.ctx); ok {
+		t.Error("the checkpoint outlived the finished run")
+	}
+}
+
+func TestSyncRefusesWhileAnotherRuns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if ok, err := e.st.SyncState().Lease(e.ctx, "replica-2", time.Minute); err != nil || !ok {
+		t.Fatal(err)
+	}
+	if _, err := Sync(e.ctx, e.opts()); !errors.Is(err, ErrBusy) {
+		t.Fatalf("sync while replica-2 syncs: %v", err)
+	}
+	o := e.opts()
+	o.DryRun = true // writes nothing, so needs no lease
+	if _, err := Sync(e.ctx, o); err != nil {
+		t.Fatalf("dry run while replica-2 syncs: %v", err)
+	}
+}
+
+// The faults hit every app of the shared simulator: these tests do not
+// run in parallel.
+func TestSyncRetriesTransientErrors(t *testing.T) {
+	e := newEnv(t)
+	sim.PopulateFollowers(e.appID, 250, 3)
+	sim.FailNext("/cgi-bin/user/info/batchget", -1, 2)
+	sim.FailNext("/cgi-bin/user/get", 45009, 1)
+	defer sim.FailNext("/cgi-bin/user/info/batchget", 0, 0)
+	defer sim.FailNext("/cgi-bin/user/get", 0, 0)
+	sum, err := Sync(e.ctx, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Retries != 3 || sum.Listed != 250 || sum.Created != 250 {
+		t.Errorf("sync through -1 and 45009: %+v; want 3 retries and 250 followers", sum)
+	}
+}
+
+func TestSyncStopsOnRefusalAndKeepsCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	sim.PopulateFollowers(e.appID, 150, 4)
+	sim.FailNext("/cgi-bin/user/info/batchget", 48001, 1)
+	defer sim.FailNext("/cgi-bin/user/info/batchget", 0, 0)
+	_, err := Sync(e.ctx, e.opts())
+	if wxapi.ErrCode(err) != 48001 {
+		t.Fatalf("sync with an unauthorised API: %v, want errcode 48001", err)
+	}
+	if _, ok, _ := e.st.SyncState().Checkpoint(e.ctx); !ok {
+		t.Fatal("no checkpoint to resume from")
+	}
+	sum, err := Sync(e.ctx, e.opts())
+	if err != nil || sum.ResumedFrom != 1 || sum.Listed != 150 {
+		t.Fatalf("resumed sync: %+v, %v", sum, err)
+	}
+}

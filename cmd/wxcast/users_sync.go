@@ -1,0 +1,227 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot/usersync"
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/store"
+)
+
+func usersSync(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	f := newCLIFlags("users sync", environ, stderr)
+	dry := f.fs.Bool("dry-run", false, "read every follower from WeChat and print what would change, writing nothing")
+	restart := f.fs.Bool("restart", false, "discard an unfinished run's checkpoint and start again from the first page")
+	workers := f.fs.Int("workers", 0, "concurrent user/info/batchget calls (default: sync.workers of the config)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 0 {
+		return fmt.Errorf("users sync takes no arguments, got %q", pos)
+	}
+	cfg, err := f.loadConfig(environ)
+	if err != nil {
+		return err
+	}
+	if *workers < 0 || *workers > 32 {
+		return fmt.Errorf("--workers: must be between 1 and 32, got %d", *workers)
+	}
+	if *workers == 0 {
+		*workers = cfg.Sync.Workers
+	}
+	env, err := openUsers(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer env.close()
+	if cfg.WeChat.AppSecret.Value() == "" {
+		return errors.New("wechat.app_secret is empty: users sync reads the followers through the WeChat API")
+	}
+	api, _, err := newWeChatClient(cfg, env.st, env.log)
+	if err != nil {
+		return err
+	}
+	o := usersync.SyncOptions{
+		Store: env.st, Followers: env.followers, API: api, Owner: "cli-" + replicaName(),
+		Workers: *workers, DryRun: *dry, Restart: *restart, Log: env.log,
+		Progress: newProgress(stderr).report,
+	}
+	var mirror *usersync.Mirror
+	if cfg.RulesFile != "" {
+		rs, err := loadRules(cfg.RulesFile, ruleOptions(cfg, nil), stderr)
+		if err != nil {
+			return err
+		}
+		if usersync.Mirrors(rs) {
+			mirror = usersync.NewMirror(usersync.MirrorOptions{Store: env.st, Followers: env.followers, API: api,
+				Rules: staticRules(rs), Owner: o.Owner, Log: env.log})
+			o.Reconcile = mirror
+		}
+	}
+	sum, err := usersync.Sync(ctx, o)
+	if err != nil {
+		if errors.Is(err, usersync.ErrBusy) {
+			return fmt.Errorf("%w: try again when it has finished", err)
+		}
+		if !*dry {
+			return fmt.Errorf("sync stopped after %d pages: %w\nrun wxcast users sync again to continue from page %d", sum.Pages, err, sum.Pages+1)
+		}
+		return err
+	}
+	printSummary(stdout, sum)
+	if mirror == nil || *dry || sum.TagsQueued == 0 {
+		return nil
+	}
+	st, err := drainAll(ctx, mirror)
+	fmt.Fprintf(stdout, "  WeChat tags mirrored  %d followers tagged, %d untagged in %d calls; skipped: %d at 20 tags, %d invalid\n",
+		st.Tagged, st.Untagged, st.Calls, st.FollowerFull, st.Invalid)
+	return err
+}
+
+// drainAll drains the tag queue until it is empty, a drain fails, or a
+// drain leaves as much queued as it found.
+func drainAll(ctx context.Context, m *usersync.Mirror) (usersync.DrainStats, error) {
+	var total usersync.DrainStats
+	for {
+		before, err := m.Pending(ctx)
+		if err != nil || before == 0 {
+			return total, err
+		}
+		st, err := m.Drain(ctx)
+		total.Add(st)
+		if err != nil {
+			return total, err
+		}
+		if after, err := m.Pending(ctx); err != nil || after >= before {
+			return total, err
+		}
+	}
+}
+
+func printSummary(w io.Writer, s usersync.Summary) {
+	head := fmt.Sprintf("sync finished in %s", s.Elapsed.Round(100*time.Millisecond))
+	if s.DryRun {
+		head = "dry run: nothing was written; a sync would do this"
+	}
+	if s.ResumedFrom > 0 {
+		head += fmt.Sprintf(" (resumed at page %d)", s.ResumedFrom)
+	}
+	fmt.Fprintln(w, head)
+	fmt.Fprintf(w, "  followers listed      %d of %d, in %d pages\n", s.Listed, s.Total, s.Pages)
+	fmt.Fprintf(w, "  profiles created      %d\n", s.Created)
+	fmt.Fprintf(w, "  profiles updated      %d\n", s.Updated)
+	fmt.Fprintf(w, "  unchanged             %d\n", s.Unchanged)
+	fmt.Fprintf(w, "  marked unsubscribed   %d (no longer listed by WeChat)\n", s.Unsubscribed)
+	if s.NotFollowing > 0 {
+		fmt.Fprintf(w, "  unfollowed meanwhile  %d (listed, then gone by the time their details were read)\n", s.NotFollowing)
+	}
+	fmt.Fprintf(w, "  WeChat tags           %d on the account", s.AccountTags)
+	if s.UnknownTags > 0 {
+		fmt.Fprintf(w, "; %d tag ids on followers were not among them", s.UnknownTags)
+	}
+	fmt.Fprintln(w)
+	if s.TagsQueued > 0 {
+		fmt.Fprintf(w, "  WeChat tag changes    %d to mirror wxcast tags (wechat_tag)\n", s.TagsQueued)
+	}
+	fmt.Fprintf(w, "  API retries           %d\n", s.Retries)
+}
+
+// progress shows a sync's progress: one line redrawn in place on a
+// terminal, a line per 10 pages otherwise.
+type progress struct {
+	w     io.Writer
+	tty   bool
+	start time.Time
+}
+
+func newProgress(w io.Writer) *progress {
+	return &progress{w: w, tty: isTerminal(w), start: time.Now()}
+}
+
+func (p *progress) report(pr usersync.Progress) {
+	if pr.Phase == "sweep" {
+		p.line(true, "marked followers WeChat no longer lists")
+		return
+	}
+	if !p.tty && !pr.Done && pr.Pages%10 != 0 {
+		return
+	}
+	pct := 100.0
+	if pr.Total > 0 {
+		pct = min(100, 100*float64(pr.Listed)/float64(pr.Total))
+	}
+	rate := float64(pr.Listed) / max(time.Since(p.start).Seconds(), 0.001)
+	msg := fmt.Sprintf("page %d: %d of %d followers (%.0f%%), %.0f/s", pr.Pages, pr.Listed, pr.Total, pct, rate)
+	if p.tty && !pr.Done {
+		bar := int(pct / 5)
+		msg = fmt.Sprintf("[%-20s] %s", string(repeatRune('#', bar)), msg)
+	}
+	p.line(pr.Done, msg)
+}
+
+func (p *progress) line(done bool, msg string) {
+	switch {
+	case !p.tty:
+		fmt.Fprintln(p.w, msg)
+	case done:
+		fmt.Fprintf(p.w, "\r\033[K%s\n", msg)
+	default:
+		fmt.Fprintf(p.w, "\r\033[K%s", msg)
+	}
+}
+
+func repeatRune(r rune, n int) []rune {
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = r
+	}
+	return out
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// usersEnv is what the users commands work on.
+type usersEnv struct {
+	cfg       *configs.Config
+	st        *store.Store
+	followers *store.Followers
+	log       *zap.Logger
+}
+
+// openUsers opens the configured Redis (the embedded store lives inside
+// a running server, so it will not do) and a logger for warnings.
+func openUsers(ctx context.Context, cfg *configs.Config, stderr io.Writer) (*usersEnv, error) {
+	if cfg.Redis.URL.Value() == "" {
+		return nil, errors.New("redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	}
+	log, err := newLogger(configs.LogConfig{Level: "warn", Format: "console"}, stderr)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix, Log: log})
+	if err != nil {
+		return nil, err
+	}
+	f := st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{
+		HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
+	})
+	return &usersEnv{cfg: cfg, st: st, followers: f, log: log}, nil
+}
+
+func (e *usersEnv) close() { _ = e.st.Close() }
