@@ -41,6 +41,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(faultServeEnv) == "1" {
 		os.Exit(faultServe())
 	}
+	if os.Getenv(faultSyncEnv) == "1" {
+		os.Exit(faultSync())
+	}
 	os.Exit(m.Run())
 }
 
