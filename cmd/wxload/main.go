@@ -52,6 +52,7 @@ func commands() []command {
 		{"profiles", "write follower profiles and report Redis memory per follower", cmdProfiles},
 		{"followers", "fill a prefix with followers for segment benchmarks", cmdFollowers},
 		{"broadcast", "time a broadcast to a segment against the WeChat API simulator", cmdBroadcast},
+		{"sync", "time a follower sync from the WeChat API simulator", cmdSync},
 		{"clean", "delete every key under a prefix", cmdClean},
 	}
 }

@@ -23,7 +23,7 @@ type Call struct {
 
 // record appends c to its app's log. Callers hold s.mu.
 func (s *Server) record(c *apiCall, code int) {
-	s.calls[c.appID] = append(s.calls[c.appID], Call{
+	call := Call{
 		Time:    c.now,
 		Method:  c.method,
 		Path:    c.path,
@@ -31,7 +31,11 @@ func (s *Server) record(c *apiCall, code int) {
 		Query:   c.query,
 		Body:    c.body,
 		ErrCode: code,
-	})
+	}
+	if s.lean {
+		call.Query, call.Body = nil, nil
+	}
+	s.calls[c.appID] = append(s.calls[c.appID], call)
 }
 
 // Calls returns a deep copy of the calls recorded for appID, oldest first.

@@ -31,6 +31,8 @@ type Server struct {
 	apps   map[string]*app
 	tokens map[string]*accessToken // every token ever issued, by value
 	calls  map[string][]Call       // by resolved AppID ("" if unknown)
+	// lean drops the query and body of recorded calls (see WithLeanCallLog).
+	lean bool
 
 	// mass holds the message endpoints' server-wide settings and state
 	// (options, msg_id counter, injected faults, pending pushes).
@@ -44,6 +46,13 @@ type Option func(*Server)
 // quota windows without sleeping.
 func WithClock(now func() time.Time) Option {
 	return func(s *Server) { s.now = now }
+}
+
+// WithLeanCallLog keeps only the time, path, app and errcode of each
+// call, not its query and body: a benchmark making tens of thousands of
+// calls then measures its own memory, not the simulator's log.
+func WithLeanCallLog() Option {
+	return func(s *Server) { s.lean = true }
 }
 
 // WithLogger makes the Server log each call at debug level.

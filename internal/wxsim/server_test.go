@@ -142,3 +142,17 @@ func TestConcurrentApps(t *testing.T) {
 		}
 	}
 }
+
+func TestLeanCallLogKeepsCountsOnly(t *testing.T) {
+	e := newSimEnv(t)
+	e.sim.lean = true // as WithLeanCallLog sets it
+	e.sim.AddApp("wx_a", "s")
+	e.stable("wx_a", "s", false)
+	c := e.sim.Calls("wx_a")
+	if len(c) != 1 || c[0].Path != "/cgi-bin/stable_token" || len(c[0].Body) != 0 || len(c[0].Query) != 0 {
+		t.Fatalf("lean calls = %+v, want the path without query or body", c)
+	}
+	if n := e.sim.CountCalls("wx_a", "/cgi-bin/stable_token"); n != 1 {
+		t.Fatalf("CountCalls = %d", n)
+	}
+}
