@@ -3,6 +3,7 @@
 //	wxcast serve --config wxcast.yaml   run the callback server
 //	wxcast rules check|test|doc|backtest
 //	wxcast segment count|sample NAME
+//	wxcast users import FILE           set business attributes from CSV or JSON lines
 //	wxcast audit --since 2026-11-01       export the admin audit log (JSON lines)
 //	wxcast version                      print the version
 package main
@@ -52,6 +53,7 @@ func commands() []command {
 		{"serve", "run the callback server (--config FILE, or WXCAST_CONFIG)", runServe},
 		{"rules", "check, test, document and back-test rules files (wxcast rules help)", runRules},
 		{"segment", "count or sample a segment's followers (wxcast segment help)", runSegment},
+		{"users", "sync followers from WeChat, import attributes, show one follower (wxcast users help)", runUsers},
 		{"audit", "export the admin audit log as JSON lines (--since 2026-11-01)", runAudit},
 		{"version", "print the version", runVersion},
 	}

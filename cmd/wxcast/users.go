@@ -1,0 +1,16 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+func usersCommands() []command {
+	return []command{
+		{"import", "[--dry-run] [--format csv|jsonl] [--rules FILE] FILE  set business attributes from a CSV or JSON-lines file", usersImport},
+	}
+}
+
+func runUsers(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	return dispatch("wxcast users", usersCommands(), ctx, args, environ, stdout, stderr)
+}
