@@ -24,6 +24,7 @@ type Config struct {
 	Admins    []Admin         `yaml:"admins" json:"admins"`
 	Bot       BotConfig       `yaml:"bot" json:"bot"`
 	Broadcast BroadcastConfig `yaml:"broadcast" json:"broadcast"`
+	API       APIConfig       `yaml:"api" json:"api"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -117,6 +118,12 @@ type BroadcastConfig struct {
 	BatchSize int `yaml:"batch_size" json:"batch_size"`
 	// Share of failed recipients above which owners are alerted when a broadcast finishes, e.g. 0.05 for 5% (0 to 1).
 	AlertFailureRate float64 `yaml:"alert_failure_rate" json:"alert_failure_rate"`
+}
+
+// APIConfig guards wxcast's HTTP API for other systems (PUT /api/followers/{openid}/attributes).
+type APIConfig struct {
+	// Bearer token other systems send as "Authorization: Bearer TOKEN": 16 to 256 visible ASCII characters; empty turns the API off.
+	Token Secret `yaml:"token" json:"token"`
 }
 
 // Default returns the configuration with every key at its default value.

@@ -49,6 +49,7 @@ func TestDefault(t *testing.T) {
 		{"broadcast.batch_interval", d.Broadcast.BatchInterval.D(), 30 * time.Second},
 		{"broadcast.batch_size", d.Broadcast.BatchSize, 10000},
 		{"broadcast.alert_failure_rate", d.Broadcast.AlertFailureRate, 0.05},
+		{"api.token", d.API.Token, Secret("")},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))
