@@ -211,3 +211,52 @@ func TestCheckOpenID(t *testing.T) {
 		}
 	}
 }
+
+// TestRFMRecipe compiles the RFM recipe of docs/rules.md and runs it on
+// followers fed through AttrInput, as an import would store them.
+func TestRFMRecipe(t *testing.T) {
+	t.Parallel()
+	o, now := shanghaiOptions(t)
+	rs, err := Parse("rules.yaml", []byte(docRFMRules), o)
+	if err != nil {
+		t.Fatalf("the recipe does not compile:\n%v", err)
+	}
+	seg, ok := rs.Segment("rfm_champions")
+	if !ok {
+		t.Fatal("no rfm_champions segment")
+	}
+	tests := []struct {
+		name          string
+		lastOrder     time.Time
+		orders, spend string
+		want          bool
+	}{
+		{"champion", now.AddDate(0, 0, -3), "12", "2500.5", true},
+		{"lapsed", now.AddDate(0, 0, -45), "12", "2500", false},
+		{"rare", now.AddDate(0, 0, -3), "2", "2500", false},
+		{"small", now.AddDate(0, 0, -3), "12", "120", false},
+		{"edge", now.AddDate(0, 0, -30), "5", "800", true},
+	}
+	for _, tt := range tests {
+		cells := map[string]string{"last_order_at": tt.lastOrder.Format(time.RFC3339), "orders_90d": tt.orders, "spend_90d": tt.spend}
+		attrs := make(map[string]any)
+		for name, cell := range cells {
+			in, err := rs.AttrInput(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text, _, err := in.FromText(cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			attrs[name], _ = parseAttr(in.Type, text)
+		}
+		got, err := NewEvaluator().Eval(seg.Rule, &Env{User: User{Attrs: attrs}})
+		if err != nil || got != tt.want {
+			t.Errorf("%s: %v, %v; want %v", tt.name, got, err, tt.want)
+		}
+	}
+	if got, _ := NewEvaluator().Eval(seg.Rule, &Env{User: User{}}); got {
+		t.Error("a follower without order data is a champion")
+	}
+}
