@@ -25,6 +25,7 @@ type Config struct {
 	Bot       BotConfig       `yaml:"bot" json:"bot"`
 	Broadcast BroadcastConfig `yaml:"broadcast" json:"broadcast"`
 	Sync      SyncConfig      `yaml:"sync" json:"sync"`
+	API       APIConfig       `yaml:"api" json:"api"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -128,6 +129,12 @@ type SyncConfig struct {
 	Workers int `yaml:"workers" json:"workers"`
 	// How often queued WeChat tag changes (from tag rules with wechat_tag) are sent to WeChat; changes within one period are batched (100ms to 1m).
 	MirrorEvery Duration `yaml:"mirror_every" json:"mirror_every"`
+}
+
+// APIConfig guards wxcast's HTTP API for other systems (PUT /api/followers/{openid}/attributes).
+type APIConfig struct {
+	// Bearer token other systems send as "Authorization: Bearer TOKEN": 16 to 256 visible ASCII characters; empty turns the API off.
+	Token Secret `yaml:"token" json:"token"`
 }
 
 // Default returns the configuration with every key at its default value.

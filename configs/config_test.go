@@ -52,6 +52,7 @@ func TestDefault(t *testing.T) {
 		{"sync.interval", d.Sync.Interval.D(), 24 * time.Hour},
 		{"sync.workers", d.Sync.Workers, 8},
 		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},
+		{"api.token", d.API.Token, Secret("")},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))

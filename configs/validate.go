@@ -67,6 +67,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"sync.interval", checkOffOrAtLeast(c.Sync.Interval.Duration, time.Hour)},
 		{"sync.workers", checkBetween(c.Sync.Workers, 1, 32)},
 		{"sync.mirror_every", checkBetween(c.Sync.MirrorEvery.Duration, 100*time.Millisecond, time.Minute)},
+		{"api.token", checkAPIToken(c.API.Token.Value())},
 	}
 	checks = append(checks, c.checkAdmins()...)
 	var errs []error
@@ -196,5 +197,23 @@ func checkReadable(p string) error {
 		return fmt.Errorf("cannot read %q: %w", p, errors.Unwrap(err))
 	}
 	_ = f.Close()
+	return nil
+}
+
+// checkAPIToken accepts "" (API off) or a bearer token long enough not to
+// be guessed, in characters an Authorization header carries as they are.
+func checkAPIToken(s string) error {
+	n := len(s)
+	if n == 0 {
+		return nil
+	}
+	for i := 0; i < n; i++ {
+		if s[i] <= ' ' || s[i] > '~' {
+			return fmt.Errorf("must be visible ASCII characters without spaces, got %d bytes including others", n)
+		}
+	}
+	if n < 16 || n > 256 {
+		return fmt.Errorf("must be 16 to 256 characters (e.g. openssl rand -hex 24), got %d characters; leave it empty to turn the API off", n)
+	}
 	return nil
 }

@@ -109,6 +109,12 @@ func TestValidate(t *testing.T) {
 		{"failure rate negative", func(c *Config) { c.Broadcast.AlertFailureRate = -0.01 },
 			"broadcast.alert_failure_rate: must be between 0 and 1, got -0.01"},
 		{"failure rate percent", func(c *Config) { c.Broadcast.AlertFailureRate = 5 }, "broadcast.alert_failure_rate: must be between 0 and 1, got 5"},
+		{"api token empty", func(c *Config) { c.API.Token = "" }, ""},
+		{"api token 16", func(c *Config) { c.API.Token = Secret(strings.Repeat("k", 16)) }, ""},
+		{"api token 15", func(c *Config) { c.API.Token = Secret(strings.Repeat("k", 15)) }, "api.token: must be 16 to 256 characters (e.g. openssl rand -hex 24), got 15 characters"},
+		{"api token 257", func(c *Config) { c.API.Token = Secret(strings.Repeat("k", 257)) }, "api.token: must be 16 to 256 characters"},
+		{"api token space", func(c *Config) { c.API.Token = "abcdefgh ijklmnopq" }, "api.token: must be visible ASCII characters without spaces, got 18 bytes"},
+		{"api token non-ascii", func(c *Config) { c.API.Token = "密钥密钥密钥密钥密钥" }, "api.token: must be visible ASCII"},
 		{"failure rate NaN", func(c *Config) { c.Broadcast.AlertFailureRate = math.NaN() }, "broadcast.alert_failure_rate: must be between 0 and 1, got NaN"},
 	}
 	for _, tt := range tests {
@@ -136,11 +142,12 @@ func TestValidateNeverEchoesSecrets(t *testing.T) {
 	c.WeChat.Token = "s3cr3t-t0ken"
 	c.WeChat.AppSecret = "hunter2 hunter2"
 	c.WeChat.EncodingAESKey = "supersecretaeskey"
+	c.API.Token = "sh0rtt0k"
 	c.Redis.URL = "redis://admin:pa55w0rd@h1,h2:6379/0?sentinel_password=sp4ss"
 	err := c.Validate()
 	wantErrs(t, err, "wechat.token", "wechat.app_secret", "wechat.encoding_aes_key",
-		"redis.url", "admin:xxxxx@h1,h2:6379")
-	for _, secret := range []string{"s3cr3t", "hunter2", "supersecret", "pa55w0rd", "sp4ss"} {
+		"redis.url", "admin:xxxxx@h1,h2:6379", "api.token")
+	for _, secret := range []string{"s3cr3t", "hunter2", "supersecret", "pa55w0rd", "sp4ss", "sh0rtt0k"} {
 		if strings.Contains(err.Error(), secret) {
 			t.Errorf("error leaks %q:\n%v", secret, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/wxcast/wxcast/handlers"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -48,6 +49,11 @@ type envOpts struct {
 	// strict refuses plaintext callbacks, as a deployment with an AES key
 	// does by default; tests that post plaintext leave it off.
 	strict bool
+	// apiToken turns the API on; rules and attrStore serve it (attrStore
+	// defaults to the store).
+	apiToken  string
+	rules     func() *rules.Ruleset
+	attrStore handlers.AttrStore
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -65,12 +71,17 @@ func newEnv(t *testing.T, o envOpts) *env {
 	if o.ready != nil {
 		ready = o.ready
 	}
+	var as handlers.AttrStore = f
+	if o.attrStore != nil {
+		as = o.attrStore
+	}
 	log := zaptest.NewLogger(t)
 	b := bot.New(bot.Options{Followers: bf, Rules: o.decider, ReplyWait: 2 * time.Second, Log: log})
 	reg := prometheus.NewRegistry()
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID: appID, Token: token, AESKeys: o.keys, AllowPlaintext: !o.strict, CallbackPath: "/wechat",
 		TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
+		APIToken: o.apiToken, Rules: o.rules, Followers: as,
 	}, b, ready, reg, log)
 	if err != nil {
 		t.Fatal(err)

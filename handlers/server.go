@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/rules"
 )
 
 // Bot handles a decoded callback.
@@ -43,6 +44,15 @@ type Config struct {
 	Now func() time.Time
 	// ReadyInfo, when set, adds fields to /readyz (the rules version).
 	ReadyInfo func() map[string]string
+	// APIToken is the bearer token of the API for other systems (/api/…);
+	// empty turns the API off.
+	APIToken string
+	// Rules returns the live ruleset, whose attributes section says what
+	// the attributes API accepts; nil, or returning nil, means none.
+	Rules func() *rules.Ruleset
+	// Followers stores what the attributes API receives; nil turns the
+	// API off.
+	Followers AttrStore
 }
 
 // Server serves wxcast's HTTP routes.
@@ -88,5 +98,6 @@ func (s *Server) Handler() http.Handler {
 	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
 	r.Handle("/metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.HandleFunc("/api/followers/{openid}/attributes", s.handlePutAttributes).Methods(http.MethodPut)
 	return r
 }

@@ -115,7 +115,25 @@ const docAttributes = "## Business attributes\n\n" +
 	"  would read an attribute without its declared type.\n" +
 	"- A follower without the attribute makes the rule fail at run time, which\n" +
 	"  counts as false. To say so explicitly, test for it first:\n" +
-	"  `\"vip_level\" in user.attrs && user.attrs.vip_level >= 3`.\n\n"
+	"  `\"vip_level\" in user.attrs && user.attrs.vip_level >= 3`.\n\n" +
+	"### Writing attributes\n\n" +
+	"`wxcast users import FILE` (a CSV with an `openid` column and one column per\n" +
+	"attribute, or JSON lines such as `{\"openid\": \"o...\", \"vip_level\": 3}`) and\n" +
+	"`PUT /api/followers/{openid}/attributes` (a JSON object, with the bearer token\n" +
+	"of `api.token`) check every value against the declared type and store one\n" +
+	"canonical text, so importing the same data twice changes nothing.\n\n" +
+	"| Type | CSV cell | JSON value | Stored as |\n|---|---|---|---|\n" +
+	"| `int` | `3`, `+3` | `3` (not `3.5`, not `\"3\"`) | `3` |\n" +
+	"| `float` | `199.50`, `1e3` | a number | shortest form: `199.5`, `1000` |\n" +
+	"| `bool` | `true`, `false`, `1`, `0`, any case | `true`, `false` | `true`, `false` |\n" +
+	"| `time` | RFC 3339 or unix seconds | an RFC 3339 string or unix seconds | RFC 3339 in UTC, to the second |\n" +
+	"| `string` | as is, at most 1024 bytes of UTF-8 | a string | as is |\n\n" +
+	"- An empty CSV cell leaves the attribute unchanged (so CSV cannot delete); in\n" +
+	"  JSON, `null` deletes it, and so does `\"\"`.\n" +
+	"- A CSV column that names no declared attribute refuses the whole file. A bad\n" +
+	"  value or openid refuses its row: the import lists it as `FILE:LINE: reason`,\n" +
+	"  applies the other rows and exits 1; the API answers 422 naming the attribute.\n" +
+	"- A follower listed twice in one file gets the values of the later row.\n\n"
 
 const docSemantics = "## How rules run\n\n" +
 	"- Tag rules run in file order on every callback whose type is listed in their\n" +
@@ -199,4 +217,33 @@ const docRecipes = "## Recipes\n\n" +
 	"    when: user.active_days_30d <= 1 && user.first_seen < now() - days(30)\n" +
 	"    unless: user.active_days_7d >= 3\n    ttl: 14d\nsegments:\n" +
 	"  - name: dormant_30d\n" +
-	"    rule: user.days_since_active >= 30 && user.days_since_active < 180\n```\n"
+	"    rule: user.days_since_active >= 30 && user.days_since_active < 180\n```\n\n" +
+	"**RFM: recency, frequency and monetary scores from order data.** The order\n" +
+	"system knows when each follower last ordered, how often and for how much.\n" +
+	"Import that as attributes, nightly with `wxcast users import orders.csv`\n" +
+	"(columns `openid,last_order_at,orders_90d,spend_90d`; times as RFC 3339 or\n" +
+	"unix seconds), or as orders happen through `PUT\n" +
+	"/api/followers/{openid}/attributes`. Score each dimension 1 to 5 in the\n" +
+	"segment rule: segments look at every follower when counted, whereas a tag\n" +
+	"rule runs only when the follower sends a callback, so tags would lag behind\n" +
+	"an import. A follower without order data fails the rule and is left out.\n\n" +
+	"```yaml\n" + docRFMRules + "```\n\n" +
+	"Other segments reuse the `let` lines with another last line, e.g.\n" +
+	"`r <= 2 && f + m >= 7` for good customers who stopped ordering.\n"
+
+// docRFMRules is the RFM recipe; TestRFMRecipe compiles and runs it.
+const docRFMRules = `attributes:
+  last_order_at: time   # recency: the newest order
+  orders_90d: int       # frequency: orders in the last 90 days
+  spend_90d: float      # monetary: yuan spent in the last 90 days
+segments:
+  - name: rfm_champions
+    rule: |
+      let d = days_since(user.attrs.last_order_at);
+      let n = user.attrs.orders_90d;
+      let y = user.attrs.spend_90d;
+      let r = d <= 7 ? 5 : d <= 30 ? 4 : d <= 60 ? 3 : d <= 90 ? 2 : 1;
+      let f = n >= 10 ? 5 : n >= 5 ? 4 : n >= 3 ? 3 : n >= 2 ? 2 : 1;
+      let m = y >= 2000 ? 5 : y >= 800 ? 4 : y >= 300 ? 3 : y >= 100 ? 2 : 1;
+      r >= 4 && f >= 4 && m >= 4
+`

@@ -134,8 +134,14 @@ func (rs *Ruleset) typedAttrs(p *store.Profile) map[string]any {
 	return out
 }
 
+// ProfileAttrs returns the declared attributes of a stored profile,
+// typed as rules see them; a value that does not parse is left out.
+func (rs *Ruleset) ProfileAttrs(p *store.Profile) map[string]any { return rs.typedAttrs(p) }
+
 // parseAttr reads a stored attribute: int, float, string, bool, or time as
-// RFC 3339 or unix seconds.
+// RFC 3339 or unix seconds. AttrInput writes the canonical form of each
+// (time as RFC 3339 in UTC); the other forms are read for values stored
+// before it existed. TestAttrInputRoundTrip keeps the two in step.
 func parseAttr(typ, raw string) (any, bool) {
 	switch typ {
 	case "string":

@@ -161,7 +161,7 @@ func TestLoad(t *testing.T) {
 func TestDocExamplesLoad(t *testing.T) {
 	t.Parallel()
 	blocks := regexp.MustCompile("(?s)```yaml\n(.*?)```").FindAllStringSubmatch(docFormat+docRecipes, -1)
-	if len(blocks) != 4 {
+	if len(blocks) != 5 {
 		t.Fatalf("found %d yaml blocks", len(blocks))
 	}
 	for _, b := range blocks {

@@ -76,7 +76,7 @@ func seedFollowers(t *testing.T, f *store.Followers, n int, now time.Time) ([]st
 					}
 				}
 				if rng.IntN(2) == 0 {
-					if err := f.SetAttributes(ctx, id, map[string]string{"level": fmt.Sprint(rng.IntN(6))}); err != nil {
+					if _, err := f.SetAttributes(ctx, id, map[string]string{"level": fmt.Sprint(rng.IntN(6))}); err != nil {
 						t.Error(err)
 					}
 				}

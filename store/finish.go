@@ -43,21 +43,6 @@ func (f *Followers) Finish(ctx context.Context, openid, id, answer string, chang
 	return n == 1, nil
 }
 
-// SetAttributes merges business attributes into a follower's profile,
-// creating it if needed; an empty value deletes the attribute. Values are
-// stored as text; their types are the rules file's business.
-func (f *Followers) SetAttributes(ctx context.Context, openid string, attrs map[string]string) error {
-	args := make([]any, 0, 1+len(attrs))
-	args = append(args, openid)
-	for name, v := range attrs {
-		args = append(args, safeName(name)+itemSep+scrub(v, 1024))
-	}
-	if err := f.s.attrs.Run(ctx, f.s.rdb, []string{f.s.keys.profile(openid)}, args...).Err(); err != nil {
-		return fmt.Errorf("store: set attributes of %s: %w", openid, err)
-	}
-	return nil
-}
-
 // safeName keeps a tag or attribute name from breaking the list format.
 func safeName(s string) string {
 	b := []byte(scrub(s, 64))

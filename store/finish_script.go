@@ -73,10 +73,16 @@ return 1
 // attrsScript merges business attributes into a follower's profile,
 // creating the profile if needed. KEYS: 1 profile shard. ARGV: 1 openid,
 // 2… "name\31value" pairs; an empty value deletes the attribute.
+//
+// Returns 1 when the attributes changed, 0 when they already held these
+// values: then nothing is written, so re-importing a file rewrites no
+// profile (and creates none for a follower whose attributes are deleted).
+// mergeAttrs in attrs.go is the same merge in Go, for dry runs.
 const attrsScript = luaProfile + `
 local P = load(redis.call('HGET', KEYS[1], ARGV[1]))
+local before = P[19]
 local vals, order = {}, {}
-for name, v in string.gmatch(P[19], '([^\31=]+)=([^\31]*)') do
+for name, v in string.gmatch(before, '([^\31=]+)=([^\31]*)') do
   vals[name] = v; order[#order + 1] = name
 end
 for i = 2, #ARGV do
@@ -90,7 +96,9 @@ local out = {}
 for _, name in ipairs(order) do
   if vals[name] then out[#out + 1] = name .. '=' .. vals[name]; vals[name] = nil end
 end
-P[19] = table.concat(out, '\31')
+local after = table.concat(out, '\31')
+if after == before then return 0 end
+P[19] = after
 redis.call('HSET', KEYS[1], ARGV[1], table.concat(P, '\30'))
 return 1
 `

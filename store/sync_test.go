@@ -20,7 +20,7 @@ func TestApplySyncKeepsBehaviourAndCounts(t *testing.T) {
 	if _, err := f.Record(ctx, text("o1", 1, t0), t0, store.MarkFinal); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.SetAttributes(ctx, "o1", map[string]string{"vip_level": "3"}); err != nil {
+	if _, err := f.SetAttributes(ctx, "o1", map[string]string{"vip_level": "3"}); err != nil {
 		t.Fatal(err)
 	}
 	run := t0.Add(time.Hour).Unix()

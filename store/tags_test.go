@@ -97,13 +97,13 @@ func TestAttributes(t *testing.T) {
 	f := followers(t, redistest.Open(t))
 	ctx := context.Background()
 	// Attributes may arrive before any callback.
-	if err := f.SetAttributes(ctx, "oa", map[string]string{"vip_level": "3", "city": "上海=浦东"}); err != nil {
-		t.Fatal(err)
+	if changed, err := f.SetAttributes(ctx, "oa", map[string]string{"vip_level": "3", "city": "上海=浦东"}); err != nil || !changed {
+		t.Fatal(changed, err)
 	}
 	now := time.Now().Truncate(time.Second)
 	record(t, f, "oa", 1, now)
-	if err := f.SetAttributes(ctx, "oa", map[string]string{"vip_level": "4", "city": ""}); err != nil {
-		t.Fatal(err)
+	if changed, err := f.SetAttributes(ctx, "oa", map[string]string{"vip_level": "4", "city": ""}); err != nil || !changed {
+		t.Fatal(changed, err)
 	}
 	p, _ := f.Profile(ctx, "oa")
 	if a := p.Attrs(); len(a) != 1 || a["vip_level"] != "4" {

@@ -38,7 +38,7 @@ func TestSyncWritesFollowersAndKeepsBehaviour(t *testing.T) {
 	if _, err := e.f.Record(e.ctx, follow, now, store.MarkFinal); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.f.SetAttributes(e.ctx, "oYYYYYYYYYYYYYYYYYYYYYYYYYYY", map[string]string{"vip_level": "2"}); err != nil {
+	if _, err := e.f.SetAttributes(e.ctx, "oYYYYYYYYYYYYYYYYYYYYYYYYYYY", map[string]string{"vip_level": "2"}); err != nil {
 		t.Fatal(err)
 	}
 

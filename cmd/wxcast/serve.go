@@ -126,7 +126,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		opts.Admins = ab
 	}
 	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
+	liveRules := func() *rules.Ruleset { return nil }
 	if live != nil {
+		liveRules = live.Current
 		opts.Rules = bot.NewRules(live, cal, log)
 		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
 	}
@@ -143,9 +145,15 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		TimestampTolerance: cfg.Callback.TimestampTolerance.D(),
 		MaxBodyBytes:       cfg.Callback.MaxBodyBytes,
 		ReadyInfo:          readyInfo,
+		APIToken:           cfg.API.Token.Value(),
+		Rules:              liveRules,
+		Followers:          followers,
 	}, b, st, reg, log)
 	if err != nil {
 		return err
+	}
+	if cfg.API.Token.Value() != "" {
+		log.Info("API on: PUT /api/followers/{openid}/attributes takes the bearer token of api.token")
 	}
 	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, onListen)
 }

@@ -9,6 +9,7 @@ func usersCommands() []command {
 	return []command{
 		{"sync", "[--dry-run] [--restart] [--workers N]  sync followers, their details and WeChat tags from WeChat", usersSync},
 		{"show", "OPENID [--rules FILE] [--json]  print a follower's profile, tags, history and segments", usersShow},
+		{"import", "[--dry-run] [--format csv|jsonl] [--rules FILE] FILE  set business attributes from a CSV or JSON-lines file", usersImport},
 	}
 }
 

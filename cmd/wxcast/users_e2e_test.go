@@ -15,7 +15,7 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-const usersRules = `
+const usersSyncRules = `
 tags:
   - name: clicked_promo
     on: [click]
@@ -42,7 +42,7 @@ func TestUsersSyncMirrorAndShow(t *testing.T) {
 		wxsim.Follower{OpenID: a, SubscribeScene: wxsim.SceneQRCode, QRSceneStr: "store_sh", Language: "en", TagIDs: []int{oldTag}},
 		wxsim.Follower{OpenID: b})
 	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
-	if err := os.WriteFile(rulesFile, []byte(usersRules), 0o644); err != nil {
+	if err := os.WriteFile(rulesFile, []byte(usersSyncRules), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	env := []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix, "WXCAST_RULES_FILE=" + rulesFile,

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"testing"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/wxcast/wxcast/bot/usersync"
 	"github.com/wxcast/wxcast/internal/redistest"
-	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -52,15 +50,14 @@ func TestFaultKillSync(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
-	sim := wxsim.NewServer()
-	sim.AddApp(tAppID, tSecret)
-	sim.PopulateFollowers(tAppID, n, 11)
-	hs := httptest.NewServer(sim)
-	t.Cleanup(hs.Close)
-	t.Cleanup(sim.Close)
-	env := []string{"WXCAST_WECHAT_APP_ID=" + tAppID, "WXCAST_WECHAT_TOKEN=" + tToken,
+	// The second sync runs in this process, whose WeChat API calls all go
+	// to the shared simulator (the SDK's client is process-wide).
+	sim, simURL := sharedSim()
+	appID := newApp(t)
+	sim.PopulateFollowers(appID, n, 11)
+	env := []string{"WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_TOKEN=" + tToken,
 		"WXCAST_WECHAT_ENCODING_AES_KEY=" + tAESKey, "WXCAST_WECHAT_APP_SECRET=" + tSecret,
-		"WXCAST_WECHAT_API_BASE_URL=" + hs.URL, "WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
+		"WXCAST_WECHAT_API_BASE_URL=" + simURL, "WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
 		"WXCAST_SYNC_WORKERS=1", "WXCAST_RULES_FILE="}
 
 	cmd := exec.Command(os.Args[0], "-test.run=^$")

@@ -118,10 +118,11 @@ func writeFollower(ctx context.Context, f *store.Followers, i int, rng *rand.Ran
 		}
 	}
 	if rng.IntN(3) == 0 {
-		return f.SetAttributes(ctx, id, map[string]string{
+		_, err := f.SetAttributes(ctx, id, map[string]string{
 			"vip_level":   strconv.Itoa(rng.IntN(6)),
 			"total_spend": strconv.FormatFloat(float64(rng.IntN(500000))/100, 'f', 2, 64),
 		})
+		return err
 	}
 	return nil
 }

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/attrimport"
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+// maxListedBad is how many bad rows are listed one by one; the rest are
+// counted.
+const maxListedBad = 50
+
+// usersImport sets business attributes from FILE: a CSV with an openid
+// column and one column per declared attribute, or JSON lines. Bad rows
+// are listed and skipped; the good ones are applied.
+func usersImport(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
+	f := newCLIFlags("users import", environ, stderr)
+	rulesFile := f.fs.String("rules", "", "rules file declaring the attributes (default: rules_file of the config)")
+	dryRun := f.fs.Bool("dry-run", false, "check every row and count what would change, without writing")
+	format := f.fs.String("format", "", "csv or jsonl (default: from the file's extension: .csv, .jsonl, .ndjson, .json)")
+	pos, err := f.parse(args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return errors.New("users import: give one FILE: wxcast users import [--dry-run] FILE")
+	}
+	file := pos[0]
+	fm, err := attrimport.FormatOf(file, *format)
+	if err != nil {
+		return err
+	}
+	cfg, err := f.loadConfig(environ)
+	if err != nil {
+		return err
+	}
+	rs, err := importRules(cfg, *rulesFile, stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.Redis.URL.Value() == "" {
+		return errors.New("users import: redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	}
+	in, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
+	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	if err != nil {
+		return err
+	}
+	defer func() { _ = st.Close() }()
+	bad := badLister{w: stderr, file: file}
+	start := time.Now()
+	sum, err := attrimport.Run(ctx, in, attrimport.Options{
+		Rules: rs, Store: st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{}),
+		Format: fm, Name: file, DryRun: *dryRun, OnBad: bad.add,
+	})
+	bad.close()
+	if err != nil {
+		return err
+	}
+	return reportImport(stdout, stderr, file, sum, *dryRun, time.Since(start))
+}
+
+// importRules loads the rules file that declares the attributes.
+func importRules(cfg *configs.Config, file string, stderr io.Writer) (*rules.Ruleset, error) {
+	if file == "" {
+		file = cfg.RulesFile
+	}
+	if file == "" {
+		return nil, errors.New("users import: no rules file: set rules_file in the config, or --rules FILE; its attributes section declares what may be imported")
+	}
+	rs, err := loadRules(file, ruleOptions(cfg, nil), stderr)
+	if err != nil {
+		return nil, err
+	}
+	if len(rs.Attributes) == 0 {
+		return nil, fmt.Errorf("users import: %s declares no attributes: add an attributes section (name: type)", file)
+	}
+	return rs, nil
+}
+
+// badLister prints the first bad rows as FILE:LINE: reason and counts the
+// rest.
+type badLister struct {
+	w    io.Writer
+	file string
+	n    int
+}
+
+func (b *badLister) add(p attrimport.Problem) {
+	b.n++
+	if b.n <= maxListedBad {
+		fmt.Fprintf(b.w, "%s:%d: %s\n", b.file, p.Line, p.Reason)
+	}
+}
+
+func (b *badLister) close() {
+	if b.n > maxListedBad {
+		fmt.Fprintf(b.w, "… and %d more bad rows\n", b.n-maxListedBad)
+	}
+}
+
+func reportImport(stdout, stderr io.Writer, file string, s attrimport.Summary, dry bool, took time.Duration) error {
+	if dry {
+		fmt.Fprintf(stdout, "%s: dry run, nothing written: %d rows read, %d good (%d would change, %d unchanged), %d bad, %.1fs\n",
+			file, s.Read, s.Applied, s.Changed, s.Unchanged, s.Bad, took.Seconds())
+	} else {
+		fmt.Fprintf(stdout, "%s: %d rows read, %d applied (%d changed, %d unchanged), %d bad, %.1fs\n",
+			file, s.Read, s.Applied, s.Changed, s.Unchanged, s.Bad, took.Seconds())
+	}
+	if s.Bad == 0 {
+		return nil
+	}
+	what := "the good rows were applied"
+	if dry {
+		what = "nothing was written"
+	}
+	fmt.Fprintf(stderr, "%d bad rows were skipped (listed above); %s. Fix them and import the file again: rows already stored are left unchanged.\n", s.Bad, what)
+	return errReported{msg: fmt.Sprintf("%s: %d bad rows", file, s.Bad)}
+}

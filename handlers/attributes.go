@@ -1,0 +1,160 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+// maxAttrsBody caps a PUT of attributes: a few dozen attributes of at most
+// 1 KiB each fit many times over.
+const maxAttrsBody = 64 << 10
+
+// AttrStore is what the attributes API needs from the store.
+type AttrStore interface {
+	SetAttributes(ctx context.Context, openid string, attrs map[string]string) (bool, error)
+	Profile(ctx context.Context, openid string) (*store.Profile, error)
+}
+
+// attrsAnswer is the body of a successful PUT.
+type attrsAnswer struct {
+	OpenID  string `json:"openid"`
+	Changed bool   `json:"changed"`
+	// Attributes are the follower's declared attributes after the update,
+	// typed as rules see them (times as RFC 3339).
+	Attributes map[string]any `json:"attributes"`
+}
+
+// handlePutAttributes sets a follower's business attributes from a JSON
+// object of attribute → value (null deletes), checked against the live
+// rules file's declarations. Other systems call it with the bearer token
+// of api.token; without one the API is off.
+func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.APIToken == "" || s.cfg.Followers == nil {
+		apiError(w, http.StatusNotFound, "the API is off: set api.token (WXCAST_API_TOKEN) to turn it on")
+		return
+	}
+	if !s.authorized(r) {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="wxcast"`)
+		apiError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer <api.token>")
+		return
+	}
+	openid := mux.Vars(r)["openid"]
+	if err := rules.CheckOpenID(openid); err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	obj, status, msg := readJSONObject(w, r)
+	if status != 0 {
+		apiError(w, status, msg)
+		return
+	}
+	var rs *rules.Ruleset
+	if s.cfg.Rules != nil {
+		rs = s.cfg.Rules()
+	}
+	attrs, err := rs.AttrsFromJSON(obj)
+	if err != nil {
+		var ae *rules.AttrError
+		if errors.As(err, &ae) {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": err.Error(), "attribute": ae.Attr})
+			return
+		}
+		apiError(w, http.StatusUnprocessableEntity, err.Error())
+		return
+	}
+	s.putAttributes(w, r.Context(), rs, openid, attrs)
+}
+
+func (s *Server) putAttributes(w http.ResponseWriter, ctx context.Context, rs *rules.Ruleset, openid string, attrs map[string]string) {
+	log := s.log.With(zap.String("openid", openid))
+	changed := false
+	if len(attrs) > 0 {
+		var err error
+		if changed, err = s.cfg.Followers.SetAttributes(ctx, openid, attrs); err != nil {
+			log.Error("attributes API: store failed", zap.Error(err))
+			apiError(w, http.StatusInternalServerError, "the store failed; try again")
+			return
+		}
+	}
+	p, err := s.cfg.Followers.Profile(ctx, openid)
+	if err != nil {
+		log.Error("attributes API: profile read failed", zap.Error(err))
+		apiError(w, http.StatusInternalServerError, "the store failed; try again")
+		return
+	}
+	log.Debug("attributes API: update", zap.Bool("changed", changed), zap.Int("attributes", len(attrs)))
+	typed := rs.ProfileAttrs(p)
+	if typed == nil {
+		typed = map[string]any{}
+	}
+	writeJSON(w, http.StatusOK, attrsAnswer{OpenID: openid, Changed: changed, Attributes: typed})
+}
+
+// authorized compares the bearer token with api.token in constant time;
+// hashing both first hides the token's length too.
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	want := sha256.Sum256([]byte(s.cfg.APIToken))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+}
+
+// readJSONObject reads a JSON object body of at most maxAttrsBody bytes,
+// numbers kept as json.Number so that 3 and 3.5 stay apart. On failure it
+// returns the status and reason to answer.
+func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, int, string) {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "application/json" {
+		return nil, http.StatusUnsupportedMediaType, "send the attributes as Content-Type: application/json"
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAttrsBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB"
+		}
+		return nil, http.StatusBadRequest, "cannot read the body"
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, http.StatusBadRequest, "malformed JSON: " + err.Error()
+	}
+	if dec.More() {
+		return nil, http.StatusBadRequest, "malformed JSON: more than one value in the body"
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, http.StatusBadRequest, `want a JSON object of attribute to value, e.g. {"vip_level": 3, "city": null}`
+	}
+	return obj, 0, ""
+}
+
+func apiError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
