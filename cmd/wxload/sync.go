@@ -27,20 +27,24 @@ const (
 
 // syncReport is what cmdSync measured.
 type syncReport struct {
-	Followers int              `json:"followers"`
-	Workers   int              `json:"workers"`
-	CPUs      int              `json:"cpus"`
-	SetupSec  float64          `json:"setup_seconds"` // the simulator's roster
-	FirstSec  float64          `json:"first_sync_seconds"`
-	FirstRate float64          `json:"first_sync_followers_per_second"`
-	AgainSec  float64          `json:"second_sync_seconds,omitempty"`
-	RSSBefore float64          `json:"rss_before_mb"` // simulator and roster included
-	PeakRSS   float64          `json:"peak_rss_mb"`   // during the syncs, simulator included
-	PeakReset bool             `json:"peak_reset"`    // whether the peak was reset before the syncs
-	HeapPeak  float64          `json:"go_heap_peak_mb"`
-	Summary   usersync.Summary `json:"first"`
-	Again     usersync.Summary `json:"second"`
-	Problems  []string         `json:"problems,omitempty"`
+	Followers int     `json:"followers"`
+	Workers   int     `json:"workers"`
+	CPUs      int     `json:"cpus"`
+	SetupSec  float64 `json:"setup_seconds"` // the simulator's roster
+	FirstSec  float64 `json:"first_sync_seconds"`
+	FirstRate float64 `json:"first_sync_followers_per_second"`
+	AgainSec  float64 `json:"second_sync_seconds,omitempty"`
+	RSSBefore float64 `json:"rss_before_mb"` // simulator and roster included
+	PeakRSS   float64 `json:"peak_rss_mb"`   // during the syncs, simulator included
+	PeakReset bool    `json:"peak_reset"`    // whether the peak was reset before the syncs
+	HeapPeak  float64 `json:"go_heap_peak_mb"`
+	// LiveBefore and LiveAfter are the live Go heap (after a GC) before
+	// and after the first sync: what the sync kept.
+	LiveBefore float64          `json:"live_heap_before_mb"`
+	LiveAfter  float64          `json:"live_heap_after_mb"`
+	Summary    usersync.Summary `json:"first"`
+	Again      usersync.Summary `json:"second"`
+	Problems   []string         `json:"problems,omitempty"`
 }
 
 // cmdSync times `wxcast users sync` over simulated followers: the real
@@ -103,7 +107,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	f := st.Followers(store.Calendar{Loc: time.UTC}, store.Limits{})
 	o := usersync.SyncOptions{Store: st, Followers: f, API: api, Owner: "wxload", Workers: *workers, Log: log}
 
-	runtime.GC()
+	r.LiveBefore = liveHeapMB()
 	r.RSSBefore = procMB("VmRSS:")
 	r.PeakReset = os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 	stopHeap := watchHeap(&r.HeapPeak)
@@ -113,6 +117,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	r.FirstSec = time.Since(start).Seconds()
+	r.LiveAfter = liveHeapMB()
 	r.FirstRate = float64(r.Summary.Listed) / r.FirstSec
 	if *again {
 		start = time.Now()
@@ -134,6 +139,14 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.Join(err, fmt.Errorf("sync: %d checks failed", len(r.Problems)))
 	}
 	return err
+}
+
+// liveHeapMB collects garbage and returns the live heap in MB.
+func liveHeapMB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc) / (1 << 20)
 }
 
 // watchHeap samples the Go heap every 50 ms into peak until stopped.
@@ -170,15 +183,20 @@ func (r *syncReport) check(again bool) {
 }
 
 func (r *syncReport) writeText(w io.Writer) error {
+	again := "not run (--again=false)"
+	if r.AgainSec > 0 {
+		again = fmt.Sprintf("%.1f s (%d unchanged)", r.AgainSec, r.Again.Unchanged)
+	}
 	_, err := fmt.Fprintf(w, `followers          %d (%d CPUs, %d workers)
 simulator setup    %.1f s
 first sync         %.1f s, %.0f followers/s (%d pages, %d retries)
-second sync        %.1f s (all unchanged)
+second sync        %s
 RSS before         %.0f MB (simulator and its roster)
 peak RSS           %.0f MB (simulator included; peak reset before the syncs: %v)
-Go heap peak       %.0f MB
+Go heap peak       %.0f MB (garbage included: the collector lets the heap grow to twice the live set)
+live heap          %.0f MB before the first sync, %.0f MB after
 `, r.Followers, r.CPUs, r.Workers, r.SetupSec, r.FirstSec, r.FirstRate, r.Summary.Pages, r.Summary.Retries,
-		r.AgainSec, r.RSSBefore, r.PeakRSS, r.PeakReset, r.HeapPeak)
+		again, r.RSSBefore, r.PeakRSS, r.PeakReset, r.HeapPeak, r.LiveBefore, r.LiveAfter)
 	for _, p := range r.Problems {
 		fmt.Fprintln(w, "PROBLEM:", p)
 	}
