@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/configs"
-	"github.com/wxcast/wxcast/internal/attrimport"
+	"github.com/wxcast/wxcast/bot/attrimport"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )

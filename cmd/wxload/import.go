@@ -11,7 +11,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/wxcast/wxcast/internal/attrimport"
+	"github.com/wxcast/wxcast/bot/attrimport"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
