@@ -26,6 +26,9 @@ type SyncedFollower struct {
 // SyncOutcome counts what ApplySync did (or, dry, would do).
 type SyncOutcome struct {
 	Created, Updated, Unchanged int
+	// New and Changed name the followers created and updated, in a dry
+	// run only (to show what a sync would do).
+	New, Changed []string
 }
 
 // Add adds o's counts to s.
@@ -67,12 +70,18 @@ func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFoll
 	if err != nil {
 		return out, fmt.Errorf("store: apply sync of %d followers: %w", len(batch), err)
 	}
-	for _, c := range cmds {
+	for i, c := range cmds {
 		switch n, _ := c.Int(); n {
 		case 1:
 			out.Created++
+			if dry {
+				out.New = append(out.New, batch[i].OpenID)
+			}
 		case 2:
 			out.Updated++
+			if dry {
+				out.Changed = append(out.Changed, batch[i].OpenID)
+			}
 		default:
 			out.Unchanged++
 		}
@@ -82,11 +91,11 @@ func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFoll
 
 // MarkGone marks as unsubscribed the followers among openids whom the
 // sync run that started at run did not list, unless a callback since the
-// run began says they follow. It returns how many it marked (dry: would
+// run began says they follow. It returns those it marked (dry: would
 // mark).
-func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, dry bool) (int, error) {
+func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, dry bool) ([]string, error) {
 	if len(openids) == 0 {
-		return 0, nil
+		return nil, nil
 	}
 	d := "0"
 	if dry {
@@ -100,15 +109,15 @@ func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, d
 		return cmds
 	})
 	if err != nil {
-		return 0, fmt.Errorf("store: mark %d unlisted followers: %w", len(openids), err)
+		return nil, fmt.Errorf("store: mark %d unlisted followers: %w", len(openids), err)
 	}
-	n := 0
-	for _, c := range cmds {
+	var gone []string
+	for i, c := range cmds {
 		if v, _ := c.Int(); v == 1 {
-			n++
+			gone = append(gone, openids[i])
 		}
 	}
-	return n, nil
+	return gone, nil
 }
 
 // SetWeChatTags replaces the WeChat tags recorded in a follower's profile

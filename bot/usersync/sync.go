@@ -83,9 +83,13 @@ type Summary struct {
 	// UnknownTags counts tag ids on followers that tags/get did not list.
 	UnknownTags int64 `json:"unknown_tags,omitempty"`
 	// TagsQueued counts WeChat tag changes the reconcile queued.
-	TagsQueued int64         `json:"tags_queued,omitempty"`
-	Retries    int64         `json:"retries"`
-	Elapsed    time.Duration `json:"elapsed"`
+	TagsQueued int64 `json:"tags_queued,omitempty"`
+	// Examples name some of the followers a dry run would create
+	// ("created"), update ("updated") or mark unsubscribed
+	// ("unsubscribed"), at most MaxExamples of each.
+	Examples map[string][]string `json:"examples,omitempty"`
+	Retries  int64               `json:"retries"`
+	Elapsed  time.Duration       `json:"elapsed"`
 }
 
 // checkpoint is what survives a crash: the summary so far, the cursor of
@@ -95,6 +99,9 @@ type checkpoint struct {
 	Next  string `json:"next"`
 	Phase string `json:"phase"`
 }
+
+// MaxExamples is how many followers of each kind a dry run names.
+const MaxExamples = 10
 
 // ErrBusy means another process holds the sync lease.
 var ErrBusy = errors.New("another sync is running")

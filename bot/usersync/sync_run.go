@@ -257,6 +257,8 @@ func (r *runner) chunk(ctx context.Context, ids []string) error {
 	r.cp.Updated += int64(out.Updated)
 	r.cp.Unchanged += int64(out.Unchanged)
 	r.cp.NotFollowing += gone
+	r.example("created", out.New)
+	r.example("updated", out.Changed)
 	if r.listed != nil {
 		for _, u := range batch {
 			r.listed[hashOf(u.OpenID)] = struct{}{}
@@ -314,11 +316,16 @@ func (r *runner) sweep(ctx context.Context) error {
 			}
 			ids = append(ids, p.OpenID)
 		}
-		n, err := r.o.Followers.MarkGone(ctx, run, ids, r.o.DryRun)
+		marked, err := r.o.Followers.MarkGone(ctx, run, ids, r.o.DryRun)
 		if err != nil {
 			return err
 		}
-		gone.Add(int64(n))
+		gone.Add(int64(len(marked)))
+		if r.o.DryRun {
+			r.mu.Lock()
+			r.example("unsubscribed", marked)
+			r.mu.Unlock()
+		}
 		queued.Add(int64(len(ops)))
 		if len(ops) > 0 && !r.o.DryRun {
 			return r.o.Reconcile.queue.Add(ctx, ops)
@@ -334,6 +341,18 @@ func (r *runner) sweep(ctx context.Context) error {
 	r.mu.Unlock()
 	r.progress("sweep", true)
 	return nil
+}
+
+// example keeps the first MaxExamples openids of a kind. Callers hold r.mu.
+func (r *runner) example(kind string, openids []string) {
+	if len(openids) == 0 {
+		return
+	}
+	if r.cp.Examples == nil {
+		r.cp.Examples = make(map[string][]string)
+	}
+	have := r.cp.Examples[kind]
+	r.cp.Examples[kind] = append(have, openids[:min(len(openids), MaxExamples-len(have))]...)
 }
 
 func (r *runner) wasListed(p *store.Profile, run int64) bool {

@@ -3,6 +3,7 @@ package usersync
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -58,13 +59,28 @@ func TestSyncWritesFollowersAndKeepsBehaviour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Summary{Listed: 3, Total: 3, Created: 2, Updated: 1, Unsubscribed: 1, AccountTags: 2}
+	type counts struct {
+		Listed                                    int64
+		Total                                     int
+		Created, Updated, Unchanged, Unsubscribed int64
+		AccountTags                               int
+	}
+	want := counts{Listed: 3, Total: 3, Created: 2, Updated: 1, Unsubscribed: 1, AccountTags: 2}
 	for name, s := range map[string]Summary{"dry run": dry, "sync": sum} {
-		got := Summary{Listed: s.Listed, Total: s.Total, Created: s.Created, Updated: s.Updated,
+		got := counts{Listed: s.Listed, Total: s.Total, Created: s.Created, Updated: s.Updated,
 			Unchanged: s.Unchanged, Unsubscribed: s.Unsubscribed, AccountTags: s.AccountTags}
 		if got != want {
 			t.Errorf("%s: %+v, want %+v", name, got, want)
 		}
+	}
+	created := slices.Sorted(slices.Values(dry.Examples["created"]))
+	if !slices.Equal(created, []string{"oBBBBBBBBBBBBBBBBBBBBBBBBBBB", "oCCCCCCCCCCCCCCCCCCCCCCCCCCC"}) ||
+		!slices.Equal(dry.Examples["updated"], []string{"oAAAAAAAAAAAAAAAAAAAAAAAAAAA"}) ||
+		!slices.Equal(dry.Examples["unsubscribed"], []string{"oZZZZZZZZZZZZZZZZZZZZZZZZZZZ"}) {
+		t.Errorf("dry run examples = %v", dry.Examples)
+	}
+	if sum.Examples != nil {
+		t.Errorf("a real sync named examples: %v", sum.Examples)
 	}
 	a := e.profile("oAAAAAAAAAAAAAAAAAAAAAAAAAAA")
 	if !a.Subscribed || a.Language != "en" || a.Remark != "王先生" || a.SubscribeScene != wxsim.SceneQRCode ||

@@ -55,7 +55,8 @@ func TestUsersSyncMirrorAndShow(t *testing.T) {
 		return out.String() + errOut.String(), err
 	}
 	out, err := cli("users", "sync", "--dry-run")
-	if err != nil || !strings.Contains(out, "dry run: nothing was written") || !strings.Contains(out, "profiles created      2") {
+	if err != nil || !strings.Contains(out, "dry run: nothing was written") || !strings.Contains(out, "profiles created      2") ||
+		!strings.Contains(out, "would be created:") || !strings.Contains(out, a) {
 		t.Fatalf("users sync --dry-run: %v\n%s", err, out)
 	}
 	out, err = cli("users", "sync")

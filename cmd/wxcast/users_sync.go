@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -132,6 +133,15 @@ func printSummary(w io.Writer, s usersync.Summary) {
 		fmt.Fprintf(w, "  WeChat tag changes    %d to mirror wxcast tags (wechat_tag)\n", s.TagsQueued)
 	}
 	fmt.Fprintf(w, "  API retries           %d\n", s.Retries)
+	for _, kind := range []string{"created", "updated", "unsubscribed"} {
+		if ids := s.Examples[kind]; len(ids) > 0 {
+			fmt.Fprintf(w, "  would be %-13s %s", kind+":", strings.Join(ids, " "))
+			if len(ids) == usersync.MaxExamples {
+				fmt.Fprint(w, " …")
+			}
+			fmt.Fprintln(w)
+		}
+	}
 }
 
 // progress shows a sync's progress: one line redrawn in place on a
