@@ -8,8 +8,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/bot/attrimport"
+	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
