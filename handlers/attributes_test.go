@@ -129,6 +129,23 @@ func TestPutAttributesWithoutRules(t *testing.T) {
 	}
 }
 
+// A follower with stored attributes, and no rules file: the answer lists
+// no typed attributes (none are declared) instead of failing.
+func TestPutAttributesWithoutRulesKnownFollower(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOpts{apiToken: apiToken})
+	if _, err := e.followers.SetAttributes(context.Background(), "o1", map[string]string{"vip_level": "3"}); err != nil {
+		t.Fatal(err)
+	}
+	status, ans, _ := put(t, e.url, "o1", "Bearer "+apiToken, "application/json", `{}`)
+	if status != 200 || ans["changed"] != false {
+		t.Errorf("%d %v", status, ans)
+	}
+	if attrs, ok := ans["attributes"].(map[string]any); !ok || len(attrs) != 0 {
+		t.Errorf("attributes = %v, want none typed without a rules file", ans["attributes"])
+	}
+}
+
 type brokenStore struct{}
 
 func (brokenStore) SetAttributes(context.Context, string, map[string]string) (bool, error) {

@@ -165,7 +165,12 @@ func parseAttr(typ, raw string) (any, bool) {
 	return nil, false
 }
 
+// attrType is the declared type of attribute name; a nil ruleset (no
+// rules file) declares none.
 func (rs *Ruleset) attrType(name string) (string, bool) {
+	if rs == nil {
+		return "", false
+	}
 	for _, a := range rs.Attributes {
 		if a.Name == name {
 			return a.Type, true

@@ -76,7 +76,7 @@ func TestUserFromSyncedProfile(t *testing.T) {
 		{OpenID: "out", SubscribeTime: now, SubscribeScene: "ADD_SCENE_QR_CODE", Language: "en",
 			Tags: []store.WeChatTag{{ID: 101, Name: "新客户"}}},
 	}
-	if _, err := f.ApplySync(t.Context(), now.Unix(), batch, false); err != nil {
+	if _, err := f.ApplySync(t.Context(), now.Unix(), now, batch, false); err != nil {
 		t.Fatal(err)
 	}
 	seg, _ := rs.Segment("en_old")

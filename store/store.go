@@ -105,7 +105,7 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 		lease:  redis.NewScript(releaseScript),
 		sync:   redis.NewScript(syncScript),
 		gone:   redis.NewScript(goneScript),
-		wtags:  redis.NewScript(weChatTagsScript),
+		wtags:  redis.NewScript(weChatTagScript),
 	}
 }
 

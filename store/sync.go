@@ -44,7 +44,10 @@ func (s *SyncOutcome) Add(o SyncOutcome) {
 // remark, WeChat tags); behaviour recorded from callbacks stays, and a
 // newer unsubscribe recorded from a callback still wins. With dry set it
 // only counts what it would change.
-func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFollower, dry bool) (SyncOutcome, error) {
+//
+// listedAt is when WeChat listed them (the page's fetch): a follower
+// wxcast took for gone before then follows again.
+func (f *Followers) ApplySync(ctx context.Context, run int64, listedAt time.Time, batch []SyncedFollower, dry bool) (SyncOutcome, error) {
 	var out SyncOutcome
 	if len(batch) == 0 {
 		return out, nil
@@ -53,7 +56,7 @@ func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFoll
 	if dry {
 		d = "1"
 	}
-	runs := strconv.FormatInt(run, 10)
+	runs, listed := strconv.FormatInt(run, 10), listedAt.Unix()
 	cmds, err := f.s.pipelineScript(ctx, f.s.sync, func(pipe redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(batch))
 		for i, u := range batch {
@@ -63,7 +66,7 @@ func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFoll
 			}
 			cmds[i] = f.s.sync.EvalSha(ctx, pipe, []string{f.s.keys.profile(u.OpenID)},
 				u.OpenID, runs, at, scrub(u.SubscribeScene, 64), scrub(u.Scene, 128),
-				scrub(u.Language, 16), scrub(u.Remark, 128), encodeWeChatTags(u.Tags), d)
+				scrub(u.Language, 16), scrub(u.Remark, 128), encodeWeChatTags(u.Tags), d, listed)
 		}
 		return cmds
 	})
@@ -89,9 +92,14 @@ func (f *Followers) ApplySync(ctx context.Context, run int64, batch []SyncedFoll
 	return out, nil
 }
 
+// GoneMargin is how long before a sync run's start a subscribe or activity
+// still spares a follower the run did not list: the run's start is this
+// host's time, events carry WeChat's.
+const GoneMargin = 5 * time.Minute
+
 // MarkGone marks as unsubscribed the followers among openids whom the
-// sync run that started at run did not list, unless a callback since the
-// run began says they follow. It returns those it marked (dry: would
+// sync run that started at run did not list, unless a callback since
+// shortly before the run began (GoneMargin) says they follow. It returns those it marked (dry: would
 // mark).
 func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, dry bool) ([]string, error) {
 	if len(openids) == 0 {
@@ -104,7 +112,7 @@ func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, d
 	cmds, err := f.s.pipelineScript(ctx, f.s.gone, func(pipe redis.Pipeliner) []*redis.Cmd {
 		cmds := make([]*redis.Cmd, len(openids))
 		for i, id := range openids {
-			cmds[i] = f.s.gone.EvalSha(ctx, pipe, []string{f.s.keys.profile(id)}, id, run, d)
+			cmds[i] = f.s.gone.EvalSha(ctx, pipe, []string{f.s.keys.profile(id)}, id, run, d, int64(GoneMargin.Seconds()))
 		}
 		return cmds
 	})
@@ -120,13 +128,17 @@ func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, d
 	return gone, nil
 }
 
-// SetWeChatTags replaces the WeChat tags recorded in a follower's profile
-// (after the tag mirror changed them on WeChat's side). A follower with
-// no profile is left alone: the next sync creates it.
-func (f *Followers) SetWeChatTags(ctx context.Context, openid string, tags []WeChatTag) error {
-	err := f.s.wtags.Run(ctx, f.s.rdb, []string{f.s.keys.profile(openid)}, openid, encodeWeChatTags(tags)).Err()
+// SetWeChatTag records in a follower's profile that it holds (add) or no
+// longer holds WeChat tag t, after the tag mirror changed it on WeChat's
+// side. A follower with no profile is left alone: the next sync creates it.
+func (f *Followers) SetWeChatTag(ctx context.Context, openid string, t WeChatTag, add bool) error {
+	op := "-"
+	if add {
+		op = "+"
+	}
+	err := f.s.wtags.Run(ctx, f.s.rdb, []string{f.s.keys.profile(openid)}, openid, op, t.ID, scrub(t.Name, 64)).Err()
 	if err != nil {
-		return fmt.Errorf("store: set WeChat tags of %s: %w", openid, err)
+		return fmt.Errorf("store: set WeChat tag %s of %s: %w", t.Name, openid, err)
 	}
 	return nil
 }

@@ -30,7 +30,7 @@ func TestApplySyncKeepsBehaviourAndCounts(t *testing.T) {
 			Language: "zh_CN", Remark: "王先生", Tags: tags},
 		{OpenID: "o2", SubscribeTime: t0.Add(-24 * time.Hour), SubscribeScene: "ADD_SCENE_SEARCH", Language: "en"},
 	}
-	dry, err := f.ApplySync(ctx, run, batch, true)
+	dry, err := f.ApplySync(ctx, run, time.Unix(run, 0), batch, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestApplySyncKeepsBehaviourAndCounts(t *testing.T) {
 	if p, _ := f.Profile(ctx, "o2"); p.Known {
 		t.Fatal("a dry run created a profile")
 	}
-	got, err := f.ApplySync(ctx, run, batch, false)
+	got, err := f.ApplySync(ctx, run, time.Unix(run, 0), batch, false)
 	if err != nil || got.Created != dry.Created || got.Updated != dry.Updated || got.Unchanged != dry.Unchanged || got.New != nil {
 		t.Fatalf("apply = %+v, %v; want what the dry run said, %+v, without names", got, err, dry)
 	}
@@ -59,7 +59,7 @@ func TestApplySyncKeepsBehaviourAndCounts(t *testing.T) {
 		t.Fatalf("WeChat tag ids = %+v", wt)
 	}
 	// The same listing again changes nothing but the run stamp.
-	again, err := f.ApplySync(ctx, run+3600, batch, false)
+	again, err := f.ApplySync(ctx, run+3600, time.Unix(run+3600, 0), batch, false)
 	if err != nil || again.Unchanged != 2 || again.Created+again.Updated != 0 {
 		t.Fatalf("second sync = %+v, %v; want 2 unchanged", again, err)
 	}
@@ -75,7 +75,7 @@ func TestApplySyncLosesToNewerUnsubscribe(t *testing.T) {
 	if _, err := f.Record(ctx, sub("o1", t0.Add(2*time.Hour), store.SubUnsubscribe, ""), t0.Add(2*time.Hour), store.MarkFinal); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ApplySync(ctx, t0.Unix(), []store.SyncedFollower{{OpenID: "o1", SubscribeTime: t0.Add(-time.Hour)}}, false); err != nil {
+	if _, err := f.ApplySync(ctx, t0.Unix(), t0, []store.SyncedFollower{{OpenID: "o1", SubscribeTime: t0.Add(-time.Hour)}}, false); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := f.Profile(ctx, "o1"); p.Subscribed {
@@ -83,7 +83,7 @@ func TestApplySyncLosesToNewerUnsubscribe(t *testing.T) {
 	}
 	// A subscribe newer than the recorded unsubscribe (a callback that was
 	// missed) does bring it back.
-	if _, err := f.ApplySync(ctx, t0.Unix(), []store.SyncedFollower{{OpenID: "o1", SubscribeTime: t0.Add(3 * time.Hour)}}, false); err != nil {
+	if _, err := f.ApplySync(ctx, t0.Unix(), t0, []store.SyncedFollower{{OpenID: "o1", SubscribeTime: t0.Add(3 * time.Hour)}}, false); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := f.Profile(ctx, "o1"); !p.Subscribed {
@@ -97,11 +97,11 @@ func TestMarkGone(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, shanghai)
 	old := []store.SyncedFollower{{OpenID: "listed", SubscribeTime: t0}, {OpenID: "gone", SubscribeTime: t0}, {OpenID: "back", SubscribeTime: t0}}
-	if _, err := f.ApplySync(ctx, t0.Unix(), old, false); err != nil {
+	if _, err := f.ApplySync(ctx, t0.Unix(), t0, old, false); err != nil {
 		t.Fatal(err)
 	}
 	run := t0.Add(24 * time.Hour)
-	if _, err := f.ApplySync(ctx, run.Unix(), old[:1], false); err != nil {
+	if _, err := f.ApplySync(ctx, run.Unix(), run, old[:1], false); err != nil {
 		t.Fatal(err)
 	}
 	// "back" subscribed again (callback) while the run was listing.
@@ -129,8 +129,20 @@ func TestMarkGone(t *testing.T) {
 	if p, _ := f.Profile(ctx, "unknown"); p.Known {
 		t.Error("MarkGone created a profile")
 	}
+	// The next run lists "gone" again with the same subscribe time (it
+	// had not left after all): it follows again.
+	next := run.Add(24 * time.Hour)
+	if _, err := f.ApplySync(ctx, next.Unix(), next, old[1:2], false); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.Profile(ctx, "gone"); !p.Subscribed {
+		t.Fatal("a follower marked gone stays unsubscribed although WeChat lists it again")
+	}
+	if _, err := f.MarkGone(ctx, next.Unix(), []string{"gone"}, false); err != nil {
+		t.Fatal(err)
+	}
 	// A later subscribe event still counts.
-	if _, err := f.Record(ctx, sub("gone", run.Add(time.Hour), store.SubSubscribe, ""), run.Add(time.Hour), store.MarkFinal); err != nil {
+	if _, err := f.Record(ctx, sub("gone", next.Add(time.Hour), store.SubSubscribe, ""), next.Add(time.Hour), store.MarkFinal); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := f.Profile(ctx, "gone"); !p.Subscribed {
@@ -196,5 +208,33 @@ func TestTagQueueCoalescesAndKeepsChanged(t *testing.T) {
 	left, _, _ := q.Scan(ctx, 0, 100)
 	if len(left) != 1 || left[0].OpenID != "o2" || left[0].Add {
 		t.Fatalf("left = %+v; want only o2's newer removal", left)
+	}
+}
+
+func TestSetWeChatTagInPlace(t *testing.T) {
+	t.Parallel()
+	f := followers(t, redistest.Open(t))
+	ctx := context.Background()
+	now := time.Date(2026, 11, 1, 9, 0, 0, 0, shanghai)
+	tags := []store.WeChatTag{{ID: 100, Name: "a"}, {ID: 101, Name: "b=c"}}
+	if _, err := f.ApplySync(ctx, now.Unix(), now, []store.SyncedFollower{{OpenID: "o1", SubscribeTime: now, Tags: tags}}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetWeChatTag(ctx, "o1", store.WeChatTag{ID: 102, Name: "vip"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetWeChatTag(ctx, "o1", store.WeChatTag{ID: 100, Name: "a"}, false); err != nil {
+		t.Fatal(err)
+	}
+	p, _ := f.Profile(ctx, "o1")
+	want := []store.WeChatTag{{ID: 101, Name: "b=c"}, {ID: 102, Name: "vip"}}
+	if got := p.WeChatTags(); !slices.Equal(got, want) {
+		t.Fatalf("WeChat tags = %+v, want %+v", got, want)
+	}
+	if err := f.SetWeChatTag(ctx, "nobody", store.WeChatTag{ID: 102, Name: "vip"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := f.Profile(ctx, "nobody"); p.Known {
+		t.Fatal("SetWeChatTag created a profile")
 	}
 }

@@ -50,7 +50,9 @@ end
 return n
 `
 
-func (op TagOp) field() string { return safeName(op.Tag) + itemSep + op.OpenID }
+// field keys an op by tag and follower; a tag name may hold any byte but
+// the separators (scrub), "=" included, so it reaches WeChat as written.
+func (op TagOp) field() string { return scrub(op.Tag, 64) + itemSep + op.OpenID }
 
 func (op TagOp) value() string {
 	if op.Add {

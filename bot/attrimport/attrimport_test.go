@@ -252,3 +252,43 @@ func TestFormatOf(t *testing.T) {
 		}
 	}
 }
+
+// An unclosed quote in the middle of a file swallows the lines up to the
+// next quote: they are reported as one bad row naming its lines, and the
+// rows after it still apply.
+func TestCSVUnclosedQuote(t *testing.T) {
+	t.Parallel()
+	f := testFollowers(t)
+	file := "\ufeff\"openid\",city\n" + // a BOM before a quoted header
+		"o1,\"Shang\n" + // the quote is never closed here...
+		"o2,x\n" +
+		"o3,y\"\n" + // ...but closes here
+		"o4,z\n"
+	sum, bad, err := runFile(t, f, CSV, file, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := problems(bad); got != "2: a quoted value runs over lines 2 to 4: an unclosed quote? Those lines were read as one row" {
+		t.Errorf("bad rows: %s", got)
+	}
+	if sum.Applied != 1 || attrs(t, f, "o4") != "map[city:z]" || attrs(t, f, "o2") != "map[]" {
+		t.Errorf("summary %+v; o4 %s, o2 %s", sum, attrs(t, f, "o4"), attrs(t, f, "o2"))
+	}
+}
+
+// A quote never closed makes one record of the rest of the file: past
+// maxRecord the import stops, saying where, instead of reading it all.
+func TestCSVRecordTooLong(t *testing.T) {
+	t.Parallel()
+	f := testFollowers(t)
+	var b strings.Builder
+	b.WriteString("openid,city\no1,a\no2,\"b\n")
+	for b.Len() < 2*maxRecord {
+		b.WriteString("o9,filler filler filler filler filler filler filler\n")
+	}
+	_, _, err := runFile(t, f, CSV, b.String(), false)
+	var fe *FileError
+	if !errors.As(err, &fe) || fe.Line != 3 || !strings.Contains(fe.Msg, "unclosed quote") {
+		t.Fatalf("err = %v, want a FileError at line 3 about an unclosed quote", err)
+	}
+}

@@ -16,15 +16,52 @@ import (
 // csvSource reads CSV rows; the header was checked by newCSVSource.
 type csvSource struct {
 	r      *csv.Reader
+	limit  *recordLimit
+	name   string
+	line   int               // where the last record read started
 	openid int               // column of the openid
 	cols   []rules.AttrInput // by column; Name "" for the openid column
+}
+
+// maxRecord bounds one CSV record. encoding/csv has no limit of its own,
+// and an unclosed quote makes it read the rest of the file into one cell.
+const maxRecord = 1 << 20
+
+// errRecordTooLong stops a record that passed maxRecord.
+var errRecordTooLong = errors.New("record too long")
+
+// recordLimit fails a read once more than max bytes were read since the
+// last reset (each record resets it; the reader's read-ahead counts too,
+// which max dwarfs).
+type recordLimit struct {
+	r      io.Reader
+	n, max int
+}
+
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if l.n >= l.max {
+		return 0, errRecordTooLong
+	}
+	if len(p) > l.max-l.n {
+		p = p[:l.max-l.n]
+	}
+	k, err := l.r.Read(p)
+	l.n += k
+	return k, err
 }
 
 // newCSVSource reads and checks the header: an openid column, and only
 // declared attributes, each once. Any problem refuses the whole file, since
 // a misspelt column would otherwise be dropped from every row.
 func newCSVSource(r io.Reader, rs *rules.Ruleset, name string) (*csvSource, error) {
-	cr := csv.NewReader(r)
+	// Excel's "CSV UTF-8" starts with a BOM; it goes before parsing, so a
+	// quoted first column ("openid") is still a quoted field.
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(3); bytes.Equal(b, []byte("\ufeff")) {
+		_, _ = br.Discard(3)
+	}
+	limit := &recordLimit{r: br, max: maxRecord}
+	cr := csv.NewReader(limit)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
@@ -33,8 +70,8 @@ func newCSVSource(r io.Reader, rs *rules.Ruleset, name string) (*csvSource, erro
 	if err != nil {
 		return nil, &FileError{name, 1, "header: " + csvReason(err)}
 	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff") // Excel's "CSV UTF-8" starts with a BOM
-	s := &csvSource{r: cr, openid: -1, cols: make([]rules.AttrInput, len(header))}
+	limit.n = 0
+	s := &csvSource{r: cr, limit: limit, name: name, line: 1, openid: -1, cols: make([]rules.AttrInput, len(header))}
 	for i, h := range header {
 		if strings.EqualFold(strings.TrimSpace(h), "openid") {
 			s.openid = i
@@ -68,15 +105,31 @@ func newCSVSource(r io.Reader, rs *rules.Ruleset, name string) (*csvSource, erro
 
 func (s *csvSource) next() (row, int, string, error) {
 	rec, err := s.r.Read()
-	line, _ := s.r.FieldPos(0)
+	s.limit.n = 0
 	var pe *csv.ParseError
 	switch {
 	case errors.Is(err, io.EOF):
 		return row{}, 0, "", io.EOF
+	case errors.Is(err, errRecordTooLong):
+		return row{}, 0, "", &FileError{s.name, s.line + 1, fmt.Sprintf(
+			"a record starting after line %d runs past %d bytes: an unclosed quote? Nothing after it was read", s.line, maxRecord)}
 	case errors.As(err, &pe):
+		s.line = pe.Line
 		return row{}, pe.StartLine, csvReason(err), nil
 	case err != nil:
 		return row{}, 0, "", err
+	}
+	line, _ := s.r.FieldPos(0)
+	last, _ := s.r.FieldPos(len(rec) - 1)
+	s.line = last
+	for _, cell := range rec {
+		if strings.ContainsAny(cell, "\r\n") {
+			// No attribute value holds a line break: this is a quote
+			// left open, which swallowed the lines up to the next quote.
+			end := last + strings.Count(rec[len(rec)-1], "\n")
+			s.line = end
+			return row{}, line, fmt.Sprintf("a quoted value runs over lines %d to %d: an unclosed quote? Those lines were read as one row", line, end), nil
+		}
 	}
 	openid := strings.TrimSpace(rec[s.openid])
 	if err := rules.CheckOpenID(openid); err != nil {

@@ -2,6 +2,7 @@ package usersync
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 
@@ -64,8 +65,9 @@ func NewMirror(o MirrorOptions) *Mirror {
 	return &Mirror{o: o, queue: o.Store.TagQueue(), m: newMirrorMetrics(o.Metrics, o.Log)}
 }
 
-// mirrored maps each mirrored WeChat tag to the wxcast tags that feed it.
-func mirrored(rs *rules.Ruleset) map[string][]string {
+// mirroredTags maps each mirrored WeChat tag to the wxcast tags that feed
+// it.
+func mirroredTags(rs *rules.Ruleset) map[string][]string {
 	if rs == nil {
 		return nil
 	}
@@ -86,7 +88,7 @@ func mirrored(rs *rules.Ruleset) map[string][]string {
 // a follower whose profile is now p (the callback path calls it after
 // the changes were stored).
 func (m *Mirror) Changed(ctx context.Context, p *store.Profile, changes []store.TagChange) error {
-	w := mirrored(m.o.Rules())
+	w := mirroredTags(m.o.Rules())
 	if len(w) == 0 || len(changes) == 0 {
 		return nil
 	}
@@ -125,10 +127,9 @@ func wants(p *store.Profile, locals []string, changes []store.TagChange, now tim
 }
 
 // appendDiff appends the ops that would make p's WeChat tags match its
-// mirrored wxcast tags. Followers who do not follow cannot be tagged;
-// one whose WeChat tags were never read only gets additions.
-func (m *Mirror) appendDiff(ops []store.TagOp, p *store.Profile, now time.Time) []store.TagOp {
-	w := mirrored(m.o.Rules())
+// wxcast tags mirrored as w says (see mirroredTags). Followers who do not
+// follow cannot be tagged.
+func appendDiff(ops []store.TagOp, w map[string][]string, p *store.Profile, now time.Time) []store.TagOp {
 	if len(w) == 0 || !p.Subscribed {
 		return ops
 	}
@@ -150,28 +151,19 @@ func (m *Mirror) appendDiff(ops []store.TagOp, p *store.Profile, now time.Time) 
 	return ops
 }
 
-// Run drains the queue every o.Every while this process holds the drain
-// lease, until ctx ends.
+// Run drains the queue every o.Every, when no other process is draining
+// it, until ctx ends.
 func (m *Mirror) Run(ctx context.Context) {
 	t := time.NewTicker(m.o.Every)
 	defer t.Stop()
-	defer func() { _ = m.queue.Release(context.WithoutCancel(ctx), m.o.Owner) }()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		ok, err := m.queue.Lease(ctx, m.o.Owner, 3*m.o.Every+10*time.Second)
-		if err != nil {
-			m.o.Log.Warn("tag mirror: lease", zap.Error(err))
-			continue
-		}
-		if !ok {
-			continue
-		}
-		if _, err := m.Drain(ctx); err != nil && ctx.Err() == nil {
-			m.o.Log.Warn("tag mirror: drain; the changes stay queued", zap.Error(err))
+		if _, err := m.Drain(ctx); err != nil && !errors.Is(err, ErrDraining) && ctx.Err() == nil {
+			m.o.Log.Warn("tag mirror: drain; what failed stays queued", zap.Error(err))
 		}
 	}
 }
@@ -204,7 +196,7 @@ func newMirrorMetrics(reg prometheus.Registerer, log *zap.Logger) *mirrorMetrics
 }
 
 // Mirrors reports whether any tag rule of rs names a WeChat tag.
-func Mirrors(rs *rules.Ruleset) bool { return len(mirrored(rs)) > 0 }
+func Mirrors(rs *rules.Ruleset) bool { return len(mirroredTags(rs)) > 0 }
 
 // Pending is the number of queued WeChat tag changes.
 func (m *Mirror) Pending(ctx context.Context) (int64, error) { return m.queue.Len(ctx) }

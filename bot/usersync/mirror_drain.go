@@ -3,9 +3,11 @@ package usersync
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -28,10 +30,42 @@ type DrainStats struct {
 	FollowerFull, Invalid, AccountFull int
 }
 
+// drainLease is how long the drain lease outlives a silent drainer; it is
+// renewed every third of it while a drain runs.
+const drainLease = 30 * time.Second
+
+// ErrDraining means another process is draining the tag queue.
+var ErrDraining = errors.New("another process is draining the WeChat tag queue")
+
 // Drain carries out the queued changes: grouped by WeChat tag and
 // direction, at most wxapi.MaxTagBatch followers a call. Changes that
-// fail for the moment stay queued for the next drain.
+// fail for the moment stay queued for the next drain. One process drains
+// at a time (a lease, renewed while it works; ErrDraining otherwise): two
+// drains could otherwise carry out an older and a newer wish for the same
+// follower in the wrong order.
 func (m *Mirror) Drain(ctx context.Context) (DrainStats, error) {
+	ok, err := m.queue.Lease(ctx, m.o.Owner, drainLease)
+	if err != nil {
+		return DrainStats{}, err
+	}
+	if !ok {
+		return DrainStats{}, ErrDraining
+	}
+	ctx, stop := keepLease(ctx, drainLease, func(ctx context.Context) (bool, error) {
+		return m.queue.Lease(ctx, m.o.Owner, drainLease)
+	}, m.o.Log)
+	defer func() {
+		stop()
+		_ = m.queue.Release(context.WithoutCancel(ctx), m.o.Owner)
+	}()
+	st, err := m.drain(ctx)
+	if cause := context.Cause(ctx); err != nil && errors.Is(cause, errLeaseLost) {
+		err = cause
+	}
+	return st, err
+}
+
+func (m *Mirror) drain(ctx context.Context) (DrainStats, error) {
 	var st DrainStats
 	var ops []store.TagOp
 	for cursor := uint64(0); len(ops) < maxDrain; {
@@ -57,12 +91,18 @@ func (m *Mirror) Drain(ctx context.Context) (DrainStats, error) {
 		}
 		groups[g] = append(groups[g], op)
 	}
+	// A tag that fails (WeChat refuses to create it, say) must not hold
+	// up the others: each group is tried, and the errors come back joined.
+	var errs []error
 	for _, g := range order {
 		if err := m.drainTag(ctx, g.tag, g.add, groups[g], &st); err != nil {
-			return st, err
+			errs = append(errs, fmt.Errorf("WeChat tag %s: %w", g.tag, err))
+			if ctx.Err() != nil {
+				break
+			}
 		}
 	}
-	return st, nil
+	return st, errors.Join(errs...)
 }
 
 // drainTag carries out ops, all adding (or all removing) one WeChat tag.
@@ -186,11 +226,7 @@ func (m *Mirror) tagMembers(ctx context.Context, tag store.WeChatTag, add bool, 
 // record notes in the profiles what WeChat now holds.
 func (m *Mirror) record(ctx context.Context, tag store.WeChatTag, add bool, ps []*store.Profile) error {
 	for _, p := range ps {
-		held := slices.DeleteFunc(p.WeChatTags(), func(t store.WeChatTag) bool { return t.ID == tag.ID })
-		if add {
-			held = append(held, tag)
-		}
-		if err := m.o.Followers.SetWeChatTags(ctx, p.OpenID, held); err != nil {
+		if err := m.o.Followers.SetWeChatTag(ctx, p.OpenID, tag, add); err != nil {
 			return err
 		}
 	}

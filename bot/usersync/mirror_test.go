@@ -1,8 +1,10 @@
 package usersync
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -141,8 +143,10 @@ func TestMirrorSkipsFollowersAtTwentyTags(t *testing.T) {
 		}
 	}
 	// Forget full[1]'s tags in its profile, as if the sync had not seen them.
-	if err := e.f.SetWeChatTags(e.ctx, full[1], nil); err != nil {
-		t.Fatal(err)
+	for i, id := range twenty {
+		if err := e.f.SetWeChatTag(e.ctx, full[1], store.WeChatTag{ID: id, Name: fmt.Sprintf("t%02d", i)}, false); err != nil {
+			t.Fatal(err)
+		}
 	}
 	st, err := m.Drain(e.ctx)
 	if err != nil {
@@ -210,5 +214,76 @@ func TestSyncReconcilesMirroredTags(t *testing.T) {
 	// Nothing left to reconcile the next time.
 	if sum, err = Sync(e.ctx, o); err != nil || sum.TagsQueued != 0 {
 		t.Fatalf("second sync queued %d: %v", sum.TagsQueued, err)
+	}
+}
+
+func TestMirrorIsolatesUnknownFollowers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ok := openIDs("oIso", 3)
+	e.followOnWeChat(ok)
+	m := e.mirror(mirrorRules)
+	// oNever never followed the account: WeChat refuses the whole call
+	// for its sake (40003), and the others must still get the tag.
+	for _, id := range append(slices.Clone(ok), "oNever000000000000000000000") {
+		if err := m.Changed(e.ctx, &store.Profile{OpenID: id, Subscribed: true}, []store.TagChange{{Tag: "vip"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := m.Drain(e.ctx)
+	if err != nil || st.Tagged != 3 || st.Invalid != 1 {
+		t.Fatalf("drain: %+v, %v; want 3 tagged and 1 invalid", st, err)
+	}
+	if n, _ := m.Pending(e.ctx); n != 0 {
+		t.Fatalf("%d changes left", n)
+	}
+}
+
+func TestMirrorRecreatesADeletedTag(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ids := openIDs("oDel", 2)
+	e.followOnWeChat(ids)
+	m := e.mirror(mirrorRules)
+	queue := func(id string) {
+		if err := m.Changed(e.ctx, &store.Profile{OpenID: id, Subscribed: true}, []store.TagChange{{Tag: "vip"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queue(ids[0])
+	if _, err := m.Drain(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	old := e.tagID("VIP客户")
+	// Someone deletes the tag in the WeChat console.
+	if err := e.api.SDK().GetUser().DeleteTag(int32(old)); err != nil {
+		t.Fatal(err)
+	}
+	queue(ids[1])
+	if _, err := m.Drain(e.ctx); err == nil || !strings.Contains(err.Error(), "no longer exists") {
+		t.Fatalf("drain after the tag was deleted: %v, want 45159 reported", err)
+	}
+	if n, _ := m.Pending(e.ctx); n != 1 {
+		t.Fatalf("%d changes queued, want the refused one kept", n)
+	}
+	if _, err := m.Drain(e.ctx); err != nil {
+		t.Fatal(err)
+	}
+	id := e.tagID("VIP客户")
+	if id == 0 || id == old || !slices.Contains(sim.FollowerTagIDs(e.appID, ids[1]), id) {
+		t.Fatalf("the tag was not recreated and applied: old %d, new %d, %s holds %v", old, id, ids[1], sim.FollowerTagIDs(e.appID, ids[1]))
+	}
+}
+
+// A second process finds the queue being drained and leaves it alone.
+func TestMirrorDrainsOneAtATime(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	m := e.mirror(mirrorRules)
+	if ok, err := e.st.TagQueue().Lease(e.ctx, "replica-2", time.Minute); err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	if _, err := m.Drain(e.ctx); !errors.Is(err, ErrDraining) {
+		t.Fatalf("drain while replica-2 drains: %v", err)
 	}
 }

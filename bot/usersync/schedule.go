@@ -23,6 +23,10 @@ func Schedule(ctx context.Context, every time.Duration, o SyncOptions) {
 	// poll bounds the wait, so a run finished elsewhere, or a changed
 	// clock, is noticed.
 	poll := min(every, 5*time.Minute)
+	// After a failed run (an account without the user API, a spent daily
+	// quota), the next try waits poll, then twice as long each time, up
+	// to every: a failing sync must not call WeChat every few minutes.
+	var backoff time.Duration
 	for {
 		wait, err := untilDue(ctx, every, o)
 		if err != nil {
@@ -31,18 +35,25 @@ func Schedule(ctx context.Context, every time.Duration, o SyncOptions) {
 		}
 		if wait <= 0 {
 			sum, err := Sync(ctx, o)
+			wait = poll
 			switch {
 			case errors.Is(err, ErrBusy):
 			case err != nil && ctx.Err() == nil:
-				o.Log.Error("follower sync failed; it resumes from its checkpoint next time", zap.Error(err))
+				backoff = min(max(2*backoff, poll), every)
+				wait = backoff
+				o.Log.Error("follower sync failed; it resumes from its checkpoint at the next try",
+					zap.Duration("next_try_in", wait), zap.Error(err))
 			case err == nil:
+				backoff = 0
 				o.Log.Info("follower sync finished", zap.Int64("listed", sum.Listed), zap.Int64("created", sum.Created),
 					zap.Int64("updated", sum.Updated), zap.Int64("unsubscribed", sum.Unsubscribed),
 					zap.Int64("retries", sum.Retries), zap.Duration("elapsed", sum.Elapsed))
 			}
-			wait = poll
 		}
-		t := time.NewTimer(min(wait, poll))
+		if backoff == 0 {
+			wait = min(wait, poll)
+		}
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()

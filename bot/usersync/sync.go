@@ -66,13 +66,16 @@ type Summary struct {
 	DryRun   bool      `json:"dry_run,omitempty"`
 	// ResumedFrom is the page a resumed run continued at (1-based; 0
 	// when the run started afresh).
-	ResumedFrom int   `json:"resumed_from,omitempty"`
-	Pages       int   `json:"pages"`
-	Total       int   `json:"total"`
-	Listed      int64 `json:"listed"`
-	Created     int64 `json:"created"`
-	Updated     int64 `json:"updated"`
-	Unchanged   int64 `json:"unchanged"`
+	ResumedFrom int `json:"resumed_from,omitempty"`
+	// Relisted: WeChat refused the checkpoint's cursor, so the resumed
+	// run listed every follower again from the first page.
+	Relisted  bool  `json:"relisted,omitempty"`
+	Pages     int   `json:"pages"`
+	Total     int   `json:"total"`
+	Listed    int64 `json:"listed"`
+	Created   int64 `json:"created"`
+	Updated   int64 `json:"updated"`
+	Unchanged int64 `json:"unchanged"`
 	// NotFollowing were listed, but user/info said they had unfollowed
 	// by the time their details were read; they are left to MarkGone.
 	NotFollowing int64 `json:"not_following"`
@@ -133,43 +136,20 @@ func Sync(ctx context.Context, o SyncOptions) (Summary, error) {
 			return Summary{}, fmt.Errorf("%w (held by %s)", ErrBusy, holder)
 		}
 		var stop func()
-		ctx, stop = r.keepLease(ctx)
-		defer stop()
-		defer func() { _ = state.Release(context.WithoutCancel(ctx), o.Owner) }()
+		ctx, stop = keepLease(ctx, o.LeaseTTL, func(ctx context.Context) (bool, error) {
+			return state.Lease(ctx, o.Owner, o.LeaseTTL)
+		}, o.Log)
+		// Renewals stop first: one landing after the release would take
+		// the lease again.
+		defer func() {
+			stop()
+			_ = state.Release(context.WithoutCancel(ctx), o.Owner)
+		}()
 	}
 	if err := r.start(ctx); err != nil {
 		return Summary{}, err
 	}
 	return r.run(ctx)
-}
-
-// keepLease renews the lease until stop; losing it cancels ctx with
-// store.ErrSyncLeaseLost, so a paused process that was overtaken stops.
-func (r *runner) keepLease(ctx context.Context) (context.Context, func()) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(r.o.LeaseTTL / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				ok, err := r.state.Lease(ctx, r.o.Owner, r.o.LeaseTTL)
-				if err == nil && !ok {
-					cancel(store.ErrSyncLeaseLost)
-					return
-				}
-				if err != nil {
-					r.o.Log.Warn("sync: renew lease", zap.Error(err))
-				}
-			}
-		}
-	}()
-	return ctx, func() { close(done); cancel(nil) }
 }
 
 // start loads the checkpoint of an unfinished run, or begins a new one.
@@ -227,8 +207,9 @@ func LastSummary(ctx context.Context, st *store.Store) (Summary, bool, error) {
 }
 
 // AccountTagNames reads the names of the account's WeChat tags as the
-// last sync or mirror drain saw them (nil if never read), for the rules
-// loader's check of the account's tag limit.
+// last sync or mirror drain saw them (nil if never read), WeChat's own
+// reserved tags left out, for the rules loader's check of the account's
+// tag limit.
 func AccountTagNames(ctx context.Context, st *store.Store) ([]string, error) {
 	doc, ok, err := st.SyncState().AccountTags(ctx)
 	if err != nil || !ok {
@@ -238,9 +219,13 @@ func AccountTagNames(ctx context.Context, st *store.Store) ([]string, error) {
 	if err := json.Unmarshal(doc, &tags); err != nil {
 		return nil, fmt.Errorf("sync: saved WeChat tags: %w", err)
 	}
-	names := make([]string, len(tags))
-	for i, t := range tags {
-		names[i] = t.Name
+	names := make([]string, 0, len(tags))
+	for _, t := range tags {
+		// 0, 1 and 2 (星标组) are WeChat's own and do not count toward
+		// the account's 100.
+		if t.ID > 2 {
+			names = append(names, t.Name)
+		}
 	}
 	return names, nil
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 
@@ -21,13 +22,17 @@ type runner struct {
 	state *store.SyncState
 	cp    checkpoint
 
-	mu       sync.Mutex // guards cp's counters, tags, listed
+	mu       sync.Mutex // guards cp's counters, tags, rereadAt, listed
 	tags     map[int]string
-	reread   bool                // tags/get was read again for an unknown id
+	rereadMu sync.Mutex          // one tags/get re-read at a time
+	rereadAt time.Time           // the last re-read for an unknown tag id
 	listed   map[uint64]struct{} // dry runs: hashes of the listed openids
 	retries  atomic.Int64
-	relisted bool
 }
+
+// rereadEvery bounds re-reads of the account's tags for unknown tag ids:
+// the mirror may create tags while a sync runs.
+const rereadEvery = 30 * time.Second
 
 func (r *runner) run(ctx context.Context) (Summary, error) {
 	began := r.o.Now()
@@ -110,7 +115,11 @@ func (r *runner) readTags(ctx context.Context) error {
 
 type fetched struct {
 	page wxapi.FollowerPage
-	err  error
+	at   time.Time // when WeChat answered
+	// relisted: WeChat refused the checkpoint's cursor, so listing
+	// started again from the first page.
+	relisted bool
+	err      error
 }
 
 // list pages through the followers from the checkpoint's cursor. The next
@@ -126,11 +135,19 @@ func (r *runner) list(ctx context.Context) error {
 			return f.err
 		}
 		p := f.page
+		if f.relisted {
+			// The counts so far would be counted again.
+			r.mu.Lock()
+			s := &r.cp.Summary
+			s.Pages, s.Listed, s.Created, s.Updated, s.Unchanged, s.NotFollowing = 0, 0, 0, 0, 0, 0
+			s.Relisted = true
+			r.mu.Unlock()
+		}
 		if r.cp.Pages == 0 || r.cp.Total == 0 {
 			r.cp.Total = p.Total
 		}
 		if len(p.OpenIDs) > 0 {
-			if err := r.page(ctx, p.OpenIDs); err != nil {
+			if err := r.page(ctx, p.OpenIDs, f.at); err != nil {
 				return err
 			}
 		}
@@ -164,17 +181,18 @@ func (r *runner) fetchPages(ctx context.Context, next string, out chan<- fetched
 		})
 		// A resumed cursor that WeChat no longer knows (40003): list
 		// again from the start. Rewriting followers is harmless.
-		if err != nil && first && next != "" && wxapi.ErrCode(err) == 40003 && !r.relisted {
+		relisted := false
+		if err != nil && first && next != "" && wxapi.ErrCode(err) == 40003 {
 			r.o.Log.Warn("sync: WeChat refused the checkpoint's cursor; listing again from the first page",
 				zap.String("cursor", next), zap.Error(err))
-			r.relisted, next = true, ""
+			relisted, next = true, ""
 			err = r.o.Retry.do(ctx, &r.retries, func() (err error) {
 				p, err = r.o.API.Followers(ctx, next)
 				return err
 			})
 		}
 		select {
-		case out <- fetched{p, err}:
+		case out <- fetched{page: p, at: r.o.Now(), relisted: relisted, err: err}:
 		case <-ctx.Done():
 			return
 		}
@@ -187,7 +205,7 @@ func (r *runner) fetchPages(ctx context.Context, next string, out chan<- fetched
 
 // page reads the details of one page's followers, MaxUserInfoBatch at a
 // time from Workers goroutines, and writes them.
-func (r *runner) page(ctx context.Context, ids []string) error {
+func (r *runner) page(ctx context.Context, ids []string, listedAt time.Time) error {
 	chunks := make(chan []string)
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -195,7 +213,7 @@ func (r *runner) page(ctx context.Context, ids []string) error {
 	for range r.o.Workers {
 		wg.Go(func() {
 			for c := range chunks {
-				if err := r.chunk(ctx, c); err != nil {
+				if err := r.chunk(ctx, c, listedAt); err != nil {
 					cancel(err)
 					return
 				}
@@ -219,13 +237,30 @@ func (r *runner) page(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// chunk reads and writes up to MaxUserInfoBatch followers.
-func (r *runner) chunk(ctx context.Context, ids []string) error {
+// chunk reads and writes up to MaxUserInfoBatch followers. WeChat refuses
+// a whole batchget for one openid it does not know (40003): the chunk is
+// then halved until the culprit is alone, and it is skipped (counted as
+// not following; the sweep decides about it).
+func (r *runner) chunk(ctx context.Context, ids []string, listedAt time.Time) error {
 	var infos []wxapi.UserInfo
 	err := r.o.Retry.do(ctx, &r.retries, func() (err error) {
 		infos, err = r.o.API.UserInfos(ctx, ids)
 		return err
 	})
+	if wxapi.ErrCode(err) == 40003 {
+		if len(ids) == 1 {
+			r.o.Log.Warn("sync: WeChat does not know a listed follower; skipped", zap.String("openid", ids[0]))
+			r.mu.Lock()
+			r.cp.NotFollowing++
+			r.mu.Unlock()
+			return nil
+		}
+		half := len(ids) / 2
+		if err := r.chunk(ctx, ids[:half], listedAt); err != nil {
+			return err
+		}
+		return r.chunk(ctx, ids[half:], listedAt)
+	}
 	if err != nil {
 		return err
 	}
@@ -247,7 +282,7 @@ func (r *runner) chunk(ctx context.Context, ids []string) error {
 		batch = append(batch, store.SyncedFollower{OpenID: u.OpenID, SubscribeTime: u.SubscribeTime,
 			SubscribeScene: u.SubscribeScene, Scene: scene, Language: u.Language, Remark: u.Remark, Tags: tags})
 	}
-	out, err := r.o.Followers.ApplySync(ctx, r.cp.Run.Unix(), batch, r.o.DryRun)
+	out, err := r.o.Followers.ApplySync(ctx, r.cp.Run.Unix(), listedAt, batch, r.o.DryRun)
 	if err != nil {
 		return err
 	}
@@ -267,35 +302,54 @@ func (r *runner) chunk(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// tagNames names tag ids; an id tags/get did not list makes it read the
-// account's tags once more (a tag created during the run), and is left
-// out if still unknown.
+// tagNames names tag ids. An id tags/get did not list makes it read the
+// account's tags again (a tag created during the run), once at a time and
+// at most every rereadEvery; an id still unknown is left out and counted.
 func (r *runner) tagNames(ctx context.Context, ids []int) ([]store.WeChatTag, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	out := make([]store.WeChatTag, 0, len(ids))
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	for _, id := range ids {
-		name, ok := r.tags[id]
-		if !ok && !r.reread {
-			r.reread = true
-			r.mu.Unlock()
-			err := r.readTags(ctx)
-			r.mu.Lock()
-			if err != nil {
-				return nil, err
-			}
-			name, ok = r.tags[id]
+		name, ok, err := r.tagName(ctx, id)
+		if err != nil {
+			return nil, err
 		}
 		if !ok {
+			r.mu.Lock()
 			r.cp.UnknownTags++
+			r.mu.Unlock()
 			continue
 		}
 		out = append(out, store.WeChatTag{ID: id, Name: name})
 	}
 	return out, nil
+}
+
+func (r *runner) tagName(ctx context.Context, id int) (string, bool, error) {
+	r.mu.Lock()
+	name, ok := r.tags[id]
+	r.mu.Unlock()
+	if ok {
+		return name, true, nil
+	}
+	r.rereadMu.Lock()
+	defer r.rereadMu.Unlock()
+	r.mu.Lock()
+	name, ok = r.tags[id] // read again by the worker that held rereadMu?
+	stale := r.o.Now().Sub(r.rereadAt) >= rereadEvery
+	r.mu.Unlock()
+	if ok || !stale {
+		return name, ok, nil
+	}
+	if err := r.readTags(ctx); err != nil {
+		return "", false, err
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.rereadAt = r.o.Now()
+	name, ok = r.tags[id]
+	return name, ok, nil
 }
 
 // sweep reads every profile: followers the run did not list are marked
@@ -304,17 +358,19 @@ func (r *runner) sweep(ctx context.Context) error {
 	run := r.cp.Run.Unix()
 	var gone, queued atomic.Int64
 	now := r.o.Now()
+	var mirrored map[string][]string
+	if r.o.Reconcile != nil {
+		mirrored = mirroredTags(r.o.Reconcile.o.Rules())
+	}
 	err := r.o.Followers.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
 		var ids []string
 		var ops []store.TagOp
 		for _, p := range batch {
-			if r.o.Reconcile != nil {
-				ops = r.o.Reconcile.appendDiff(ops, p, now)
-			}
-			if !p.Subscribed || r.wasListed(p, run) {
+			if p.Subscribed && !r.wasListed(p, run) {
+				ids = append(ids, p.OpenID) // gone: nothing to mirror
 				continue
 			}
-			ids = append(ids, p.OpenID)
+			ops = appendDiff(ops, mirrored, p, now)
 		}
 		marked, err := r.o.Followers.MarkGone(ctx, run, ids, r.o.DryRun)
 		if err != nil {

@@ -214,3 +214,56 @@ func TestSyncStopsOnRefusalAndKeepsCheckpoint(t *testing.T) {
 		t.Fatalf("resumed sync: %+v, %v", sum, err)
 	}
 }
+
+// padAPI lists one openid WeChat does not know on the first page.
+type padAPI struct {
+	API
+	bogus string
+}
+
+func (p padAPI) Followers(ctx context.Context, next string) (wxapi.FollowerPage, error) {
+	page, err := p.API.Followers(ctx, next)
+	if err == nil && next == "" && len(page.OpenIDs) > 0 {
+		page.OpenIDs = append([]string{p.bogus}, page.OpenIDs...)
+	}
+	return page, err
+}
+
+func TestSyncSkipsAnOpenIDWeChatRefuses(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	sim.PopulateFollowers(e.appID, 250, 9)
+	o := e.opts()
+	o.API = padAPI{API: e.api, bogus: "oBogus0000000000000000000000"}
+	sum, err := Sync(e.ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Created != 250 || sum.NotFollowing != 1 {
+		t.Fatalf("sync: %+v; want 250 created and the unknown openid skipped", sum)
+	}
+}
+
+// A resumed run whose cursor WeChat refuses (40003) lists again from the
+// first page and says so; its counts are those of the new listing.
+func TestSyncRelistsWhenTheCursorIsRefused(t *testing.T) {
+	e := newEnv(t)
+	const n = 25000
+	sim.PopulateFollowers(e.appID, n, 13)
+	ctx, cancel := context.WithCancel(e.ctx)
+	defer cancel()
+	o := e.opts()
+	o.API = &cancellingAPI{API: e.api, after: 150, cancel: cancel}
+	if _, err := Sync(ctx, o); !errors.Is(err, context.Canceled) {
+		t.Fatalf("interrupted sync: %v", err)
+	}
+	sim.FailNext("/cgi-bin/user/get", 40003, 1)
+	defer sim.FailNext("/cgi-bin/user/get", 0, 0)
+	sum, err := Sync(e.ctx, e.opts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sum.Relisted || sum.Listed != n || sum.Pages != 4 || sum.Unsubscribed != 0 {
+		t.Fatalf("sync after a refused cursor: %+v; want a relisting of %d followers in 4 pages", sum, n)
+	}
+}

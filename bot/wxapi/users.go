@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -152,9 +153,11 @@ func (c *Client) TagMembers(ctx context.Context, tagID int, openids []string, ad
 }
 
 // sdkCall runs an SDK call through Call. WeChat's answers come back as
-// the SDK's *util.CommonError and are kept; any other error (transport,
-// HTTP status) quotes the request URL, token included, so it is rewritten
-// without it before it can reach a log.
+// the SDK's *util.CommonError and are kept; any other error quotes the
+// request URL, token included, so the token is cut out before the error
+// can reach a log: in place for a transport error (*url.Error, which
+// keeps its Timeout and so stays retryable), in the text otherwise (an
+// HTTP status).
 func (c *Client) sdkCall(ctx context.Context, api string, call func() error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -163,6 +166,11 @@ func (c *Client) sdkCall(ctx context.Context, api string, call func() error) err
 	var ce *util.CommonError
 	if err == nil || errors.As(err, &ce) {
 		return err
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		ue.URL = redactToken(ue.URL)
+		return fmt.Errorf("wxapi: %s: %w", api, err)
 	}
 	return fmt.Errorf("wxapi: %s: %s", api, redactToken(err.Error()))
 }

@@ -82,6 +82,10 @@ func usersSync(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 		return nil
 	}
 	st, err := drainAll(ctx, mirror)
+	if errors.Is(err, usersync.ErrDraining) {
+		fmt.Fprintf(stdout, "  WeChat tags mirrored  by the server, which is draining the queue now\n")
+		return nil
+	}
 	fmt.Fprintf(stdout, "  WeChat tags mirrored  %d followers tagged, %d untagged in %d calls; skipped: %d at 20 tags, %d invalid\n",
 		st.Tagged, st.Untagged, st.Calls, st.FollowerFull, st.Invalid)
 	return err
