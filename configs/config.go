@@ -176,7 +176,7 @@ func Default() Config {
 		},
 		Sync: SyncConfig{
 			Interval:    Duration{24 * time.Hour},
-			Workers:     8,
+			Workers:     16,
 			MirrorEvery: Duration{2 * time.Second},
 		},
 	}

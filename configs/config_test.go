@@ -50,7 +50,7 @@ func TestDefault(t *testing.T) {
 		{"broadcast.batch_size", d.Broadcast.BatchSize, 10000},
 		{"broadcast.alert_failure_rate", d.Broadcast.AlertFailureRate, 0.05},
 		{"sync.interval", d.Sync.Interval.D(), 24 * time.Hour},
-		{"sync.workers", d.Sync.Workers, 8},
+		{"sync.workers", d.Sync.Workers, 16},
 		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},
 		{"api.token", d.API.Token, Secret("")},
 	}

@@ -122,19 +122,69 @@ type fetched struct {
 	err      error
 }
 
-// list pages through the followers from the checkpoint's cursor. The next
-// page is fetched while this one's details are read; the checkpoint
-// moves after each page is written.
+// list pages through the followers from the checkpoint's cursor. The
+// next page is fetched while this one's details are read, and one pool of
+// workers reads the details of a page while the last chunks of the page
+// before finish: no page waits for the slowest call of the one before.
+// The checkpoint moves in page order, once all of a page is written.
 func (r *runner) list(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	pages := make(chan fetched, 1)
 	go r.fetchPages(ctx, r.cp.Next, pages)
+	jobs := make(chan chunkJob)
+	var workers sync.WaitGroup
+	for range r.o.Workers {
+		workers.Go(func() {
+			for j := range jobs {
+				if err := r.chunk(ctx, j.ids, j.at); err != nil {
+					cancel(err)
+				}
+				j.done.Done()
+			}
+		})
+	}
+	defer func() { close(jobs); workers.Wait() }()
+
+	// The committer moves the checkpoint past each page, in order, as
+	// soon as its chunks are written; its queue bounds the pages in flight.
+	listed := make(chan *listedPage, 1)
+	committed := make(chan error, 1)
+	go func() {
+		var err error
+		for p := range listed {
+			if err == nil {
+				if err = r.pageDone(ctx, p); err != nil {
+					cancel(err)
+				}
+			}
+		}
+		committed <- err
+	}()
+	err := r.dispatch(ctx, pages, jobs, listed)
+	close(listed)
+	if cerr := <-committed; err == nil {
+		err = cerr
+	}
+	// The first failure (a chunk's, the committer's) is the cause; what
+	// failed after it failed because of it.
+	if cause := context.Cause(ctx); cause != nil {
+		err = cause
+	}
+	if err != nil {
+		return err
+	}
+	r.progress("list", true)
+	return nil
+}
+
+// dispatch hands the chunks of each fetched page to the workers and the
+// page to the committer, until the last page.
+func (r *runner) dispatch(ctx context.Context, pages <-chan fetched, jobs chan<- chunkJob, listed chan<- *listedPage) error {
 	for f := range pages {
 		if f.err != nil {
 			return f.err
 		}
-		p := f.page
 		if f.relisted {
 			// The counts so far would be counted again.
 			r.mu.Lock()
@@ -143,29 +193,62 @@ func (r *runner) list(ctx context.Context) error {
 			s.Relisted = true
 			r.mu.Unlock()
 		}
+		r.mu.Lock()
 		if r.cp.Pages == 0 || r.cp.Total == 0 {
-			r.cp.Total = p.Total
+			r.cp.Total = f.page.Total
 		}
-		if len(p.OpenIDs) > 0 {
-			if err := r.page(ctx, p.OpenIDs, f.at); err != nil {
-				return err
+		r.mu.Unlock()
+		cur := &listedPage{page: f.page}
+		ids := f.page.OpenIDs
+		for i := 0; i < len(ids) && ctx.Err() == nil; i += wxapi.MaxUserInfoBatch {
+			cur.done.Add(1)
+			select {
+			case jobs <- chunkJob{ids: ids[i:min(i+wxapi.MaxUserInfoBatch, len(ids))], at: f.at, done: &cur.done}:
+			case <-ctx.Done():
+				cur.done.Done()
 			}
 		}
-		r.mu.Lock()
-		r.cp.Pages++
-		r.cp.Listed += int64(len(p.OpenIDs))
-		r.cp.Next = p.Next
-		r.cp.Retries += r.retries.Swap(0)
-		r.mu.Unlock()
-		if err := r.save(ctx); err != nil {
-			return err
+		select {
+		case listed <- cur:
+		case <-ctx.Done():
+			return context.Cause(ctx)
 		}
-		r.progress("list", false)
-		if len(p.OpenIDs) == 0 || p.Next == "" {
+		if len(ids) == 0 || f.page.Next == "" {
 			break
 		}
 	}
-	r.progress("list", true)
+	return nil
+}
+
+// chunkJob is up to MaxUserInfoBatch followers of a page to read and write.
+type chunkJob struct {
+	ids  []string
+	at   time.Time
+	done *sync.WaitGroup
+}
+
+// listedPage is a page whose chunks are being read.
+type listedPage struct {
+	page wxapi.FollowerPage
+	done sync.WaitGroup
+}
+
+// pageDone waits for a page's chunks and moves the checkpoint past it.
+func (r *runner) pageDone(ctx context.Context, p *listedPage) error {
+	p.done.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	r.mu.Lock()
+	r.cp.Pages++
+	r.cp.Listed += int64(len(p.page.OpenIDs))
+	r.cp.Next = p.page.Next
+	r.cp.Retries += r.retries.Swap(0)
+	r.mu.Unlock()
+	if err := r.save(ctx); err != nil {
+		return err
+	}
+	r.progress("list", false)
 	return nil
 }
 
@@ -201,40 +284,6 @@ func (r *runner) fetchPages(ctx context.Context, next string, out chan<- fetched
 		}
 		next = p.Next
 	}
-}
-
-// page reads the details of one page's followers, MaxUserInfoBatch at a
-// time from Workers goroutines, and writes them.
-func (r *runner) page(ctx context.Context, ids []string, listedAt time.Time) error {
-	chunks := make(chan []string)
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
-	var wg sync.WaitGroup
-	for range r.o.Workers {
-		wg.Go(func() {
-			for c := range chunks {
-				if err := r.chunk(ctx, c, listedAt); err != nil {
-					cancel(err)
-					return
-				}
-			}
-		})
-	}
-	for i := 0; i < len(ids); i += wxapi.MaxUserInfoBatch {
-		select {
-		case chunks <- ids[i:min(i+wxapi.MaxUserInfoBatch, len(ids))]:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	close(chunks)
-	wg.Wait()
-	if err := context.Cause(ctx); err != nil {
-		return err
-	}
-	return nil
 }
 
 // chunk reads and writes up to MaxUserInfoBatch followers. WeChat refuses

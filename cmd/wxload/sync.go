@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"runtime"
@@ -29,6 +30,7 @@ const (
 type syncReport struct {
 	Followers int     `json:"followers"`
 	Workers   int     `json:"workers"`
+	Latency   string  `json:"latency"`
 	CPUs      int     `json:"cpus"`
 	SetupSec  float64 `json:"setup_seconds"` // the simulator's roster
 	FirstSec  float64 `json:"first_sync_seconds"`
@@ -56,8 +58,9 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.SetOutput(stderr)
 	redisURL := redisURLFlag(fs)
 	n := fs.Int("followers", 1000000, "followers of the simulated account")
-	workers := fs.Int("workers", 8, "concurrent user/info/batchget calls (sync.workers)")
+	workers := fs.Int("workers", 16, "concurrent user/info/batchget calls (sync.workers)")
 	again := fs.Bool("again", true, "sync a second time, when nothing changed")
+	latency := fs.Duration("latency", 0, "delay every simulated API call by this much, as a round trip to WeChat would")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -83,7 +86,7 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}()
 
-	r := syncReport{Followers: *n, Workers: *workers, CPUs: runtime.NumCPU()}
+	r := syncReport{Followers: *n, Workers: *workers, Latency: latency.String(), CPUs: runtime.NumCPU()}
 	start := time.Now()
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
 	defer sim.Close()
@@ -94,7 +97,14 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	sim.PopulateFollowers(syncAppID, *n, 1)
-	srv := httptest.NewServer(sim)
+	var h http.Handler = sim
+	if *latency > 0 {
+		h = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			time.Sleep(*latency)
+			sim.ServeHTTP(w, req)
+		})
+	}
+	srv := httptest.NewServer(h)
 	defer srv.Close()
 	r.SetupSec = time.Since(start).Seconds()
 	if err := wxapi.RouteSDK(srv.URL); err != nil {
@@ -187,7 +197,7 @@ func (r *syncReport) writeText(w io.Writer) error {
 	if r.AgainSec > 0 {
 		again = fmt.Sprintf("%.1f s (%d unchanged)", r.AgainSec, r.Again.Unchanged)
 	}
-	_, err := fmt.Fprintf(w, `followers          %d (%d CPUs, %d workers)
+	_, err := fmt.Fprintf(w, `followers          %d (%d CPUs, %d workers, %s added to each call)
 simulator setup    %.1f s
 first sync         %.1f s, %.0f followers/s (%d pages, %d retries)
 second sync        %s
@@ -195,7 +205,7 @@ RSS before         %.0f MB (simulator and its roster)
 peak RSS           %.0f MB (simulator included; peak reset before the syncs: %v)
 Go heap peak       %.0f MB (garbage included: the collector lets the heap grow to twice the live set)
 live heap          %.0f MB before the first sync, %.0f MB after
-`, r.Followers, r.CPUs, r.Workers, r.SetupSec, r.FirstSec, r.FirstRate, r.Summary.Pages, r.Summary.Retries,
+`, r.Followers, r.CPUs, r.Workers, r.Latency, r.SetupSec, r.FirstSec, r.FirstRate, r.Summary.Pages, r.Summary.Retries,
 		again, r.RSSBefore, r.PeakRSS, r.PeakReset, r.HeapPeak, r.LiveBefore, r.LiveAfter)
 	for _, p := range r.Problems {
 		fmt.Fprintln(w, "PROBLEM:", p)
