@@ -76,10 +76,10 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusUnprocessableEntity, err.Error())
 		return
 	}
-	s.putAttributes(w, r.Context(), rs, openid, attrs)
+	s.putAttributes(r.Context(), w, rs, openid, attrs)
 }
 
-func (s *Server) putAttributes(w http.ResponseWriter, ctx context.Context, rs *rules.Ruleset, openid string, attrs map[string]string) {
+func (s *Server) putAttributes(ctx context.Context, w http.ResponseWriter, rs *rules.Ruleset, openid string, attrs map[string]string) {
 	log := s.log.With(zap.String("openid", openid))
 	changed := false
 	if len(attrs) > 0 {

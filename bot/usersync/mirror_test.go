@@ -61,6 +61,10 @@ func TestMirrorBatchesAndCoalesces(t *testing.T) {
 	m := e.mirror(mirrorRules)
 	ids := openIDs("oM", 120)
 	e.followOnWeChat(ids)
+	// ids[0] has a profile (synced); the others have none yet.
+	if _, err := e.f.ApplySync(e.ctx, 1, time.Unix(1, 0), []store.SyncedFollower{{OpenID: ids[0], SubscribeTime: time.Unix(1, 0)}}, false); err != nil {
+		t.Fatal(err)
+	}
 	add := []store.TagChange{{Tag: "vip"}, {Tag: "local_only"}}
 	for _, id := range ids {
 		p := &store.Profile{OpenID: id, Subscribed: true}
@@ -94,8 +98,14 @@ func TestMirrorBatchesAndCoalesces(t *testing.T) {
 			t.Fatalf("%s lacks the WeChat tag", oid)
 		}
 	}
-	// Profiles that do not exist yet are left to the sync; existing ones
-	// learn their WeChat tags.
+	// An existing profile learns its WeChat tags; missing ones are left
+	// to the sync.
+	if wt := e.profile(ids[0]).WeChatTags(); len(wt) != 1 || wt[0] != (store.WeChatTag{ID: id, Name: "VIP客户"}) {
+		t.Fatalf("%s's profile shows WeChat tags %+v", ids[0], wt)
+	}
+	if e.profile(ids[1]).Known {
+		t.Fatal("the mirror created a profile")
+	}
 	if n, _ := m.Pending(e.ctx); n != 0 {
 		t.Fatalf("%d changes left after the drain", n)
 	}
