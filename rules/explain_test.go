@@ -43,7 +43,8 @@ func TestExplain(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := NewEvaluator().Explain(rs.Segments[0].Rule, env)
+			env := *env // Eval fills in Now: each subtest has its own
+			got := NewEvaluator().Explain(rs.Segments[0].Rule, &env)
 			for i := range got {
 				if got[i].Err != nil {
 					if !strings.Contains(got[i].Err.Error(), "vip_level is not set") {
