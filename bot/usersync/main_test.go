@@ -3,6 +3,7 @@ package usersync
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"encoding/hex"
 	"fmt"
 	"net/http/httptest"
@@ -118,4 +119,18 @@ func (c *cancellingAPI) UserInfos(ctx context.Context, openids []string) ([]wxap
 		c.cancel()
 	}
 	return c.API.UserInfos(ctx, openids)
+}
+
+// checkpointPages is how many pages the unfinished run has written.
+func (e *env) checkpointPages() int {
+	e.t.Helper()
+	doc, ok, err := e.st.SyncState().Checkpoint(e.ctx)
+	if err != nil || !ok {
+		e.t.Fatalf("no checkpoint: %v", err)
+	}
+	var cp checkpoint
+	if err := json.Unmarshal(doc, &cp); err != nil {
+		e.t.Fatal(err)
+	}
+	return cp.Pages
 }

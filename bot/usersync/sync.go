@@ -181,12 +181,15 @@ func (r *runner) start(ctx context.Context) error {
 	return nil
 }
 
-// save writes the checkpoint (not in a dry run).
+// save writes the checkpoint (not in a dry run). The workers keep
+// counting while it does, so the checkpoint is taken under r.mu.
 func (r *runner) save(ctx context.Context) error {
 	if r.o.DryRun {
 		return nil
 	}
+	r.mu.Lock()
 	doc, err := json.Marshal(r.cp)
+	r.mu.Unlock()
 	if err != nil {
 		return err
 	}

@@ -127,17 +127,23 @@ func TestSyncResumesAfterCrash(t *testing.T) {
 	if holder, _ := e.st.SyncState().LeaseHolder(e.ctx); holder != "" {
 		t.Errorf("the lease is still held by %q", holder)
 	}
+	// Pages 1 and 2 were written by call 250 (4 workers); page 2 is
+	// checkpointed as soon as its last chunk is, so normally 2 pages are.
+	done := e.checkpointPages()
+	if done < 1 || done > 2 {
+		t.Fatalf("%d pages checkpointed when the sync died in page 3", done)
+	}
 	pagesBefore := sim.CountCalls(e.appID, "/cgi-bin/user/get")
 	sum, err := Sync(e.ctx, e.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.ResumedFrom != 3 || sum.Listed != n || sum.Pages != 4 {
-		t.Errorf("resumed sync: %+v; want it to resume at page 3 and list %d followers in 4 pages", sum, n)
+	if sum.ResumedFrom != done+1 || sum.Listed != n || sum.Pages != 4 {
+		t.Errorf("resumed sync: %+v; want it to resume at page %d and list %d followers in 4 pages", sum, done+1, n)
 	}
-	// Page 3 and the empty page that ends the list.
-	if got := sim.CountCalls(e.appID, "/cgi-bin/user/get") - pagesBefore; got != 2 {
-		t.Errorf("the resumed run fetched %d pages, want 2 (page 3 and the empty end)", got)
+	// The pages after the checkpoint, and the empty page that ends the list.
+	if got, want := sim.CountCalls(e.appID, "/cgi-bin/user/get")-pagesBefore, 4-done; got != want {
+		t.Errorf("the resumed run fetched %d pages, want %d", got, want)
 	}
 	if !sum.Run.Equal(first.Run) {
 		t.Errorf("the resumed run is %v, the interrupted one %v: a resume must keep the run", sum.Run, first.Run)
@@ -253,9 +259,12 @@ func TestSyncRelistsWhenTheCursorIsRefused(t *testing.T) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	o := e.opts()
-	o.API = &cancellingAPI{API: e.api, after: 150, cancel: cancel}
+	o.API = &cancellingAPI{API: e.api, after: 250, cancel: cancel}
 	if _, err := Sync(ctx, o); !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted sync: %v", err)
+	}
+	if e.checkpointPages() < 1 {
+		t.Fatal("no page checkpointed: there is no cursor to refuse")
 	}
 	sim.FailNext("/cgi-bin/user/get", 40003, 1)
 	defer sim.FailNext("/cgi-bin/user/get", 0, 0)
