@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -176,9 +175,8 @@ func (m *Mirror) tagMembers(ctx context.Context, tag store.WeChatTag, add bool, 
 	if add {
 		op = "tag"
 	}
-	var retried atomic.Int64
 	st.Calls++
-	err := m.o.Retry.do(ctx, &retried, func() error { return m.o.API.TagMembers(ctx, tag.ID, ids, add) })
+	err := m.o.Retry.do(ctx, nil, func() error { return m.o.API.TagMembers(ctx, tag.ID, ids, add) })
 	switch code := wxapi.ErrCode(err); {
 	case err == nil:
 		m.m.calls.WithLabelValues(op, "ok").Inc()
@@ -253,8 +251,7 @@ func (m *Mirror) tagID(ctx context.Context, name string, create bool) (int, bool
 		return id, ok, nil
 	}
 	var t wxapi.TagInfo
-	var retried atomic.Int64
-	err := m.o.Retry.do(ctx, &retried, func() (err error) {
+	err := m.o.Retry.do(ctx, nil, func() (err error) {
 		t, err = m.o.API.CreateTag(ctx, name)
 		return err
 	})
@@ -283,8 +280,7 @@ func (m *Mirror) tagID(ctx context.Context, name string, create bool) (int, bool
 // the rules loader's account limit check.
 func (m *Mirror) readTags(ctx context.Context) error {
 	var tags []wxapi.TagInfo
-	var retried atomic.Int64
-	err := m.o.Retry.do(ctx, &retried, func() (err error) {
+	err := m.o.Retry.do(ctx, nil, func() (err error) {
 		tags, err = m.o.API.AccountTags(ctx)
 		return err
 	})
@@ -314,6 +310,3 @@ func (s *DrainStats) Add(o DrainStats) {
 	s.Invalid += o.Invalid
 	s.AccountFull += o.AccountFull
 }
-
-// Skipped is the number of changes given up.
-func (s DrainStats) Skipped() int { return s.FollowerFull + s.Invalid + s.AccountFull }

@@ -47,7 +47,7 @@ func transient(err error) bool {
 }
 
 // do runs call until it succeeds, fails for good, or runs out of
-// attempts; retried counts the repeats.
+// attempts; retried, when not nil, counts the repeats.
 func (r Retry) do(ctx context.Context, retried *atomic.Int64, call func() error) error {
 	wait := r.Base
 	for attempt := 1; ; attempt++ {
@@ -55,7 +55,9 @@ func (r Retry) do(ctx context.Context, retried *atomic.Int64, call func() error)
 		if err == nil || attempt >= r.Attempts || !transient(err) || ctx.Err() != nil {
 			return err
 		}
-		retried.Add(1)
+		if retried != nil {
+			retried.Add(1)
+		}
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

@@ -51,7 +51,7 @@ func (r *runner) run(ctx context.Context) (Summary, error) {
 	}
 	r.cp.Finished = r.o.Now()
 	if !r.o.DryRun {
-		doc, err := jsonOf(r.cp.Summary)
+		doc, err := json.Marshal(r.cp.Summary)
 		if err != nil {
 			return r.cp.Summary, err
 		}
@@ -106,7 +106,7 @@ func (r *runner) readTags(ctx context.Context) error {
 	if r.o.DryRun {
 		return nil
 	}
-	doc, err := jsonOf(tags)
+	doc, err := json.Marshal(tags)
 	if err != nil {
 		return err
 	}
@@ -487,5 +487,3 @@ func hashOf(openid string) uint64 {
 	_, _ = h.Write([]byte(openid))
 	return h.Sum64()
 }
-
-func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }

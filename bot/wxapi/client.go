@@ -13,7 +13,9 @@ import (
 
 // Client calls the WeChat API for one account.
 type Client struct {
-	oa     *officialaccount.OfficialAccount
+	oa *officialaccount.OfficialAccount
+	// user is the SDK's user API, made once here: its lazy getter is not
+	// safe for concurrent first use.
 	user   *user.User
 	tokens *Tokens
 }

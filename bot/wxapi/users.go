@@ -14,14 +14,10 @@ import (
 
 // Platform limits of the user and tag APIs.
 const (
-	// MaxUserPage is how many openids one user/get page lists.
-	MaxUserPage = 10000
 	// MaxUserInfoBatch is how many followers one user/info/batchget reads.
 	MaxUserInfoBatch = 100
 	// MaxTagBatch is how many openids one batchtagging call takes.
 	MaxTagBatch = 50
-	// MaxAccountTags is how many tags an account may create.
-	MaxAccountTags = 100
 	// MaxFollowerTags is how many tags one follower may hold.
 	MaxFollowerTags = 20
 )
@@ -54,16 +50,12 @@ type TagInfo struct {
 	Count int64  `json:"count"`
 }
 
-// users is the SDK's user API, made once: its lazy getter is not safe
-// for concurrent first use.
-func (c *Client) users() *user.User { return c.user }
-
 // Followers reads one page of the follower list, starting after next ("" for
 // the first page).
 func (c *Client) Followers(ctx context.Context, next string) (FollowerPage, error) {
 	var l *user.OpenidList
 	err := c.sdkCall(ctx, "user/get", func() (err error) {
-		l, err = c.users().ListUserOpenIDs(next)
+		l, err = c.user.ListUserOpenIDs(next)
 		return err
 	})
 	if err != nil {
@@ -83,7 +75,7 @@ func (c *Client) UserInfos(ctx context.Context, openids []string) ([]UserInfo, e
 	}
 	var l *user.InfoList
 	err := c.sdkCall(ctx, "user/info/batchget", func() (err error) {
-		l, err = c.users().BatchGetUserInfo(p)
+		l, err = c.user.BatchGetUserInfo(p)
 		return err
 	})
 	if err != nil {
@@ -146,9 +138,9 @@ func (c *Client) TagMembers(ctx context.Context, tagID int, openids []string, ad
 	}
 	return c.sdkCall(ctx, api, func() error {
 		if add {
-			return c.users().BatchTag(openids, int32(tagID))
+			return c.user.BatchTag(openids, int32(tagID))
 		}
-		return c.users().BatchUntag(openids, int32(tagID))
+		return c.user.BatchUntag(openids, int32(tagID))
 	})
 }
 

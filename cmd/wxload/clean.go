@@ -6,8 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-
-	"github.com/wxcast/wxcast/store"
 )
 
 // cmdClean deletes every key under --prefix, e.g. what a wxcast started
@@ -23,15 +21,11 @@ func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *prefix == "" {
 		return errors.New("clean: --prefix is required")
 	}
-	st, err := store.Open(ctx, store.Options{URL: *redisURL})
+	st, rdb, err := openSingle(ctx, *redisURL, "")
 	if err != nil {
 		return err
 	}
 	defer func() { _ = st.Close() }()
-	rdb, err := singleNode(st.Redis())
-	if err != nil {
-		return err
-	}
 	n, err := deletePrefix(ctx, rdb, *prefix)
 	fmt.Fprintf(stdout, "deleted %d keys under %s\n", n, *prefix)
 	return err

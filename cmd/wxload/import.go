@@ -43,15 +43,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: *redisURL, KeyPrefix: *prefix})
+	st, rdb, err := openSingle(ctx, *redisURL, *prefix)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = st.Close() }()
-	rdb, err := singleNode(st.Redis())
-	if err != nil {
-		return err
-	}
 	if busy, err := anyKey(ctx, rdb, *prefix); err != nil || busy {
 		return errors.Join(err, fmt.Errorf("import: keys under %q exist already; clean them or pick another --prefix", *prefix))
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/wxcast/wxcast/store"
 )
 
 // scanBatch is the SCAN COUNT hint and the largest DEL or pipeline.
@@ -23,6 +25,22 @@ func singleNode(rdb redis.UniversalClient) (*redis.Client, error) {
 		return nil, errors.New("a single Redis server is needed (not Cluster or Sentinel)")
 	}
 	return c, nil
+}
+
+// openSingle opens the store at url under prefix on a single Redis
+// server: the tools read its memory figures and scan its keys, which
+// Cluster and Sentinel do not allow this way. The caller closes the store.
+func openSingle(ctx context.Context, url, prefix string) (*store.Store, *redis.Client, error) {
+	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
+	if err != nil {
+		return nil, nil, err
+	}
+	rdb, err := singleNode(st.Redis())
+	if err != nil {
+		_ = st.Close()
+		return nil, nil, err
+	}
+	return st, rdb, nil
 }
 
 // usedMemory returns INFO memory's used_memory, the bytes the allocator

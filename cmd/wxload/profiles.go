@@ -73,15 +73,11 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: c.redisURL, KeyPrefix: c.prefix})
+	st, rdb, err := openSingle(ctx, c.redisURL, c.prefix)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = st.Close() }()
-	rdb, err := singleNode(st.Redis())
-	if err != nil {
-		return err
-	}
 	if busy, err := anyKey(ctx, rdb, c.prefix); err != nil || busy {
 		return errors.Join(err, fmt.Errorf("profiles: keys under %q exist already; pick another --prefix", c.prefix))
 	}
