@@ -90,9 +90,9 @@ func TestSetAttributesBatch(t *testing.T) {
 	}
 }
 
-// TestCountAttrChangesAgreesWithTheScript checks the dry run's Go merge
-// against the Lua one on random updates: sets, deletes, new and present
-// names, values with "=" and separators.
+// TestCountAttrChangesAgreesWithTheScript checks the dry run (the script
+// without its write) against the run that writes, on random updates:
+// sets, deletes, new and present names, values with "=" and separators.
 func TestCountAttrChangesAgreesWithTheScript(t *testing.T) {
 	t.Parallel()
 	f := followers(t, redistest.Open(t))

@@ -72,12 +72,13 @@ return 1
 
 // attrsScript merges business attributes into a follower's profile,
 // creating the profile if needed. KEYS: 1 profile shard. ARGV: 1 openid,
-// 2… "name\31value" pairs; an empty value deletes the attribute.
+// 2 dry ("1": write nothing, only report), 3… "name\31value" pairs; an
+// empty value deletes the attribute.
 //
-// Returns 1 when the attributes changed, 0 when they already held these
-// values: then nothing is written, so re-importing a file rewrites no
-// profile (and creates none for a follower whose attributes are deleted).
-// mergeAttrs in attrs.go is the same merge in Go, for dry runs.
+// Returns 1 when the attributes changed (dry: would change), 0 when they
+// already held these values: then nothing is written, so re-importing a
+// file rewrites no profile (and creates none for a follower whose
+// attributes are deleted).
 const attrsScript = luaProfile + `
 local P = load(redis.call('HGET', KEYS[1], ARGV[1]))
 local before = P[19]
@@ -85,7 +86,7 @@ local vals, order = {}, {}
 for name, v in string.gmatch(before, '([^\31=]+)=([^\31]*)') do
   vals[name] = v; order[#order + 1] = name
 end
-for i = 2, #ARGV do
+for i = 3, #ARGV do
   local name, v = string.match(ARGV[i], '^([^\31]+)\31(.*)$')
   if name then
     if vals[name] == nil then order[#order + 1] = name end
@@ -98,6 +99,7 @@ for _, name in ipairs(order) do
 end
 local after = table.concat(out, '\31')
 if after == before then return 0 end
+if ARGV[2] == '1' then return 1 end
 P[19] = after
 redis.call('HSET', KEYS[1], ARGV[1], table.concat(P, '\30'))
 return 1

@@ -6,8 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 )
 
 // SyncedFollower is what WeChat's user/info says of one follower.
@@ -31,13 +29,6 @@ type SyncOutcome struct {
 	New, Changed []string
 }
 
-// Add adds o's counts to s.
-func (s *SyncOutcome) Add(o SyncOutcome) {
-	s.Created += o.Created
-	s.Updated += o.Updated
-	s.Unchanged += o.Unchanged
-}
-
 // ApplySync writes followers as listed by the sync run that started at run
 // (unix s) into their profiles, creating those not known yet. It only sets
 // what WeChat is the source of (subscribe time and scene, language,
@@ -57,18 +48,14 @@ func (f *Followers) ApplySync(ctx context.Context, run int64, listedAt time.Time
 		d = "1"
 	}
 	runs, listed := strconv.FormatInt(run, 10), listedAt.Unix()
-	cmds, err := f.s.pipelineScript(ctx, f.s.sync, func(pipe redis.Pipeliner) []*redis.Cmd {
-		cmds := make([]*redis.Cmd, len(batch))
-		for i, u := range batch {
-			var at int64
-			if !u.SubscribeTime.IsZero() {
-				at = u.SubscribeTime.Unix()
-			}
-			cmds[i] = f.s.sync.EvalSha(ctx, pipe, []string{f.s.keys.profile(u.OpenID)},
-				u.OpenID, runs, at, scrub(u.SubscribeScene, 64), scrub(u.Scene, 128),
-				scrub(u.Language, 16), scrub(u.Remark, 128), encodeWeChatTags(u.Tags), d, listed)
+	cmds, err := f.s.evalEach(ctx, f.s.sync, len(batch), func(i int) ([]string, []any) {
+		u := batch[i]
+		var at int64
+		if !u.SubscribeTime.IsZero() {
+			at = u.SubscribeTime.Unix()
 		}
-		return cmds
+		return []string{f.s.keys.profile(u.OpenID)}, []any{u.OpenID, runs, at, scrub(u.SubscribeScene, 64),
+			scrub(u.Scene, 128), scrub(u.Language, 16), scrub(u.Remark, 128), encodeWeChatTags(u.Tags), d, listed}
 	})
 	if err != nil {
 		return out, fmt.Errorf("store: apply sync of %d followers: %w", len(batch), err)
@@ -109,12 +96,9 @@ func (f *Followers) MarkGone(ctx context.Context, run int64, openids []string, d
 	if dry {
 		d = "1"
 	}
-	cmds, err := f.s.pipelineScript(ctx, f.s.gone, func(pipe redis.Pipeliner) []*redis.Cmd {
-		cmds := make([]*redis.Cmd, len(openids))
-		for i, id := range openids {
-			cmds[i] = f.s.gone.EvalSha(ctx, pipe, []string{f.s.keys.profile(id)}, id, run, d, int64(GoneMargin.Seconds()))
-		}
-		return cmds
+	margin := int64(GoneMargin.Seconds())
+	cmds, err := f.s.evalEach(ctx, f.s.gone, len(openids), func(i int) ([]string, []any) {
+		return []string{f.s.keys.profile(openids[i])}, []any{openids[i], run, d, margin}
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: mark %d unlisted followers: %w", len(openids), err)
@@ -154,23 +138,4 @@ func encodeWeChatTags(tags []WeChatTag) string {
 		b.WriteString(scrub(t.Name, 64))
 	}
 	return b.String()
-}
-
-// pipelineScript runs script once per element through one pipeline.
-// EVALSHA in a pipeline cannot fall back to EVAL the way Script.Run does
-// alone, so on NOSCRIPT (a fresh or restarted Redis) the script is loaded
-// and the pipeline run again: callers only pipeline scripts that may run
-// twice.
-func (s *Store) pipelineScript(ctx context.Context, script *redis.Script, queue func(pipe redis.Pipeliner) []*redis.Cmd) ([]*redis.Cmd, error) {
-	for attempt := 0; ; attempt++ {
-		pipe := s.rdb.Pipeline()
-		cmds := queue(pipe)
-		_, err := pipe.Exec(ctx)
-		if err == nil || attempt > 0 || !redis.HasErrorPrefix(err, "NOSCRIPT") {
-			return cmds, err
-		}
-		if err := script.Load(ctx, s.rdb).Err(); err != nil {
-			return nil, err
-		}
-	}
 }
