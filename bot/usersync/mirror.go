@@ -44,6 +44,7 @@ type MirrorOptions struct {
 type Mirror struct {
 	o     MirrorOptions
 	queue *store.TagQueue
+	state *store.SyncState // where the account's tags are saved
 	m     *mirrorMetrics
 
 	mu  sync.Mutex
@@ -62,7 +63,7 @@ func NewMirror(o MirrorOptions) *Mirror {
 		o.Log = zap.NewNop()
 	}
 	o.Retry = o.Retry.withDefaults()
-	return &Mirror{o: o, queue: o.Store.TagQueue(), m: newMirrorMetrics(o.Metrics, o.Log)}
+	return &Mirror{o: o, queue: o.Store.TagQueue(), state: o.Store.SyncState(), m: newMirrorMetrics(o.Metrics, o.Log)}
 }
 
 // mirroredTags maps each mirrored WeChat tag to the wxcast tags that feed

@@ -298,7 +298,7 @@ func (m *Mirror) readTags(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return m.o.Store.SyncState().SaveAccountTags(ctx, doc)
+	return m.state.SaveAccountTags(ctx, doc)
 }
 
 // Add adds o's counts to s.

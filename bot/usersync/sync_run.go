@@ -110,7 +110,7 @@ func (r *runner) readTags(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return r.o.Store.SyncState().SaveAccountTags(ctx, doc)
+	return r.state.SaveAccountTags(ctx, doc)
 }
 
 type fetched struct {

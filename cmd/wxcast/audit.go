@@ -33,8 +33,8 @@ func runAudit(ctx context.Context, args, environ []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	if cfg.Redis.URL.Value() == "" {
-		return errors.New("audit: redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	if err := needServerRedis(cfg); err != nil {
+		return fmt.Errorf("audit: %w", err)
 	}
 	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
 	if err != nil {

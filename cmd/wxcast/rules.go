@@ -172,3 +172,13 @@ func readJSON(path string, v any) error {
 func staticRules(rs *rules.Ruleset) func() *rules.Ruleset {
 	return func() *rules.Ruleset { return rs }
 }
+
+// needServerRedis refuses a command that reads or writes the server's data
+// when no Redis is configured: the embedded store lives and dies inside
+// the server process, out of any other command's reach.
+func needServerRedis(cfg *configs.Config) error {
+	if cfg.Redis.URL.Value() == "" {
+		return errors.New("redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	}
+	return nil
+}

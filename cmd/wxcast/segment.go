@@ -41,8 +41,8 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Redis.URL.Value() == "" {
-		return nil, errors.New("redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	if err := needServerRedis(cfg); err != nil {
+		return nil, err
 	}
 	file := *rulesFile
 	if file == "" {
@@ -150,8 +150,8 @@ func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	if cfg.Redis.URL.Value() == "" {
-		return errors.New("redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	if err := needServerRedis(cfg); err != nil {
+		return err
 	}
 	if *days > cfg.Profile.HistoryDays {
 		fmt.Fprintf(stderr, "note: profile.history_days is %d: events older than that are not stored\n", cfg.Profile.HistoryDays)

@@ -46,8 +46,8 @@ func usersImport(ctx context.Context, args, environ []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	if cfg.Redis.URL.Value() == "" {
-		return errors.New("users import: redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	if err := needServerRedis(cfg); err != nil {
+		return fmt.Errorf("users import: %w", err)
 	}
 	in, err := os.Open(file)
 	if err != nil {

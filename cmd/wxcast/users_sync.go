@@ -176,7 +176,7 @@ func (p *progress) report(pr usersync.Progress) {
 	msg := fmt.Sprintf("page %d: %d of %d followers (%.0f%%), %.0f/s", pr.Pages, pr.Listed, pr.Total, pct, rate)
 	if p.tty && !pr.Done {
 		bar := int(pct / 5)
-		msg = fmt.Sprintf("[%-20s] %s", string(repeatRune('#', bar)), msg)
+		msg = fmt.Sprintf("[%-20s] %s", strings.Repeat("#", bar), msg)
 	}
 	p.line(pr.Done, msg)
 }
@@ -190,14 +190,6 @@ func (p *progress) line(done bool, msg string) {
 	default:
 		fmt.Fprintf(p.w, "\r\033[K%s", msg)
 	}
-}
-
-func repeatRune(r rune, n int) []rune {
-	out := make([]rune, n)
-	for i := range out {
-		out[i] = r
-	}
-	return out
 }
 
 // isTerminal reports whether w is a character device (a terminal).
@@ -221,8 +213,8 @@ type usersEnv struct {
 // openUsers opens the configured Redis (the embedded store lives inside
 // a running server, so it will not do) and a logger for warnings.
 func openUsers(ctx context.Context, cfg *configs.Config, stderr io.Writer) (*usersEnv, error) {
-	if cfg.Redis.URL.Value() == "" {
-		return nil, errors.New("redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
+	if err := needServerRedis(cfg); err != nil {
+		return nil, err
 	}
 	log, err := newLogger(configs.LogConfig{Level: "warn", Format: "console"}, stderr)
 	if err != nil {
