@@ -114,7 +114,12 @@ func scrub(s string, n int) string {
 // atoi reads a decimal integer written by the scripts; anything else is
 // 0. It is the hot loop of a segment count, hence no strconv.
 func atoi(s string) int64 {
-	neg := len(s) > 0 && s[0] == '-'
+	if s == "" {
+		// Most time fields of most profiles are empty: strconv would
+		// allocate an error for each.
+		return 0
+	}
+	neg := s[0] == '-'
 	if neg {
 		s = s[1:]
 	}
