@@ -99,7 +99,7 @@ func startServe(t *testing.T, ctx context.Context, environ []string) (addr strin
 	}
 	ready := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- serve(ctx, cfg, zaptest.NewLogger(t), func(a net.Addr) { ready <- a }) }()
+	go func() { errc <- serve(ctx, cfg, zaptest.NewLogger(t), func(r running) { ready <- r.Addr }) }()
 	select {
 	case a := <-ready:
 		return a.String(), errc

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/handlers"
@@ -67,10 +68,20 @@ func lookupEnv(environ []string, key string) string {
 	return ""
 }
 
+// running is what a started server hands to whoever started it: the bound
+// address (tests and the demo listen on port 0) and the live parts the
+// demo page looks through.
+type running struct {
+	Addr       net.Addr
+	Followers  *store.Followers
+	Broadcasts *broadcast.Service
+	Rules      *rules.Source // nil without rules_file
+}
+
 // serve runs the server until ctx ends, then shuts down gracefully:
 // stop accepting, finish in-flight callbacks, close Redis. onListen, when
-// set, learns the bound address (tests listen on port 0).
-func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen func(net.Addr)) error {
+// set, is called once the server listens.
+func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen func(running)) error {
 	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix, Log: log})
 	if err != nil {
 		return err
@@ -155,7 +166,13 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	if cfg.API.Token.Value() != "" {
 		log.Info("API on: PUT /api/followers/{openid}/attributes takes the bearer token of api.token")
 	}
-	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, onListen)
+	var listening func(net.Addr)
+	if onListen != nil {
+		listening = func(a net.Addr) {
+			onListen(running{Addr: a, Followers: followers, Broadcasts: svc, Rules: live})
+		}
+	}
+	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)
 }
 
 // startRules loads rules_file and keeps it live: reloaded when the file
