@@ -44,6 +44,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv(faultSyncEnv) == "1" {
 		os.Exit(faultSync())
 	}
+	if args := os.Getenv(demoProcessEnv); args != "" {
+		os.Exit(demoProcess(strings.Fields(args)))
+	}
 	os.Exit(m.Run())
 }
 

@@ -1,5 +1,7 @@
 // Command wxcast runs the wxcast server and its tools.
 //
+//	wxcast demo                         try it locally on a simulated WeChat
+//	wxcast sim                          the simulated WeChat alone
 //	wxcast serve --config wxcast.yaml   run the callback server
 //	wxcast rules check|test|doc|backtest
 //	wxcast segment count|sample NAME
@@ -50,6 +52,8 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"demo", "try wxcast locally: simulated WeChat, followers and a web page (--listen, --followers)", runDemo},
+		{"sim", "run the simulated WeChat alone, with a page to push callbacks (--listen, --callback)", runSim},
 		{"serve", "run the callback server (--config FILE, or WXCAST_CONFIG)", runServe},
 		{"rules", "check, test, document and back-test rules files (wxcast rules help)", runRules},
 		{"segment", "count or sample a segment's followers (wxcast segment help)", runSegment},

@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/demo"
+	"github.com/wxcast/wxcast/internal/wxsim"
+)
+
+// The demo account: the example configuration's values, a secret the
+// simulator accepts, and two admins so that a broadcast can be approved
+// by someone other than its creator.
+const (
+	demoAppID     = "wx0123456789abcdef"
+	demoSecret    = "wxcastDemoAppSecret"
+	demoToken     = "wxcastDemoToken"
+	demoAESKey    = "DemoKeyReplaceMeWithYourOwnEncodingAESKey01"
+	demoOrigID    = "gh_wxcastdemo0"
+	demoTemplate  = "wxcast_demo_notice"
+	demoNewsMedia = "DEMO_NEWS_MEDIA_ID"
+	demoEditor    = "oDemoAdminXiaoLi0000000000001"
+	demoApprover  = "oDemoAdminLaoWang000000000002"
+	demoRulesPath = "configs/rules.example.yaml"
+)
+
+// demoFlags are the demo's command-line options.
+type demoFlags struct {
+	listen        string
+	followers     int
+	rate          float64
+	joinIn        time.Duration
+	batchInterval time.Duration
+	rules         string
+	seed          uint64
+}
+
+func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
+	var f demoFlags
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address of the demo page")
+	fs.IntVar(&f.followers, "followers", 2000, "simulated followers (0 to 1000000)")
+	fs.Float64Var(&f.rate, "rate", 3, "things followers do per second once they have all joined")
+	fs.DurationVar(&f.joinIn, "join-in", 0, "time over which all followers follow (default: 15ms a follower, 10s to 5m)")
+	fs.DurationVar(&f.batchInterval, "batch-interval", 3*time.Second, "pause between two mass-send batches (broadcast.batch_interval)")
+	fs.StringVar(&f.rules, "rules", "", "rules file (default: "+demoRulesPath+" if present, else the built-in copy)")
+	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulated followers: the same seed, the same people")
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	switch {
+	case fs.NArg() > 0:
+		return f, fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
+	case f.followers < 0 || f.followers > 1_000_000:
+		return f, fmt.Errorf("demo: --followers %d: want 0 to 1000000", f.followers)
+	case f.rate <= 0 || f.rate > 10_000:
+		return f, fmt.Errorf("demo: --rate %g: want more than 0 and at most 10000", f.rate)
+	case f.joinIn < 0:
+		return f, fmt.Errorf("demo: --join-in %v: want a positive duration", f.joinIn)
+	case f.batchInterval < 0 || f.batchInterval > time.Hour:
+		return f, fmt.Errorf("demo: --batch-interval %v: want 0 to 1h", f.batchInterval)
+	}
+	if f.joinIn == 0 {
+		f.joinIn = min(max(time.Duration(f.followers)*15*time.Millisecond, 10*time.Second), 5*time.Minute)
+	}
+	return f, nil
+}
+
+// runDemo starts the simulated WeChat, wxcast on the embedded store with
+// the example rules, the simulated followers and the demo page, and runs
+// them until ctx ends.
+func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
+	f, err := parseDemoFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	rulesFile, cleanup, err := demoRulesFile(f.rules)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	// The page's listener first: a taken port is the likeliest failure.
+	pageLn, err := net.Listen("tcp", f.listen)
+	if err != nil {
+		return fmt.Errorf("demo: %w (choose another address with --listen)", err)
+	}
+	defer pageLn.Close()
+
+	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
+	defer sim.Close()
+	sim.AddApp(demoAppID, demoSecret)
+	sim.AddTemplate(demoAppID, demoTemplate)
+	sim.AddMedia(demoAppID, demoNewsMedia, "news")
+	simLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("demo: simulator: %w", err)
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	simURL := "http://" + simLn.Addr().String()
+
+	apiToken := randomHex(24)
+	cfg, err := configs.Load("", demoEnv(f, simURL, rulesFile, apiToken))
+	if err != nil {
+		return fmt.Errorf("demo configuration:\n%w", err)
+	}
+	log, err := newLogger(cfg.Log, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	serveHTTP(ctx, &wg, simLn, sim, log.Named("wxsim"))
+
+	started := make(chan running, 1)
+	served := make(chan error, 1)
+	wg.Go(func() { served <- serve(ctx, cfg, log, func(r running) { started <- r }) })
+	var wx running
+	select {
+	case wx = <-started:
+	case err := <-served:
+		return fmt.Errorf("demo: wxcast did not start: %w", err)
+	}
+	callbackURL := "http://" + wx.Addr.String() + cfg.CallbackPath
+	client, err := wxsim.NewClient(wxsim.ClientConfig{URL: callbackURL, Token: demoToken, EncodingAESKey: demoAESKey,
+		AppID: demoAppID, OriginalID: demoOrigID, Mode: wxsim.ModeSafe, Platform: sim})
+	if err != nil {
+		return err
+	}
+	// WeChat reports each mass send's outcome a little after accepting it.
+	sim.SetPush(demoAppID, client, 2*time.Second)
+
+	d := demo.New(demo.Options{
+		Sim: sim, AppID: demoAppID, Client: client, Profiles: wx.Followers, Broadcasts: wx.Broadcasts,
+		Admins: []demo.Admin{
+			{OpenID: demoEditor, Name: "小李", Roles: "编辑"},
+			{OpenID: demoApprover, Name: "老王", Roles: "审批人、所有者"},
+		},
+		AttributesURL: "http://" + wx.Addr.String() + "/api/followers", APIToken: apiToken,
+		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed,
+		Log: log.Named("demo"),
+	})
+	serveHTTP(ctx, &wg, pageLn, d.Handler(), log.Named("demo"))
+	fmt.Fprintf(stdout, `wxcast demo: open http://%s/
+  wxcast callback endpoint  %s  (metrics: http://%s/metrics)
+  simulated WeChat API      %s
+  rules                     %s  (wxcast reloads it when it changes)
+  %d simulated followers follow over %v, then do about %g things a second
+  admins                    小李 (editor) and 老王 (approver, owner); type 帮助 in the page's chat
+All data is in memory and lost on exit. Ctrl-C stops the demo.
+`, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate)
+
+	wg.Go(func() { _ = d.Run(ctx) })
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		cancel()
+		return fmt.Errorf("demo: wxcast stopped: %w", err)
+	}
+	return nil
+}
+
+// demoEnv configures wxcast for the demo through the same environment
+// variables an operator would set, so the demo runs the ordinary
+// configuration path; the caller's own WXCAST_ variables are left out.
+func demoEnv(f demoFlags, simURL, rulesFile, apiToken string) []string {
+	batch := min(max(f.followers/5, 3), 10_000)
+	return []string{
+		"WXCAST_LISTEN=127.0.0.1:0",
+		"WXCAST_RULES_FILE=" + rulesFile,
+		"WXCAST_WECHAT_APP_ID=" + demoAppID,
+		"WXCAST_WECHAT_APP_SECRET=" + demoSecret,
+		"WXCAST_WECHAT_TOKEN=" + demoToken,
+		"WXCAST_WECHAT_ENCODING_AES_KEY=" + demoAESKey,
+		"WXCAST_WECHAT_API_BASE_URL=" + simURL,
+		"WXCAST_ADMINS=" + `[{"openid":"` + demoEditor + `","name":"小李","roles":["editor"]},` +
+			`{"openid":"` + demoApprover + `","name":"老王","roles":["approver","owner"]}]`,
+		"WXCAST_BOT_NOTIFY_TEMPLATE_ID=" + demoTemplate,
+		"WXCAST_BROADCAST_BATCH_SIZE=" + strconv.Itoa(batch),
+		"WXCAST_BROADCAST_BATCH_INTERVAL=" + f.batchInterval.String(),
+		"WXCAST_API_TOKEN=" + apiToken,
+		// Followers arrive through callbacks; there is nothing to sync.
+		"WXCAST_SYNC_INTERVAL=0",
+		"WXCAST_LOG_LEVEL=warn",
+		"WXCAST_LOG_FORMAT=console",
+	}
+}
+
+// demoRulesFile picks the rules file: the flag's, else the checkout's
+// example (so that editing it shows live in the demo), else the built-in
+// copy written to a temporary directory.
+func demoRulesFile(flagValue string) (string, func(), error) {
+	none := func() {}
+	if flagValue != "" {
+		return flagValue, none, nil
+	}
+	if _, err := os.Stat(demoRulesPath); err == nil {
+		return demoRulesPath, none, nil
+	}
+	dir, err := os.MkdirTemp("", "wxcast-demo-")
+	if err != nil {
+		return "", none, err
+	}
+	path := filepath.Join(dir, "rules.example.yaml")
+	if err := os.WriteFile(path, configs.ExampleRules(), 0o644); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", none, err
+	}
+	return path, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// serveHTTP serves h on ln until ctx ends.
+func serveHTTP(ctx context.Context, wg *sync.WaitGroup, ln net.Listener, h http.Handler, log *zap.Logger) {
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second, ErrorLog: zap.NewStdLog(log)}
+	wg.Go(func() {
+		if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serve stopped", zap.String("addr", ln.Addr().String()), zap.Error(err))
+		}
+	})
+	wg.Go(func() {
+		<-ctx.Done()
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = hs.Shutdown(sctx)
+	})
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

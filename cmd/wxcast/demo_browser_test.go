@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// demoProcessEnv turns a re-executed test binary into `wxcast demo` with
+// the variable's value as arguments. The demo points the process's WeChat
+// SDK at its own simulator, so it cannot share a process with the tests
+// that use the package's shared one.
+const demoProcessEnv = "WXCASTTEST_DEMO_ARGS"
+
+// demoProcess is the demo's main; it stops when its stdin closes.
+func demoProcess(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		stop()
+	}()
+	if err := run(ctx, append([]string{"demo"}, args...), nil, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "wxcast:", err)
+		return 1
+	}
+	return 0
+}
+
+// startDemo runs the demo in a process of its own and returns the page's
+// URL.
+func startDemo(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), demoProcessEnv+"="+strings.Join(args, " "))
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = stdin.Close()
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+			t.Error("the demo did not stop within 15 s of its stdin closing")
+		}
+		if t.Failed() {
+			t.Logf("demo output:\n%s", stderr.String())
+		}
+	})
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		re := regexp.MustCompile(`open (http://\S+/)`)
+		for sc.Scan() {
+			if m := re.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		close(found)
+	}()
+	select {
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("the demo exited before it served:\n%s", stderr.String())
+		}
+		return u
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the demo did not start:\n%s", stderr.String())
+	}
+	return ""
+}
+
+// chromePath finds Chromium; without it the browser test is skipped, and
+// under CI (which installs it) it fails.
+func chromePath(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("WXCAST_TEST_CHROME"); p != "" {
+		return p
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("no Chromium found: CI must install it (Debian package chromium)")
+	}
+	t.Skip("no Chromium found (install Debian's chromium, or set WXCAST_TEST_CHROME)")
+	return ""
+}
+
+// TestDemoInBrowser opens the demo page in headless Chromium and runs a
+// broadcast through it as a person would: the editor creates and
+// previews, the page switches to the second admin who approves, the editor
+// sends, and the page shows the batches delivered and the status. Each
+// step is checked on the page itself.
+func TestDemoInBrowser(t *testing.T) {
+	chrome := chromePath(t)
+	page := startDemo(t, "--listen", "127.0.0.1:0", "--followers", "60", "--join-in", "3s", "--rate", "0.5",
+		"--batch-interval", "1s", "--rules", "../../configs/rules.example.yaml")
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome),
+		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	defer cancel()
+	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancelTimeout()
+
+	b := &browser{t: t, ctx: ctx}
+	b.run("open the page", chromedp.Navigate(page), chromedp.WaitVisible(chromedp.CSS("#composer")))
+	b.waitJS("the admins in the identity menu", `document.querySelectorAll("#who option").length >= 3`)
+	b.waitJS("the promo segment to fill up", `(() => {
+		const c = document.querySelector('#segtable tr[data-name="promo_clickers"] td.count');
+		return c && parseInt(c.textContent.replace(/,/g, ""), 10) >= 2; })()`)
+	b.waitJS("followers and their tags in the event stream", `document.querySelectorAll("#feed li").length > 10 &&
+		[...document.querySelectorAll("#feed .chip")].some(c => c.textContent === "+new_follower")`)
+
+	b.say("新建 promo_clickers 文本 周末特惠：满199减30")
+	b.waitReply("已创建 #1")
+	b.say("预览 1")
+	reply := b.waitReply("计划 ")
+	plan := regexp.MustCompile(`计划 ([0-9a-f]{8})`).FindStringSubmatch(reply)
+	if plan == nil {
+		t.Fatalf("the preview reply names no plan: %q", reply)
+	}
+	b.waitJS("the preview as WeChat shows it", `[...document.querySelectorAll('#messages .msg[data-kind="preview"]')]
+		.some(m => m.textContent.includes("周末特惠：满199减30"))`)
+	b.waitJS("the broadcast card, previewed", `document.querySelector('#bclist .bc[data-id="1"][data-state="planned"]') !== null`)
+
+	b.switchTo(demoApprover)
+	b.waitJS("the approver's empty chat", `!document.querySelector("#messages").textContent.includes("已创建 #1")`)
+	b.say("批准 1 " + plan[1])
+	b.waitReply("1/1")
+	b.waitJS("the card, approved by 老王", `(() => { const c = document.querySelector('#bclist .bc[data-id="1"]');
+		return c && c.dataset.state === "approved" && c.textContent.includes("老王"); })()`)
+
+	b.switchTo(demoEditor)
+	b.waitJS("the editor's chat again", `document.querySelector("#messages").textContent.includes("已创建 #1")`)
+	b.say("发送 1")
+	b.waitReply("开始发送")
+	b.waitJS("every batch accepted and reported", `(() => {
+		const c = document.querySelector('#bclist .bc[data-id="1"]');
+		if (!c || c.dataset.state !== "sent") return false;
+		const bs = [...c.querySelectorAll(".batch")];
+		return bs.length >= 1 && bs.every(x => x.dataset.state === "sent" && x.textContent.includes("送达"));
+	})()`)
+	b.waitJS("the finish notice in the editor's chat", `[...document.querySelectorAll('#messages .msg[data-from="account"]')]
+		.some(m => m.textContent.includes("发送完成"))`)
+	b.say("状态 1")
+	status := b.waitReply("#1 已发送")
+	if !strings.Contains(status, "批准 1/1：老王") {
+		t.Errorf("status reply %q does not name the approval", status)
+	}
+	b.screenshot("demo-desktop.png")
+
+	// A follower who clicked the promo menu before the preview: their
+	// chat, opened from the event stream, shows the broadcast as WeChat
+	// delivered it, and their tags.
+	b.waitJS("a clicker from before the preview, opened from the stream", `(() => {
+		const items = [...document.querySelectorAll("#feed li")];
+		const at = items.findIndex(li => li.textContent.includes("预览 1"));
+		const li = items.slice(at + 1).find(li => [...li.querySelectorAll(".chip")].some(c => c.textContent === "+clicked_promo"));
+		if (!li) return false;
+		li.querySelector(".who").click();
+		return true; })()`)
+	b.waitJS("the broadcast in the follower's chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
+		.some(m => m.textContent.includes("周末特惠：满199减30"))`)
+	b.waitJS("the follower's tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
+	b.screenshot("demo-follower.png")
+
+	// On a phone the panes become tabs.
+	b.run("resize to a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))
+	b.waitJS("the tab bar", `getComputedStyle(document.querySelector("#tabs")).display !== "none"`)
+	b.run("open the broadcasts tab", chromedp.Click(chromedp.CSS(`#tabs button[data-pane="broadcasts"]`)))
+	b.waitJS("the broadcast on the phone", `(() => { const p = document.querySelector("#pane-broadcasts");
+		return getComputedStyle(p).display !== "none" && getComputedStyle(document.querySelector("#pane-chat")).display === "none"
+			&& p.textContent.includes("#1 promo_clickers"); })()`)
+	b.screenshot("demo-phone.png")
+}
+
+// browser drives one page and fails the test with what it waited for.
+type browser struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (b *browser) run(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// waitJS waits until expr is true on the page.
+func (b *browser) waitJS(what, expr string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		text, _ := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS("body")))
+		b.t.Fatalf("waiting for %s: %v\npage text:\n%s", what, err, text)
+	}
+}
+
+// say types text into the chat and sends it.
+func (b *browser) say(text string) {
+	b.t.Helper()
+	b.run("type "+text, chromedp.SetValue(chromedp.ID("text"), text), chromedp.Click(chromedp.ID("send")))
+}
+
+// waitReply waits for an account message containing want and returns
+// the text of the newest such message.
+func (b *browser) waitReply(want string) string {
+	b.t.Helper()
+	find := fmt.Sprintf(`[...document.querySelectorAll('#messages .msg[data-from="account"]')].map(m => m.textContent).findLast(s => s.includes(%q))`, want)
+	b.waitJS("a reply with "+want, find+" !== undefined")
+	got, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](find))
+	if err != nil {
+		b.t.Fatalf("read the reply with %s: %v", want, err)
+	}
+	return got
+}
+
+// switchTo picks an admin in the identity menu, as a person would.
+func (b *browser) switchTo(openid string) {
+	b.t.Helper()
+	b.run("switch to "+openid, chromedp.SetValue(chromedp.ID("who"), openid),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := chromedp.Evaluate[bool](`document.querySelector("#who").dispatchEvent(new Event("change"))`)(ctx, t)
+			return err
+		}))
+}
+
+func (b *browser) screenshot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot: %v", err)
+	}
+	path := filepath.Join(b.t.ArtifactDir(), name)
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	b.t.Logf("screenshot: %s", path)
+}

@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// demoAPI talks to a running demo's JSON API as the page does.
+type demoAPI struct {
+	t    *testing.T
+	base string
+}
+
+func (d demoAPI) get(path string, v any) {
+	d.t.Helper()
+	res, err := http.Get(d.base + path)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		d.t.Fatalf("GET %s: %s", path, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		d.t.Fatalf("GET %s: %v", path, err)
+	}
+}
+
+func (d demoAPI) post(path string, body any) (int, map[string]any) {
+	d.t.Helper()
+	b, _ := json.Marshal(body)
+	res, err := http.Post(d.base+path, "application/json", bytes.NewReader(b))
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(res.Body).Decode(&out)
+	return res.StatusCode, out
+}
+
+// say types text as openid and returns the account's passive reply.
+func (d demoAPI) say(openid, text string) string {
+	d.t.Helper()
+	status, e := d.post("api/say", map[string]string{"openid": openid, "text": text})
+	if status != http.StatusOK {
+		d.t.Fatalf("say %q as %s: %d %v", text, openid, status, e)
+	}
+	reply, _ := e["reply"].(string)
+	return reply
+}
+
+type demoMsg struct {
+	From, Kind, Title, Text string
+}
+
+func (d demoAPI) chat(openid string) []demoMsg {
+	var l []demoMsg
+	d.get("api/chat?openid="+openid+"&after=0", &l)
+	return l
+}
+
+type demoEntry struct {
+	OpenID, Label, Action, Reply string
+	Added, Removed               []string
+	Error                        string
+}
+
+// TestDemoEndToEnd runs the demo without a browser: the simulated
+// followers must reach wxcast through the real callback endpoint (tags
+// and replies show in the event stream, membership data arrives through
+// the attributes API), and a broadcast run from the admins' chat must end
+// up in exactly its audience's chats, as WeChat delivered it.
+func TestDemoEndToEnd(t *testing.T) {
+	d := demoAPI{t: t, base: startDemo(t, "--listen", "127.0.0.1:0", "--followers", "80", "--join-in", "2s",
+		"--rate", "0.2", "--batch-interval", "100ms", "--rules", "../../configs/rules.example.yaml")}
+
+	var people struct {
+		Joined    int
+		Followers int
+	}
+	waitFor(t, 20*time.Second, "every follower to join", func() bool {
+		d.get("api/people", &people)
+		return people.Joined == 80
+	})
+	var feed struct {
+		Entries    []demoEntry
+		Callbacks  int
+		TagChanges int `json:"tag_changes"`
+	}
+	d.get("api/feed?after=0", &feed)
+	var welcomed, tagged, attrs, vip bool
+	for _, e := range feed.Entries {
+		if e.Error != "" {
+			t.Errorf("%s: %s failed: %s", e.Label, e.Action, e.Error)
+		}
+		welcomed = welcomed || strings.Contains(e.Reply, "欢迎关注")
+		tagged = tagged || slices.Contains(e.Added, "new_follower")
+		attrs = attrs || strings.HasPrefix(e.Action, "会员系统写入属性")
+		vip = vip || slices.Contains(e.Added, "vip")
+	}
+	if !welcomed || !tagged || !attrs {
+		t.Fatalf("the event stream lacks a welcome (%v), a new_follower tag (%v) or membership data (%v): %+v",
+			welcomed, tagged, attrs, feed.Entries)
+	}
+	if feed.Callbacks < 80 || feed.TagChanges < 80 {
+		t.Fatalf("%d callbacks and %d tag changes for 80 followers", feed.Callbacks, feed.TagChanges)
+	}
+
+	// The segment counts are the rules' counts over the stored profiles.
+	var segs struct {
+		Segments []struct {
+			Name  string
+			Count int
+		}
+	}
+	d.get("api/segments", &segs)
+	counts := map[string]int{}
+	for _, s := range segs.Segments {
+		counts[s.Name] = s.Count
+	}
+	if counts["all_subscribed"] < 70 || counts["promo_clickers"] < 2 {
+		t.Fatalf("segment counts %v", counts)
+	}
+	if r := d.say(demoEditor, "人数 promo_clickers"); !strings.Contains(r, "promo_clickers") {
+		t.Fatalf("count reply %q", r)
+	}
+
+	// A broadcast to the clickers, from the admins' chat.
+	if r := d.say(demoEditor, "新建 promo_clickers 文本 周末特惠"); !strings.Contains(r, "#1") {
+		t.Fatalf("new: %q", r)
+	}
+	preview := d.say(demoEditor, "预览 1")
+	plan := regexp.MustCompile(`计划 ([0-9a-f]{8})：受众 (\d+) 人`).FindStringSubmatch(preview)
+	if plan == nil {
+		t.Fatalf("preview: %q", preview)
+	}
+	waitFor(t, 5*time.Second, "the preview in the editor's chat", func() bool {
+		return slices.ContainsFunc(d.chat(demoEditor), func(m demoMsg) bool { return m.Kind == "preview" && m.Text == "周末特惠" })
+	})
+	if r := d.say(demoEditor, "批准 1"); !strings.Contains(r, "权限") {
+		t.Fatalf("the editor approved their own broadcast: %q", r)
+	}
+	if r := d.say(demoApprover, "批准 1 "+plan[1]); !strings.Contains(r, "1/1") {
+		t.Fatalf("approve: %q", r)
+	}
+	if r := d.say(demoEditor, "发送 1"); !strings.Contains(r, "开始发送") {
+		t.Fatalf("send: %q", r)
+	}
+	type batch struct {
+		Size     int
+		State    string
+		Reported bool
+		Sent     int
+	}
+	var bcs []struct {
+		ID      int64
+		State   string
+		Batches []batch
+		Sent    int
+	}
+	waitFor(t, 20*time.Second, "the broadcast to be sent and reported", func() bool {
+		d.get("api/broadcasts", &bcs)
+		return len(bcs) == 1 && bcs[0].State == "sent" && !slices.ContainsFunc(bcs[0].Batches, func(b batch) bool { return !b.Reported })
+	})
+	audience := 0
+	for _, b := range bcs[0].Batches {
+		audience += b.Size
+	}
+	if planned, _ := strconv.Atoi(plan[2]); audience < 2 || audience > planned {
+		t.Fatalf("the batches hold %d followers; the plan had %d", audience, planned)
+	}
+
+	// Every recipient's chat shows the broadcast once; nobody else's does.
+	var got int
+	for n := 1; n <= 80; n++ {
+		var pick struct{ Pick struct{ OpenID string } }
+		d.get("api/people?n="+strconv.Itoa(n), &pick)
+		var profile struct{ Tags []string }
+		d.get("api/profile?openid="+pick.Pick.OpenID, &profile)
+		var recv int
+		for _, m := range d.chat(pick.Pick.OpenID) {
+			if m.Kind == "broadcast" && m.Text == "周末特惠" {
+				recv++
+			}
+		}
+		if recv > 1 {
+			t.Errorf("%s got the broadcast %d times", pick.Pick.OpenID, recv)
+		}
+		if recv == 1 && !slices.Contains(profile.Tags, "clicked_promo") {
+			t.Errorf("%s got the broadcast without the clicked_promo tag %v", pick.Pick.OpenID, profile.Tags)
+		}
+		got += recv
+	}
+	if got != audience || got != bcs[0].Sent {
+		t.Fatalf("%d followers' chats show the broadcast; the batches held %d and WeChat reported %d", got, audience, bcs[0].Sent)
+	}
+	waitFor(t, 5*time.Second, "the finish notice in the editor's chat", func() bool {
+		return slices.ContainsFunc(d.chat(demoEditor), func(m demoMsg) bool { return strings.Contains(m.Text, "发送完成") })
+	})
+
+	// A follower's chat: menu clicks and unfollowing go through callbacks too.
+	var pick struct{ Pick struct{ OpenID string } }
+	d.get("api/people?n=7", &pick)
+	if status, e := d.post("api/do", map[string]string{"openid": pick.Pick.OpenID, "action": "promo"}); status != http.StatusOK ||
+		!strings.Contains(e["reply"].(string), "本周优惠") {
+		t.Fatalf("promo click: %d %v", status, e)
+	}
+	if status, _ := d.post("api/do", map[string]string{"openid": pick.Pick.OpenID, "action": "dance"}); status != http.StatusConflict {
+		t.Fatalf("an unknown action answered %d", status)
+	}
+	if status, _ := d.post("api/say", map[string]string{"openid": "oNobody", "text": "hi"}); status != http.StatusNotFound {
+		t.Fatalf("an unknown person answered %d", status)
+	}
+}

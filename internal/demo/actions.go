@@ -1,0 +1,195 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
+)
+
+// Things a person can do, besides typing.
+const (
+	actSubscribe   = "subscribe"
+	actUnsubscribe = "unsubscribe"
+	actPromo       = "promo"    // the 优惠活动 menu
+	actPrices      = "prices"   // the 价目表 menu
+	actLocation    = "location" // share the location (a message)
+	actReport      = "report"   // the periodic location report (an event)
+	actScan        = "scan"     // scan a store's QR code again
+)
+
+// step is one thing a person does: the push WeChat would send, how the
+// person's chat and the event stream show it.
+type step struct {
+	msg    wxsim.Message
+	action string // for the event stream
+	chat   string // the person's own line; "" for none
+	kind   string // the line's kind: text, location or event
+}
+
+// stepFor turns an action into its push. ok is false for an unknown
+// action, or one that makes no sense now (unfollowing twice).
+func (d *Demo) stepFor(p *person, action string) (step, bool) {
+	switch action {
+	case actSubscribe:
+		if p.followed {
+			return step{}, false
+		}
+		s := step{msg: wxsim.Subscribe(p.openid, p.scene), action: "关注", kind: "event", chat: "关注了公众号"}
+		if p.scene != "" {
+			s.action = "扫码关注 " + p.scene
+			s.chat = "扫描二维码 " + p.scene + " 关注了公众号"
+		}
+		return s, true
+	case actUnsubscribe:
+		if !p.followed {
+			return step{}, false
+		}
+		return step{msg: wxsim.Unsubscribe(p.openid), action: "取消关注", kind: "event", chat: "取消关注了公众号"}, true
+	case actPromo:
+		return step{msg: wxsim.Click(p.openid, "MENU_PROMO"), action: "点击菜单 优惠活动 (MENU_PROMO)", kind: "event", chat: "点击菜单「优惠活动」"}, true
+	case actPrices:
+		return step{msg: wxsim.Click(p.openid, "MENU_PRICES"), action: "点击菜单 价目表 (MENU_PRICES)", kind: "event", chat: "点击菜单「价目表」"}, true
+	case actLocation:
+		lat, lng, place := p.location()
+		return step{msg: wxsim.Location(p.openid, lat, lng, place, d.nextMsgID()),
+			action: "发送位置 " + place, kind: "location", chat: "[位置] " + place}, true
+	case actReport:
+		lat, lng, place := p.location()
+		return step{msg: wxsim.LocationReport(p.openid, lat, lng, 65), action: "上报地理位置 " + place}, true
+	case actScan:
+		scene := p.scene
+		if !strings.HasPrefix(scene, "store_") {
+			scene = "store_sh_0012"
+		}
+		return step{msg: wxsim.Scan(p.openid, scene), action: "扫码 " + scene, kind: "event", chat: "扫描门店二维码 " + scene}, true
+	}
+	return step{}, false
+}
+
+// location is where p is, or the Shanghai office for people the crowd
+// gave no place (admins).
+func (p *person) location() (lat, lng float64, place string) {
+	if p.place == "" {
+		return 31.2304, 121.4737, "上海市黄浦区"
+	}
+	return p.lat, p.lng, p.place
+}
+
+// say pushes a text message from p.
+func (d *Demo) say(ctx context.Context, p *person, text string) Entry {
+	return d.push(ctx, p, step{msg: wxsim.Text(p.openid, text, d.nextMsgID()), action: "发送「" + text + "」", kind: "text", chat: text})
+}
+
+// do pushes action as p; an action that makes no sense now does nothing.
+func (d *Demo) do(ctx context.Context, p *person, action string) (Entry, bool) {
+	p.mu.Lock()
+	s, ok := d.stepFor(p, action)
+	p.mu.Unlock()
+	if !ok {
+		return Entry{}, false
+	}
+	return d.push(ctx, p, s), true
+}
+
+// push sends one callback to wxcast as WeChat would and records what
+// happened: the person's line and the account's passive reply in their
+// chat, and an entry in the event stream with the tags the rules changed.
+// One person pushes one thing at a time, so the head of their history
+// after the push is this push's tag changes.
+func (d *Demo) push(ctx context.Context, p *person, s step) Entry {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	now := time.Now()
+	if s.chat != "" {
+		d.chats.add(p.openid, Message{At: now, From: fromPerson, Kind: s.kind, Text: s.chat})
+	}
+	e := Entry{At: now, OpenID: p.openid, Label: p.label, Action: s.action}
+	res, err := d.o.Client.Send(ctx, s.msg)
+	switch {
+	case err != nil:
+		e.Error = err.Error()
+	case res.Status != http.StatusOK:
+		e.Error = fmt.Sprintf("HTTP %d: %s", res.Status, strings.TrimSpace(string(res.Raw)))
+	default:
+		if m, ok := replyMessage(res.Plain); ok {
+			m.At = time.Now()
+			d.chats.add(p.openid, m)
+			e.Reply = m.Title
+			if e.Reply == "" {
+				e.Reply = m.Text
+			}
+		}
+		switch s.msg.Event {
+		case wxsim.EventSubscribe:
+			p.followed = true
+		case wxsim.EventUnsubscribe:
+			p.followed = false
+		}
+		if !p.admin {
+			e.Added, e.Removed = d.tagChanges(ctx, p.openid)
+		}
+	}
+	if e.Error != "" {
+		d.chats.add(p.openid, Message{At: time.Now(), From: fromAccount, Kind: "error", Text: "该公众号暂时无法提供服务：" + e.Error})
+	}
+	e.At = time.Now() // the stream is in the order callbacks finished
+	e.Seq = d.feed.add(e)
+	return e
+}
+
+// tagChanges reads the tag changes at the head of openid's history.
+func (d *Demo) tagChanges(ctx context.Context, openid string) (added, removed []string) {
+	h, err := d.o.Profiles.History(ctx, openid)
+	if err != nil {
+		d.errorf("demo: history of %s: %v", openid, err)
+		return nil, nil
+	}
+	for _, x := range h {
+		if !x.IsTagChange() {
+			break
+		}
+		if x.Kind == store.KindTagAdded {
+			added = append(added, x.Key)
+		} else {
+			removed = append(removed, x.Key)
+		}
+	}
+	return added, removed
+}
+
+// setAttributes sends p's membership data through wxcast's attributes
+// API, as an order system would.
+func (d *Demo) setAttributes(ctx context.Context, p *person) error {
+	body, err := json.Marshal(p.attrs)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut,
+		d.o.AttributesURL+"/"+url.PathEscape(p.openid)+"/attributes", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+d.o.APIToken)
+	req.Header.Set("Content-Type", "application/json")
+	res, err := d.http.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		var b bytes.Buffer
+		_, _ = b.ReadFrom(res.Body)
+		return fmt.Errorf("attributes of %s: HTTP %d: %s", p.openid, res.StatusCode, strings.TrimSpace(b.String()))
+	}
+	d.feed.add(Entry{At: time.Now(), OpenID: p.openid, Label: p.label,
+		Action: fmt.Sprintf("会员系统写入属性 vip_level=%v city=%v", p.attrs["vip_level"], p.attrs["city"])})
+	return nil
+}
