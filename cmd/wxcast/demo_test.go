@@ -2,7 +2,10 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"net"
 	"net/http"
 	"regexp"
 	"slices"
@@ -218,5 +221,39 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	if status, _ := d.post("api/say", map[string]string{"openid": "oNobody", "text": "hi"}); status != http.StatusNotFound {
 		t.Fatalf("an unknown person answered %d", status)
+	}
+}
+
+func TestDemoFlags(t *testing.T) {
+	f, err := parseDemoFlags(nil, io.Discard)
+	if err != nil || f.listen != "127.0.0.1:8080" || f.followers != 2000 || f.joinIn != 30*time.Second {
+		t.Fatalf("defaults: %+v %v", f, err)
+	}
+	if f, _ := parseDemoFlags([]string{"--followers", "100"}, io.Discard); f.joinIn != 10*time.Second {
+		t.Fatalf("a small crowd joins over %v, want the 10 s floor", f.joinIn)
+	}
+	for args, want := range map[string]string{
+		"--followers -1":      "--followers -1",
+		"--followers 2000000": "want 0 to 1000000",
+		"--rate 0":            "--rate 0",
+		"--batch-interval 2h": "--batch-interval 2h0m0s",
+		"--join-in -1s":       "--join-in -1s",
+		"extra":               `unexpected argument "extra"`,
+		"--listen":            "flag needs an argument",
+		"--followers many":    "invalid value",
+	} {
+		if _, err := parseDemoFlags(strings.Fields(args), io.Discard); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want an error with %q", args, err, want)
+		}
+	}
+	// A taken port is named, with the flag that changes it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	err = run(context.Background(), []string{"demo", "--listen", ln.Addr().String(), "--followers", "0"}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--listen") {
+		t.Fatalf("demo on a taken port: %v", err)
 	}
 }
