@@ -25,6 +25,10 @@ type Store struct {
 	sync   *redis.Script
 	gone   *redis.Script
 	wtags  *redis.Script
+
+	// stopClock ends the embedded server's clock (see runEmbeddedClock);
+	// clockDone closes when it has stopped.
+	stopClock, clockDone chan struct{}
 }
 
 // Options configures Open.
@@ -60,7 +64,11 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		return nil, err
 	}
 	s := New(redis.NewUniversalClient(opts), o.KeyPrefix)
-	s.mini = mini
+	if mini != nil {
+		s.mini = mini
+		s.stopClock, s.clockDone = make(chan struct{}), make(chan struct{})
+		go s.runEmbeddedClock(time.Second)
+	}
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -122,10 +130,33 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
+// runEmbeddedClock counts the embedded server's TTLs down as time
+// passes. The embedded server only expires keys when told how much time
+// went by, so without this every dedup key, lease and expiring list would
+// live until exit: a long-running demo would grow by about 2 KB a
+// callback. Once a tick keeps the cost (a walk over every key) small.
+func (s *Store) runEmbeddedClock(every time.Duration) {
+	defer close(s.clockDone)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	last := time.Now()
+	for {
+		select {
+		case <-s.stopClock:
+			return
+		case now := <-t.C:
+			s.mini.FastForward(now.Sub(last))
+			last = now
+		}
+	}
+}
+
 // Close closes the client and stops the embedded server, if any.
 func (s *Store) Close() error {
 	err := s.rdb.Close()
 	if s.mini != nil {
+		close(s.stopClock)
+		<-s.clockDone
 		s.mini.Close()
 	}
 	if errors.Is(err, redis.ErrClosed) {
