@@ -22,10 +22,13 @@ type Job struct {
 	// Content is a text job's text; MediaID an mpnews or image job's
 	// media_id(s), comma-separated.
 	Content, MediaID string
-	// ToUser is the distinct openids of the request, in request order.
-	ToUser []string
-	At     time.Time
-	Status string
+	// ToUser is the distinct openids of the request, in request order;
+	// Skipped those of them the job did not reach (unfollowed, or over
+	// the monthly cap), usually few.
+	ToUser  []string
+	Skipped []string
+	At      time.Time
+	Status  string
 	// Total counts ToUser; Filter those left after filtering unfollowed
 	// users and the monthly cap; Sent those delivered; Errors is 0.
 	Total, Filter, Sent, Errors int
@@ -44,6 +47,7 @@ func (s *Server) Jobs(appID string) []Job {
 	for i, j := range src {
 		out[i] = *j
 		out[i].ToUser = slices.Clone(j.ToUser)
+		out[i].Skipped = slices.Clone(j.Skipped)
 	}
 	return out
 }

@@ -175,7 +175,11 @@ func (s *Server) acceptMass(a *app, now time.Time, req *massSendRequest, p paylo
 				f.inMonth++
 				f.total++
 				job.Sent++
+			} else {
+				job.Skipped = append(job.Skipped, id)
 			}
+		} else {
+			job.Skipped = append(job.Skipped, id)
 		}
 		m.followers[id] = f
 	}

@@ -100,7 +100,8 @@ func TestMassSendDeliveries(t *testing.T) {
 	r := e.post(pathMassSend, massText([]string{"oA", "oB", "oA", "oGone"}, "m0", "0"))
 	wantCode(t, r, 0)
 	j := e.sim.Jobs(testApp)[0]
-	if !slices.Equal(j.ToUser, []string{"oA", "oB", "oGone"}) || j.Total != 3 || j.Filter != 2 || j.Sent != 2 || j.Errors != 0 {
+	if !slices.Equal(j.ToUser, []string{"oA", "oB", "oGone"}) || !slices.Equal(j.Skipped, []string{"oGone"}) ||
+		j.Total != 3 || j.Filter != 2 || j.Sent != 2 || j.Errors != 0 {
 		t.Errorf("job = %+v", j)
 	}
 	// Four a month per follower: oA already has one, oC none.
@@ -108,7 +109,7 @@ func TestMassSendDeliveries(t *testing.T) {
 		wantCode(t, e.post(pathMassSend, massText([]string{"oA", "oC"}, "m", string(rune('0'+i)))), 0)
 	}
 	j = e.sim.Jobs(testApp)[4]
-	if j.Total != 2 || j.Sent != 1 || j.Filter != 1 {
+	if j.Total != 2 || j.Sent != 1 || j.Filter != 1 || !slices.Equal(j.Skipped, []string{"oA"}) {
 		t.Errorf("fifth send of the month = %+v, want oA filtered", j)
 	}
 	want := map[string]int{"oA": 4, "oB": 1, "oC": 4}

@@ -53,6 +53,23 @@ func (s *Server) Calls(appID string) []Call {
 	return out
 }
 
+// LastCalls is Calls for the newest n calls only.
+func (s *Server) LastCalls(appID string, n int) []Call {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	src := s.calls[appID]
+	if len(src) > n {
+		src = src[len(src)-n:]
+	}
+	out := make([]Call, len(src))
+	for i, c := range src {
+		c.Query = cloneValues(c.Query)
+		c.Body = bytes.Clone(c.Body)
+		out[i] = c
+	}
+	return out
+}
+
 // CountCalls reports how many calls appID made to path, whatever their
 // outcome; useful to check caching ("the token was fetched once").
 func (s *Server) CountCalls(appID, path string) int {
