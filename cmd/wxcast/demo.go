@@ -56,7 +56,7 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 	fs.SetOutput(stderr)
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address of the demo page")
 	fs.IntVar(&f.followers, "followers", 2000, "simulated followers (0 to 1000000)")
-	fs.Float64Var(&f.rate, "rate", 3, "things followers do per second once they have all joined")
+	fs.Float64Var(&f.rate, "rate", 3, "things followers do per second once they have all joined (0.01 to 10000)")
 	fs.DurationVar(&f.joinIn, "join-in", 0, "time over which all followers follow (default: 15ms a follower, 10s to 5m)")
 	fs.DurationVar(&f.batchInterval, "batch-interval", 3*time.Second, "pause between two mass-send batches (broadcast.batch_interval)")
 	fs.StringVar(&f.rules, "rules", "", "rules file (default: "+demoRulesPath+" if present, else the built-in copy)")
@@ -69,8 +69,8 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 		return f, fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
 	case f.followers < 0 || f.followers > 1_000_000:
 		return f, fmt.Errorf("demo: --followers %d: want 0 to 1000000", f.followers)
-	case f.rate <= 0 || f.rate > 10_000:
-		return f, fmt.Errorf("demo: --rate %g: want more than 0 and at most 10000", f.rate)
+	case !(f.rate >= 0.01 && f.rate <= 10_000): // also refuses NaN
+		return f, fmt.Errorf("demo: --rate %g: want 0.01 to 10000", f.rate)
 	case f.joinIn < 0:
 		return f, fmt.Errorf("demo: --join-in %v: want a positive duration", f.joinIn)
 	case f.batchInterval < 0 || f.batchInterval > time.Hour:
@@ -84,7 +84,8 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 
 // runDemo starts the simulated WeChat, wxcast on the embedded store with
 // the example rules, the simulated followers and the demo page, and runs
-// them until ctx ends.
+// them until ctx ends. It stops them in the reverse order: followers and
+// page, then wxcast (finishing its callbacks), then the simulator.
 func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
 	f, err := parseDemoFlags(args, stderr)
 	if err != nil {
@@ -101,22 +102,12 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("demo: %w (choose another address with --listen)", err)
 	}
 	defer pageLn.Close()
-
-	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
-	defer sim.Close()
-	sim.AddApp(demoAppID, demoSecret)
-	sim.AddTemplate(demoAppID, demoTemplate)
-	sim.AddMedia(demoAppID, demoNewsMedia, "news")
 	simLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return fmt.Errorf("demo: simulator: %w", err)
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	defer simLn.Close()
 	simURL := "http://" + simLn.Addr().String()
-
 	apiToken := randomHex(24)
 	cfg, err := configs.Load("", demoEnv(f, simURL, rulesFile, apiToken))
 	if err != nil {
@@ -127,17 +118,36 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer func() { _ = log.Sync() }()
-	serveHTTP(ctx, &wg, simLn, sim, log.Named("wxsim"))
 
+	// The simulator, last to stop.
+	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
+	defer sim.Close()
+	sim.AddApp(demoAppID, demoSecret)
+	sim.AddTemplate(demoAppID, demoTemplate)
+	sim.AddMedia(demoAppID, demoNewsMedia, "news")
+	var simWG sync.WaitGroup
+	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
+	defer func() { stopSim(); simWG.Wait() }()
+	serveHTTP(simCtx, &simWG, simLn, sim, log.Named("wxsim"))
+
+	// wxcast itself.
+	wxCtx, stopWx := context.WithCancel(context.WithoutCancel(ctx))
 	started := make(chan running, 1)
 	served := make(chan error, 1)
-	wg.Go(func() { served <- serve(ctx, cfg, log, func(r running) { started <- r }) })
+	go func() { served <- serve(wxCtx, cfg, log, func(r running) { started <- r }) }()
 	var wx running
 	select {
 	case wx = <-started:
 	case err := <-served:
+		stopWx()
 		return fmt.Errorf("demo: wxcast did not start: %w", err)
 	}
+	defer func() {
+		stopWx()
+		if err := <-served; err != nil {
+			log.Error("wxcast stopped with an error", zap.Error(err))
+		}
+	}()
 	callbackURL := "http://" + wx.Addr.String() + cfg.CallbackPath
 	client, err := wxsim.NewClient(wxsim.ClientConfig{URL: callbackURL, Token: demoToken, EncodingAESKey: demoAESKey,
 		AppID: demoAppID, OriginalID: demoOrigID, Mode: wxsim.ModeSafe, Platform: sim})
@@ -147,6 +157,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	// WeChat reports each mass send's outcome a little after accepting it.
 	sim.SetPush(demoAppID, client, 2*time.Second)
 
+	// The followers and the page, first to stop.
 	d := demo.New(demo.Options{
 		Sim: sim, AppID: demoAppID, Client: client, Profiles: wx.Followers, Broadcasts: wx.Broadcasts,
 		Admins: []demo.Admin{
@@ -157,7 +168,11 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed,
 		Log: log.Named("demo"),
 	})
-	serveHTTP(ctx, &wg, pageLn, d.Handler(), log.Named("demo"))
+	var front sync.WaitGroup
+	frontCtx, stopFront := context.WithCancel(ctx)
+	defer func() { stopFront(); front.Wait() }()
+	serveHTTP(frontCtx, &front, pageLn, d.Handler(), log.Named("demo"))
+	front.Go(func() { _ = d.Run(frontCtx) })
 	fmt.Fprintf(stdout, `wxcast demo: open http://%s/
   wxcast callback endpoint  %s  (metrics: http://%s/metrics)
   simulated WeChat API      %s
@@ -167,14 +182,13 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 All data is in memory and lost on exit. Ctrl-C stops the demo.
 `, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate)
 
-	wg.Go(func() { _ = d.Run(ctx) })
 	select {
 	case <-ctx.Done():
+		return nil
 	case err := <-served:
-		cancel()
+		served <- nil // reported here; the deferred wait must not block
 		return fmt.Errorf("demo: wxcast stopped: %w", err)
 	}
-	return nil
 }
 
 // demoEnv configures wxcast for the demo through the same environment

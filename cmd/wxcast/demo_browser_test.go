@@ -158,7 +158,8 @@ func TestDemoInBrowser(t *testing.T) {
 	b.waitJS("the broadcast card, previewed", `document.querySelector('#bclist .bc[data-id="1"][data-state="planned"]') !== null`)
 
 	b.switchTo(demoApprover)
-	b.waitJS("the approver's empty chat", `!document.querySelector("#messages").textContent.includes("已创建 #1")`)
+	b.waitJS("the approver's own chat", `(() => { const m = document.querySelector("#messages").textContent;
+		return m.includes("你是管理员 老王") && !m.includes("已创建 #1"); })()`)
 	b.say("批准 1 " + plan[1])
 	b.waitReply("1/1")
 	b.waitJS("the card, approved by 老王", `(() => { const c = document.querySelector('#bclist .bc[data-id="1"]');
@@ -183,19 +184,22 @@ func TestDemoInBrowser(t *testing.T) {
 	}
 	b.screenshot("demo-desktop.png")
 
-	// A follower who clicked the promo menu before the preview: their
-	// chat, opened from the event stream, shows the broadcast as WeChat
-	// delivered it, and their tags.
-	b.waitJS("a clicker from before the preview, opened from the stream", `(() => {
-		const items = [...document.querySelectorAll("#feed li")];
-		const at = items.findIndex(li => li.textContent.includes("预览 1"));
-		const li = items.slice(at + 1).find(li => [...li.querySelectorAll(".chip")].some(c => c.textContent === "+clicked_promo"));
-		if (!li) return false;
-		li.querySelector(".who").click();
-		return true; })()`)
-	b.waitJS("the broadcast in the follower's chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
+	// A follower the broadcast reached, opened from the event stream:
+	// their chat shows it as WeChat delivered it, and their tags.
+	ctxPick, cancelPick := context.WithTimeout(ctx, 20*time.Second)
+	defer cancelPick()
+	name, err := chromedp.Run(ctxPick, chromedp.Evaluate[string](`(async () => {
+		for (const n of document.querySelectorAll("#feed .who")) {
+			const l = await (await fetch("/api/chat?after=0&openid=" + encodeURIComponent(n.title))).json();
+			if (l.some(m => m.kind === "broadcast" && m.text.includes("周末特惠"))) { n.click(); return n.textContent; }
+		}
+		return ""; })()`, chromedp.EvalAwaitPromise))
+	if err != nil || name == "" {
+		t.Fatalf("no follower in the event stream got the broadcast (%v)", err)
+	}
+	b.waitJS("the broadcast in "+name+"'s chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
 		.some(m => m.textContent.includes("周末特惠：满199减30"))`)
-	b.waitJS("the follower's tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
+	b.waitJS(name+"'s tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
 	b.screenshot("demo-follower.png")
 
 	// On a phone the panes become tabs.

@@ -109,9 +109,11 @@ func TestDemoEndToEnd(t *testing.T) {
 		attrs = attrs || strings.HasPrefix(e.Action, "会员系统写入属性")
 		vip = vip || slices.Contains(e.Added, "vip")
 	}
-	if !welcomed || !tagged || !attrs {
-		t.Fatalf("the event stream lacks a welcome (%v), a new_follower tag (%v) or membership data (%v): %+v",
-			welcomed, tagged, attrs, feed.Entries)
+	// The crowd of the default seed is the same every run: it has members
+	// of level 3 and above who act after their data arrives.
+	if !welcomed || !tagged || !attrs || !vip {
+		t.Fatalf("the event stream lacks a welcome (%v), a new_follower tag (%v), membership data (%v) or a vip tag (%v): %+v",
+			welcomed, tagged, attrs, vip, feed.Entries)
 	}
 	if feed.Callbacks < 80 || feed.TagChanges < 80 {
 		t.Fatalf("%d callbacks and %d tag changes for 80 followers", feed.Callbacks, feed.TagChanges)
@@ -202,7 +204,8 @@ func TestDemoEndToEnd(t *testing.T) {
 		}
 		got += recv
 	}
-	if got != audience || got != bcs[0].Sent {
+	// WeChat skips a follower who unfollowed after their batch was made.
+	if got != bcs[0].Sent || got > audience || got < audience-2 {
 		t.Fatalf("%d followers' chats show the broadcast; the batches held %d and WeChat reported %d", got, audience, bcs[0].Sent)
 	}
 	waitFor(t, 5*time.Second, "the finish notice in the editor's chat", func() bool {
@@ -216,8 +219,12 @@ func TestDemoEndToEnd(t *testing.T) {
 		!strings.Contains(e["reply"].(string), "本周优惠") {
 		t.Fatalf("promo click: %d %v", status, e)
 	}
-	if status, _ := d.post("api/do", map[string]string{"openid": pick.Pick.OpenID, "action": "dance"}); status != http.StatusConflict {
-		t.Fatalf("an unknown action answered %d", status)
+	if status, e := d.post("api/do", map[string]string{"openid": pick.Pick.OpenID, "action": "dance"}); status != http.StatusBadRequest ||
+		!strings.Contains(e["error"].(string), "subscribe, unsubscribe") {
+		t.Fatalf("an unknown action answered %d %v", status, e)
+	}
+	if status, _ := d.post("api/do", map[string]string{"openid": demoEditor, "action": "unsubscribe"}); status != http.StatusBadRequest {
+		t.Fatalf("an admin could unfollow: %d", status)
 	}
 	if status, _ := d.post("api/say", map[string]string{"openid": "oNobody", "text": "hi"}); status != http.StatusNotFound {
 		t.Fatalf("an unknown person answered %d", status)
@@ -236,6 +243,7 @@ func TestDemoFlags(t *testing.T) {
 		"--followers -1":      "--followers -1",
 		"--followers 2000000": "want 0 to 1000000",
 		"--rate 0":            "--rate 0",
+		"--rate NaN":          "--rate NaN",
 		"--batch-interval 2h": "--batch-interval 2h0m0s",
 		"--join-in -1s":       "--join-in -1s",
 		"extra":               `unexpected argument "extra"`,

@@ -69,13 +69,12 @@ func lookupEnv(environ []string, key string) string {
 }
 
 // running is what a started server hands to whoever started it: the bound
-// address (tests and the demo listen on port 0) and the live parts the
-// demo page looks through.
+// address (tests and the demo listen on port 0) and the parts the demo
+// page looks through.
 type running struct {
 	Addr       net.Addr
 	Followers  *store.Followers
 	Broadcasts *broadcast.Service
-	Rules      *rules.Source // nil without rules_file
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully:
@@ -169,7 +168,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	var listening func(net.Addr)
 	if onListen != nil {
 		listening = func(a net.Addr) {
-			onListen(running{Addr: a, Followers: followers, Broadcasts: svc, Rules: live})
+			onListen(running{Addr: a, Followers: followers, Broadcasts: svc})
 		}
 	}
 	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)

@@ -83,16 +83,21 @@ func (p *person) location() (lat, lng float64, place string) {
 	return p.lat, p.lng, p.place
 }
 
+// actions lists what /api/do accepts, for its error message.
+const actions = "subscribe, unsubscribe, promo, prices, location, report, scan"
+
 // say pushes a text message from p.
 func (d *Demo) say(ctx context.Context, p *person, text string) Entry {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	return d.push(ctx, p, step{msg: wxsim.Text(p.openid, text, d.nextMsgID()), action: "发送「" + text + "」", kind: "text", chat: text})
 }
 
 // do pushes action as p; an action that makes no sense now does nothing.
 func (d *Demo) do(ctx context.Context, p *person, action string) (Entry, bool) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	s, ok := d.stepFor(p, action)
-	p.mu.Unlock()
 	if !ok {
 		return Entry{}, false
 	}
@@ -100,13 +105,11 @@ func (d *Demo) do(ctx context.Context, p *person, action string) (Entry, bool) {
 }
 
 // push sends one callback to wxcast as WeChat would and records what
-// happened: the person's line and the account's passive reply in their
-// chat, and an entry in the event stream with the tags the rules changed.
-// One person pushes one thing at a time, so the head of their history
-// after the push is this push's tag changes.
+// happened: the person's line, then whatever wxcast sent them through the
+// API while handling it, then its passive reply in their chat, and an
+// entry in the event stream with the tags the rules changed. The caller
+// holds p.mu: one person pushes one thing at a time.
 func (d *Demo) push(ctx context.Context, p *person, s step) Entry {
-	p.mu.Lock()
-	defer p.mu.Unlock()
 	now := time.Now()
 	if s.chat != "" {
 		d.chats.add(p.openid, Message{At: now, From: fromPerson, Kind: s.kind, Text: s.chat})
@@ -119,6 +122,9 @@ func (d *Demo) push(ctx context.Context, p *person, s step) Entry {
 	case res.Status != http.StatusOK:
 		e.Error = fmt.Sprintf("HTTP %d: %s", res.Status, strings.TrimSpace(string(res.Raw)))
 	default:
+		// A preview or notice sent while the callback was handled reaches
+		// the phone before the callback's answer does.
+		d.out.poll()
 		if m, ok := replyMessage(res.Plain); ok {
 			m.At = time.Now()
 			d.chats.add(p.openid, m)
@@ -130,11 +136,15 @@ func (d *Demo) push(ctx context.Context, p *person, s step) Entry {
 		switch s.msg.Event {
 		case wxsim.EventSubscribe:
 			p.followed = true
+			if !p.joined && !p.admin {
+				p.joined = true
+				d.joined.Add(1)
+			}
 		case wxsim.EventUnsubscribe:
 			p.followed = false
 		}
 		if !p.admin {
-			e.Added, e.Removed = d.tagChanges(ctx, p.openid)
+			e.Added, e.Removed = d.tagChanges(ctx, p)
 		}
 	}
 	if e.Error != "" {
@@ -145,16 +155,30 @@ func (d *Demo) push(ctx context.Context, p *person, s step) Entry {
 	return e
 }
 
-// tagChanges reads the tag changes at the head of openid's history.
-func (d *Demo) tagChanges(ctx context.Context, openid string) (added, removed []string) {
-	h, err := d.o.Profiles.History(ctx, openid)
+// tagChanges reads the tag changes recorded in p's history since p's last
+// push: the entries above the newest one seen then. A callback wxcast
+// took for a repeat, or one that changed nothing, adds no entry and shows
+// no change. The caller holds p.mu.
+func (d *Demo) tagChanges(ctx context.Context, p *person) (added, removed []string) {
+	h, err := d.o.Profiles.History(ctx, p.openid)
 	if err != nil {
-		d.errorf("demo: history of %s: %v", openid, err)
+		d.errorf("demo: history of %s: %v", p.openid, err)
 		return nil, nil
 	}
+	seen := p.head
+	if len(h) > 0 {
+		head := h[0] // a copy: the person keeps one entry, not the list
+		p.head = &head
+	}
 	for _, x := range h {
-		if !x.IsTagChange() {
+		if seen != nil && x == *seen {
 			break
+		}
+		if !x.IsTagChange() {
+			if seen == nil {
+				break // a first push: its own entries are all there is
+			}
+			continue
 		}
 		if x.Kind == store.KindTagAdded {
 			added = append(added, x.Key)

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"embed"
 	"encoding/json"
 	"io/fs"
@@ -69,7 +70,7 @@ func (d *Demo) handlePeople(w http.ResponseWriter, r *http.Request) {
 func (d *Demo) handleProfile(w http.ResponseWriter, r *http.Request) {
 	p := d.person(r.URL.Query().Get("openid"))
 	if p == nil {
-		writeError(w, http.StatusNotFound, "no such person in the demo")
+		writeError(w, http.StatusNotFound, errNoSuchPerson)
 		return
 	}
 	v, err := d.profile(r.Context(), p)
@@ -95,13 +96,15 @@ func (d *Demo) handleSay(w http.ResponseWriter, r *http.Request) {
 	text := strings.TrimSpace(req.Text)
 	switch {
 	case p == nil:
-		writeError(w, http.StatusNotFound, "no such person in the demo")
+		writeError(w, http.StatusNotFound, errNoSuchPerson)
 	case text == "":
-		writeError(w, http.StatusBadRequest, "nothing to say")
+		writeError(w, http.StatusBadRequest, "消息是空的")
 	case len(text) > maxSay || !utf8.ValidString(text):
-		writeError(w, http.StatusBadRequest, "the message is too long or not UTF-8")
+		writeError(w, http.StatusBadRequest, "消息太长（最多 2048 字节）或不是 UTF-8")
 	default:
-		writeJSON(w, http.StatusOK, d.say(r.Context(), p, text))
+		ctx, cancel := pushContext(r)
+		defer cancel()
+		writeJSON(w, http.StatusOK, d.say(ctx, p, text))
 	}
 }
 
@@ -111,16 +114,34 @@ func (d *Demo) handleDo(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := d.person(req.OpenID)
-	if p == nil {
-		writeError(w, http.StatusNotFound, "no such person in the demo")
+	switch {
+	case p == nil:
+		writeError(w, http.StatusNotFound, errNoSuchPerson)
+		return
+	case p.admin:
+		// Admins only type: an admin who unfollowed would get no previews.
+		writeError(w, http.StatusBadRequest, "管理员只能发消息")
+		return
+	case !strings.Contains(", "+actions+",", ", "+req.Action+","):
+		writeError(w, http.StatusBadRequest, "未知操作 "+strconv.Quote(req.Action)+"，可用："+actions)
 		return
 	}
-	e, ok := d.do(r.Context(), p, req.Action)
+	ctx, cancel := pushContext(r)
+	defer cancel()
+	e, ok := d.do(ctx, p, req.Action)
 	if !ok {
-		writeError(w, http.StatusConflict, "cannot "+req.Action+" now")
+		writeError(w, http.StatusConflict, "现在不能这样做（已关注时不能再关注，未关注时不能取关）")
 		return
 	}
 	writeJSON(w, http.StatusOK, e)
+}
+
+const errNoSuchPerson = "演示里没有这个人"
+
+// pushContext outlives the page's request: a person who reloads the page
+// while wxcast handles their command has still sent it, as on a phone.
+func pushContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(r.Context()), 10*time.Second)
 }
 
 func (d *Demo) handleFeed(w http.ResponseWriter, r *http.Request) {
@@ -161,7 +182,7 @@ func (d *Demo) handleBroadcasts(w http.ResponseWriter, r *http.Request) {
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10))
 	if err := dec.Decode(v); err != nil {
-		writeError(w, http.StatusBadRequest, "bad JSON body: "+err.Error())
+		writeError(w, http.StatusBadRequest, "请求不是有效的 JSON："+err.Error())
 		return false
 	}
 	return true

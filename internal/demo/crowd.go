@@ -54,7 +54,8 @@ func (d *Demo) crowd(ctx context.Context) {
 	}
 	next := time.Now()
 	for {
-		next = next.Add(time.Duration(rng.ExpFloat64() / d.o.Rate * float64(time.Second)))
+		// Exponential gaps, cut at a minute so a tiny rate still acts.
+		next = next.Add(time.Duration(min(rng.ExpFloat64()/d.o.Rate, 60) * float64(time.Second)))
 		if !sleepUntil(ctx, next) {
 			return
 		}
@@ -72,10 +73,9 @@ func (d *Demo) crowd(ctx context.Context) {
 // join is a follower's first minute: they follow, the membership system
 // may send their data, and they look around.
 func (d *Demo) join(ctx context.Context, p *person, rng *rand.Rand) {
-	if _, ok := d.do(ctx, p, actSubscribe); !ok {
-		return
+	if e, ok := d.do(ctx, p, actSubscribe); !ok || e.Error != "" {
+		return // a failed follow is tried again later (see act)
 	}
-	d.joined.Add(1)
 	if p.attrs != nil {
 		if err := d.setAttributes(ctx, p); err != nil {
 			d.errorf("demo: %v", err)

@@ -172,7 +172,7 @@ func TestSimPagePush(t *testing.T) {
 		`{"openid":"","kind":"text","value":"x"}`:      "openid is empty",
 		`{"openid":"oPage1","kind":"shake"}`:           "unknown kind",
 		`{"openid":"oPage1","kind":"scan","value":""}`: "needs the QR scene",
-		`not json`: "bad JSON",
+		`not json`: "JSON",
 	} {
 		if status, out := post(body); status != http.StatusBadRequest || !strings.Contains(out["error"].(string), want) {
 			t.Errorf("%s: %d %v, want 400 with %q", body, status, out, want)

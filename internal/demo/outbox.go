@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/wxcast/wxcast/internal/wxsim"
@@ -13,18 +14,14 @@ import (
 // outbox follows what wxcast sent through the simulated WeChat API and
 // puts each message into its recipient's chat: customer-service messages
 // (replies that took long, notices), mass-send previews, template notices
-// and mass sends. The simulator's records only grow, so a cursor per kind
-// is enough.
+// and mass sends, each to the followers WeChat actually reached.
 type outbox struct {
 	sim   *wxsim.Server
 	appID string
 	chats *chats
 
-	custom, previews, templates, jobs int
-	// received counts the mass messages each follower's chat got, against
-	// the simulator's delivery counts: WeChat leaves out a follower who
-	// unfollowed or had this month's four already.
-	received map[string]int
+	mu  sync.Mutex // one poll at a time: the watcher's, or a push's
+	cur wxsim.SentCursor
 }
 
 // watch copies new messages every period until ctx ends.
@@ -41,61 +38,52 @@ func (o *outbox) watch(ctx context.Context, period time.Duration) {
 	}
 }
 
+// poll copies what was sent since the last poll into the chats, in the
+// order it was sent whatever its kind.
 func (o *outbox) poll() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	var sent wxsim.Sent
+	sent, o.cur = o.sim.SentSince(o.appID, o.cur)
 	type line struct {
 		to string
 		m  Message
 	}
 	var lines []line
-	for _, m := range tail(o.sim.CustomMessages(o.appID), &o.custom) {
+	for _, m := range sent.Custom {
 		msg := Message{At: m.At, From: fromAccount, Kind: m.MsgType, Text: m.Content}
 		if m.MsgType != "text" {
 			msg.Title, msg.Text = m.Content, mediaText(m.MsgType, m.MediaID)
 		}
 		lines = append(lines, line{m.To, msg})
 	}
-	for _, p := range tail(o.sim.Previews(o.appID), &o.previews) {
+	for _, p := range sent.Previews {
 		if p.ByWXName {
 			continue
 		}
 		lines = append(lines, line{p.To, Message{At: p.At, From: fromAccount, Kind: "preview",
 			Title: "群发预览（仅你可见）", Text: massText(p.MsgType, p.Content, p.MediaID)}})
 	}
-	for _, m := range tail(o.sim.TemplateMessages(o.appID), &o.templates) {
+	for _, m := range sent.Templates {
 		lines = append(lines, line{m.To, Message{At: m.At, From: fromAccount, Kind: "template",
 			Title: "模板消息", Text: templateText(m.Data)}})
 	}
-	if jobs := tail(o.sim.Jobs(o.appID), &o.jobs); len(jobs) > 0 {
-		delivered := o.sim.Deliveries(o.appID)
-		if o.received == nil {
-			o.received = make(map[string]int)
+	for _, j := range sent.Jobs {
+		text := massText(j.MsgType, j.Content, j.MediaID)
+		skipped := make(map[string]bool, len(j.Skipped))
+		for _, id := range j.Skipped {
+			skipped[id] = true
 		}
-		for _, j := range jobs {
-			text := massText(j.MsgType, j.Content, j.MediaID)
-			for _, openid := range j.ToUser {
-				if o.received[openid] >= delivered[openid] {
-					continue
-				}
-				o.received[openid]++
+		for _, openid := range j.ToUser {
+			if !skipped[openid] {
 				lines = append(lines, line{openid, Message{At: j.At, From: fromAccount, Kind: "broadcast", Title: "群发消息", Text: text}})
 			}
 		}
 	}
-	// In the order they were sent, whatever their kind.
 	slices.SortStableFunc(lines, func(a, b line) int { return a.m.At.Compare(b.m.At) })
 	for _, l := range lines {
 		o.chats.add(l.to, l.m)
 	}
-}
-
-// tail returns the records after *seen and moves *seen to the end.
-func tail[T any](all []T, seen *int) []T {
-	if *seen > len(all) {
-		*seen = 0 // the simulator was reset
-	}
-	out := all[*seen:]
-	*seen = len(all)
-	return out
 }
 
 func massText(msgType, content, mediaID string) string {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/wxcast/wxcast/store"
 )
 
 // person is a simulated follower, or an admin, as the demo plays them.
@@ -21,10 +23,14 @@ type person struct {
 	place    string
 	attrs    map[string]any
 
-	// mu makes one person do one thing at a time, as a phone would.
+	// mu makes one person do one thing at a time, as a phone would, and
+	// guards the fields below.
 	mu       sync.Mutex
 	followed bool
-	joined   bool
+	joined   bool // followed at least once
+	// head is the newest history entry after their last push, so the next
+	// push tells its own tag changes from earlier ones.
+	head *store.HistoryEntry
 }
 
 type place struct {

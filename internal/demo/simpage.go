@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +21,11 @@ type SimPage struct {
 	AppID  string
 	Client *wxsim.Client
 	msgID  atomic.Int64
+
+	// mu guards the messages seen so far, newest last.
+	mu   sync.Mutex
+	cur  wxsim.SentCursor
+	sent []outboxLine
 }
 
 // Handler routes the API to the simulator and the rest to the page.
@@ -124,25 +130,8 @@ type outboxLine struct {
 const outboxKeep = 60
 
 func (p *SimPage) handleOutbox(w http.ResponseWriter, _ *http.Request) {
-	var lines []outboxLine
-	for _, m := range p.Sim.CustomMessages(p.AppID) {
-		lines = append(lines, outboxLine{m.At, "客服消息 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID)})
-	}
-	for _, m := range p.Sim.Previews(p.AppID) {
-		lines = append(lines, outboxLine{m.At, "群发预览 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID)})
-	}
-	for _, m := range p.Sim.TemplateMessages(p.AppID) {
-		lines = append(lines, outboxLine{m.At, "模板消息", m.To, templateText(m.Data)})
-	}
-	for _, j := range p.Sim.Jobs(p.AppID) {
-		lines = append(lines, outboxLine{j.At, "群发 " + j.MsgType + " msg_id " + strconv.FormatInt(j.MsgID, 10),
-			strconv.Itoa(j.Total) + " 人", massText(j.MsgType, j.Content, j.MediaID) + "（" + j.Status + "）"})
-	}
-	calls := p.Sim.Calls(p.AppID)
-	if len(calls) > outboxKeep {
-		calls = calls[len(calls)-outboxKeep:]
-	}
-	for _, c := range calls {
+	lines := p.newSent()
+	for _, c := range p.Sim.LastCalls(p.AppID, outboxKeep) {
 		lines = append(lines, outboxLine{c.Time, "API " + c.Path, "", "errcode " + strconv.Itoa(c.ErrCode)})
 	}
 	slices.SortStableFunc(lines, func(a, b outboxLine) int { return b.At.Compare(a.At) }) // newest first
@@ -150,4 +139,31 @@ func (p *SimPage) handleOutbox(w http.ResponseWriter, _ *http.Request) {
 		lines = lines[:outboxKeep]
 	}
 	writeJSON(w, http.StatusOK, lines)
+}
+
+// newSent adds what the server sent since the last look to the kept
+// messages and returns a copy of the newest outboxKeep.
+func (p *SimPage) newSent() []outboxLine {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var sent wxsim.Sent
+	sent, p.cur = p.Sim.SentSince(p.AppID, p.cur)
+	for _, m := range sent.Custom {
+		p.sent = append(p.sent, outboxLine{m.At, "客服消息 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID)})
+	}
+	for _, m := range sent.Previews {
+		p.sent = append(p.sent, outboxLine{m.At, "群发预览 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID)})
+	}
+	for _, m := range sent.Templates {
+		p.sent = append(p.sent, outboxLine{m.At, "模板消息", m.To, templateText(m.Data)})
+	}
+	for _, j := range sent.Jobs {
+		p.sent = append(p.sent, outboxLine{j.At, "群发 " + j.MsgType + " msg_id " + strconv.FormatInt(j.MsgID, 10),
+			strconv.Itoa(j.Total-len(j.Skipped)) + " 人", massText(j.MsgType, j.Content, j.MediaID)})
+	}
+	if len(p.sent) > 2*outboxKeep {
+		p.sent = slices.Clone(p.sent[len(p.sent)-outboxKeep:])
+	}
+	n := min(len(p.sent), outboxKeep)
+	return slices.Clone(p.sent[len(p.sent)-n:])
 }

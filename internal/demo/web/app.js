@@ -33,7 +33,9 @@ async function api(path, body) {
   return data;
 }
 
-const state = { who: "", admin: true, label: "", chatAfter: 0, feedAfter: 0, admins: [], followers: 0, tags: new Set(), stick: true };
+// gen counts identity switches: an answer to a request made before the
+// latest switch is dropped, even when the chat switched back since.
+const state = { who: "", gen: 0, admin: true, label: "", chatAfter: 0, feedAfter: 0, admins: [], followers: 0, tags: new Set(), stick: true };
 
 // The chat sticks to its newest message unless the person scrolled up.
 function stickToBottom() {
@@ -56,6 +58,7 @@ async function loadPeople() {
 }
 
 function switchTo(openid, label, admin) {
+  state.gen++;
   state.who = openid;
   state.label = label;
   state.admin = admin;
@@ -74,14 +77,29 @@ function switchTo(openid, label, admin) {
     sel.value = openid;
   }
   $("text").placeholder = admin ? "输入命令，如：帮助" : "以 " + label + " 的身份发消息";
+  $("messages").append(el("div", { class: "tip", text: admin ? adminTip(openid) : `你是 ${label}。发消息（价格、优惠、教程）或点下方菜单，看事件流里的标签变化。` }));
   renderMenu();
   pollChat();
   pollProfile();
 }
 
+// adminTip walks a first-time visitor through one broadcast.
+function adminTip(openid) {
+  const me = state.admins.find((a) => a.openid === openid);
+  const other = state.admins.find((a) => a.openid !== openid);
+  let tip = `你是管理员 ${me.label}（${me.roles}），在微信里给公众号发命令。试试：分群 → 新建 promo_clickers 文本 周末特惠 → 预览 1`;
+  if (other) tip += ` → 在「身份」切换到 ${other.label} 发送「批准 1」→ 切回来「发送 1」→「状态 1」`;
+  return tip + "。";
+}
+
 async function pickFan(n) {
-  const p = await api("/api/people?n=" + n);
-  if (p.pick) switchTo(p.pick.openid, p.pick.label, false);
+  try {
+    const p = await api("/api/people?n=" + n);
+    if (p.pick) switchTo(p.pick.openid, p.pick.label, false);
+    else $("stats").textContent = `没有粉丝${n}：编号是 1 到 ${state.followers}`;
+  } catch (e) {
+    $("stats").textContent = "连接出错：" + e.message;
+  }
 }
 
 // ---- chat -----------------------------------------------------------------
@@ -108,10 +126,10 @@ function renderMessage(msg) {
 }
 
 async function pollChat() {
-  const who = state.who;
+  const who = state.who, gen = state.gen;
   if (!who) return;
   const list = await api(`/api/chat?openid=${encodeURIComponent(who)}&after=${state.chatAfter}`);
-  if (who !== state.who || !list.length) return;
+  if (gen !== state.gen || !list.length) return;
   const box = $("messages");
   for (const msg of list) {
     if (msg.seq <= state.chatAfter) continue;
@@ -147,10 +165,10 @@ async function doAction(action) {
 }
 
 async function pollProfile() {
-  const who = state.who;
+  const who = state.who, gen = state.gen;
   if (!who || state.admin) return;
   const p = await api("/api/profile?openid=" + encodeURIComponent(who));
-  if (who !== state.who) return;
+  if (gen !== state.gen) return;
   const box = $("profile");
   box.textContent = "";
   box.append(el("span", { text: `${p.label} · ${p.subscribed ? "已关注" : p.known ? "已取关" : "未关注"}${p.scene ? " · 来源 " + p.scene : ""}${p.place ? " · " + p.place : ""} ` }));
@@ -290,10 +308,19 @@ $("fan-go").addEventListener("click", () => pickFan(parseInt($("fan-n").value, 1
 $("fan-random").addEventListener("click", () => pickFan(1 + Math.floor(Math.random() * state.followers)));
 $("tabs").addEventListener("click", (ev) => { if (ev.target.dataset.pane) showPane(ev.target.dataset.pane); });
 
-loadPeople().then(() => {
+// start loads the admins, retrying until the demo answers, then polls.
+async function start() {
+  try {
+    await loadPeople();
+  } catch (e) {
+    $("stats").textContent = "连接出错，正在重试：" + e.message;
+    setTimeout(start, 2000);
+    return;
+  }
   every(700, pollChat);
   every(1000, pollFeed);
   every(2000, pollSegments);
   every(1000, pollBroadcasts);
   every(2500, pollProfile);
-});
+}
+start();
