@@ -40,25 +40,14 @@ func (s *Server) record(c *apiCall, code int) {
 
 // Calls returns a deep copy of the calls recorded for appID, oldest first.
 // Use "" for calls that named no known app.
-func (s *Server) Calls(appID string) []Call {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	src := s.calls[appID]
-	out := make([]Call, len(src))
-	for i, c := range src {
-		c.Query = cloneValues(c.Query)
-		c.Body = bytes.Clone(c.Body)
-		out[i] = c
-	}
-	return out
-}
+func (s *Server) Calls(appID string) []Call { return s.LastCalls(appID, -1) }
 
-// LastCalls is Calls for the newest n calls only.
+// LastCalls is Calls for the newest n calls only; n < 0 means all.
 func (s *Server) LastCalls(appID string, n int) []Call {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	src := s.calls[appID]
-	if len(src) > n {
+	if n >= 0 && len(src) > n {
 		src = src[len(src)-n:]
 	}
 	out := make([]Call, len(src))
