@@ -48,6 +48,10 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
 	defer sim.Close()
 	sim.AddApp(*appID, *secret)
+	// What the demo has uploaded, so its news broadcasts and template
+	// notices work here too.
+	sim.AddTemplate(*appID, demoTemplate)
+	sim.AddMedia(*appID, demoNewsMedia, "news")
 	if *followers > 0 {
 		sim.PopulateFollowers(*appID, *followers, 1)
 	}
@@ -69,11 +73,12 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
   page          %s/  (push callbacks by hand)
   API base URL  %s
   callbacks to  %s (%s mode, token %s)
+  uploaded      news %s, template %s (bot.notify_template_id)
 Run wxcast against it:
   WXCAST_WECHAT_API_BASE_URL=%s WXCAST_WECHAT_APP_SECRET=%s \
     go run ./cmd/wxcast serve --config configs/wxcast.example.yaml
 Ctrl-C stops it.
-`, *appID, base, base, *callback, *mode, *token, base, *secret)
+`, *appID, base, base, *callback, *mode, *token, demoNewsMedia, demoTemplate, base, *secret)
 	wg.Wait()
 	return nil
 }
