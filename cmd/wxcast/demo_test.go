@@ -265,3 +265,18 @@ func TestDemoFlags(t *testing.T) {
 		t.Fatalf("demo on a taken port: %v", err)
 	}
 }
+
+func TestSimFlags(t *testing.T) {
+	for args, want := range map[string]string{
+		"--mode weird":                `--mode "weird"`,
+		"--followers -1":              "--followers -1",
+		"--callback ftp://x/wechat":   "absolute http(s) URL",
+		"--mode safe --aes-key short": "EncodingAESKey",
+		"extra":                       `unexpected argument "extra"`,
+	} {
+		err := run(context.Background(), append([]string{"sim"}, strings.Fields(args)...), nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("sim %s: %v, want an error with %q", args, err, want)
+		}
+	}
+}
