@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/store"
 )
@@ -162,7 +164,8 @@ func (d *Demo) push(ctx context.Context, p *person, s step) Entry {
 func (d *Demo) tagChanges(ctx context.Context, p *person) (added, removed []string) {
 	h, err := d.o.Profiles.History(ctx, p.openid)
 	if err != nil {
-		d.errorf("demo: history of %s: %v", p.openid, err)
+		d.o.Log.Warn("reading a follower's history failed; the stream shows no tag changes for this push",
+			zap.String("openid", p.openid), zap.Error(err))
 		return nil, nil
 	}
 	seen := p.head

@@ -151,7 +151,9 @@ func (d *Demo) handleFeed(w http.ResponseWriter, r *http.Request) {
 		Entries    []Entry `json:"entries"`
 		Callbacks  int64   `json:"callbacks"`
 		TagChanges int64   `json:"tag_changes"`
-	}{d.feed.after(after, 100), callbacks, tags})
+		Joined     int64   `json:"joined"`
+		Followers  int     `json:"followers"`
+	}{d.feed.after(after, 100), callbacks, tags, d.joined.Load(), d.o.Followers})
 }
 
 func (d *Demo) handleSegments(w http.ResponseWriter, r *http.Request) {

@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
+
+	"go.uber.org/zap"
 )
 
 // crowdWorkers is how many followers act at the same moment at most.
@@ -78,7 +80,7 @@ func (d *Demo) join(ctx context.Context, p *person, rng *rand.Rand) {
 	}
 	if p.attrs != nil {
 		if err := d.setAttributes(ctx, p); err != nil {
-			d.errorf("demo: %v", err)
+			d.o.Log.Warn("writing a member's attributes failed", zap.String("openid", p.openid), zap.Error(err))
 		}
 	}
 	if p.place != "" {

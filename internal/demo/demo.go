@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -133,19 +132,6 @@ func (d *Demo) Run(ctx context.Context) error {
 // person finds who openid is; nil if the demo does not play them.
 func (d *Demo) person(openid string) *person { return d.byID[openid] }
 
-// label names openid for the page.
-func (d *Demo) label(openid string) string {
-	if p := d.person(openid); p != nil {
-		return p.label
-	}
-	return openid
-}
-
 // nextMsgID numbers a text or location message; WeChat's MsgId is
 // unique, and wxcast deduplicates on it.
 func (d *Demo) nextMsgID() int64 { return d.msgID.Add(1) }
-
-// errorf logs a failed step of the crowd; the demo goes on.
-func (d *Demo) errorf(format string, args ...any) {
-	d.o.Log.Warn(fmt.Sprintf(format, args...))
-}

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -109,11 +108,14 @@ func templateText(data map[string]string) string {
 	for k := range data {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if (keys[i] == "content") != (keys[j] == "content") {
-			return keys[i] == "content"
+	slices.SortFunc(keys, func(a, b string) int {
+		if (a == "content") != (b == "content") {
+			if a == "content" {
+				return -1
+			}
+			return 1
 		}
-		return keys[i] < keys[j]
+		return strings.Compare(a, b)
 	})
 	var b strings.Builder
 	for i, k := range keys {

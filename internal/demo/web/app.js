@@ -209,8 +209,7 @@ async function pollFeed() {
     ul.prepend(li);
   }
   while (ul.children.length > 300) ul.lastChild.remove();
-  const p = await api("/api/people");
-  $("stats").textContent = `粉丝 ${p.joined}/${p.followers} 已加入 · 回调 ${f.callbacks} · 标签变化 ${f.tag_changes}`;
+  $("stats").textContent = `粉丝 ${f.joined}/${f.followers} 已加入 · 回调 ${f.callbacks} · 标签变化 ${f.tag_changes}`;
 }
 
 // ---- segments ---------------------------------------------------------------
