@@ -2,6 +2,7 @@ package configs
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -107,6 +108,12 @@ broadcast:
   approval_ttl: 2h
   batch_interval: 0s
   alert_failure_rate: 0.1
+  alert_unsubscribe_rate: 0.02
+  monthly_cap: 0
+  daily_cap: 1
+  quiet_hours: "23:00-06:00"
+  best_windows: ["06:30-07:00", "18:00-19:30"]
+  measure_window: 12h
 `)
 	c, err := Load(path, requiredEnv())
 	if err != nil {
@@ -121,8 +128,11 @@ broadcast:
 		t.Errorf("bot = %+v, want %+v", c.Bot, wantBot)
 	}
 	wantBroadcast := BroadcastConfig{AllowSelfApproval: true, ApprovalsRequired: 2,
-		ApprovalTTL: Duration{2 * time.Hour}, BatchSize: 10000, AlertFailureRate: 0.1}
-	if c.Broadcast != wantBroadcast {
+		ApprovalTTL: Duration{2 * time.Hour}, BatchSize: 10000, AlertFailureRate: 0.1,
+		AlertUnsubscribeRate: 0.02, DailyCap: 1, QuietHours: ClockRange{23 * 60, 6 * 60},
+		BestWindows:   ClockRanges{{6*60 + 30, 7 * 60}, {18 * 60, 19*60 + 30}},
+		MeasureWindow: Duration{12 * time.Hour}}
+	if !reflect.DeepEqual(c.Broadcast, wantBroadcast) {
 		t.Errorf("broadcast = %+v, want %+v", c.Broadcast, wantBroadcast)
 	}
 }

@@ -14,12 +14,14 @@ type Config struct {
 	// IANA time zone used for dates shown to people and for day boundaries, e.g. "Asia/Shanghai" or "UTC".
 	Timezone string `yaml:"timezone" json:"timezone"`
 	// The rules file (tags, segments, replies); a relative path in the config file is relative to that file's directory. Empty runs without rules.
-	RulesFile string         `yaml:"rules_file" json:"rules_file"`
-	Callback  CallbackConfig `yaml:"callback" json:"callback"`
-	WeChat    WeChatConfig   `yaml:"wechat" json:"wechat"`
-	Redis     RedisConfig    `yaml:"redis" json:"redis"`
-	Log       LogConfig      `yaml:"log" json:"log"`
-	Profile   ProfileConfig  `yaml:"profile" json:"profile"`
+	RulesFile string `yaml:"rules_file" json:"rules_file"`
+	// Directory of content-check word lists (one <category>.txt per category, plus allow.txt); a relative path in the config file is relative to that file's directory. Empty uses the built-in lists.
+	WordsDir string         `yaml:"words_dir" json:"words_dir"`
+	Callback CallbackConfig `yaml:"callback" json:"callback"`
+	WeChat   WeChatConfig   `yaml:"wechat" json:"wechat"`
+	Redis    RedisConfig    `yaml:"redis" json:"redis"`
+	Log      LogConfig      `yaml:"log" json:"log"`
+	Profile  ProfileConfig  `yaml:"profile" json:"profile"`
 	// Admins who run broadcasts from WeChat chat; anyone else is an ordinary follower. Empty turns the admin bot off.
 	Admins    []Admin         `yaml:"admins" json:"admins"`
 	Bot       BotConfig       `yaml:"bot" json:"bot"`
@@ -119,6 +121,18 @@ type BroadcastConfig struct {
 	BatchSize int `yaml:"batch_size" json:"batch_size"`
 	// Share of failed recipients above which owners are alerted when a broadcast finishes, e.g. 0.05 for 5% (0 to 1).
 	AlertFailureRate float64 `yaml:"alert_failure_rate" json:"alert_failure_rate"`
+	// Share of a broadcast's recipients who unsubscribe within 24 h of receiving it above which its remaining batches pause and owners are alerted (0 to 1).
+	AlertUnsubscribeRate float64 `yaml:"alert_unsubscribe_rate" json:"alert_unsubscribe_rate"`
+	// Most broadcasts a follower receives per calendar month in timezone (WeChat's limit for service accounts is 4); 0 turns the cap off.
+	MonthlyCap int `yaml:"monthly_cap" json:"monthly_cap"`
+	// Most broadcasts a follower receives per day in timezone (set 1 for a subscription account); 0 turns the cap off.
+	DailyCap int `yaml:"daily_cap" json:"daily_cap"`
+	// Daily span "HH:MM-HH:MM" in which no broadcast starts unless an owner overrides; empty allows any time.
+	QuietHours ClockRange `yaml:"quiet_hours" json:"quiet_hours"`
+	// Daily spans "send <id> best" picks from: the next one that has not ended and does not start in quiet_hours.
+	BestWindows ClockRanges `yaml:"best_windows" json:"best_windows"`
+	// How long after their batch a follower's callbacks count as interacting with a broadcast, for holdout and variant results (1h to 168h).
+	MeasureWindow Duration `yaml:"measure_window" json:"measure_window"`
 }
 
 // SyncConfig sets how followers and tags are kept in step with WeChat.
@@ -168,11 +182,18 @@ func Default() Config {
 			Language: "zh",
 		},
 		Broadcast: BroadcastConfig{
-			ApprovalsRequired: 1,
-			ApprovalTTL:       Duration{24 * time.Hour},
-			BatchInterval:     Duration{30 * time.Second},
-			BatchSize:         10000,
-			AlertFailureRate:  0.05,
+			ApprovalsRequired:    1,
+			ApprovalTTL:          Duration{24 * time.Hour},
+			BatchInterval:        Duration{30 * time.Second},
+			BatchSize:            10000,
+			AlertFailureRate:     0.05,
+			AlertUnsubscribeRate: 0.03,
+			MonthlyCap:           4,
+			QuietHours:           ClockRange{From: 22*60 + 30, To: 7*60 + 30},
+			BestWindows: ClockRanges{
+				{From: 7 * 60, To: 8*60 + 30}, {From: 12 * 60, To: 13*60 + 30}, {From: 20 * 60, To: 22 * 60},
+			},
+			MeasureWindow: Duration{24 * time.Hour},
 		},
 		Sync: SyncConfig{
 			Interval:    Duration{24 * time.Hour},

@@ -1,6 +1,7 @@
 package configs
 
 import (
+	"fmt"
 	"os"
 	"reflect"
 	"slices"
@@ -40,6 +41,7 @@ func TestDefault(t *testing.T) {
 		{"profile.history_max", d.Profile.HistoryMax, 50},
 		{"profile.history_days", d.Profile.HistoryDays, 8},
 		{"admins", len(d.Admins), 0},
+		{"words_dir", d.WordsDir, ""},
 		{"bot.language", d.Bot.Language, "zh"},
 		{"bot.notify_template_id", d.Bot.NotifyTemplateID, ""},
 		{"bot.admins_as_followers", d.Bot.AdminsAsFollowers, false},
@@ -49,6 +51,12 @@ func TestDefault(t *testing.T) {
 		{"broadcast.batch_interval", d.Broadcast.BatchInterval.D(), 30 * time.Second},
 		{"broadcast.batch_size", d.Broadcast.BatchSize, 10000},
 		{"broadcast.alert_failure_rate", d.Broadcast.AlertFailureRate, 0.05},
+		{"broadcast.alert_unsubscribe_rate", d.Broadcast.AlertUnsubscribeRate, 0.03},
+		{"broadcast.monthly_cap", d.Broadcast.MonthlyCap, 4},
+		{"broadcast.daily_cap", d.Broadcast.DailyCap, 0},
+		{"broadcast.quiet_hours", d.Broadcast.QuietHours.String(), "22:30-07:30"},
+		{"broadcast.best_windows", fmt.Sprint(d.Broadcast.BestWindows), "[07:00-08:30 12:00-13:30 20:00-22:00]"},
+		{"broadcast.measure_window", d.Broadcast.MeasureWindow.D(), 24 * time.Hour},
 		{"sync.interval", d.Sync.Interval.D(), 24 * time.Hour},
 		{"sync.workers", d.Sync.Workers, 16},
 		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},

@@ -67,7 +67,7 @@ func keyTable(t *testing.T) string {
 		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n",
 			l.key, l.env, typeName(l.field.Type), defaultText(def.FieldByIndex(l.index)),
 			strings.ReplaceAll(meaning, "|", `\|`))
-		if ft := l.field.Type; ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct {
+		if ft := l.field.Type; ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Struct && ft != reflect.TypeFor[ClockRanges]() {
 			itemRows(t, &b, l, comments)
 		}
 	}
@@ -126,6 +126,10 @@ func typeName(t reflect.Type) string {
 		return "secret"
 	case reflect.TypeFor[Duration]():
 		return "duration"
+	case reflect.TypeFor[ClockRange]():
+		return "time range"
+	case reflect.TypeFor[ClockRanges]():
+		return "list of time ranges"
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -147,6 +151,11 @@ func defaultText(v reflect.Value) string {
 	switch x := v.Interface().(type) {
 	case Duration:
 		return "`" + shortDuration(x.Duration) + "`"
+	case ClockRange:
+		return "`" + x.String() + "`"
+	case ClockRanges:
+		b, _ := x.MarshalText()
+		return "`" + string(b) + "`"
 	case Secret:
 		return defaultText(reflect.ValueOf(x.Value()))
 	case string:

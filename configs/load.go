@@ -31,7 +31,8 @@ func Load(path string, environ []string) (*Config, error) {
 		errs = append(errs, fileErrs...)
 	}
 	errs = append(errs, applyEnv(&cfg, environ, origins)...)
-	cfg.resolveRulesFile(origins["rules_file"])
+	cfg.RulesFile = resolvePath(cfg.RulesFile, origins["rules_file"])
+	cfg.WordsDir = resolvePath(cfg.WordsDir, origins["words_dir"])
 	if err := cfg.validate(origins); err != nil {
 		errs = append(errs, err)
 	}
@@ -70,13 +71,13 @@ func yamlSyntaxError(path string, err error) error {
 	return fmt.Errorf("%s: %s", path, msg)
 }
 
-// resolveRulesFile makes a relative rules_file from the config file
-// relative to that file's directory, so the config works from any working
-// directory; one from the environment stays relative to the working
-// directory, as shell paths are.
-func (c *Config) resolveRulesFile(o origin) {
-	if c.RulesFile == "" || filepath.IsAbs(c.RulesFile) || o.file == "" || o.env != "" {
-		return
+// resolvePath makes a relative path from the config file (rules_file,
+// words_dir) relative to that file's directory, so the config works from
+// any working directory; one from the environment stays relative to the
+// working directory, as shell paths are.
+func resolvePath(p string, o origin) string {
+	if p == "" || filepath.IsAbs(p) || o.file == "" || o.env != "" {
+		return p
 	}
-	c.RulesFile = filepath.Join(filepath.Dir(o.file), c.RulesFile)
+	return filepath.Join(filepath.Dir(o.file), p)
 }

@@ -41,6 +41,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"callback_path", checkCallbackPath(c.CallbackPath)},
 		{"timezone", c.loadLocation()},
 		{"rules_file", checkReadable(c.RulesFile)},
+		{"words_dir", checkDir(c.WordsDir)},
 		{"callback.timestamp_tolerance", checkPositive(cb.TimestampTolerance.Duration)},
 		{"callback.dedup_ttl", checkAtLeast(cb.DedupTTL.Duration, time.Minute)},
 		{"callback.reply_wait", checkBetween(cb.ReplyWait.Duration, 0, 4500*time.Millisecond)},
@@ -64,6 +65,11 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"broadcast.batch_interval", checkBetween(bc.BatchInterval.Duration, 0, time.Hour)},
 		{"broadcast.batch_size", checkBetween(bc.BatchSize, 3, 10000)},
 		{"broadcast.alert_failure_rate", checkBetween(bc.AlertFailureRate, 0, 1)},
+		{"broadcast.alert_unsubscribe_rate", checkBetween(bc.AlertUnsubscribeRate, 0, 1)},
+		{"broadcast.monthly_cap", checkBetween(bc.MonthlyCap, 0, 100)},
+		{"broadcast.daily_cap", checkBetween(bc.DailyCap, 0, 10)},
+		{"broadcast.best_windows", checkBestWindows(bc.BestWindows, bc.QuietHours)},
+		{"broadcast.measure_window", checkBetween(bc.MeasureWindow.Duration, time.Hour, 168*time.Hour)},
 		{"sync.interval", checkOffOrAtLeast(c.Sync.Interval.Duration, time.Hour)},
 		{"sync.workers", checkBetween(c.Sync.Workers, 1, 32)},
 		{"sync.mirror_every", checkBetween(c.Sync.MirrorEvery.Duration, 100*time.Millisecond, time.Minute)},
@@ -197,6 +203,34 @@ func checkReadable(p string) error {
 		return fmt.Errorf("cannot read %q: %w", p, errors.Unwrap(err))
 	}
 	_ = f.Close()
+	return nil
+}
+
+// checkDir accepts "" or a directory that can be read.
+func checkDir(p string) error {
+	if p == "" {
+		return nil
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		return fmt.Errorf("cannot read %q: %w", p, errors.Unwrap(err))
+	}
+	if !fi.IsDir() {
+		return fmt.Errorf("%q is not a directory", p)
+	}
+	return nil
+}
+
+// checkBestWindows refuses a best window wholly inside the quiet hours:
+// "send <id> best" could never use it. One that only starts in them (the
+// default 07:00-08:30 against quiet hours until 07:30) is used from the
+// end of the quiet hours on.
+func checkBestWindows(best ClockRanges, quiet ClockRange) error {
+	for _, w := range best {
+		if _, ok := w.FirstOutside(quiet); !ok {
+			return fmt.Errorf("window %s lies wholly inside broadcast.quiet_hours %s", w, quiet)
+		}
+	}
 	return nil
 }
 
