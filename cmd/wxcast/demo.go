@@ -123,8 +123,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
 	defer sim.Close()
 	sim.AddApp(demoAppID, demoSecret)
-	sim.AddTemplate(demoAppID, demoTemplate)
-	sim.AddMedia(demoAppID, demoNewsMedia, "news")
+	addDemoUploads(sim, demoAppID)
 	var simWG sync.WaitGroup
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() { stopSim(); simWG.Wait() }()

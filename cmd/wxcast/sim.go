@@ -48,10 +48,7 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
 	defer sim.Close()
 	sim.AddApp(*appID, *secret)
-	// What the demo has uploaded, so its news broadcasts and template
-	// notices work here too.
-	sim.AddTemplate(*appID, demoTemplate)
-	sim.AddMedia(*appID, demoNewsMedia, "news")
+	addDemoUploads(sim, *appID)
 	if *followers > 0 {
 		sim.PopulateFollowers(*appID, *followers, 1)
 	}
@@ -81,4 +78,17 @@ Ctrl-C stops it.
 `, *appID, base, base, *callback, *mode, *token, demoNewsMedia, demoTemplate, base, *secret)
 	wg.Wait()
 	return nil
+}
+
+// addDemoUploads registers what the demo account has uploaded: the
+// template of its notices, and its news article, whose title and digest
+// the word lists check before a news broadcast is approved.
+func addDemoUploads(sim *wxsim.Server, appID string) {
+	sim.AddTemplate(appID, demoTemplate)
+	sim.AddNews(appID, demoNewsMedia, wxsim.Article{
+		Title:   "城南新店本周六开业",
+		Author:  "门店运营部",
+		Digest:  "开业当天全场八折，前100位到店顾客送咖啡一杯，欢迎到店体验。",
+		Content: "<p>城南新店将于本周六上午十点开业，地址：城南路88号。</p>",
+	})
 }

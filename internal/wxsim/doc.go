@@ -8,7 +8,8 @@
 //     many AppIDs), records every call per app, and has hooks to expire or
 //     revoke tokens so error paths can be exercised deterministically.
 //     Besides tokens it serves the message endpoints (mass, preview,
-//     custom, template) and user management: user/get, user/info,
+//     custom, template), material/get_material for news and image
+//     material, and user management: user/get, user/info,
 //     user/info/batchget, user/tag/get and tags/create, get, update,
 //     delete, members/batchtagging, members/batchuntagging and getidlist,
 //     over a roster set up with AddFollowers or PopulateFollowers.

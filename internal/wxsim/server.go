@@ -99,6 +99,7 @@ func routeTable() map[string]route {
 		"/cgi-bin/message/mass/get":      {http.MethodPost, (*Server).handleMassGet},
 		"/cgi-bin/message/custom/send":   {http.MethodPost, (*Server).handleCustomSend},
 		"/cgi-bin/message/template/send": {http.MethodPost, (*Server).handleTemplateSend},
+		"/cgi-bin/material/get_material": {http.MethodPost, (*Server).handleGetMaterial},
 
 		"/cgi-bin/user/get":                    {http.MethodGet, (*Server).handleUserGet},
 		"/cgi-bin/user/info":                   {http.MethodGet, (*Server).handleUserInfo},
@@ -148,6 +149,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		zap.String("appid", c.appID),
 		zap.Int("errcode", code))
 
+	if raw, ok := resp.(*rawReply); ok {
+		w.Header().Set("Content-Type", raw.contentType)
+		w.WriteHeader(status)
+		_, _ = w.Write(raw.body)
+		return
+	}
 	payload, err := json.Marshal(resp)
 	if err != nil {
 		// Only handler bugs get here; a 500 makes them loud in tests.

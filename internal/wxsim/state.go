@@ -75,8 +75,9 @@ func (s *Server) newMsgID() int64 {
 // appMessages is one app's state for the message endpoints. Its maps are
 // made on first use, so a fresh app needs no setup.
 type appMessages struct {
-	followers map[string]follower // openid → state; absent means following
-	media     map[string]string   // media_id → kind ("news", "image")
+	followers map[string]follower      // openid → state; absent means following
+	media     map[string]string        // media_id → kind ("news", "image")
+	news      map[string]*newsMaterial // media_id → articles, for kind news
 	templates map[string]bool
 
 	jobs     []*Job
@@ -102,6 +103,7 @@ func (m *appMessages) init() {
 	}
 	m.followers = make(map[string]follower)
 	m.media = make(map[string]string)
+	m.news = make(map[string]*newsMaterial)
 	m.templates = make(map[string]bool)
 	m.jobByID = make(map[int64]*Job)
 	m.sendKeys = make(map[string]*Job)
@@ -141,11 +143,12 @@ func (s *Server) mustApp(appID string) *app {
 }
 
 // AddMedia registers mediaID as uploaded by appID; kind is "news" (an
-// mpnews article, for msgtype mpnews) or "image".
+// mpnews article, for msgtype mpnews) or "image". News registered here has
+// one untitled article; AddNews gives it articles.
 func (s *Server) AddMedia(appID, mediaID, kind string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.appMsgs(appID).media[mediaID] = kind
+	s.appMsgs(appID).setMedia(mediaID, kind, s.now())
 }
 
 // AddTemplate registers templateID as one of appID's message templates.
