@@ -85,6 +85,7 @@ func build(words [][]rune, pats []pattern) *matcher {
 		}
 		out[s] = int32(p)
 	}
+	kids, out = breadthFirst(kids, out)
 	m := &matcher{states: make([]state, len(kids)), pats: pats}
 	for s, es := range kids {
 		slices.SortFunc(es, func(a, b edge) int { return int(a.r - b.r) })
@@ -109,12 +110,10 @@ func build(words [][]rune, pats []pattern) *matcher {
 			m.root[e.r] = e.to
 		}
 	}
-	// Fail and output links, breadth first so that shallower states are done.
+	// Fail and output links, breadth first (in state order, now) so that
+	// shallower states are done.
 	m.states[0].link = -1
-	queue := []int32{0}
-	for len(queue) > 0 {
-		u := queue[0]
-		queue = queue[1:]
+	for u := range int32(len(kids)) {
 		for _, e := range kids[u] {
 			v := &m.states[e.to]
 			if u != 0 {
@@ -125,10 +124,32 @@ func build(words [][]rune, pats []pattern) *matcher {
 			} else {
 				v.link = f.link
 			}
-			queue = append(queue, e.to)
 		}
 	}
 	return m
+}
+
+// breadthFirst renumbers the trie's states in breadth-first order, so that
+// the shallow states, where the scan spends nearly all its time, lie
+// together in memory.
+func breadthFirst(kids [][]edge, out []int32) ([][]edge, []int32) {
+	order := make([]int32, 1, len(kids))
+	id := make([]int32, len(kids))
+	for i := 0; i < len(order); i++ {
+		for _, e := range kids[order[i]] {
+			id[e.to] = int32(len(order))
+			order = append(order, e.to)
+		}
+	}
+	nkids := make([][]edge, len(kids))
+	nout := make([]int32, len(kids))
+	for n, o := range order {
+		for j := range kids[o] {
+			kids[o][j].to = id[kids[o][j].to]
+		}
+		nkids[n], nout[n] = kids[o], out[o]
+	}
+	return nkids, nout
 }
 
 // child returns the state reached from st by r, or 0 if there is no edge.
@@ -200,22 +221,29 @@ func (m *matcher) scan(text string) []match {
 		gap    int   // separators since the last matched character
 		ri     int   // rune index in text
 	)
+	root := m.root
 	for bi, r := range text {
-		c := fold(r)
-		if isSep(c) {
-			if gap++; gap > maxGap {
-				s = 0
+		c := r
+		if c < 0x4E00 || c > 0x9FFF { // the common CJK block needs no folding
+			if c = fold(r); isSep(c) {
+				if gap++; gap > maxGap {
+					s = 0
+				}
+				ri++
+				continue
 			}
-			ri++
-			continue
 		}
 		gap = 0
 		runeAt[n%maxWord] = ri
 		byteAt[n%maxWord] = bi
 		n++
 		ri++
-		s = m.next(s, c)
-		if s == 0 {
+		if s == 0 && c < rune(len(root)) {
+			s = root[c] // most characters start from the root
+		} else {
+			s = m.next(s, c)
+		}
+		if s == 0 || m.states[s].out < 0 && m.states[s].link < 0 {
 			continue
 		}
 		o := s
