@@ -3,6 +3,7 @@ package words_test
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/wxcast/wxcast/rules/words"
@@ -83,4 +84,45 @@ func TestCheck(t *testing.T) {
 			t.Errorf("%s: Check(%q)\n got %s\nwant %s", c.name, c.text, got, c.want)
 		}
 	}
+}
+
+func TestCheckLongAndAstralWords(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("长", 63) + "词"
+	l, err := words.Parse(map[string][]byte{
+		"long.txt":   []byte(long + "\n"),
+		"astral.txt": []byte("𠀀𠀁\n🀄麻将\n"), // CJK Extension B; a symbol in a word is dropped
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spaced := strings.Join(strings.Split(long, ""), " ")
+	for _, c := range []struct{ text, want string }{
+		{"前" + long, `long/` + long + `@1+64"` + long + `"`},
+		{spaced, `long/` + long + `@0+127"` + spaced + `"`},
+		{long[3:], ``}, // one character short
+		{"x𠀀 𠀁", `astral/𠀀𠀁@1+3"𠀀 𠀁"`},
+		{"打麻将🀄", `astral/🀄麻将@1+2"麻将"`},
+	} {
+		if got := show(l.Check(c.text)); got != c.want {
+			t.Errorf("Check(%.30q)\n got %s\nwant %s", c.text, got, c.want)
+		}
+	}
+}
+
+func TestCheckConcurrent(t *testing.T) {
+	t.Parallel()
+	l := testList(t)
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 200 {
+				if got := show(l.Check("ＣＡＳＩＮＯ第一次最 佳")); got != `gambling/casino@0+6"ＣＡＳＩＮＯ" absolute/最佳@9+3"最 佳"` {
+					t.Errorf("got %s", got)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
