@@ -15,9 +15,6 @@ import (
 // allowFile lists the phrases that cancel hits inside them; it is no category.
 const allowFile = "allow.txt"
 
-// errNoLists is returned for a set of files without a single listed word.
-var errNoLists = errors.New("words: no word lists (no *.txt file with a word in it)")
-
 // Parse compiles word lists, keyed by file name ("medical.txt"). It reports
 // every problem at once, one per line, each as words/<file>:<line>: <what>.
 func Parse(files map[string][]byte) (*List, error) {
@@ -87,7 +84,7 @@ func Parse(files map[string][]byte) (*List, error) {
 		return nil, errors.Join(errs...)
 	}
 	if listed == 0 {
-		return nil, errNoLists
+		return nil, errors.New("words: no word lists (no *.txt file with a word in it)")
 	}
 	return &List{Version: versionOf(files), m: build(words, pats), cats: cats, words: listed}, nil
 }
