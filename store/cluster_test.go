@@ -47,6 +47,34 @@ func TestClusterOperations(t *testing.T) {
 			t.Fatalf("%s: history %v %v", openid, h, err)
 		}
 	}
+	// Caps: one batch's counters, receipts and once-marker in one script.
+	var ids []string
+	for i := 0; i < 50; i++ {
+		ids = append(ids, "oCluster"+string(rune('A'+i%26))+string(rune('a'+i/26)))
+	}
+	hs, err := f.Histories(ctx, ids)
+	if err != nil || len(hs) != len(ids) || len(hs[0]) != 3 {
+		t.Fatalf("histories on cluster: %d %v", len(hs), err)
+	}
+	c := s.Caps()
+	periods := []store.Period{{Key: "m", TTL: time.Hour}, {Key: "d", TTL: time.Minute}}
+	for range 2 {
+		if _, err := c.Count(ctx, 1, 0, ids, periods, now); err != nil {
+			t.Fatalf("count on cluster: %v", err)
+		}
+	}
+	if n, err := c.Counts(ctx, "d", ids); err != nil || n[0] != 1 || n[49] != 1 {
+		t.Fatalf("counts on cluster: %v %v", n, err)
+	}
+	if r, err := c.Received(ctx, ids[3], now.Add(-time.Hour)); err != nil || len(r) != 1 {
+		t.Fatalf("receipts on cluster: %v %v", r, err)
+	}
+	if ok, err := c.AddUnsubscribe(ctx, 1, ids[0]); err != nil || !ok {
+		t.Fatalf("unsubscribe on cluster: %v %v", ok, err)
+	}
+	if n, err := c.Unsubscribes(ctx, 1); err != nil || n != 1 {
+		t.Fatalf("unsubscribes on cluster: %d %v", n, err)
+	}
 	tok := s.Tokens("wxcluster")
 	ok, err := tok.AcquireLease(ctx, "me", time.Second)
 	if err != nil || !ok {

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -296,5 +297,41 @@ func TestMarksTellRetriesTheAnswer(t *testing.T) {
 	p, _ := f.Profile(ctx, "of")
 	if got := p.ActiveTags(now); len(got) != 1 || got[0] != "x" {
 		t.Fatalf("tags = %v, want [x]", got)
+	}
+}
+
+func TestHistoriesMatchHistory(t *testing.T) {
+	t.Parallel()
+	s := redistest.Open(t)
+	f := followers(t, s)
+	ctx := context.Background()
+	now := time.Now().Truncate(time.Second)
+	ids := []string{"oH1", "oH2", "oNever", "oH3"}
+	for i, o := range ids {
+		if o == "oNever" {
+			continue
+		}
+		for j := range i + 1 {
+			record(t, f, o, j, now.Add(time.Duration(j)*time.Second))
+		}
+	}
+	hs, err := f.Histories(ctx, ids)
+	if err != nil || len(hs) != len(ids) {
+		t.Fatalf("histories: %d %v", len(hs), err)
+	}
+	for i, o := range ids {
+		h, err := f.History(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(hs[i], h) {
+			t.Fatalf("%s: Histories %+v, History %+v", o, hs[i], h)
+		}
+	}
+	if len(hs[3]) != 4 || len(hs[2]) != 0 {
+		t.Fatalf("history lengths %d %d", len(hs[3]), len(hs[2]))
+	}
+	if hs, err := f.Histories(ctx, nil); err != nil || len(hs) != 0 {
+		t.Fatalf("histories of nobody: %v %v", hs, err)
 	}
 }

@@ -1,0 +1,38 @@
+package store
+
+import "strconv"
+
+// Frequency-cap keys. Count changes a batch's once-marker, the counters of
+// every period and the day's receipts in one Lua script, so they all share
+// the hash tag {cap}: in a Cluster they live in one slot, which is what
+// lets a batch be counted atomically, exactly once. The counters and
+// receipts are spread over Shards small hashes per period or day (by the
+// follower's shard, as profiles are), not one big hash: a small hash is
+// stored compactly, and one that expires is freed without stalling Redis.
+
+func (k keys) capKey(rest string) string { return k.prefix + "cap:{cap}:" + rest }
+
+// capCounter is the hash of one shard's counters in period: field openid,
+// value the number of broadcasts counted.
+func (k keys) capCounter(period string, shard int) string {
+	return k.capKey("n:" + period + ":" + strconv.Itoa(shard))
+}
+
+// capReceipts is the hash of one shard's receipts of one UTC day
+// (yyyymmdd): field openid, value "id@unix,id@unix…", oldest first.
+func (k keys) capReceipts(day string, shard int) string {
+	return k.capKey("r:" + day + ":" + strconv.Itoa(shard))
+}
+
+// capOnce marks that part (a run of at most CapBatchMax openids) of batch
+// of broadcast id was counted.
+func (k keys) capOnce(id int64, batch, part int) string {
+	s := "once:" + strconv.FormatInt(id, 10) + ":" + strconv.Itoa(batch)
+	if part > 0 {
+		s += ":" + strconv.Itoa(part)
+	}
+	return k.capKey(s)
+}
+
+// capUnsub is the set of followers who unsubscribed after broadcast id.
+func (k keys) capUnsub(id int64) string { return k.capKey("u:" + strconv.FormatInt(id, 10)) }
