@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"time"
 	"unicode/utf8"
 
 	"go.uber.org/zap"
@@ -19,9 +20,11 @@ type AdminBot interface {
 	Recognizes(text string) bool
 }
 
-// JobReports records WeChat's mass-send job reports (broadcast.Service).
+// JobReports records WeChat's mass-send job reports, and hears about
+// unsubscribes for the broadcasts' guardrails (broadcast.Service).
 type JobReports interface {
 	JobFinished(ctx context.Context, r broadcast.JobReport) error
+	Unsubscribed(ctx context.Context, openid string, at time.Time) error
 }
 
 // handleAdmin answers an admin's text with the command's reply. The

@@ -39,6 +39,8 @@ func (f *fakeAdmins) Recognizes(text string) bool { return strings.HasPrefix(tex
 
 type fakeJobs struct{ reports []broadcast.JobReport }
 
+func (j *fakeJobs) Unsubscribed(context.Context, string, time.Time) error { return nil }
+
 func (j *fakeJobs) JobFinished(_ context.Context, r broadcast.JobReport) error {
 	j.reports = append(j.reports, r)
 	return nil

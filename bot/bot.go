@@ -131,6 +131,13 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	if out.Duplicate {
 		return Result{Kind: k.name, Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
 	}
+	if k.name == "unsubscribe" && b.o.Jobs != nil {
+		// Once per delivery (duplicates returned above). A failure costs
+		// the guardrail one count, not the callback.
+		if err := b.o.Jobs.Unsubscribed(ctx, m.OpenID, now); err != nil {
+			b.o.Log.Warn("broadcast guardrail: record unsubscribe", zap.String("openid", m.OpenID), zap.Error(err))
+		}
+	}
 	if mark == store.MarkFinal {
 		return Result{Kind: k.name}, nil
 	}

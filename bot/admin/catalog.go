@@ -46,6 +46,48 @@ const (
 	kPause        key = "pause"
 	kResume       key = "resume"
 
+	kPauseOne        key = "pause.one"
+	kResumeOne       key = "resume.one"
+	kApproveOverride key = "approve.override"
+	kSendBest        key = "send.best"
+	kSendSeries      key = "send.series"
+	kQuietOverride   key = "send.quiet_override"
+	kVariant         key = "variant"
+	kHoldout         key = "holdout"
+	kRemind          key = "remind"
+	kSeriesText      key = "series.text"
+	kSeriesExcept    key = "series.except"
+
+	kSafeVariants     key = "safe.variants"
+	kSafeHoldout      key = "safe.holdout"
+	kSafeSeries       key = "safe.series"
+	kSafeCapped       key = "safe.capped"
+	kSafeUnchecked    key = "safe.unchecked"
+	kSafeClean        key = "safe.clean"
+	kSafeHits         key = "safe.hits"
+	kSafeHit          key = "safe.hit"
+	kSafeMore         key = "safe.more"
+	kSafeOverridden   key = "safe.overridden"
+	kSafeNeedOverride key = "safe.need_override"
+	kWhereVariant     key = "where.variant"
+	kWhereArticle     key = "where.article"
+	kWhereText        key = "where.text"
+
+	kDetailCapped        key = "detail.capped"
+	kDetailActed         key = "detail.acted"
+	kDetailStep          key = "detail.step"
+	kDetailQuietOverride key = "detail.quiet_override"
+	kDetailPausedBy      key = "detail.paused_by"
+	kDetailUnsub         key = "detail.unsub"
+
+	kResultsHead    key = "results.head"
+	kResultsHeadTag key = "results.head_tag"
+	kResultsHoldout key = "results.holdout"
+	kResultsArm     key = "results.arm"
+	kResultsLift    key = "results.lift"
+	kResultsOpen    key = "results.open"
+	kResultsNote    key = "results.note"
+
 	kAuditLine key = "audit.line"
 	kAuditNone key = "audit.none"
 
@@ -80,6 +122,11 @@ const (
 	kRole   key = "role."   // + broadcast.Role
 	kVia    key = "via."    // + Notice.Via
 	kRefuse key = "refuse." // + broadcast.Code, or "other"
+	// kCategory + a word list's category; kWhere + a news field;
+	// kPauseReason + Pause.Reason.
+	kCategory    key = "category."
+	kWhere       key = "where."
+	kPauseReason key = "pause_reason."
 )
 
 // catalogFor returns the catalogue of lang ("zh" or "en").

@@ -63,26 +63,35 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 		return b.t(kPreviewNoPln, bc.ID), bc, nil
 	}
 	p := bc.Plan
+	head := b.t(kPreview, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
 	if bc.Creator != a.OpenID && !a.Has(broadcast.RoleOwner) {
-		return b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion), bc, nil
+		head = b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
 	}
-	return b.t(kPreview, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion), bc, nil
+	return strings.Join(append([]string{head}, b.safetyLines(bc)...), "\n"), bc, nil
 }
 
 func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Approve(ctx, a, x.id, x.plan)
+	bc, err := b.svc.Approve(ctx, a, x.id, x.plan, x.override)
 	if err != nil {
 		return "", bc, err
 	}
+	if x.override != "" {
+		return b.t(kApproveOverride, bc.ID, bc.Plan.Hash, clip(x.override, 60)) + "\n" + b.approveTail(bc), bc, nil
+	}
+	return b.approveTail(bc), bc, nil
+}
+
+// approveTail says where the approvals of bc stand.
+func (b *Bot) approveTail(bc *broadcast.Broadcast) string {
 	have, need := b.svc.ValidApprovals(bc), b.svc.ApprovalsRequired()
 	hash := ""
 	if bc.Plan != nil {
 		hash = bc.Plan.Hash
 	}
 	if have >= need {
-		return b.t(kApproveReady, bc.ID, hash, have, need), bc, nil
+		return b.t(kApproveReady, bc.ID, hash, have, need)
 	}
-	return b.t(kApproveMore, bc.ID, hash, have, need, need-have), bc, nil
+	return b.t(kApproveMore, bc.ID, hash, have, need, need-have)
 }
 
 func runReject(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
@@ -97,19 +106,31 @@ func runReject(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 }
 
 func runSend(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Send(ctx, a, x.id, x.at)
+	bc, err := b.svc.Send(ctx, a, x.id, x.at, broadcast.SendOptions{Best: x.best, Override: x.override})
 	if err != nil {
 		return "", bc, err
 	}
-	if bc.State == broadcast.StateScheduled {
+	reply := ""
+	switch {
+	case bc.State == broadcast.StateScheduled && bc.Series != nil:
+		reply = b.t(kSendSeries, bc.ID, len(bc.Series.Offsets), b.long(bc.SendAt))
+	case bc.State == broadcast.StateScheduled:
 		at := bc.SendAt
 		if at.IsZero() {
 			at = x.at
 		}
-		return b.t(kSendAt, bc.ID, b.long(at)), bc, nil
+		reply = b.t(kSendAt, bc.ID, b.long(at))
+		if x.best {
+			reply = b.t(kSendBest, bc.ID, b.long(at))
+		}
+	default:
+		people, batches := b.audience(bc)
+		reply = b.t(kSendNow, bc.ID, thousands(people), batches)
 	}
-	people, batches := b.audience(bc)
-	return b.t(kSendNow, bc.ID, thousands(people), batches), bc, nil
+	if x.override != "" {
+		reply += "\n" + b.t(kQuietOverride, clip(x.override, 60))
+	}
+	return reply, bc, nil
 }
 
 // audience is who a send reaches and in how many batches: the batches
@@ -157,11 +178,25 @@ func runRetract(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 	return b.t(kRetract, bc.ID, len(bc.Retracted)), bc, nil
 }
 
-func runPause(ctx context.Context, b *Bot, a broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+func runPause(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	if x.id != 0 {
+		bc, err := b.svc.Pause(ctx, a, x.id)
+		if err != nil {
+			return "", bc, err
+		}
+		return b.t(kPauseOne, bc.ID, bc.ID), bc, nil
+	}
 	return b.t(kPause), nil, b.svc.SetPaused(ctx, a, true)
 }
 
-func runResume(ctx context.Context, b *Bot, a broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+func runResume(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	if x.id != 0 {
+		bc, err := b.svc.Resume(ctx, a, x.id)
+		if err != nil {
+			return "", bc, err
+		}
+		return b.t(kResumeOne, bc.ID), bc, nil
+	}
 	return b.t(kResume), nil, b.svc.SetPaused(ctx, a, false)
 }
 

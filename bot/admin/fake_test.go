@@ -190,7 +190,7 @@ func (f *fakeService) Preview(ctx context.Context, a broadcast.Admin, id int64) 
 	return clone(b), nil
 }
 
-func (f *fakeService) Approve(_ context.Context, a broadcast.Admin, id int64, _ string) (*broadcast.Broadcast, error) {
+func (f *fakeService) Approve(_ context.Context, a broadcast.Admin, id int64, _, _ string) (*broadcast.Broadcast, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	b, err := f.get(id)
@@ -234,7 +234,7 @@ func (f *fakeService) Reject(_ context.Context, a broadcast.Admin, id int64, rea
 	return clone(b), nil
 }
 
-func (f *fakeService) Send(_ context.Context, a broadcast.Admin, id int64, at time.Time) (*broadcast.Broadcast, error) {
+func (f *fakeService) Send(_ context.Context, a broadcast.Admin, id int64, at time.Time, _ broadcast.SendOptions) (*broadcast.Broadcast, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sendAt = at
@@ -423,3 +423,34 @@ func (n *fakeNotifier) notices() []notice {
 	defer n.mu.Unlock()
 	return slices.Clone(n.sent)
 }
+
+// The send-safety commands are tested against the real service
+// (real_service_test.go); the fake refuses them.
+
+func (f *fakeService) AddVariant(context.Context, broadcast.Admin, int64, broadcast.Content) (*broadcast.Broadcast, error) {
+	return nil, errNotFaked
+}
+
+func (f *fakeService) SetHoldout(context.Context, broadcast.Admin, int64, int) (*broadcast.Broadcast, error) {
+	return nil, errNotFaked
+}
+
+func (f *fakeService) Remind(context.Context, broadcast.Admin, int64, time.Time, []time.Duration, string) (*broadcast.Broadcast, error) {
+	return nil, errNotFaked
+}
+
+func (f *fakeService) Pause(context.Context, broadcast.Admin, int64) (*broadcast.Broadcast, error) {
+	return nil, errNotFaked
+}
+
+func (f *fakeService) Resume(context.Context, broadcast.Admin, int64) (*broadcast.Broadcast, error) {
+	return nil, errNotFaked
+}
+
+func (f *fakeService) Unsubscribes(context.Context, int64) (int, error) { return 0, nil }
+
+func (f *fakeService) Results(context.Context, *broadcast.Broadcast, time.Duration, string) (*broadcast.Results, error) {
+	return nil, nil
+}
+
+var errNotFaked = fmt.Errorf("not in the fake service")

@@ -93,6 +93,10 @@ func (b *Bot) execute(ctx context.Context, in invocation) outcome {
 			o.plan = bc.Plan.Hash
 		}
 	}
+	if in.args.override != "" {
+		// Overrides are what an audit is for: keep the reason with the entry.
+		o.detail = "override: " + truncate(in.args.override, 200)
+	}
 	var r *broadcast.Refusal
 	switch {
 	case errors.As(err, &r):

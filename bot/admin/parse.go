@@ -31,6 +31,13 @@ type args struct {
 	plan    string    // a plan hash, for approve
 	at      time.Time // zero: now
 	n       int
+	// Send safety: an owner's override reason, "send best", a reminder
+	// series' offsets, a tag, a results window.
+	override string
+	best     bool
+	offsets  []time.Duration
+	tag      string
+	window   time.Duration
 	// shown is the arguments as the admin typed them, spaces collapsed,
 	// for the "working on it" reply.
 	shown string

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -82,7 +83,7 @@ func TestParse(t *testing.T) {
 				t.Errorf("at %v, want %v", got.at, tt.want.at)
 			}
 			got.at, tt.want.at = time.Time{}, time.Time{}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("args %+v, want %+v", got, tt.want)
 			}
 		})
@@ -121,24 +122,28 @@ func TestMalformed(t *testing.T) {
 		{"预览 -3", "用法：预览 <编号>"},
 		{"预览 #", "用法：预览 <编号>"},
 		{"预览 12 13", "用法：预览 <编号>"},
-		{"批准 +1", "用法：批准 <编号> [计划号]"},
-		{"批准 99999999999999999999", "用法：批准 <编号> [计划号]"},
+		{"批准 +1", "用法：批准 <编号> [计划号] [强制 <理由>]"},
+		{"批准 99999999999999999999", "用法：批准 <编号> [计划号] [强制 <理由>]"},
 		{"驳回", "用法：驳回 <编号> [理由]"},
 		{"驳回 理由", "用法：驳回 <编号> [理由]"},
-		{"发送", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 明天", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 24:00", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 9:60", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 900", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 2026-13-01 09:00", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 2026-11-28", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
-		{"发送 12 2026-11-28 09:00 extra", "用法：发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]"},
+		{"发送", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 明天", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 24:00", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 9:60", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 900", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 2026-13-01 09:00", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 2026-11-28", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
+		{"发送 12 2026-11-28 09:00 extra", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
 		{"取消", "用法：取消 <编号>"},
-		{"状态 a1", "用法：状态 <编号>"},
+		{"状态 a1", "用法：状态 <编号> [统计时长，如 12h] [标签]"},
 		{"列表 2", "用法：列表"},
 		{"撤回", "用法：撤回 <编号>"},
-		{"暂停 12", "用法：暂停"},
-		{"恢复 all", "用法：恢复"},
+		{"暂停 x", "用法：暂停 [编号]"},
+		{"批准 12 强制", "用法：批准 <编号> [计划号] [强制 <理由>]"},
+		{"对照组 12 abc", "用法：对照组 <编号> <百分比，如 10%>"},
+		{"提醒 12 20:00", "用法：提醒 <编号> <截止：HH:MM | YYYY-MM-DD HH:MM> <提前量，如 3h,1h,10m> [已行动标签]"},
+		{"提醒 12 20:00 3x", "用法：提醒 <编号> <截止：HH:MM | YYYY-MM-DD HH:MM> <提前量，如 3h,1h,10m> [已行动标签]"},
+		{"恢复 all", "用法：恢复 [编号]"},
 		{"审计 0", "用法：审计 [条数，最多 50]"},
 		{"审计 ten", "用法：审计 [条数，最多 50]"},
 		{"审计 1 2", "用法：审计 [条数，最多 50]"},
@@ -152,7 +157,7 @@ func TestMalformed(t *testing.T) {
 		})
 	}
 	en := newFixture(t, english)
-	if got, want := en.bot.Handle(t.Context(), owner, "send 12 tomorrow"), "Usage: send <id> [now | HH:MM | YYYY-MM-DD HH:MM]"; got != want {
+	if got, want := en.bot.Handle(t.Context(), owner, "send 12 tomorrow"), "Usage: send <id> [now | best | HH:MM | YYYY-MM-DD HH:MM] [override <reason>]"; got != want {
 		t.Errorf("en reply %q, want %q", got, want)
 	}
 }

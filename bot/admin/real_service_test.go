@@ -199,19 +199,21 @@ var stages = []stage{
 }
 
 func preview(w *world, id int64, by broadcast.Admin) { w.must(w.svc.Preview(w.ctx, by, id)) }
-func approve(w *world, id int64, _ broadcast.Admin)  { w.must(w.svc.Approve(w.ctx, approver, id, "")) }
-func reject(w *world, id int64, _ broadcast.Admin)   { w.must(w.svc.Reject(w.ctx, approver, id, "")) }
-func cancel(w *world, id int64, by broadcast.Admin)  { w.must(w.svc.Cancel(w.ctx, by, id)) }
-func retract(w *world, id int64, _ broadcast.Admin)  { w.must(w.svc.Retract(w.ctx, owner, id)) }
+func approve(w *world, id int64, _ broadcast.Admin) {
+	w.must(w.svc.Approve(w.ctx, approver, id, "", ""))
+}
+func reject(w *world, id int64, _ broadcast.Admin)  { w.must(w.svc.Reject(w.ctx, approver, id, "")) }
+func cancel(w *world, id int64, by broadcast.Admin) { w.must(w.svc.Cancel(w.ctx, by, id)) }
+func retract(w *world, id int64, _ broadcast.Admin) { w.must(w.svc.Retract(w.ctx, owner, id)) }
 
 func schedule(w *world, id int64, by broadcast.Admin) {
-	w.must(w.svc.Send(w.ctx, by, id, w.clock.Now().Add(time.Hour)))
+	w.must(w.svc.Send(w.ctx, by, id, w.clock.Now().Add(time.Hour), broadcast.SendOptions{}))
 }
 
 // sendOne sends the first of the two batches; the batch interval of an
 // hour holds the broadcast in sending.
 func sendOne(w *world, id int64, by broadcast.Admin) {
-	w.must(w.svc.Send(w.ctx, by, id, time.Time{}))
+	w.must(w.svc.Send(w.ctx, by, id, time.Time{}, broadcast.SendOptions{}))
 	w.startSender()
 	w.wait(id, func(b *broadcast.Broadcast) bool { return b.Progress().Done == 1 })
 }

@@ -38,8 +38,19 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 		return b.t(k, id, b.long(r.At))
 	case broadcast.CodeBadContent, broadcast.CodeWeChat:
 		return b.t(k, orDash(r.Detail))
-	case broadcast.CodeNoRules, broadcast.CodeNoAPI, broadcast.CodeCannotRetract:
+	case broadcast.CodeNoRules, broadcast.CodeNoAPI, broadcast.CodeCannotRetract,
+		broadcast.CodeOwnerOverride, broadcast.CodeNoBestWindow:
 		return b.t(k)
+	case broadcast.CodeContentHits:
+		return b.t(k, id, r.N, b.word(kCategory, r.Detail))
+	case broadcast.CodeQuietHours:
+		return b.t(k, r.Detail, b.long(r.At))
+	case broadcast.CodeSeriesTimes, broadcast.CodeNotPaused:
+		return b.t(k, id)
+	case broadcast.CodeBadSeries, broadcast.CodeUnknownTag:
+		return b.t(k, orDash(r.Detail))
+	case broadcast.CodeTooManyVariants, broadcast.CodeBadHoldout:
+		return b.t(k, r.N)
 	}
 	return b.t(kRefuse+"other", r.Code)
 }

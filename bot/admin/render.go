@@ -15,10 +15,12 @@ func (b *Bot) detail(bc *broadcast.Broadcast, paused bool) string {
 		b.t(kDetailCreator, orDash(bc.CreatorName), b.long(bc.Created)),
 	}
 	lines = append(lines, b.planLines(bc)...)
+	lines = append(lines, b.safetyLines(bc)...)
 	if bc.State == broadcast.StateScheduled && !bc.SendAt.IsZero() {
 		lines = append(lines, b.t(kDetailSendAt, b.long(bc.SendAt)))
 	}
 	lines = append(lines, b.progressLines(bc)...)
+	lines = append(lines, b.sendingLines(bc)...)
 	if bc.Dropped > 0 {
 		lines = append(lines, b.t(kDetailDropped, thousands(bc.Dropped)))
 	}

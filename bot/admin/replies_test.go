@@ -145,7 +145,8 @@ func TestShow(t *testing.T) {
 		"全部发送已暂停",
 		"最近通知（11-27 10:00，未能送达）：#12 开始发送",
 	}, "\n")
-	for _, cmd := range []string{"详情 12", "状态 #12"} {
+	// Status adds the unsubscribes once sending began.
+	for cmd, want := range map[string]string{"详情 12": want, "状态 #12": want + "\n24 小时内取关：0 人（收件人的 0.0%）"} {
 		if got := f.bot.Handle(t.Context(), approver, cmd); got != want {
 			t.Errorf("%s:\n%s\nwant\n%s", cmd, got, want)
 		}
@@ -186,6 +187,7 @@ func TestShow(t *testing.T) {
 		"WeChat reports: 990 sent, 10 failed",
 		"failure rate 0.8%",
 		"last notice (11-27 10:00, not delivered): #12 开始发送",
+		"Unsubscribed within 24 h: 0 (0.0% of recipients)",
 	}, "\n")
 	if got := en.bot.Handle(t.Context(), approver, "status 12"); got != wantEN {
 		t.Errorf("en status:\n%s\nwant\n%s", got, wantEN)

@@ -70,11 +70,11 @@ func TestHelp(t *testing.T) {
 		admin broadcast.Admin
 		words string
 	}{
-		{editor, "帮助 分群 人数 新建 详情 预览 发送 取消 状态 列表"},
+		{editor, "帮助 分群 人数 新建 详情 预览 发送 变体 对照组 提醒 取消 状态 列表"},
 		{approver, "帮助 分群 人数 详情 预览 批准 驳回 发送 状态 列表"},
-		{owner, "帮助 分群 人数 新建 详情 预览 批准 驳回 发送 取消 状态 列表 撤回 暂停 恢复 审计"},
+		{owner, "帮助 分群 人数 新建 详情 预览 批准 驳回 发送 变体 对照组 提醒 取消 状态 列表 撤回 暂停 恢复 审计"},
 		{broadcast.Admin{OpenID: "o_ea", Name: "两者", Roles: []broadcast.Role{broadcast.RoleEditor, broadcast.RoleApprover}},
-			"帮助 分群 人数 新建 详情 预览 批准 驳回 发送 取消 状态 列表"},
+			"帮助 分群 人数 新建 详情 预览 批准 驳回 发送 变体 对照组 提醒 取消 状态 列表"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.admin.Name, func(t *testing.T) {
@@ -95,7 +95,7 @@ func TestHelp(t *testing.T) {
 	if got := f.bot.Handle(t.Context(), approver, "帮助"); got != f.bot.Help(approver) {
 		t.Errorf("帮助 replies %q, want Help", got)
 	}
-	if !strings.Contains(f.bot.Help(owner), "\n发送 <编号> [现在 | HH:MM | YYYY-MM-DD HH:MM]：发送或排期已批准的群发\n") {
+	if !strings.Contains(f.bot.Help(owner), "\n发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]：发送或排期已批准的群发（最佳：下一个推荐时段；免打扰时段须所有者强制）\n") {
 		t.Errorf("help lacks the send line:\n%s", f.bot.Help(owner))
 	}
 	if h := f.bot.Help(nobody); h != "可用命令（编号前的 # 可省略）：" {
@@ -104,9 +104,9 @@ func TestHelp(t *testing.T) {
 
 	en := newFixture(t, english)
 	want := "Commands (the # before an id is optional):\nhelp: this list\nsegments: segments with their sizes\n" +
-		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\npreview <id>: preview on your phone (the creator's preview freezes the plan)\napprove <id> [plan]: approve the previewed plan (with its hash: only that plan)\n" +
-		"reject <id> [reason]: reject a broadcast\nsend <id> [now | HH:MM | YYYY-MM-DD HH:MM]: send or schedule an approved broadcast\n" +
-		"status <id>: progress and notices\nlist: recent broadcasts and notices"
+		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\npreview <id>: preview on your phone (the creator's preview freezes the plan)\napprove <id> [plan] [override <reason>]: approve the previewed plan (with its hash: only that plan; a plan with content-check hits needs an owner's override with a reason)\n" +
+		"reject <id> [reason]: reject a broadcast\nsend <id> [now | best | HH:MM | YYYY-MM-DD HH:MM] [override <reason>]: send or schedule an approved broadcast (best: the next best window; quiet hours need an owner's override)\n" +
+		"status <id> [window, e.g. 12h] [tag]: progress, unsubscribes, holdout and variant results\nlist: recent broadcasts and notices"
 	if got := en.bot.Help(approver); got != want {
 		t.Errorf("en help\n%s\nwant\n%s", got, want)
 	}

@@ -16,10 +16,23 @@ type Service interface {
 	// Preview freezes the plan and sends the mass preview to a; it may
 	// take seconds.
 	Preview(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
-	Approve(ctx context.Context, a broadcast.Admin, id int64, plan string) (*broadcast.Broadcast, error) // plan "" or the hash the approver saw
+	// Approve: plan is "" or the hash the approver saw; override is an
+	// owner's reason to approve a plan the content check flagged.
+	Approve(ctx context.Context, a broadcast.Admin, id int64, plan, override string) (*broadcast.Broadcast, error)
 	Reject(ctx context.Context, a broadcast.Admin, id int64, reason string) (*broadcast.Broadcast, error)
 	// Send sends now when at is zero, else schedules.
-	Send(ctx context.Context, a broadcast.Admin, id int64, at time.Time) (*broadcast.Broadcast, error)
+	Send(ctx context.Context, a broadcast.Admin, id int64, at time.Time, o broadcast.SendOptions) (*broadcast.Broadcast, error)
+	AddVariant(ctx context.Context, a broadcast.Admin, id int64, c broadcast.Content) (*broadcast.Broadcast, error)
+	SetHoldout(ctx context.Context, a broadcast.Admin, id int64, percent int) (*broadcast.Broadcast, error)
+	Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error)
+	// Pause and Resume act on one broadcast; SetPaused on all sending.
+	Pause(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
+	Resume(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
+	// Unsubscribes counts recipients of id who unsubscribed within 24 h.
+	Unsubscribes(ctx context.Context, id int64) (int, error)
+	// Results compares a broadcast's variants and holdout (nil when it has
+	// none); window 0 is the configured one, tag "" any callback.
+	Results(ctx context.Context, b *broadcast.Broadcast, window time.Duration, tag string) (*broadcast.Results, error)
 	Cancel(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
 	Retract(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
 	SetPaused(ctx context.Context, a broadcast.Admin, paused bool) error

@@ -49,8 +49,13 @@ func (s *Service) voidIfStale(b *Broadcast) *Refusal {
 }
 
 // Approve records a's approval of broadcast id's current plan. With plan
-// set (the hash the approver saw), a plan frozen anew since is refused.
-func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan string) (*Broadcast, error) {
+// set (the hash the approver saw), a plan frozen anew since is refused. A
+// plan the content check flagged is approved only by an owner giving an
+// override reason, which the broadcast keeps.
+func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override string) (*Broadcast, error) {
+	if override != "" && !a.Has(RoleOwner) {
+		return nil, refuse(CodeOwnerOverride, id)
+	}
 	var after error
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		after = nil
@@ -75,8 +80,14 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan string) (
 				return store.Change{}, refuse(CodeAlreadyApproved, b.ID)
 			}
 		}
+		if r := s.notApprovedContent(b); r != nil && override == "" {
+			return store.Change{}, r // an owner overrides first; then others may approve
+		}
+		if override != "" {
+			b.Override = &Override{By: a.OpenID, Name: a.Name, Reason: override, At: s.o.Now(), PlanHash: b.Plan.Hash}
+		}
 		b.Approvals = append(s.current(b), Approval{By: a.OpenID, Name: a.Name, At: s.o.Now(), PlanHash: b.Plan.Hash})
-		if s.ValidApprovals(b) >= s.o.ApprovalsRequired {
+		if s.ValidApprovals(b) >= s.o.ApprovalsRequired && s.notApprovedContent(b) == nil {
 			b.State = StateApproved
 		}
 		return store.Change{}, nil

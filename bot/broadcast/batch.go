@@ -65,7 +65,7 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 		}
 		return 0, false, err
 	}
-	openids, err := s.o.Store.ReadList(ctx, id, "s"+b.BatchKey, i)
+	openids, err := s.o.Store.ReadList(ctx, id, "s"+batchKey(b, x), i)
 	if errors.Is(err, store.ErrListGone) {
 		x.State, x.Error = BatchFailed, "the batch's openid list has expired"
 		return 0, false, s.fail(ctx, b, x.Error)
@@ -73,7 +73,7 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 	if err != nil {
 		return time.Second, true, err
 	}
-	msgID, err := s.o.API.MassSend(ctx, openids, b.Content, clientMsgID(b, i))
+	msgID, err := s.o.API.MassSend(ctx, openids, b.contentOf(x.Variant), clientMsgID(b, i))
 	switch kind, detail := classify(err); kind {
 	case outcomeSent:
 		outcome := "sent"
@@ -83,6 +83,11 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 			if errors.As(err, &ae) {
 				msgID = ae.MsgID
 			}
+		}
+		if err := s.countBatch(ctx, id, i, openids, s.o.Now()); err != nil {
+			// Sent but not counted: the batch stays "sending", and the
+			// retry gets "already sent" and counts it then.
+			return time.Second, true, err
 		}
 		s.metrics.calls.WithLabelValues(outcome).Inc()
 		s.metrics.recipients.Add(float64(len(openids)))
@@ -102,6 +107,14 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 		s.metrics.calls.WithLabelValues("failed").Inc()
 		return 0, false, s.batchFailed(ctx, id, i, detail)
 	}
+}
+
+// batchKey names the openid lists of batch x of b.
+func batchKey(b *Broadcast, x *Batch) string {
+	if x.Key != "" {
+		return x.Key
+	}
+	return b.BatchKey
 }
 
 // nextBatch is the first batch not yet sent or failed, -1 if none.
@@ -188,7 +201,7 @@ func (s *Service) batchSent(ctx context.Context, id int64, i int, msgID int64) e
 			return store.Change{}, errSkip
 		}
 		x := &b.Batches[i]
-		x.State, x.MsgID, x.Error = BatchSent, msgID, ""
+		x.State, x.MsgID, x.Error, x.Accepted = BatchSent, msgID, "", s.o.Now()
 		b.NextBatch = s.o.Now().Add(s.o.BatchInterval)
 		c := store.Change{}
 		if msgID != 0 {
@@ -240,6 +253,16 @@ func (s *Service) fail(ctx context.Context, b *Broadcast, why string) error {
 
 // finishSending marks b sent once every batch was accepted or failed.
 func (s *Service) finishSending(ctx context.Context, b *Broadcast) error {
+	if sr := b.Series; sr != nil && b.Step+1 < len(sr.Offsets) {
+		// The next reminder: scheduled, its audience cut when it fires.
+		b.Step++
+		b.State, b.SendAt, b.BatchKey, b.NextBatch = StateScheduled, sr.At(b.Step), "", time.Time{}
+		err := s.save(ctx, b, store.Change{})
+		if errors.Is(err, store.ErrConflict) {
+			return nil
+		}
+		return err
+	}
 	b.State, b.Finished = StateSent, s.o.Now()
 	for _, x := range b.Batches {
 		if x.State == BatchFailed {

@@ -110,6 +110,7 @@ func newEnv(t *testing.T, followers int, tweak func(*Options)) *env {
 		API:   api, NotifyAPI: api, Admins: []Admin{editor, editor2, approver, owner},
 		ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour, BatchSize: 3, RetryGap: 500 * time.Millisecond,
 		AlertFailureRate: 0.05, Owner: "test-" + t.Name(), Now: e.clock.Now, Log: zaptest.NewLogger(t),
+		Caps: st.Caps(), Histories: e.f, News: api,
 	}
 	if tweak != nil {
 		tweak(&e.opts)
@@ -139,6 +140,24 @@ func (e *env) unfollow(openid string) {
 	sim.Unfollow(e.appID, openid)
 }
 
+// act records a text message from openid at at, and adds tag to them
+// when tag is set (as a tag rule would).
+func (e *env) act(openid string, at time.Time, tag string) {
+	e.t.Helper()
+	id := "m" + randomHex(4)
+	ev := store.Event{OpenID: openid, DedupID: id, At: at, Kind: "text", Class: store.ClassMessage, Content: "好"}
+	if _, err := e.f.Record(e.ctx, ev, at, store.MarkPending); err != nil {
+		e.t.Fatal(err)
+	}
+	var changes []store.TagChange
+	if tag != "" {
+		changes = []store.TagChange{{Tag: tag, Rule: tag}}
+	}
+	if _, err := e.f.Finish(e.ctx, openid, id, "", changes, at); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
 // run starts the sender until the test ends.
 func (e *env) run() {
 	ctx, cancel := context.WithCancel(e.ctx)
@@ -157,7 +176,7 @@ func (e *env) approved(segment string) *Broadcast {
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
 		e.t.Fatal(err)
 	}
-	b, err = e.svc.Approve(e.ctx, approver, b.ID, "")
+	b, err = e.svc.Approve(e.ctx, approver, b.ID, "", "")
 	if err != nil || b.State != StateApproved {
 		e.t.Fatalf("approve: %v %+v", err, b)
 	}

@@ -7,95 +7,201 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-// materialize turns b's audience snapshot into batches when sending
-// begins: followers who unsubscribed since the preview are dropped, no one
-// is added, and the rest are cut into mass-send lists of at most 10,000
-// and never one (the API refuses a list of one). The lists are written
-// under a fresh name and only take effect with the record that names
-// them, so a crash half-way leaves nothing half-built in use.
+// materialize turns b's audience snapshot into the batches of its current
+// step when that step begins sending: followers who unsubscribed since the
+// preview are dropped, as are followers other broadcasts brought to a
+// frequency cap since, and, for a later reminder step, followers who hold
+// the series' tag by now; no one is added. The audience is split into the
+// holdout and the variants (see arm), and each variant's followers are cut
+// into mass-send lists of at most BatchSize and never one (the API refuses
+// a list of one). The lists are written under a fresh name and only take
+// effect with the record that names them, so a crash half-way leaves
+// nothing half-built in use.
 func (s *Service) materialize(ctx context.Context, b *Broadcast) error {
-	gone, err := s.unsubscribed(ctx)
+	tag := ""
+	if b.Series != nil && b.Step > 0 {
+		tag = b.Series.ExceptTag
+	}
+	gone, acted, err := s.excluded(ctx, tag)
 	if err != nil {
 		return err
 	}
 	key := randomHex(8)
-	var (
-		sizes   []int
-		pending []string // a full batch held back until we know it is not the last
-		cur     = make([]string, 0, s.o.BatchSize)
-		kept    int
-	)
-	write := func(list []string) error {
-		if err := s.o.Store.WriteList(ctx, b.ID, "s"+key, len(sizes), list, listTTL); err != nil {
-			return err
-		}
-		sizes = append(sizes, len(list))
-		return nil
-	}
+	first := len(b.Batches)
+	cut := &cutter{s: s, ctx: ctx, id: b.ID, key: key, step: b.Step, first: first,
+		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants))}
+	var holdout []string
+	holdoutN, capped, skipped, unsub := 0, 0, 0, 0
+	now := s.o.Now()
 	for i := range b.Plan.Chunks {
 		chunk, err := s.o.Store.ReadList(ctx, b.ID, "a"+b.Plan.Key, i)
 		if err != nil {
 			return err
 		}
+		live := chunk[:0:0]
 		for _, o := range chunk {
-			if _, ok := gone[o]; ok {
+			_, g := gone[o]
+			_, a := acted[o]
+			switch {
+			case g:
+				unsub++
+			case a:
+				skipped++
+			default:
+				live = append(live, o)
+			}
+		}
+		live, n, err := s.uncapped(ctx, live, now)
+		if err != nil {
+			return err
+		}
+		capped += n
+		for _, o := range live {
+			v := armOf(o, b.ID, b.Holdout, len(b.Variants)+1)
+			if v < 0 {
+				holdoutN++
+				if b.Step == 0 {
+					holdout = append(holdout, o)
+				}
 				continue
 			}
-			kept++
-			cur = append(cur, o)
-			if len(cur) == s.o.BatchSize {
-				if pending != nil {
-					if err := write(pending); err != nil {
-						return err
-					}
-				}
-				pending, cur = cur, make([]string, 0, s.o.BatchSize)
+			if err := cut.add(v, o); err != nil {
+				return err
 			}
 		}
 	}
-	lone := 0
-	if len(cur) == 1 && pending != nil {
-		// A full batch and one left: move one over (10,000 + 1 → 9,999 + 2).
-		cur = append(cur, pending[len(pending)-1])
-		pending = pending[:len(pending)-1]
+	if err := cut.finish(); err != nil {
+		return err
 	}
-	if pending != nil {
-		if err := write(pending); err != nil {
+	if b.Step == 0 {
+		n, err := s.writeHoldout(ctx, b.ID, key, holdout)
+		if err != nil {
 			return err
 		}
+		b.HoldoutKey, b.HoldoutN = key, n
+		b.Arms = append(cut.counts(), holdoutN)
 	}
-	switch len(cur) {
-	case 0:
-	case 1:
-		lone = 1 // the whole audience is one follower
-	default:
-		if err := write(cur); err != nil {
-			return err
-		}
-	}
+	b.Dropped = unsub
 	b.BatchKey = key
-	b.Batches = make([]Batch, len(sizes))
-	for i, n := range sizes {
-		b.Batches[i] = Batch{Size: n, State: BatchPending}
-	}
-	b.Dropped = b.Plan.Audience - kept
-	b.Lone = lone
+	b.Batches = append(b.Batches, cut.batches...)
+	b.Lone = cut.lone
+	b.Capped += capped
+	b.Acted += skipped
 	return s.save(ctx, b, store.Change{Owner: s.o.Owner})
 }
 
-// unsubscribed lists every follower who is not subscribed now.
-func (s *Service) unsubscribed(ctx context.Context) (map[string]struct{}, error) {
+// writeHoldout keeps the holdout's openids, to measure them later.
+func (s *Service) writeHoldout(ctx context.Context, id int64, key string, openids []string) (int, error) {
+	n := 0
+	for start := 0; start < len(openids); start += batchMax {
+		end := min(start+batchMax, len(openids))
+		if err := s.o.Store.WriteList(ctx, id, "h"+key, n, openids[start:end], listTTL); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// excluded lists every follower who is not subscribed now and, with tag
+// set, every subscribed follower who holds tag now.
+func (s *Service) excluded(ctx context.Context, tag string) (gone, acted map[string]struct{}, err error) {
 	var mu sync.Mutex
-	gone := map[string]struct{}{}
-	err := s.o.Profiles.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
+	gone, acted = map[string]struct{}{}, map[string]struct{}{}
+	now := s.o.Now()
+	err = s.o.Profiles.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
 		mu.Lock()
 		defer mu.Unlock()
 		for _, p := range batch {
-			if !p.Subscribed {
+			switch {
+			case !p.Subscribed:
 				gone[p.OpenID] = struct{}{}
+			case tag != "" && p.HasTag(tag, now):
+				acted[p.OpenID] = struct{}{}
 			}
 		}
 		return nil
 	})
-	return gone, err
+	return gone, acted, err
+}
+
+// cutter cuts each variant's followers into batches as they stream in.
+type cutter struct {
+	s       *Service
+	ctx     context.Context
+	id      int64
+	key     string
+	step    int
+	first   int // index of the first batch of this step
+	size    int
+	arms    []arm
+	batches []Batch
+	lone    int
+}
+
+// arm is one variant's followers on their way into batches: a full batch
+// is held back until it is known not to be the last, so that one left
+// over can be moved into the last batch (10,000 + 1 → 9,999 + 2).
+type arm struct {
+	pending, cur []string
+	n            int
+}
+
+func (c *cutter) add(v int, o string) error {
+	a := &c.arms[v]
+	a.n++
+	a.cur = append(a.cur, o)
+	if len(a.cur) < c.size {
+		return nil
+	}
+	if a.pending != nil {
+		if err := c.write(v, a.pending); err != nil {
+			return err
+		}
+	}
+	a.pending, a.cur = a.cur, make([]string, 0, c.size)
+	return nil
+}
+
+func (c *cutter) finish() error {
+	for v := range c.arms {
+		a := &c.arms[v]
+		if len(a.cur) == 1 && a.pending != nil {
+			a.cur = append(a.cur, a.pending[len(a.pending)-1])
+			a.pending = a.pending[:len(a.pending)-1]
+		}
+		if a.pending != nil {
+			if err := c.write(v, a.pending); err != nil {
+				return err
+			}
+		}
+		switch len(a.cur) {
+		case 0:
+		case 1:
+			c.lone++ // the variant's whole audience is one follower
+		default:
+			if err := c.write(v, a.cur); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (c *cutter) write(v int, list []string) error {
+	i := c.first + len(c.batches)
+	if err := c.s.o.Store.WriteList(c.ctx, c.id, "s"+c.key, i, list, listTTL); err != nil {
+		return err
+	}
+	c.batches = append(c.batches, Batch{Size: len(list), State: BatchPending, Variant: v, Step: c.step, Key: c.key})
+	return nil
+}
+
+// counts are the followers each variant got.
+func (c *cutter) counts() []int {
+	out := make([]int, len(c.arms))
+	for i, a := range c.arms {
+		out[i] = a.n
+	}
+	return out
 }

@@ -67,6 +67,13 @@ func msgRulesRejected(lang, version, problem string) string {
 	return fmt.Sprintf("规则文件（版本 %s）有错误，未加载，仍使用原规则。%s", version, problem)
 }
 
+func msgWordsRejected(lang, version, problem string) string {
+	if lang == "en" {
+		return fmt.Sprintf("The content-check word lists (version %s) have errors and were not loaded; the previous lists stay. %s", version, problem)
+	}
+	return fmt.Sprintf("敏感词表（版本 %s）有错误，未加载，仍使用原词表。%s", version, problem)
+}
+
 func moreProblems(lang string, n int) string {
 	if lang == "en" {
 		return fmt.Sprintf(" (and %d more lines)", n)
@@ -85,6 +92,28 @@ func group(n int) string {
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func msgGuardFailure(lang string, b *Broadcast, rate, limit float64) string {
+	if lang == "en" {
+		return fmt.Sprintf("Alert: #%d paused: %s of its recipients so far were not reached, above %s. Check, then: resume %d or cancel %d", b.ID, pct(rate), pct(limit), b.ID, b.ID)
+	}
+	return fmt.Sprintf("警告：#%d 已暂停：目前失败率 %s，超过 %s。请检查后「恢复 %d」或「取消 %d」", b.ID, pct(rate), pct(limit), b.ID, b.ID)
+}
+
+func msgGuardUnsub(lang string, b *Broadcast, n int, rate, limit float64, paused bool) string {
+	if lang == "en" {
+		s := fmt.Sprintf("Alert: %d recipients of #%d (%s) unsubscribed within 24 h of receiving it, above %s.", n, b.ID, pct(rate), pct(limit))
+		if paused {
+			s += fmt.Sprintf(" What is left of it is paused; check, then: resume %d or cancel %d", b.ID, b.ID)
+		}
+		return s
+	}
+	s := fmt.Sprintf("警告：#%d 的收件人中 %d 人（%s）在收到后 24 小时内取关，超过 %s。", b.ID, n, pct(rate), pct(limit))
+	if paused {
+		s += fmt.Sprintf("剩余发送已暂停，请检查后「恢复 %d」或「取消 %d」", b.ID, b.ID)
 	}
 	return s
 }

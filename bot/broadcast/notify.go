@@ -115,6 +115,20 @@ func (s *Service) RulesRejected(ctx context.Context, version string, err error) 
 	s.alertOwners(ctx, nil, msgRulesRejected(s.lang(), version, msg))
 }
 
+// WordsRejected alerts the owners that a new version of the content-check
+// word lists was refused (the lists in use stay), once across replicas.
+func (s *Service) WordsRejected(ctx context.Context, version string, err error) {
+	first, ferr := s.o.Store.Once(ctx, "words-rejected:"+version, 24*time.Hour)
+	if ferr != nil || !first {
+		return
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i] + "…" + moreProblems(s.lang(), strings.Count(msg, "\n"))
+	}
+	s.alertOwners(ctx, nil, msgWordsRejected(s.lang(), version, msg))
+}
+
 // RecordAudit appends e to the audit log.
 func (s *Service) RecordAudit(ctx context.Context, e AuditEntry) error {
 	rec, err := json.Marshal(e)

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
@@ -67,23 +68,52 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	}
 	plan.By = a.OpenID
 	if plan.Audience < 2 {
-		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience}
+		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience, Need: plan.Capped}
 	}
-	if _, err := s.o.API.MassPreview(ctx, a.OpenID, b.Content); err != nil {
-		return b, wechatRefusal(id, err)
+	plan.Hits, plan.WordsVersion, plan.Unchecked = s.checkContent(ctx, b)
+	for _, c := range b.contents() {
+		if _, err := s.o.API.MassPreview(ctx, a.OpenID, c); err != nil {
+			return b, wechatRefusal(id, err)
+		}
 	}
+	was := spec(b)
 	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		if !previewable(b.State) {
 			return store.Change{}, wrongState(b)
 		}
+		if spec(b) != was {
+			return store.Change{}, wrongState(&Broadcast{ID: b.ID, State: StateDraft}) // edited meanwhile
+		}
 		b.Plan = plan
 		b.Approvals = s.current(b)
 		b.State = StatePlanned
-		if s.ValidApprovals(b) >= s.o.ApprovalsRequired {
+		if s.ValidApprovals(b) >= s.o.ApprovalsRequired && s.notApprovedContent(b) == nil {
 			b.State = StateApproved
 		}
 		return store.Change{}, nil
 	})
+}
+
+// spec is everything about b that approvers approve besides its audience:
+// segment, contents, holdout share and reminder series.
+func spec(b *Broadcast) string {
+	var sb strings.Builder
+	part := func(p string) { sb.WriteString(strconv.Itoa(len(p)) + ":" + p) }
+	part(b.Segment)
+	for _, c := range b.contents() {
+		part(c.Type)
+		part(c.Text)
+		part(c.MediaID)
+	}
+	part(strconv.Itoa(b.Holdout))
+	if sr := b.Series; sr != nil {
+		part(sr.Deadline.UTC().Format(time.RFC3339))
+		for _, o := range sr.Offsets {
+			part(o.String())
+		}
+		part(sr.ExceptTag)
+	}
+	return sb.String()
 }
 
 // showPlan sends an approver the current plan's message through the
@@ -98,8 +128,10 @@ func (s *Service) showPlan(ctx context.Context, a Admin, b *Broadcast) (*Broadca
 	case s.o.API == nil:
 		return b, refuse(CodeNoAPI, b.ID)
 	}
-	if _, err := s.o.API.MassPreview(ctx, a.OpenID, b.Content); err != nil {
-		return b, wechatRefusal(b.ID, err)
+	for _, c := range b.contents() {
+		if _, err := s.o.API.MassPreview(ctx, a.OpenID, c); err != nil {
+			return b, wechatRefusal(b.ID, err)
+		}
 	}
 	return b, nil
 }
@@ -116,10 +148,19 @@ func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset,
 	now := s.o.Now()
 	key := randomHex(8)
 	var (
-		chunks   int
-		sum, xor uint64
+		chunks, capped int
+		sum, xor       uint64
 	)
-	t, err := rs.Select(seg, s.o.Calendar, now).Audience(ctx, s.o.Profiles, batchMax, func(openids []string) error {
+	t, err := rs.Select(seg, s.o.Calendar, now).Audience(ctx, s.o.Profiles, batchMax, func(matched []string) error {
+		openids, n, err := s.uncapped(ctx, matched, now)
+		if err != nil {
+			return err
+		}
+		if len(openids) == 0 {
+			capped += n
+			return nil
+		}
+		capped += n
 		for _, o := range openids {
 			h := fnv.New64a()
 			_, _ = h.Write([]byte(o))
@@ -127,7 +168,7 @@ func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset,
 			sum += v
 			xor ^= v
 		}
-		err := s.o.Store.WriteList(ctx, b.ID, "a"+key, chunks, openids, listTTL)
+		err = s.o.Store.WriteList(ctx, b.ID, "a"+key, chunks, openids, listTTL)
 		chunks++
 		return err
 	})
@@ -135,17 +176,16 @@ func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset,
 		return nil, err
 	}
 	h := sha256.New()
-	for _, part := range []string{b.Segment, b.Content.Type, b.Content.Text, b.Content.MediaID, rs.Version} {
-		_, _ = h.Write([]byte(strconv.Itoa(len(part)) + ":" + part))
-	}
+	_, _ = h.Write([]byte(spec(b)))
+	_, _ = h.Write([]byte(strconv.Itoa(len(rs.Version)) + ":" + rs.Version))
 	var d [24]byte
-	binary.BigEndian.PutUint64(d[0:], uint64(t.Matched))
+	binary.BigEndian.PutUint64(d[0:], uint64(t.Matched-capped))
 	binary.BigEndian.PutUint64(d[8:], sum)
 	binary.BigEndian.PutUint64(d[16:], xor)
 	_, _ = h.Write(d[:])
 	return &Plan{
 		Hash: hex.EncodeToString(h.Sum(nil)[:4]), RulesVersion: rs.Version,
-		Audience: t.Matched, Chunks: chunks, Key: key, At: now,
+		Audience: t.Matched - capped, Capped: capped, Chunks: chunks, Key: key, At: now,
 	}, nil
 }
 

@@ -68,6 +68,7 @@ func (s *Service) JobFinished(ctx context.Context, r JobReport) error {
 	if err != nil {
 		return err
 	}
+	s.checkFailures(ctx, b)
 	if (b.State == StateSent || b.State == StatePartiallyFailed) && allReported(b) {
 		// The sender loop tells people, outside WeChat's 5 seconds.
 		s.Kick()

@@ -9,10 +9,24 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-// Send sends broadcast id's approved plan now (at zero) or at at. An
-// editor may send only their own broadcasts. The approvals are checked
-// now: they must still be valid, for this plan and these rules.
-func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time) (*Broadcast, error) {
+// SendOptions are the choices of a send besides its time.
+type SendOptions struct {
+	// Best sends at the next best window instead of a given time.
+	Best bool
+	// Override is an owner's reason to start in the quiet hours.
+	Override string
+}
+
+// Send sends broadcast id's approved plan now (at zero) or at at, or at
+// the next best window. An editor may send only their own broadcasts. The
+// approvals are checked now: they must still be valid, for this plan and
+// these rules. A send that would start in the quiet hours is refused with
+// the next allowed time unless an owner overrides. A reminder series is
+// scheduled at its own times.
+func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so SendOptions) (*Broadcast, error) {
+	if so.Override != "" && !a.Has(RoleOwner) {
+		return nil, refuse(CodeOwnerOverride, id)
+	}
 	var after error
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		after = nil
@@ -42,18 +56,22 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time) (*B
 			after = &Refusal{Code: CodeNotApproved, ID: b.ID, N: n, Need: s.o.ApprovalsRequired}
 			return c, nil
 		}
-		now := s.o.Now()
-		switch {
-		case at.IsZero():
-			b.State, b.SendAt = StateSending, now
-		case !at.After(now):
-			return store.Change{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
-		case at.After(b.Plan.At.Add(snapshotLife)):
-			return store.Change{}, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
-		default:
-			b.State, b.SendAt = StateScheduled, at
+		if r := s.notApprovedContent(b); r != nil {
+			return store.Change{}, r
 		}
-		b.SentBy = a.OpenID
+		start, r := s.sendTime(b, at, so)
+		if r != nil {
+			return store.Change{}, r
+		}
+		b.SentBy, b.QuietOverride = a.OpenID, nil
+		if so.Override != "" {
+			b.QuietOverride = &Override{By: a.OpenID, Name: a.Name, Reason: so.Override, At: s.o.Now(), PlanHash: b.Plan.Hash}
+		}
+		if start.IsZero() {
+			b.State, b.SendAt = StateSending, s.o.Now()
+		} else {
+			b.State, b.SendAt = StateScheduled, start
+		}
 		return store.Change{Active: 1}, nil
 	})
 	if err != nil {
@@ -65,12 +83,70 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time) (*B
 	return b, after
 }
 
+// sendTime is when b starts (zero: now), or why it may not start then.
+func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (time.Time, *Refusal) {
+	now := s.o.Now()
+	if b.Series != nil {
+		if !at.IsZero() || so.Best {
+			return time.Time{}, &Refusal{Code: CodeSeriesTimes, ID: b.ID}
+		}
+		at = b.Series.At(0)
+		if !at.After(now) {
+			return time.Time{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+		}
+	}
+	if so.Best {
+		t, ok := s.nextBest(now)
+		if !ok {
+			return time.Time{}, refuse(CodeNoBestWindow, b.ID)
+		}
+		if t.After(now) {
+			at = t
+		}
+	}
+	switch {
+	case at.IsZero():
+	case !at.After(now):
+		return time.Time{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+	case at.After(b.Plan.At.Add(snapshotLife)):
+		return time.Time{}, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
+	}
+	if sr := b.Series; sr != nil && sr.Deadline.After(b.Plan.At.Add(snapshotLife)) {
+		return time.Time{}, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
+	}
+	if so.Override == "" {
+		for _, t := range s.startTimes(b, at) {
+			if s.quiet(t) {
+				return time.Time{}, &Refusal{Code: CodeQuietHours, ID: b.ID, At: s.quietEnd(t),
+					Detail: s.o.QuietHours.String()}
+			}
+		}
+	}
+	return at, nil
+}
+
+// startTimes are the times b's sends start when it starts at at (zero:
+// now): every step of a series.
+func (s *Service) startTimes(b *Broadcast, at time.Time) []time.Time {
+	if b.Series == nil {
+		if at.IsZero() {
+			at = s.o.Now()
+		}
+		return []time.Time{at}
+	}
+	out := make([]time.Time, len(b.Series.Offsets))
+	for i := range out {
+		out[i] = b.Series.At(i)
+	}
+	return out
+}
+
 // Cancel stops broadcast id: before it sends, or between two batches. An
 // editor may cancel only their own.
 func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
 	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		switch b.State {
-		case StateDraft, StatePlanned, StateApproved, StateScheduled, StateSending:
+		case StateDraft, StatePlanned, StateApproved, StateScheduled, StateSending, StatePaused:
 		default:
 			return store.Change{}, wrongState(b)
 		}
@@ -78,7 +154,7 @@ func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, er
 			return store.Change{}, refuse(CodeNotYours, b.ID)
 		}
 		c := store.Change{}
-		if b.State == StateScheduled || b.State == StateSending {
+		if b.State == StateScheduled || b.State == StateSending || b.State == StatePaused {
 			c.Active = -1
 			b.Finished = s.o.Now()
 		}
@@ -97,7 +173,7 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	}
 	switch b.State {
 	case StateSent, StatePartiallyFailed:
-	case StateCancelled:
+	case StateCancelled, StatePaused:
 		if b.Progress().Done == 0 {
 			return b, wrongState(b) // nothing went out
 		}
@@ -134,7 +210,7 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 			}
 		}
 		switch b.State {
-		case StateSent, StatePartiallyFailed, StateCancelled:
+		case StateSent, StatePartiallyFailed, StateCancelled, StatePaused:
 			if failed == nil {
 				b.State = StateRetracted
 			}

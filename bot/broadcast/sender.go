@@ -213,7 +213,10 @@ func (s *Service) sendBroadcast(ctx context.Context, id int64) {
 		if !more {
 			return
 		}
-		if wait > 0 && !sleep(lctx, wait) {
+		// Look again at least every second: a pause, cancel or resume (or
+		// a clock moved by a test) shows at once instead of after the
+		// whole batch interval.
+		if wait > 0 && !sleep(lctx, min(wait, pollEvery)) {
 			return
 		}
 	}

@@ -10,7 +10,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -19,6 +21,16 @@ type MassAPI interface {
 	MassPreview(ctx context.Context, openid string, c Content) (int64, error)
 	MassSend(ctx context.Context, openids []string, c Content, clientMsgID string) (int64, error)
 	MassDelete(ctx context.Context, msgID int64) error
+}
+
+// NewsAPI reads the articles of a news item (wxapi.Client).
+type NewsAPI interface {
+	NewsArticles(ctx context.Context, mediaID string) ([]wxapi.Article, error)
+}
+
+// HistoryReader reads followers' event histories (store.Followers).
+type HistoryReader interface {
+	Histories(ctx context.Context, openids []string) ([][]store.HistoryEntry, error)
 }
 
 // Options configures a Service.
@@ -48,6 +60,27 @@ type Options struct {
 	// full batch and one left over become BatchSize-1 and 2, never 1).
 	BatchSize        int
 	AlertFailureRate float64
+	// AlertUnsubscribeRate is the share of recipients unsubscribing within
+	// 24 h above which a broadcast pauses (0: never).
+	AlertUnsubscribeRate float64
+
+	// Send safety; the zero value of each turns it off.
+	// Words returns the live content-check word lists (nil: no check).
+	Words func() *words.List
+	// News reads a news item's articles for the content check.
+	News NewsAPI
+	// Caps counts what each follower received; MonthlyCap and DailyCap
+	// bound it per calendar month and day in the calendar's zone.
+	Caps                 *store.Caps
+	MonthlyCap, DailyCap int
+	// QuietHours is when no send starts unless an owner overrides;
+	// BestWindows what "send best" picks from.
+	QuietHours  Window
+	BestWindows []Window
+	// Histories reads followers' histories for holdout and variant
+	// results; MeasureWindow is how long after a batch a callback counts.
+	Histories     HistoryReader
+	MeasureWindow time.Duration
 
 	// RetryGap is how long to wait after WeChat answers 45066 (the same
 	// clientmsgid again too soon); the platform asks for a minute.
@@ -87,6 +120,9 @@ func New(o Options) *Service {
 	}
 	if o.ApprovalTTL <= 0 {
 		o.ApprovalTTL = 24 * time.Hour
+	}
+	if o.MeasureWindow <= 0 {
+		o.MeasureWindow = 24 * time.Hour
 	}
 	if o.RetryGap <= 0 {
 		o.RetryGap = time.Minute

@@ -31,9 +31,9 @@ func TestLifecycleSendsEachFollowerOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = e.svc.Approve(e.ctx, approver, b.ID, "")
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, "", "")
 	refusal(t, err, CodeNoPlan)
-	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	refusal(t, err, CodeNoPlan)
 
 	b, err = e.svc.Preview(e.ctx, editor, b.ID)
@@ -43,26 +43,26 @@ func TestLifecycleSendsEachFollowerOnce(t *testing.T) {
 	if p := sim.Previews(e.appID); len(p) != 1 || p[0].To != editor.OpenID {
 		t.Fatalf("previews %+v", p)
 	}
-	_, err = e.svc.Approve(e.ctx, editor, b.ID, "")
+	_, err = e.svc.Approve(e.ctx, editor, b.ID, "", "")
 	refusal(t, err, CodeSelfApproval)
-	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	r := refusal(t, err, CodeNotApproved)
 	if r.N != 0 || r.Need != 1 {
 		t.Fatalf("not approved: %+v", r)
 	}
-	b, err = e.svc.Approve(e.ctx, approver, b.ID, "")
+	b, err = e.svc.Approve(e.ctx, approver, b.ID, "", "")
 	if err != nil || b.State != StateApproved {
 		t.Fatalf("approve: %v %+v", err, b)
 	}
-	_, err = e.svc.Approve(e.ctx, approver, b.ID, "")
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, "", "")
 	refusal(t, err, CodeAlreadyApproved)
 	// Another editor may not send someone else's broadcast.
-	_, err = e.svc.Send(e.ctx, editor2, b.ID, time.Time{})
+	_, err = e.svc.Send(e.ctx, editor2, b.ID, time.Time{}, SendOptions{})
 	refusal(t, err, CodeNotYours)
 
 	e.unfollow("oF0007") // after the preview: dropped, not replaced
 	e.follow("oNew")     // after the preview: not added
-	b, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	b, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	if err != nil || b.State != StateSending {
 		t.Fatalf("send: %v %+v", err, b)
 	}
@@ -91,7 +91,7 @@ func TestLifecycleSendsEachFollowerOnce(t *testing.T) {
 		ids[j.ClientMsgID] = true
 	}
 	// Done is done.
-	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	refusal(t, err, CodeWrongState)
 	_, err = e.svc.Cancel(e.ctx, editor, b.ID)
 	refusal(t, err, CodeWrongState)
@@ -108,7 +108,7 @@ func TestPlanVoidedWhenRulesChange(t *testing.T) {
 	e.mu.Lock()
 	e.rs = rs
 	e.mu.Unlock()
-	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	if r := refusal(t, err, CodePlanVoided); r.Detail != rs.Version {
 		t.Fatalf("voided: %+v", r)
 	}
@@ -128,29 +128,29 @@ func TestApprovalsExpireAndCount(t *testing.T) {
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = e.svc.Approve(e.ctx, approver, b.ID, "")
+	b, _ = e.svc.Approve(e.ctx, approver, b.ID, "", "")
 	if b.State != StatePlanned || e.svc.ValidApprovals(b) != 1 {
 		t.Fatalf("one of two approvals: %s %d", b.State, e.svc.ValidApprovals(b))
 	}
 	e.clock.Add(2 * time.Hour) // the first approval lapses
-	b, _ = e.svc.Approve(e.ctx, owner, b.ID, "")
+	b, _ = e.svc.Approve(e.ctx, owner, b.ID, "", "")
 	if b.State != StatePlanned || e.svc.ValidApprovals(b) != 1 {
 		t.Fatalf("a lapsed approval counted: %s %d", b.State, e.svc.ValidApprovals(b))
 	}
 	e.clock.Add(30 * time.Minute)
-	b, err := e.svc.Approve(e.ctx, approver, b.ID, "") // approving again after it lapsed is allowed
+	b, err := e.svc.Approve(e.ctx, approver, b.ID, "", "") // approving again after it lapsed is allowed
 	if err != nil || b.State != StateApproved {
 		t.Fatalf("renewed approval: %v %s", err, b.State)
 	}
 	e.clock.Add(40 * time.Minute)
-	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	r := refusal(t, err, CodeNotApproved) // the owner's approval lapsed at send time
 	if r.N != 1 || r.Need != 2 {
 		t.Fatalf("%+v", r)
 	}
 	// A new preview with the same plan keeps the approvals of that plan;
 	// a changed audience voids them.
-	b, _ = e.svc.Approve(e.ctx, owner, b.ID, "")
+	b, _ = e.svc.Approve(e.ctx, owner, b.ID, "", "")
 	before := b.Plan.Hash
 	e.follow("oLate")
 	b, err = e.svc.Preview(e.ctx, editor, b.ID)
@@ -164,7 +164,7 @@ func TestSelfApprovalWhenAllowed(t *testing.T) {
 	e := newEnv(t, 2, func(o *Options) { o.AllowSelfApproval = true })
 	b, _ := e.svc.New(e.ctx, owner, "everyone", Content{Type: "text", Text: "x"})
 	_, _ = e.svc.Preview(e.ctx, owner, b.ID)
-	b, err := e.svc.Approve(e.ctx, owner, b.ID, "")
+	b, err := e.svc.Approve(e.ctx, owner, b.ID, "", "")
 	if err != nil || b.State != StateApproved {
 		t.Fatalf("self approval allowed: %v %+v", err, b)
 	}
@@ -174,10 +174,10 @@ func TestScheduledSendFiresOnTime(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 4, nil)
 	b := e.approved("everyone")
-	_, err := e.svc.Send(e.ctx, editor, b.ID, e.clock.Now().Add(-time.Minute))
+	_, err := e.svc.Send(e.ctx, editor, b.ID, e.clock.Now().Add(-time.Minute), SendOptions{})
 	refusal(t, err, CodePastTime)
 	at := e.clock.Now().Add(time.Hour)
-	b, err = e.svc.Send(e.ctx, editor, b.ID, at)
+	b, err = e.svc.Send(e.ctx, editor, b.ID, at, SendOptions{})
 	if err != nil || b.State != StateScheduled || !b.SendAt.Equal(at) {
 		t.Fatalf("schedule: %v %+v", err, b)
 	}
@@ -201,7 +201,7 @@ func TestPauseStopsBetweenBatchesAndCancelStops(t *testing.T) {
 	if err := e.svc.SetPaused(e.ctx, owner, true); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.run()
@@ -233,7 +233,7 @@ func TestRetriesTransientErrors(t *testing.T) {
 	b := e.approved("everyone")
 	// A batch answered -1 (system busy) is sent again, once.
 	sim.FailNext("/cgi-bin/message/mass/send", -1, 1)
-	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.run()
@@ -258,10 +258,10 @@ func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
 	if _, err := e.svc.Preview(e.ctx, editor, b.ID); err != nil {
 		t.Fatal(err)
 	}
-	b, _ = e.svc.Approve(e.ctx, approver, b.ID, "")
+	b, _ = e.svc.Approve(e.ctx, approver, b.ID, "", "")
 	sim.Interact(e.appID, owner.OpenID, "message", time.Now())
 	// 40007 (invalid media_id) after the first batch: final, stop.
-	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	e.run()
@@ -298,7 +298,7 @@ func TestRetractTextIsRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 2, nil)
 	b := e.approved("everyone")
-	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	e.run()
 	e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
 	_, err := e.svc.Retract(e.ctx, owner, b.ID)
@@ -311,7 +311,7 @@ func TestResumedBatchIsNotSentTwice(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 6, nil)
 	b := e.approved("everyone")
-	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}); err != nil {
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// A replica builds the batches, records the intent to send batch 0,
@@ -365,7 +365,7 @@ func TestLoneFollowerIsNotSentAlone(t *testing.T) {
 	e := newEnv(t, 2, nil)
 	b := e.approved("everyone")
 	e.unfollow("oF0001")
-	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	e.run()
 	b = e.wait(b.ID, "finished", func(b *Broadcast) bool { return b.State == StateSent })
 	if b.Lone != 1 || len(sim.Jobs(e.appID)) != 0 {
@@ -425,7 +425,7 @@ func TestJobReportsAnnounceOnce(t *testing.T) {
 		sim.Interact(e.appID, a.OpenID, "message", time.Now())
 	}
 	b := e.approved("everyone")
-	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	e.run()
 	b = e.wait(b.ID, "sent", func(b *Broadcast) bool { return b.State == StateSent })
 	for i, x := range b.Batches {
@@ -468,7 +468,7 @@ func TestExpiredSnapshotStopsTheBroadcast(t *testing.T) {
 	}
 	e.st.Redis().Del(e.ctx, keys...)
 	sim.Interact(e.appID, owner.OpenID, "message", time.Now())
-	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+	_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	e.run()
 	b = e.wait(b.ID, "stopped", func(b *Broadcast) bool { return b.State == StatePartiallyFailed })
 	if !strings.Contains(b.Failure, "preview again") || len(sim.Jobs(e.appID)) != 0 {
@@ -531,7 +531,7 @@ func TestBatchesAreNeverOne(t *testing.T) {
 	} {
 		e := newEnv(t, tc.followers, func(o *Options) { o.BatchSize = tc.size })
 		b := e.approved("everyone")
-		_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{})
+		_, _ = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 		if ok, _ := e.st.Broadcasts().Lease(e.ctx, b.ID, e.opts.Owner, time.Minute); !ok {
 			t.Fatal("lease")
 		}
@@ -564,11 +564,11 @@ func TestApproveTheSeenPlanOnly(t *testing.T) {
 		t.Fatalf("second preview: %v, hash %s", err, b.Plan.Hash)
 	}
 	// The approver approves what they saw: the plan changed since.
-	_, err = e.svc.Approve(e.ctx, approver, b.ID, seen)
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, seen, "")
 	if r := refusal(t, err, CodePlanChanged); r.Detail != b.Plan.Hash || r.N != 4 {
 		t.Fatalf("%+v", r)
 	}
-	if b, err = e.svc.Approve(e.ctx, approver, b.ID, b.Plan.Hash); err != nil || b.State != StateApproved {
+	if b, err = e.svc.Approve(e.ctx, approver, b.ID, b.Plan.Hash, ""); err != nil || b.State != StateApproved {
 		t.Fatalf("approve the current plan: %v %+v", err, b)
 	}
 }
@@ -577,7 +577,7 @@ func TestScheduledSendMissedByHoursWaitsForAPerson(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 3, nil)
 	b := e.approved("everyone")
-	if _, err := e.svc.Send(e.ctx, editor, b.ID, e.clock.Now().Add(time.Hour)); err != nil {
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, e.clock.Now().Add(time.Hour), SendOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// Every replica was down from before the time until three hours after.

@@ -46,6 +46,9 @@ const (
 	StateRejected        State = "rejected"
 	StateCancelled       State = "cancelled"
 	StateRetracted       State = "retracted"
+	// StatePaused: a guardrail (or an owner) stopped the remaining batches;
+	// an owner resumes or cancels it.
+	StatePaused State = "paused"
 )
 
 // Final reports whether nothing more happens to a broadcast in state s
@@ -71,6 +74,57 @@ type Plan struct {
 	Key          string    `json:"key"`    // names the lists
 	At           time.Time `json:"at"`
 	By           string    `json:"by"`
+	// Capped counts followers the segment selected but the frequency cap
+	// left out.
+	Capped int `json:"capped,omitempty"`
+	// Hits are the content check's findings; WordsVersion the word lists
+	// checked against ("" when there were none). Unchecked names content
+	// the check could not read (a news item WeChat did not return).
+	Hits         []Hit    `json:"hits,omitempty"`
+	WordsVersion string   `json:"words,omitempty"`
+	Unchecked    []string `json:"unchecked,omitempty"`
+}
+
+// Hit is one listed word found in a broadcast's content.
+type Hit struct {
+	// Where names the part checked: "" for the text, "B" for variant B's
+	// text, "1.title" / "1.digest" for a news item's first article.
+	Where    string `json:"where,omitempty"`
+	Category string `json:"cat"`
+	Word     string `json:"word"`
+	Start    int    `json:"start"` // in characters, 0-based
+	Text     string `json:"text"`  // as written
+}
+
+// Override is an owner's approval of a plan the content check flagged.
+type Override struct {
+	By       string    `json:"by"`
+	Name     string    `json:"name"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+	PlanHash string    `json:"plan"`
+}
+
+// Series makes a broadcast a reminder series: one send per offset before
+// the deadline, each to the frozen audience minus followers who hold
+// ExceptTag by then.
+type Series struct {
+	Deadline  time.Time       `json:"deadline"`
+	Offsets   []time.Duration `json:"offsets"` // longest first
+	ExceptTag string          `json:"except,omitempty"`
+}
+
+// At is when step i is sent.
+func (s *Series) At(i int) time.Time { return s.Deadline.Add(-s.Offsets[i]) }
+
+// Pause says why a broadcast's remaining batches stopped.
+type Pause struct {
+	At time.Time `json:"at"`
+	By string    `json:"by,omitempty"` // an owner, or "" for a guardrail
+	// Reason: "owner", or the guardrail: "failure", "unsubscribe".
+	Reason string `json:"reason"`
+	// Scheduled: it was waiting for its next reminder step, not sending.
+	Scheduled bool `json:"scheduled,omitempty"`
 }
 
 // Approval is one approver's yes to one plan.
@@ -91,6 +145,13 @@ type Batch struct {
 	Began    time.Time `json:"b,omitzero"` // first attempt
 	MsgID    int64     `json:"m,omitempty"`
 	Error    string    `json:"e,omitempty"`
+	// Accepted is when WeChat accepted the batch.
+	Accepted time.Time `json:"at,omitzero"`
+	// Variant is the content the batch sends (0 the main one); Step the
+	// reminder-series step it belongs to; Key names its openid list.
+	Variant int    `json:"v,omitempty"`
+	Step    int    `json:"sp,omitempty"`
+	Key     string `json:"k,omitempty"`
 	// From MASSSENDJOBFINISH.
 	Reported bool   `json:"r,omitempty"`
 	Status   string `json:"st,omitempty"`
@@ -129,8 +190,17 @@ type Broadcast struct {
 	Created     time.Time `json:"created"`
 	Updated     time.Time `json:"updated"`
 
+	// Variants are other contents for an A/B test (B, C…); Holdout is the
+	// share of the audience, in per cent, that receives nothing.
+	Variants []Content `json:"variants,omitempty"`
+	Holdout  int       `json:"holdout,omitempty"`
+	Series   *Series   `json:"series,omitempty"`
+
 	Plan      *Plan      `json:"plan,omitempty"`
 	Approvals []Approval `json:"approvals,omitempty"`
+	Override  *Override  `json:"override,omitempty"`
+	// QuietOverride is an owner's reason to start in the quiet hours.
+	QuietOverride *Override `json:"quiet_override,omitempty"`
 
 	RejectedBy   string `json:"rejected_by,omitempty"`
 	RejectReason string `json:"reject_reason,omitempty"`
@@ -152,6 +222,22 @@ type Broadcast struct {
 	Finished  time.Time `json:"finished,omitzero"`
 	Failure   string    `json:"failure,omitempty"`  // why sending stopped
 	Reported  bool      `json:"reported,omitempty"` // the finish notice went out
+	// Capped counts followers left out when sending began because other
+	// broadcasts reached them since the preview (frequency cap); Acted
+	// those a reminder step left out because they hold the series' tag.
+	Capped int `json:"capped,omitempty"`
+	Acted  int `json:"acted,omitempty"`
+	// Step is the reminder-series step sending or next (0 without one);
+	// Arms counts the audience per variant and, last, the holdout, once
+	// the audience is split.
+	Step       int    `json:"step,omitempty"`
+	Arms       []int  `json:"arms,omitempty"`
+	HoldoutKey string `json:"holdout_key,omitempty"`
+	HoldoutN   int    `json:"holdout_lists,omitempty"`
+	Paused     *Pause `json:"paused,omitempty"`
+	// GuardOK lists the guardrails an owner resumed past ("failure",
+	// "unsubscribe"): they do not pause this broadcast again.
+	GuardOK []string `json:"guard_ok,omitempty"`
 
 	Retracted []int64  `json:"retracted,omitempty"` // msg ids deleted
 	Notices   []Notice `json:"notices,omitempty"`

@@ -68,6 +68,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
 		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + simURL,
 		"WXCAST_BROADCAST_BATCH_INTERVAL=0s", "WXCAST_BROADCAST_BATCH_SIZE=4",
+		"WXCAST_BROADCAST_QUIET_HOURS=", // the test runs at any hour
 		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]},{"openid":"oOwner","name":"老板","roles":["owner"]}]`})
 	t.Cleanup(func() { cancel(); <-done })
 	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})

@@ -14,6 +14,7 @@ import (
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -34,7 +35,8 @@ func admins(cfg *configs.Config) []broadcast.Admin {
 // (no app_secret) broadcasts can be created and counted but not
 // previewed or sent.
 func newBroadcasts(cfg *configs.Config, st *store.Store, followers *store.Followers, api *wxapi.Client,
-	reg prometheus.Registerer, live func() *rules.Ruleset, log *zap.Logger) *broadcast.Service {
+	reg prometheus.Registerer, live func() *rules.Ruleset, lists func() *words.List, log *zap.Logger) *broadcast.Service {
+	bc := cfg.Broadcast
 	o := broadcast.Options{
 		Store:             st.Broadcasts(),
 		Profiles:          followers,
@@ -50,13 +52,29 @@ func newBroadcasts(cfg *configs.Config, st *store.Store, followers *store.Follow
 		BatchSize:         cfg.Broadcast.BatchSize,
 		AlertFailureRate:  cfg.Broadcast.AlertFailureRate,
 		Owner:             replicaName(),
-		Metrics:           reg,
-		Log:               log.Named("broadcast"),
+
+		AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
+		Words:                lists,
+		Caps:                 st.Caps(),
+		MonthlyCap:           bc.MonthlyCap,
+		DailyCap:             bc.DailyCap,
+		QuietHours:           window(bc.QuietHours),
+		Histories:            followers,
+		MeasureWindow:        bc.MeasureWindow.D(),
+		Metrics:              reg,
+		Log:                  log.Named("broadcast"),
+	}
+	for _, w := range bc.BestWindows {
+		o.BestWindows = append(o.BestWindows, window(w))
 	}
 	if api != nil { // a nil *Client in an interface would not be nil
-		o.API, o.NotifyAPI = api, api
+		o.API, o.NotifyAPI, o.News = api, api, api
 	}
 	return broadcast.New(o)
+}
+
+func window(r configs.ClockRange) broadcast.Window {
+	return broadcast.Window{From: r.From, To: r.To}
 }
 
 func newAdminBot(cfg *configs.Config, svc *broadcast.Service, log *zap.Logger) *admin.Bot {

@@ -208,6 +208,9 @@ func demoEnv(f demoFlags, simURL, rulesFile, apiToken string) []string {
 		"WXCAST_BOT_NOTIFY_TEMPLATE_ID=" + demoTemplate,
 		"WXCAST_BROADCAST_BATCH_SIZE=" + strconv.Itoa(batch),
 		"WXCAST_BROADCAST_BATCH_INTERVAL=" + f.batchInterval.String(),
+		// A demo runs at any hour: quiet hours would refuse its sends at
+		// night. The caps and the content check stay on.
+		"WXCAST_BROADCAST_QUIET_HOURS=",
 		"WXCAST_API_TOKEN=" + apiToken,
 		// Followers arrive through callbacks; there is nothing to sync.
 		"WXCAST_SYNC_INTERVAL=0",

@@ -190,6 +190,7 @@ func newFaultRig(t *testing.T) *faultRig {
 		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_ADMINS=" + faultAdmins,
 		"WXCAST_BROADCAST_BATCH_SIZE=" + strconv.Itoa(faultBatch),
 		"WXCAST_BROADCAST_BATCH_INTERVAL=300ms",
+		"WXCAST_BROADCAST_QUIET_HOURS=", // the test runs at any hour
 		"WXCAST_LOG_LEVEL=warn",
 	}
 	return &faultRig{t: t, sim: sim, st: st, prefix: prefix, env: env}

@@ -25,6 +25,7 @@ import (
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/handlers"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -101,9 +102,13 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	followers := st.Followers(cal, store.Limits{
 		DedupTTL: cfg.Callback.DedupTTL.D(), HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
 	})
-	// The broadcast service exists before the rules, so that a refused
-	// rules file can alert the owners; it reads the rules through live.
-	var live *rules.Source
+	// The broadcast service exists before the rules and word lists, so
+	// that a refused file can alert the owners; it reads them through live
+	// and lists.
+	var (
+		live  *rules.Source
+		lists *words.Source
+	)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	svc := newBroadcasts(cfg, st, followers, api, reg, func() *rules.Ruleset {
@@ -111,9 +116,20 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 			return nil
 		}
 		return live.Current()
+	}, func() *words.List {
+		if lists == nil {
+			return nil
+		}
+		return lists.Current()
 	}, log)
 	live, err = startRules(bg, cfg, log, &bgWork, accountTags(bg, st, log), func(version string, err error) {
 		svc.RulesRejected(bg, version, err)
+	})
+	if err != nil {
+		return err
+	}
+	lists, err = startWords(bg, cfg, log, &bgWork, func(version string, err error) {
+		svc.WordsRejected(bg, version, err)
 	})
 	if err != nil {
 		return err
@@ -196,6 +212,26 @@ func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *s
 		}
 	})
 	onHUP(ctx, wg, func() { _, _ = src.Reload() }) // Reload logs what it did
+	return src, nil
+}
+
+// startWords loads the content-check word lists (words_dir, or the
+// built-in lists) and keeps a directory live like the rules file: a bad
+// version is refused and the lists in use stay.
+func startWords(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup,
+	onReject func(string, error)) (*words.Source, error) {
+	src, err := words.NewSource(cfg.WordsDir, words.SourceOptions{Default: configs.DefaultWords(), Log: log, OnReject: onReject})
+	if err != nil {
+		return nil, fmt.Errorf("words_dir:\n%w", err)
+	}
+	if cfg.WordsDir != "" {
+		wg.Go(func() {
+			if err := src.Watch(ctx); err != nil {
+				log.Error("word lists watch stopped; SIGHUP still reloads", zap.Error(err))
+			}
+		})
+		onHUP(ctx, wg, func() { _, _ = src.Reload() })
+	}
 	return src, nil
 }
 

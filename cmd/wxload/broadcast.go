@@ -205,7 +205,7 @@ func (b *bcBench) plan(ctx context.Context, r *bcReport, rdb *redis.Client, run 
 	r.PreviewSeconds = time.Since(start).Seconds()
 	r.Audience, r.SnapshotLists = x.Plan.Audience, x.Plan.Chunks
 	r.SnapshotBytes = keyBytes(ctx, rdb, run)
-	if x, err = b.svc.Approve(ctx, b.approver, b.id, ""); err != nil {
+	if x, err = b.svc.Approve(ctx, b.approver, b.id, "", ""); err != nil {
 		return err
 	}
 	if x.State != broadcast.StateApproved {
@@ -238,7 +238,7 @@ func (b *bcBench) send(ctx context.Context, r *bcReport, rdb *redis.Client, c bc
 	ticks, _ := procTicks(os.Getpid())
 	redisCPU := redisCPUSeconds(ctx, rdb)
 	start := time.Now()
-	if _, err := b.svc.Send(ctx, b.approver, b.id, time.Time{}); err != nil {
+	if _, err := b.svc.Send(ctx, b.approver, b.id, time.Time{}, broadcast.SendOptions{}); err != nil {
 		return err
 	}
 	deadline := start.Add(c.timeout)

@@ -1,0 +1,59 @@
+package admin
+
+import (
+	"context"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+)
+
+func runVariant(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.AddVariant(ctx, a, x.id, x.content)
+	if err != nil {
+		return "", bc, err
+	}
+	v := len(bc.Variants)
+	return b.t(kVariant, bc.ID, broadcast.VariantName(v), b.word(kType, x.content.Type), v+1), bc, nil
+}
+
+func runHoldout(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.SetHoldout(ctx, a, x.id, x.n)
+	if err != nil {
+		return "", bc, err
+	}
+	return b.t(kHoldout, bc.ID, bc.Holdout), bc, nil
+}
+
+func runRemind(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Remind(ctx, a, x.id, x.at, x.offsets, x.tag)
+	if err != nil {
+		return "", bc, err
+	}
+	return b.t(kRemind, bc.ID, b.seriesText(bc.Series)), bc, nil
+}
+
+func runStatus(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	bc, err := b.svc.Get(ctx, x.id)
+	if err != nil {
+		return "", bc, err
+	}
+	paused, err := b.svc.Paused(ctx)
+	if err != nil {
+		return "", bc, err
+	}
+	text := b.detail(bc, paused)
+	if len(bc.Batches) > 0 {
+		n, err := b.svc.Unsubscribes(ctx, bc.ID)
+		if err != nil {
+			return "", bc, err
+		}
+		text += "\n" + b.unsubLine(bc, n)
+	}
+	res, err := b.svc.Results(ctx, bc, x.window, x.tag)
+	if err != nil {
+		return "", bc, err
+	}
+	if res != nil {
+		text += "\n" + b.results(res)
+	}
+	return text, bc, nil
+}

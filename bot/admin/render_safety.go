@@ -1,0 +1,173 @@
+package admin
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+)
+
+// maxHitsShown bounds the hits one reply lists.
+const maxHitsShown = 5
+
+// safetyLines are the send-safety facts of a plan, for preview and show:
+// caps, content-check hits and override, variants, holdout, series.
+func (b *Bot) safetyLines(bc *broadcast.Broadcast) []string {
+	var lines []string
+	if n := len(bc.Variants); n > 0 {
+		lines = append(lines, b.t(kSafeVariants, n+1))
+	}
+	if bc.Holdout > 0 {
+		lines = append(lines, b.t(kSafeHoldout, bc.Holdout))
+	}
+	if bc.Series != nil {
+		lines = append(lines, b.t(kSafeSeries, b.seriesText(bc.Series)))
+	}
+	p := bc.Plan
+	if p == nil {
+		return lines
+	}
+	if p.Capped > 0 {
+		lines = append(lines, b.t(kSafeCapped, thousands(p.Capped)))
+	}
+	for _, u := range p.Unchecked {
+		lines = append(lines, b.t(kSafeUnchecked, u))
+	}
+	if len(p.Hits) == 0 {
+		if p.WordsVersion != "" {
+			lines = append(lines, b.t(kSafeClean))
+		}
+		return lines
+	}
+	lines = append(lines, b.t(kSafeHits, len(p.Hits)))
+	for i, h := range p.Hits {
+		if i == maxHitsShown {
+			lines = append(lines, b.t(kSafeMore, len(p.Hits)-maxHitsShown))
+			break
+		}
+		lines = append(lines, b.t(kSafeHit, b.where(h.Where), h.Start+1, h.Text, b.word(kCategory, h.Category)))
+	}
+	if o := bc.Override; o != nil && o.PlanHash == p.Hash {
+		lines = append(lines, b.t(kSafeOverridden, o.Name, clip(o.Reason, 60)))
+	} else {
+		lines = append(lines, b.t(kSafeNeedOverride, bc.ID))
+	}
+	return lines
+}
+
+// where names the part of a broadcast a hit is in: "" the text, "B" a
+// variant's text, "1.title" a news article's title, "B:1.digest"…
+func (b *Bot) where(w string) string {
+	variant, part, ok := strings.Cut(w, ":")
+	if !ok {
+		variant, part = "", w
+		if len(w) == 1 {
+			variant, part = w, ""
+		}
+	}
+	out := ""
+	if variant != "" {
+		out = b.t(kWhereVariant, variant)
+	}
+	if n, field, ok := strings.Cut(part, "."); ok {
+		out += b.t(kWhereArticle, n, b.word(kWhere, field))
+	} else {
+		out += b.t(kWhereText)
+	}
+	return out
+}
+
+// seriesText words a reminder series: deadline, offsets, skipped tag.
+func (b *Bot) seriesText(sr *broadcast.Series) string {
+	offs := make([]string, len(sr.Offsets))
+	for i, o := range sr.Offsets {
+		offs[i] = shortDuration(o)
+	}
+	s := b.t(kSeriesText, b.long(sr.Deadline), strings.Join(offs, b.t(kListSep)), len(sr.Offsets))
+	if sr.ExceptTag != "" {
+		s += b.t(kSeriesExcept, sr.ExceptTag)
+	}
+	return s
+}
+
+// shortDuration writes 3h, 1h30m, 10m.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	s = strings.TrimSuffix(s, "0s")
+	return strings.TrimSuffix(s, "0m")
+}
+
+// sendingLines are what status adds once sending began: caps and tags
+// that left followers out, the series' step, a pause.
+func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
+	var lines []string
+	if bc.Capped > 0 {
+		lines = append(lines, b.t(kDetailCapped, thousands(bc.Capped)))
+	}
+	if bc.Acted > 0 && bc.Series != nil {
+		lines = append(lines, b.t(kDetailActed, thousands(bc.Acted), bc.Series.ExceptTag))
+	}
+	if sr := bc.Series; sr != nil && len(bc.Batches) > 0 {
+		lines = append(lines, b.t(kDetailStep, bc.Step+1, len(sr.Offsets)))
+	}
+	if o := bc.QuietOverride; o != nil {
+		lines = append(lines, b.t(kDetailQuietOverride, o.Name, clip(o.Reason, 60)))
+	}
+	if p := bc.Paused; p != nil && bc.State == broadcast.StatePaused {
+		lines = append(lines, b.t(kDetailPausedBy, b.short(p.At), b.word(kPauseReason, p.Reason), bc.ID))
+	}
+	return lines
+}
+
+// unsubLine counts the recipients who unsubscribed within 24 h.
+func (b *Bot) unsubLine(bc *broadcast.Broadcast, n int) string {
+	reached := 0
+	for _, x := range bc.Batches {
+		if x.State == broadcast.BatchSent {
+			reached += x.Size
+		}
+	}
+	share := "0.0"
+	if reached > 0 {
+		share = strconv.FormatFloat(float64(n)*100/float64(reached), 'f', 1, 64)
+	}
+	return b.t(kDetailUnsub, thousands(n), share)
+}
+
+// results words a holdout and variant comparison, with the caveat that it
+// counts callbacks, not opens.
+func (b *Bot) results(r *broadcast.Results) string {
+	head := b.t(kResultsHead, shortDuration(r.Window))
+	if r.Tag != "" {
+		head = b.t(kResultsHeadTag, shortDuration(r.Window), r.Tag)
+	}
+	lines := []string{head}
+	for _, a := range r.Arms {
+		name := a.Name
+		if a.Holdout {
+			name = b.t(kResultsHoldout)
+		}
+		line := b.t(kResultsArm, name, pct1(a.Share), pct1(a.Lo), pct1(a.Hi), thousands(a.Interacted), thousands(a.Measured), thousands(a.Size))
+		if a.HasLift {
+			line += b.t(kResultsLift, points(a.Lift), points(a.LiftLo), points(a.LiftHi))
+		}
+		lines = append(lines, line)
+	}
+	if b.now().Before(r.Until) {
+		lines = append(lines, b.t(kResultsOpen, b.short(r.Until)))
+	}
+	lines = append(lines, b.t(kResultsNote))
+	return strings.Join(lines, "\n")
+}
+
+func pct1(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
+
+// points writes a difference of shares in percentage points, signed.
+func points(f float64) string {
+	s := strconv.FormatFloat(f*100, 'f', 1, 64)
+	if f >= 0 {
+		s = "+" + s
+	}
+	return s
+}

@@ -1,0 +1,96 @@
+package broadcast
+
+import (
+	"fmt"
+	"time"
+)
+
+// Window is a daily span of wall-clock time in minutes after midnight:
+// From included, To excluded; it spans midnight when To is before From.
+// The zero Window is no span.
+type Window struct{ From, To int }
+
+func (w Window) zero() bool { return w == Window{} }
+
+// contains reports whether minute m of the day lies in w.
+func (w Window) contains(m int) bool {
+	switch {
+	case w.zero():
+		return false
+	case w.From < w.To:
+		return m >= w.From && m < w.To
+	}
+	return m >= w.From || m < w.To
+}
+
+// minuteOf is t's minute of the day in the calendar's zone.
+func (s *Service) minuteOf(t time.Time) int {
+	t = t.In(s.loc())
+	return t.Hour()*60 + t.Minute()
+}
+
+func (s *Service) loc() *time.Location {
+	if s.o.Calendar.Loc == nil {
+		return time.UTC
+	}
+	return s.o.Calendar.Loc
+}
+
+// quiet reports whether a send starting at t would start in the quiet
+// hours.
+func (s *Service) quiet(t time.Time) bool { return s.o.QuietHours.contains(s.minuteOf(t)) }
+
+// quietEnd is the first moment from t on outside the quiet hours: t
+// itself when t is not in them.
+func (s *Service) quietEnd(t time.Time) time.Time {
+	if !s.quiet(t) {
+		return t
+	}
+	m := t.Truncate(time.Minute)
+	for range 1441 {
+		m = m.Add(time.Minute)
+		if !s.quiet(m) {
+			return m
+		}
+	}
+	return m // quiet all day cannot be configured
+}
+
+// nextBest is when "send best" sends: now if now lies in a best window
+// (outside the quiet hours), else the start of the next one. ok is false
+// without best windows.
+func (s *Service) nextBest(now time.Time) (time.Time, bool) {
+	var best time.Time
+	local := now.In(s.loc())
+	for day := -1; day < 3; day++ { // -1: a window spanning last midnight
+		midnight := time.Date(local.Year(), local.Month(), local.Day()+day, 0, 0, 0, 0, s.loc())
+		for _, w := range s.o.BestWindows {
+			length := ((w.To-w.From)%1440 + 1440) % 1440
+			start := midnight.Add(time.Duration(w.From) * time.Minute)
+			end := start.Add(time.Duration(length) * time.Minute)
+			start = s.quietEnd(start)
+			if !start.Before(end) {
+				continue // wholly quiet
+			}
+			switch {
+			case !now.Before(end):
+				continue
+			case !now.Before(start):
+				if !s.quiet(now) {
+					return now, true
+				}
+			case best.IsZero() || start.Before(best):
+				best = start
+			}
+		}
+		if !best.IsZero() {
+			return best, true
+		}
+	}
+	return best, !best.IsZero()
+}
+
+// String writes w as "HH:MM-HH:MM".
+func (w Window) String() string {
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", w.From/60, w.From%60, w.To/60, w.To%60)
+}
