@@ -37,9 +37,15 @@ func (f *fakeAdmins) Handle(_ context.Context, _ broadcast.Admin, text string) s
 
 func (f *fakeAdmins) Recognizes(text string) bool { return strings.HasPrefix(text, "帮助") }
 
-type fakeJobs struct{ reports []broadcast.JobReport }
+type fakeJobs struct {
+	reports []broadcast.JobReport
+	unsubs  []string
+}
 
-func (j *fakeJobs) Unsubscribed(context.Context, string, time.Time) error { return nil }
+func (j *fakeJobs) Unsubscribed(_ context.Context, openid string, _ time.Time) error {
+	j.unsubs = append(j.unsubs, openid)
+	return nil
+}
 
 func (j *fakeJobs) JobFinished(_ context.Context, r broadcast.JobReport) error {
 	j.reports = append(j.reports, r)
@@ -98,5 +104,28 @@ func TestAdminCommandsRunOnceAndStayOutOfProfiles(t *testing.T) {
 	}
 	if len(jobs.reports) != 2 || jobs.reports[0] != (broadcast.JobReport{MsgID: 42, Status: "send success", Total: 5, Filtered: 5, Sent: 4, Errors: 1}) {
 		t.Fatalf("reports %+v", jobs.reports)
+	}
+}
+
+// TestUnsubscribesReachTheGuardrailOnce: every unsubscribe callback
+// reaches the broadcast service, a retried delivery does not.
+func TestUnsubscribesReachTheGuardrailOnce(t *testing.T) {
+	t.Parallel()
+	f := redistest.Open(t).Followers(store.Calendar{}, store.Limits{DedupTTL: time.Minute, HistoryMax: 5, HistoryDays: 1})
+	jobs := &fakeJobs{}
+	b := bot.New(bot.Options{Followers: f, Jobs: jobs, ReplyWait: time.Second})
+	ctx := context.Background()
+	now := time.Now().Unix()
+	unsub := bot.Message{OpenID: "oFan", CreateTime: now, MsgType: "event", Event: "unsubscribe"}
+	for range 2 {
+		if _, err := b.Handle(ctx, unsub); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := b.Handle(ctx, bot.Message{OpenID: "oFan", CreateTime: now + 1, MsgType: "event", Event: "subscribe"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs.unsubs) != 1 || jobs.unsubs[0] != "oFan" {
+		t.Fatalf("unsubscribes heard: %v, want oFan once", jobs.unsubs)
 	}
 }

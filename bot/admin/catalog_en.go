@@ -165,15 +165,16 @@ func catalogEN() catalog {
 
 		kState + "paused": "paused",
 
-		kRefuse + "content_hits":      "The content check found %[2]d listed words in #%[1]d (%[3]s…): it cannot be approved. Edit it and preview again, or an owner approves with: approve %[1]d override <reason>",
-		kRefuse + "owner_override":    "Only an owner may override, with a reason",
-		kRefuse + "quiet_hours":       "No send starts in the quiet hours (%s); the earliest is %s. Pick a time, or an owner adds: override <reason>",
-		kRefuse + "no_best_window":    "No best windows are configured (broadcast.best_windows): give a time",
-		kRefuse + "series_times":      "#%[1]d is a reminder series and sends at its own times: send %[1]d",
-		kRefuse + "bad_series":        "Reminder settings: %s",
-		kRefuse + "unknown_tag":       "There is no tag \"%s\"; tags come from the rules",
-		kRefuse + "too_many_variants": "A broadcast has at most %d versions",
-		kRefuse + "bad_holdout":       "A holdout is 0%% to 50%% of the audience, not %d%%",
-		kRefuse + "not_paused":        "#%d is not paused",
+		kRefuse + "content_hits":          "The content check found %[2]d listed words in #%[1]d (%[3]s…): it cannot be approved. Edit it and preview again, or an owner approves with: approve %[1]d override <reason>",
+		kRefuse + "owner_override":        "Only an owner may override, with a reason",
+		kRefuse + "quiet_hours":           "No send starts in the quiet hours (%s); the earliest is %s. Pick a time, or an owner adds: override <reason>",
+		kRefuse + "no_best_window":        "No best windows are configured (broadcast.best_windows): give a time",
+		kRefuse + "series_times":          "#%[1]d is a reminder series and sends at its own times: send %[1]d",
+		kRefuse + "bad_series":            "Reminder settings: %s",
+		kRefuse + "unknown_tag":           "There is no tag \"%s\"; tags come from the rules",
+		kRefuse + "too_many_variants":     "A broadcast has at most %d versions",
+		kRefuse + "bad_holdout":           "A holdout is 0%% to 50%% of the audience, not %d%%",
+		kRefuse + "small_audience_capped": "Only %d followers can receive it (%s more reached the frequency cap this period); a mass send needs 2",
+		kRefuse + "not_paused":            "#%d is not paused",
 	}
 }

@@ -164,15 +164,16 @@ func catalogZH() catalog {
 
 		kState + "paused": "已暂停",
 
-		kRefuse + "content_hits":      "#%[1]d 的内容检查发现 %[2]d 处敏感词（%[3]s 等），不能批准。请修改后重新预览，或由所有者「批准 %[1]d 强制 <理由>」",
-		kRefuse + "owner_override":    "只有所有者可以强制放行（须写明理由）",
-		kRefuse + "quiet_hours":       "免打扰时段（%s）内不能开始发送，最早 %s 可发送；可改时间，或由所有者加「强制 <理由>」",
-		kRefuse + "no_best_window":    "没有配置推荐发送时段（broadcast.best_windows），请指定时间",
-		kRefuse + "series_times":      "#%[1]d 是提醒系列，按系列时间发送，请直接「发送 %[1]d」",
-		kRefuse + "bad_series":        "提醒设置有误：%s",
-		kRefuse + "unknown_tag":       "没有标签「%s」，标签须是规则里定义的",
-		kRefuse + "too_many_variants": "一个群发最多 %d 个版本",
-		kRefuse + "bad_holdout":       "对照组比例须在 0%% 到 50%% 之间，收到 %d%%",
-		kRefuse + "not_paused":        "#%d 没有暂停",
+		kRefuse + "content_hits":          "#%[1]d 的内容检查发现 %[2]d 处敏感词（%[3]s 等），不能批准。请修改后重新预览，或由所有者「批准 %[1]d 强制 <理由>」",
+		kRefuse + "owner_override":        "只有所有者可以强制放行（须写明理由）",
+		kRefuse + "quiet_hours":           "免打扰时段（%s）内不能开始发送，最早 %s 可发送；可改时间，或由所有者加「强制 <理由>」",
+		kRefuse + "no_best_window":        "没有配置推荐发送时段（broadcast.best_windows），请指定时间",
+		kRefuse + "series_times":          "#%[1]d 是提醒系列，按系列时间发送，请直接「发送 %[1]d」",
+		kRefuse + "bad_series":            "提醒设置有误：%s",
+		kRefuse + "unknown_tag":           "没有标签「%s」，标签须是规则里定义的",
+		kRefuse + "too_many_variants":     "一个群发最多 %d 个版本",
+		kRefuse + "bad_holdout":           "对照组比例须在 0%% 到 50%% 之间，收到 %d%%",
+		kRefuse + "small_audience_capped": "可发送的只有 %d 人（另有 %s 人本期已收满群发，受频次上限排除），群发至少需要 2 人",
+		kRefuse + "not_paused":            "#%d 没有暂停",
 	}
 }

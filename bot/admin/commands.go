@@ -127,7 +127,7 @@ func runSend(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *b
 		people, batches := b.audience(bc)
 		reply = b.t(kSendNow, bc.ID, thousands(people), batches)
 	}
-	if x.override != "" {
+	if bc.QuietOverride != nil {
 		reply += "\n" + b.t(kQuietOverride, clip(x.override, 60))
 	}
 	return reply, bc, nil

@@ -283,6 +283,12 @@ func redisRoot(t *testing.T) (redis.UniversalClient, string) {
 
 func newWorld(t *testing.T, rdb redis.UniversalClient, prefix string) *world {
 	t.Helper()
+	return newWorldWith(t, rdb, prefix, nil)
+}
+
+// newWorldWith is newWorld with the service's options changed by tweak.
+func newWorldWith(t *testing.T, rdb redis.UniversalClient, prefix string, tweak func(*broadcast.Options)) *world {
+	t.Helper()
 	var r [6]byte
 	_, _ = rand.Read(r[:])
 	tag := hex.EncodeToString(r[:])
@@ -298,12 +304,16 @@ func newWorld(t *testing.T, rdb redis.UniversalClient, prefix string) *world {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w.svc = broadcast.New(broadcast.Options{
+	o := broadcast.Options{
 		Store: st.Broadcasts(), Profiles: fourFollowers{}, Calendar: store.Calendar{Loc: time.UTC},
 		Rules: func() *rules.Ruleset { return rs }, API: api, NotifyAPI: api, Admins: actors,
 		ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour, BatchSize: 3, BatchInterval: time.Hour,
 		AlertFailureRate: 0.5, Owner: "test-" + tag, Now: w.clock.Now, Log: log,
-	})
+	}
+	if tweak != nil {
+		tweak(&o)
+	}
+	w.svc = broadcast.New(o)
 	w.bot = admin.New(admin.Options{Service: w.svc, Notifier: w.svc, Admins: actors, Location: time.UTC,
 		Now: w.clock.Now, SlowAfter: time.Minute, BatchSize: 3, Log: log})
 	t.Cleanup(func() {

@@ -25,6 +25,9 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 	case broadcast.CodeUnknownSegment:
 		return b.t(k, orDash(r.Detail))
 	case broadcast.CodeSmallAudience:
+		if r.Need > 0 { // Need: followers the frequency cap left out
+			return b.t(kRefuse+"small_audience_capped", r.N, thousands(r.Need))
+		}
 		return b.t(k, r.N)
 	case broadcast.CodePastTime:
 		at := r.At

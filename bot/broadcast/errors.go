@@ -21,7 +21,7 @@ const (
 	CodePlanChanged     Code = "plan_changed"      // the plan is now Detail (N followers), not the one approved
 	CodeUnknownSegment  Code = "unknown_segment"   // Detail is the name
 	CodeNoRules         Code = "no_rules"          // the server runs without rules
-	CodeSmallAudience   Code = "small_audience"    // N followers: a mass send needs 2
+	CodeSmallAudience   Code = "small_audience"    // N followers (Need more capped): a mass send needs 2
 	CodeNoAPI           Code = "no_api"            // the WeChat API is off (no app_secret)
 	CodePastTime        Code = "past_time"         // At is not in the future
 	CodeTooFar          Code = "too_far"           // later than At, the snapshot is gone: preview again then

@@ -59,12 +59,12 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so 
 		if r := s.notApprovedContent(b); r != nil {
 			return store.Change{}, r
 		}
-		start, r := s.sendTime(b, at, so)
+		start, quiet, r := s.sendTime(b, at, so)
 		if r != nil {
 			return store.Change{}, r
 		}
 		b.SentBy, b.QuietOverride = a.OpenID, nil
-		if so.Override != "" {
+		if quiet {
 			b.QuietOverride = &Override{By: a.OpenID, Name: a.Name, Reason: so.Override, At: s.o.Now(), PlanHash: b.Plan.Hash}
 		}
 		if start.IsZero() {
@@ -83,22 +83,23 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so 
 	return b, after
 }
 
-// sendTime is when b starts (zero: now), or why it may not start then.
-func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (time.Time, *Refusal) {
+// sendTime is when b starts (zero: now), or why it may not start then;
+// quiet reports that a send starts in the quiet hours by the override.
+func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (start time.Time, quiet bool, r *Refusal) {
 	now := s.o.Now()
 	if b.Series != nil {
 		if !at.IsZero() || so.Best {
-			return time.Time{}, &Refusal{Code: CodeSeriesTimes, ID: b.ID}
+			return time.Time{}, false, &Refusal{Code: CodeSeriesTimes, ID: b.ID}
 		}
 		at = b.Series.At(0)
 		if !at.After(now) {
-			return time.Time{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+			return time.Time{}, false, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
 		}
 	}
 	if so.Best {
 		t, ok := s.nextBest(now)
 		if !ok {
-			return time.Time{}, refuse(CodeNoBestWindow, b.ID)
+			return time.Time{}, false, refuse(CodeNoBestWindow, b.ID)
 		}
 		if t.After(now) {
 			at = t
@@ -107,22 +108,24 @@ func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (time.Tim
 	switch {
 	case at.IsZero():
 	case !at.After(now):
-		return time.Time{}, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+		return time.Time{}, false, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
 	case at.After(b.Plan.At.Add(snapshotLife)):
-		return time.Time{}, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
+		return time.Time{}, false, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
 	}
 	if sr := b.Series; sr != nil && sr.Deadline.After(b.Plan.At.Add(snapshotLife)) {
-		return time.Time{}, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
+		return time.Time{}, false, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
 	}
-	if so.Override == "" {
-		for _, t := range s.startTimes(b, at) {
-			if s.quiet(t) {
-				return time.Time{}, &Refusal{Code: CodeQuietHours, ID: b.ID, At: s.quietEnd(t),
-					Detail: s.o.QuietHours.String()}
-			}
+	for _, t := range s.startTimes(b, at) {
+		if !s.quiet(t) {
+			continue
 		}
+		if so.Override == "" {
+			return time.Time{}, false, &Refusal{Code: CodeQuietHours, ID: b.ID, At: s.quietEnd(t),
+				Detail: s.o.QuietHours.String()}
+		}
+		quiet = true
 	}
-	return at, nil
+	return at, quiet, nil
 }
 
 // startTimes are the times b's sends start when it starts at at (zero:
