@@ -57,6 +57,7 @@ func commands() []command {
 		{"serve", "run the callback server (--config FILE, or WXCAST_CONFIG)", runServe},
 		{"rules", "check, test, document and back-test rules files (wxcast rules help)", runRules},
 		{"segment", "count or sample a segment's followers (wxcast segment help)", runSegment},
+		{"words", "check the content-check word lists and what a text hits (wxcast words help)", runWords},
 		{"users", "sync followers from WeChat, import attributes, show one follower (wxcast users help)", runUsers},
 		{"audit", "export the admin audit log as JSON lines (--since 2026-11-01)", runAudit},
 		{"version", "print the version", runVersion},

@@ -22,8 +22,10 @@ import (
 
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -175,12 +177,21 @@ func newBcBench(st *store.Store, f *store.Followers, rs *rules.Ruleset, cal stor
 	}
 	log := zap.New(zapcore.NewCore(zapcore.NewConsoleEncoder(zap.NewDevelopmentEncoderConfig()),
 		zapcore.AddSync(stderr), zap.WarnLevel))
+	lists, err := words.Load(configs.DefaultWords())
+	if err != nil {
+		b.close()
+		return nil, err
+	}
 	tokens := wxapi.NewTokens(st.Tokens(bcAppID), wxapi.StableFetcher(bcAppID, bcSecret), nil, log)
 	b.api = &timedAPI{Client: wxapi.New(wxapi.Config{AppID: bcAppID, AppSecret: bcSecret}, tokens, st.SDKCache())}
 	b.svc = broadcast.New(broadcast.Options{
 		Store: st.Broadcasts(), Profiles: f, Rules: func() *rules.Ruleset { return rs }, Calendar: cal,
 		API: b.api, Admins: []broadcast.Admin{b.creator, b.approver},
 		ApprovalsRequired: 1, ApprovalTTL: time.Hour, BatchSize: c.batchSize, Log: log,
+		// Send safety as the server runs it: every batch counted towards a
+		// monthly cap (set high, so that repeated runs are not capped),
+		// receipts kept for the unsubscribe guardrail, the text checked.
+		Caps: st.Caps(), MonthlyCap: 100, Histories: f, Words: func() *words.List { return lists },
 	})
 	return b, nil
 }
