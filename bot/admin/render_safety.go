@@ -48,7 +48,7 @@ func (b *Bot) safetyLines(bc *broadcast.Broadcast) []string {
 		}
 		lines = append(lines, b.t(kSafeHit, b.where(h.Where), h.Start+1, h.Text, b.word(kCategory, h.Category)))
 	}
-	if o := bc.Override; o != nil && o.PlanHash == p.Hash {
+	if o := bc.Override; o != nil && o.PlanHash == p.Hash && o.Words == p.WordsVersion {
 		lines = append(lines, b.t(kSafeOverridden, o.Name, clip(o.Reason, 60)))
 	} else {
 		lines = append(lines, b.t(kSafeNeedOverride, bc.ID))

@@ -84,7 +84,8 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override
 			return store.Change{}, r // an owner overrides first; then others may approve
 		}
 		if override != "" {
-			b.Override = &Override{By: a.OpenID, Name: a.Name, Reason: override, At: s.o.Now(), PlanHash: b.Plan.Hash}
+			b.Override = &Override{By: a.OpenID, Name: a.Name, Reason: override, At: s.o.Now(),
+				PlanHash: b.Plan.Hash, Words: b.Plan.WordsVersion}
 		}
 		b.Approvals = append(s.current(b), Approval{By: a.OpenID, Name: a.Name, At: s.o.Now(), PlanHash: b.Plan.Hash})
 		if s.ValidApprovals(b) >= s.o.ApprovalsRequired && s.notApprovedContent(b) == nil {

@@ -41,6 +41,9 @@ func TestHoldoutAndVariants(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 200, func(o *Options) { o.BatchSize, o.BatchInterval = 40, 0 })
 	e.run()
+	// The followers subscribed just now: send a minute later, so that
+	// their subscribe is not an interaction with the broadcast.
+	e.clock.Add(time.Minute)
 	b := e.approved("everyone")
 	b, err := e.svc.AddVariant(e.ctx, editor, b.ID, Content{Type: "text", Text: "hello B"})
 	if err != nil || b.State != StateDraft || b.Plan != nil {

@@ -94,7 +94,7 @@ func (s *Service) notApprovedContent(b *Broadcast) *Refusal {
 	if b.Plan == nil || len(b.Plan.Hits) == 0 {
 		return nil
 	}
-	if b.Override != nil && b.Override.PlanHash == b.Plan.Hash {
+	if o := b.Override; o != nil && o.PlanHash == b.Plan.Hash && o.Words == b.Plan.WordsVersion {
 		return nil
 	}
 	return &Refusal{Code: CodeContentHits, ID: b.ID, N: len(b.Plan.Hits), Detail: b.Plan.Hits[0].Category}

@@ -144,15 +144,20 @@ func (s *Service) guard(ctx context.Context, id int64, kind string, text func(b 
 	if b != nil && slices.Contains(b.GuardOK, kind) {
 		return // an owner resumed past this rate: no second alert either
 	}
-	first, ferr := s.o.Store.Once(ctx, "guard-"+kind+":"+strconv.FormatInt(id, 10), 48*time.Hour)
-	if ferr != nil || !first {
-		return
-	}
-	s.o.Log.Warn("guardrail tripped", zap.Int64("id", id), zap.String("kind", kind), zap.Bool("paused", paused))
 	if b == nil {
 		b = &Broadcast{ID: id}
 	}
-	s.alertOwners(ctx, b, text(b, paused))
+	s.o.Log.Warn("guardrail tripped", zap.Int64("id", id), zap.String("kind", kind), zap.Bool("paused", paused))
+	msg := text(b, paused)
+	// The alert calls WeChat for every owner: not inside the callback
+	// (a job report or an unsubscribe) that tripped the guardrail.
+	s.soon(ctx, func(ctx context.Context) {
+		first, ferr := s.o.Store.Once(ctx, "guard-"+kind+":"+strconv.FormatInt(id, 10), 48*time.Hour)
+		if ferr != nil || !first {
+			return
+		}
+		s.alertOwners(ctx, b, msg)
+	})
 }
 
 // Pause stops broadcast id's remaining batches (an owner's decision).

@@ -27,6 +27,13 @@ func msgLate(lang string, b *Broadcast, loc *time.Location) string {
 	return fmt.Sprintf("#%d 未发送：原定 %s 发送时服务中断超过 1 小时。现为已批准状态，如仍需发送请「发送 %d」", b.ID, at, b.ID)
 }
 
+func msgStepsSkipped(lang string, b *Broadcast, n int) string {
+	if lang == "en" {
+		return fmt.Sprintf("#%d: %d reminder(s) of the series were skipped, their time having passed more than an hour ago (wxcast was down or the series was paused).", b.ID, n)
+	}
+	return fmt.Sprintf("#%d：提醒系列中有 %d 次已过原定时间超过 1 小时（服务中断或已暂停），已跳过不发。", b.ID, n)
+}
+
 func msgFailed(lang string, b *Broadcast) string {
 	p := b.Progress()
 	if lang == "en" {

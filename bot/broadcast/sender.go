@@ -42,6 +42,9 @@ func (s *Service) Run(ctx context.Context) {
 		running = map[int64]bool{}
 	)
 	defer wg.Wait()
+	s.running.Store(true)
+	defer s.running.Store(false)
+	wg.Go(func() { s.doLater(ctx) })
 	t := time.NewTicker(pollEvery)
 	defer t.Stop()
 	for {
@@ -76,6 +79,28 @@ func (s *Service) Run(ctx context.Context) {
 			return
 		case <-t.C:
 		case <-s.kick:
+		}
+	}
+}
+
+// doLater does the work soon queued until ctx ends, then what is still
+// queued, for a few seconds at most.
+func (s *Service) doLater(ctx context.Context) {
+	for {
+		select {
+		case fn := <-s.later:
+			fn(ctx)
+		case <-ctx.Done():
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			defer cancel()
+			for {
+				select {
+				case fn := <-s.later:
+					fn(dctx)
+				default:
+					return
+				}
+			}
 		}
 	}
 }
@@ -118,8 +143,9 @@ func (s *Service) due(ctx context.Context, b *Broadcast) bool {
 // not have changed since its preview.
 func (s *Service) fire(ctx context.Context, id int64) {
 	var voided, late bool
+	skipped := 0
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		voided, late = false, false
+		voided, late, skipped = false, false, 0
 		now := s.o.Now()
 		if b.State != StateScheduled || now.Before(b.SendAt) {
 			return store.Change{}, errSkip
@@ -127,6 +153,12 @@ func (s *Service) fire(ctx context.Context, id int64) {
 		if s.voidIfStale(b) != nil {
 			voided = true
 			return store.Change{Active: -1}, nil
+		}
+		if now.Sub(b.SendAt) > maxLate && b.Series != nil && b.Step > 0 {
+			// A later reminder whose time passed (wxcast was down, or the
+			// series was paused): skip to the next one still on time, or
+			// end the series; a reminder must not go out hours late.
+			return s.skipLateSteps(b, now, &skipped)
 		}
 		if now.Sub(b.SendAt) > maxLate {
 			// Every replica was down at the time: a morning message must
@@ -145,6 +177,9 @@ func (s *Service) fire(ctx context.Context, id int64) {
 		return
 	}
 	switch {
+	case skipped > 0:
+		s.tell(ctx, b, msgStepsSkipped(s.lang(), b, skipped))
+		s.Kick()
 	case voided:
 		s.tell(ctx, b, msgVoided(s.lang(), b))
 	case late:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
 )
 
 // maxSteps bounds a reminder series: every step counts against each
@@ -65,6 +66,28 @@ func (s *Service) series(id int64, deadline time.Time, offsets []time.Duration, 
 		}
 	}
 	return sr, nil
+}
+
+// skipLateSteps moves series b past the steps whose time is more than
+// maxLate gone, counting them in skipped: to the next step still on time
+// (sent now if its time has come), or, with none left, to the end of the
+// series.
+func (s *Service) skipLateSteps(b *Broadcast, now time.Time, skipped *int) (store.Change, error) {
+	sr := b.Series
+	for b.Step < len(sr.Offsets) && now.Sub(sr.At(b.Step)) > maxLate {
+		b.Step++
+		*skipped++
+	}
+	if b.Step == len(sr.Offsets) {
+		b.Step--
+		b.State, b.Finished = StateSent, now
+		return store.Change{}, nil // the sender announces it
+	}
+	b.SendAt = sr.At(b.Step)
+	if !now.Before(b.SendAt) {
+		b.State = StateSending
+	}
+	return store.Change{}, nil
 }
 
 // minStepGap leaves a step time to send before the next one begins.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -102,6 +103,10 @@ type Service struct {
 	o       Options
 	kick    chan struct{}
 	metrics *metrics
+	// later holds work that must not hold up a WeChat callback (alerts
+	// from a job report or an unsubscribe); Run does it.
+	later   chan func(context.Context)
+	running atomic.Bool
 }
 
 // New returns a Service; call Run to send.
@@ -130,7 +135,8 @@ func New(o Options) *Service {
 	if o.Owner == "" {
 		o.Owner = randomHex(8)
 	}
-	return &Service{o: o, kick: make(chan struct{}, 1), metrics: newMetrics(o.Metrics, o.Log)}
+	return &Service{o: o, kick: make(chan struct{}, 1), metrics: newMetrics(o.Metrics, o.Log),
+		later: make(chan func(context.Context), 256)}
 }
 
 // ApprovalsRequired is how many distinct approvers a plan needs.
@@ -300,6 +306,19 @@ func (s *Service) SetPaused(ctx context.Context, a Admin, paused bool) error {
 
 // Paused reports whether sending is paused.
 func (s *Service) Paused(ctx context.Context) (bool, error) { return s.o.Store.Paused(ctx) }
+
+// soon runs fn in the sender's goroutine when Run is running (so a
+// callback answers WeChat without waiting for it), else now with ctx.
+func (s *Service) soon(ctx context.Context, fn func(context.Context)) {
+	if s.running.Load() {
+		select {
+		case s.later <- fn:
+			return
+		default: // full: do it now rather than drop it
+		}
+	}
+	fn(ctx)
+}
 
 // Kick makes the local sender look at the active broadcasts now instead
 // of at its next tick.

@@ -103,6 +103,9 @@ type Override struct {
 	Reason   string    `json:"reason"`
 	At       time.Time `json:"at"`
 	PlanHash string    `json:"plan"`
+	// Words is the word lists' version the override saw: a preview
+	// against other lists may find other hits, which need a new override.
+	Words string `json:"words,omitempty"`
 }
 
 // Series makes a broadcast a reminder series: one send per offset before
