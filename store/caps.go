@@ -23,13 +23,13 @@ import (
 // each of them records the same thing, so Count counts a batch once,
 // however often it is called for it.
 type Caps struct {
-	s     *Store
-	count *redis.Script
+	s              *Store
+	count, release *redis.Script
 }
 
 // Caps returns the frequency-cap store.
 func (s *Store) Caps() *Caps {
-	return &Caps{s: s, count: redis.NewScript(capCountScript)}
+	return &Caps{s: s, count: redis.NewScript(capCountScript), release: redis.NewScript(capReleaseScript)}
 }
 
 // Period is one counting period, e.g. {Key: "m2026-11", TTL: 62*24h} or
@@ -61,26 +61,36 @@ const (
 // receiptDay names the UTC day of t, yyyymmdd.
 func receiptDay(t time.Time) string { return t.UTC().Format("20060102") }
 
-// Count adds one to each openid's counter in every period and records a
-// receipt (id, at) per openid, for batch batch of broadcast id, atomically
-// and only once per (id, batch): a later call for the same batch changes
-// nothing and returns false. The once-marker lives as long as the longest
-// period and the receipts at least, so a batch recorded again is still
-// recognised for as long as its counts exist. An openid listed twice in a
-// batch is counted once. A batch of more than CapBatchMax openids is
-// counted in runs of CapBatchMax, each atomically and once; true then
-// means some run was counted by this call.
-func (c *Caps) Count(ctx context.Context, id int64, batch int, openids []string, periods []Period, at time.Time) (bool, error) {
+// Limit is a period and the most broadcasts a follower may receive in
+// it; Max 0 counts without a limit.
+type Limit struct {
+	Period
+	Max int
+}
+
+// Reserve takes a slot in every limit for each openid of batch batch of
+// broadcast id that is under all of them, and records a receipt (id, at)
+// for each, atomically and once per (id, batch): it returns the openids it
+// took, and the same openids, changing nothing, to every later call for
+// that batch. The sender reserves a batch before its first call to
+// WeChat and sends only what it got, so two broadcasts sending at once
+// cannot both take a follower's last slot, and a batch retried, resumed
+// after a crash or recorded by a second replica is counted once. The
+// once-marker lives as long as the longest period and the receipts at
+// least. An openid listed twice is taken once. A batch of more than
+// CapBatchMax openids is reserved in runs of CapBatchMax, each atomically
+// and once. first reports whether this call took the slots.
+func (c *Caps) Reserve(ctx context.Context, id int64, batch int, openids []string, limits []Limit, at time.Time) (kept []string, first bool, err error) {
 	onceTTL := receiptKeep + 24*time.Hour
-	for _, p := range periods {
-		if p.Key == "" || p.TTL <= 0 {
-			return false, fmt.Errorf("store: count broadcast %d: bad period %+v", id, p)
+	for _, l := range limits {
+		if l.Key == "" || l.TTL <= 0 || l.Max < 0 {
+			return nil, false, fmt.Errorf("store: reserve broadcast %d: bad limit %+v", id, l)
 		}
-		onceTTL = max(onceTTL, p.TTL)
+		onceTTL = max(onceTTL, l.TTL)
 	}
 	openids = uniq(openids)
 	if len(openids) == 0 {
-		return false, nil
+		return nil, false, nil
 	}
 	parts := (len(openids) + CapBatchMax - 1) / CapBatchMax
 	rec := strconv.FormatInt(id, 10) + "@" + strconv.FormatInt(at.Unix(), 10)
@@ -88,41 +98,92 @@ func (c *Caps) Count(ctx context.Context, id int64, batch int, openids []string,
 	recAt := day.Add(24*time.Hour + receiptKeep).UnixMilli()
 	cmds, err := c.s.evalEach(ctx, c.count, parts, func(i int) ([]string, []any) {
 		run := openids[i*CapBatchMax : min((i+1)*CapBatchMax, len(openids))]
-		return c.countArgs(id, batch, i, run, periods, onceTTL, rec, receiptDay(day), recAt)
+		return c.countArgs(id, batch, i, run, limits, onceTTL, rec, receiptDay(day), recAt)
 	})
 	if err != nil {
-		return false, fmt.Errorf("store: count broadcast %d batch %d: %w", id, batch, err)
+		return nil, false, fmt.Errorf("store: reserve broadcast %d batch %d: %w", id, batch, err)
 	}
-	counted := false
 	for _, cmd := range cmds {
-		if n, _ := cmd.Int(); n == 1 {
-			counted = true
+		vals, err := cmd.Slice()
+		if err != nil || len(vals) != 2 {
+			return nil, false, fmt.Errorf("store: reserve broadcast %d batch %d: bad answer %v", id, batch, vals)
+		}
+		if n, _ := vals[0].(int64); n == 1 {
+			first = true
+		}
+		list, _ := vals[1].(string)
+		if list != "" && list[0] != releasedMark {
+			kept = append(kept, strings.Split(list, ",")...)
 		}
 	}
-	return counted, nil
+	return kept, first, nil
 }
 
-// countArgs lays out the keys and arguments of capCountScript for one run.
-func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []Period, onceTTL time.Duration, rec, day string, recAt int64) ([]string, []any) {
+// releasedMark starts a once-marker whose slots Release gave back.
+const releasedMark = '!'
+
+// Release gives back the slots Reserve took for batch batch of broadcast
+// id (a batch WeChat refused for good), once; receipts stay. limits must
+// name the periods Reserve was given.
+func (c *Caps) Release(ctx context.Context, id int64, batch int, limits []Limit) error {
+	for part := 0; ; part++ {
+		marker := c.s.keys.capOnce(id, batch, part)
+		v, err := c.s.rdb.Get(ctx, marker).Result()
+		if errors.Is(err, redis.Nil) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: release broadcast %d batch %d: %w", id, batch, err)
+		}
+		if v == "" || v[0] == releasedMark {
+			continue
+		}
+		keys, argv := c.releaseArgs(marker, strings.Split(v, ","), limits)
+		if err := c.release.Run(ctx, c.s.rdb, keys, argv...).Err(); err != nil {
+			return fmt.Errorf("store: release broadcast %d batch %d: %w", id, batch, err)
+		}
+	}
+}
+
+// Count adds one to each openid's counter in every period, without a
+// limit, and records the receipts, once per (id, batch): Reserve with no
+// maximum. It reports whether this call counted.
+func (c *Caps) Count(ctx context.Context, id int64, batch int, openids []string, periods []Period, at time.Time) (bool, error) {
+	limits := make([]Limit, len(periods))
+	for i, p := range periods {
+		limits[i] = Limit{Period: p}
+	}
+	_, first, err := c.Reserve(ctx, id, batch, openids, limits, at)
+	return first, err
+}
+
+// countArgs lays out the keys and arguments of capCountScript for one
+// run: the openids grouped by cap hash.
+func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []Limit, onceTTL time.Duration, rec, day string, recAt int64) ([]string, []any) {
 	k := c.s.keys
-	slot := make(map[int]int) // shard → its index j among the run's shards
+	groups := map[int][]string{}
 	var shards []int
-	argv := make([]any, 0, 5+len(periods)+2*len(openids))
-	argv = append(argv, onceTTL.Milliseconds(), rec, recAt, len(periods), 0)
+	for _, o := range openids {
+		sh := capShardOf(o)
+		if _, ok := groups[sh]; !ok {
+			shards = append(shards, sh)
+		}
+		groups[sh] = append(groups[sh], o)
+	}
+	argv := make([]any, 0, 5+2*len(periods)+len(shards)+len(openids))
+	argv = append(argv, onceTTL.Milliseconds(), rec, recAt, len(periods), len(shards))
 	for _, p := range periods {
 		argv = append(argv, p.TTL.Milliseconds())
 	}
-	for _, o := range openids {
-		sh := shardOf(o)
-		j, ok := slot[sh]
-		if !ok {
-			j = len(shards)
-			slot[sh] = j
-			shards = append(shards, sh)
-		}
-		argv = append(argv, o, j)
+	for _, p := range periods {
+		argv = append(argv, p.Max)
 	}
-	argv[4] = len(shards)
+	for _, sh := range shards {
+		argv = append(argv, len(groups[sh]))
+		for _, o := range groups[sh] {
+			argv = append(argv, o)
+		}
+	}
 	keys := make([]string, 0, 1+(len(periods)+1)*len(shards))
 	keys = append(keys, k.capOnce(id, batch, part))
 	for _, p := range periods {
@@ -132,6 +193,34 @@ func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []
 	}
 	for _, sh := range shards {
 		keys = append(keys, k.capReceipts(day, sh))
+	}
+	return keys, argv
+}
+
+// releaseArgs lays out the keys and arguments of capReleaseScript.
+func (c *Caps) releaseArgs(marker string, openids []string, limits []Limit) ([]string, []any) {
+	k := c.s.keys
+	slot := make(map[int]int)
+	var shards []int
+	argv := make([]any, 0, 2+2*len(openids))
+	argv = append(argv, len(limits), 0)
+	for _, o := range openids {
+		sh := capShardOf(o)
+		j, ok := slot[sh]
+		if !ok {
+			j = len(shards)
+			slot[sh] = j
+			shards = append(shards, sh)
+		}
+		argv = append(argv, o, j)
+	}
+	argv[1] = len(shards)
+	keys := make([]string, 0, 1+len(limits)*len(shards))
+	keys = append(keys, marker)
+	for _, l := range limits {
+		for _, sh := range shards {
+			keys = append(keys, k.capCounter(l.Key, sh))
+		}
 	}
 	return keys, argv
 }
@@ -159,7 +248,7 @@ func (c *Caps) Counts(ctx context.Context, period string, openids []string) ([]i
 	}
 	groups := make(map[int]*group)
 	for i, o := range openids {
-		sh := shardOf(o)
+		sh := capShardOf(o)
 		g := groups[sh]
 		if g == nil {
 			g = new(group)
@@ -195,7 +284,7 @@ func (c *Caps) Received(ctx context.Context, openid string, since time.Time) ([]
 	if earliest := now.Add(-receiptKeep - 24*time.Hour); from.Before(earliest) {
 		from = earliest
 	}
-	sh := shardOf(openid)
+	sh := capShardOf(openid)
 	pipe := c.s.rdb.Pipeline()
 	var cmds []*redis.StringCmd
 	// Up to a day ahead, for a receipt another replica's clock dated so.

@@ -1,14 +1,30 @@
 package store
 
-import "strconv"
+import (
+	"hash/fnv"
+	"strconv"
+)
+
+// capShards is how many hashes hold one period's counters or one day's
+// receipts.
+const capShards = 256
+
+// capShardOf is the cap hash an openid's counters and receipts live in.
+func capShardOf(openid string) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(openid))
+	return int(h.Sum32() % capShards)
+}
 
 // Frequency-cap keys. Count changes a batch's once-marker, the counters of
 // every period and the day's receipts in one Lua script, so they all share
 // the hash tag {cap}: in a Cluster they live in one slot, which is what
 // lets a batch be counted atomically, exactly once. The counters and
-// receipts are spread over Shards small hashes per period or day (by the
-// follower's shard, as profiles are), not one big hash: a small hash is
-// stored compactly, and one that expires is freed without stalling Redis.
+// receipts are spread over capShards hashes per period or day: few enough
+// that a batch of 10,000 costs the script a few hundred calls (one HMGET
+// and one HSET per hash) rather than one per follower, many enough that a
+// hash that expires (some 4,000 fields for a million followers) is freed
+// without stalling Redis.
 
 func (k keys) capKey(rest string) string { return k.prefix + "cap:{cap}:" + rest }
 

@@ -172,7 +172,7 @@ func TestCapsPeriodsSeparateAndExpire(t *testing.T) {
 	c := s.Caps()
 	ctx := context.Background()
 	ids := openids("oP", 50)
-	short := store.Period{Key: "d-short", TTL: 300 * time.Millisecond}
+	short := store.Period{Key: "d-short", TTL: 2 * time.Second} // long enough to scan under load
 	now := time.Now()
 	if _, err := c.Count(ctx, 1, 0, ids, []store.Period{month, short}, now); err != nil {
 		t.Fatal(err)
@@ -211,8 +211,8 @@ func TestCapsPeriodsSeparateAndExpire(t *testing.T) {
 	if ttl := s.Redis().PTTL(ctx, s.KeyPrefix()+"cap:{cap}:once:1:0").Val(); ttl <= month.TTL-time.Minute {
 		t.Fatalf("once-marker ttl %v, want about %v", ttl, month.TTL)
 	}
-	// The embedded store's clock advances once a second: wait up to 3 s.
-	for deadline := time.Now().Add(3 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	// The embedded store's clock advances once a second: wait up to 5 s.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		got := counts(t, c, short.Key, ids)
 		if slices.Equal(got, all(len(ids), 0)) {
 			break

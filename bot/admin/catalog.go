@@ -88,8 +88,9 @@ const (
 	kResultsOpen    key = "results.open"
 	kResultsNote    key = "results.note"
 
-	kAuditLine key = "audit.line"
-	kAuditNone key = "audit.none"
+	kAuditLine     key = "audit.line"
+	kAuditOverride key = "audit.override"
+	kAuditNone     key = "audit.none"
 
 	kListLine    key = "list.line"
 	kListNone    key = "list.none"

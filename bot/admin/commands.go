@@ -191,11 +191,15 @@ func runPause(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *
 
 func runResume(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
 	if x.id != 0 {
-		bc, err := b.svc.Resume(ctx, a, x.id)
+		bc, err := b.svc.Resume(ctx, a, x.id, x.override)
 		if err != nil {
 			return "", bc, err
 		}
-		return b.t(kResumeOne, bc.ID), bc, nil
+		reply := b.t(kResumeOne, bc.ID)
+		if x.override != "" && bc.QuietOverride != nil && bc.QuietOverride.Reason == x.override {
+			reply += "\n" + b.t(kQuietOverride, clip(x.override, 60))
+		}
+		return reply, bc, nil
 	}
 	return b.t(kResume), nil, b.svc.SetPaused(ctx, a, false)
 }
@@ -211,6 +215,10 @@ func runAudit(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *
 	lines := make([]string, len(entries))
 	for i, e := range entries {
 		lines[i] = b.t(kAuditLine, b.short(e.At), e.Name, clip(e.Command, 30), e.Outcome)
+		if reason, ok := strings.CutPrefix(e.Detail, "override: "); ok && e.Outcome == outcomeOK {
+			// Overrides are what an audit is read for: the whole reason.
+			lines[i] += b.t(kAuditOverride, clip(reason, 80))
+		}
 	}
 	return strings.Join(lines, "\n"), nil, nil
 }

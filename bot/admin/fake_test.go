@@ -443,7 +443,7 @@ func (f *fakeService) Pause(context.Context, broadcast.Admin, int64) (*broadcast
 	return nil, errNotFaked
 }
 
-func (f *fakeService) Resume(context.Context, broadcast.Admin, int64) (*broadcast.Broadcast, error) {
+func (f *fakeService) Resume(context.Context, broadcast.Admin, int64, string) (*broadcast.Broadcast, error) {
 	return nil, errNotFaked
 }
 

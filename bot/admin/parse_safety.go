@@ -148,6 +148,20 @@ func parseOffsets(s string) ([]time.Duration, bool) {
 	return out, len(out) > 0
 }
 
+// resumeArgs reads "[id] [override <reason…>]".
+func resumeArgs(b *Bot, rest string) (args, error) {
+	before, reason, _, err := cutOverride(rest)
+	if err != nil {
+		return args{}, err
+	}
+	x, err := optionalID(b, before)
+	if reason != "" && x.id == 0 {
+		return args{}, errUsage
+	}
+	x.override = reason
+	return x, err
+}
+
 // optionalID reads "[id]": none for every broadcast.
 func optionalID(b *Bot, rest string) (args, error) {
 	if strings.TrimSpace(rest) == "" {

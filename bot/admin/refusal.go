@@ -50,7 +50,16 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 		return b.t(k, r.Detail, b.long(r.At))
 	case broadcast.CodeSeriesTimes, broadcast.CodeNotPaused:
 		return b.t(k, id)
-	case broadcast.CodeBadSeries, broadcast.CodeUnknownTag:
+	case broadcast.CodeSeriesPast:
+		return b.t(k, id, b.long(r.At))
+	case broadcast.CodeUnchecked:
+		return b.t(k, id, orDash(r.Detail))
+	case broadcast.CodeBadSeries:
+		if r.Detail == "no_offsets" || r.Detail == "not_before" {
+			return b.t(k + "." + key(r.Detail))
+		}
+		return b.t(k+"."+key(r.Detail), r.N, r.Need)
+	case broadcast.CodeUnknownTag:
 		return b.t(k, orDash(r.Detail))
 	case broadcast.CodeTooManyVariants, broadcast.CodeBadHoldout:
 		return b.t(k, r.N)

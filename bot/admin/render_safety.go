@@ -82,7 +82,7 @@ func (b *Bot) where(w string) string {
 func (b *Bot) seriesText(sr *broadcast.Series) string {
 	offs := make([]string, len(sr.Offsets))
 	for i, o := range sr.Offsets {
-		offs[i] = shortDuration(o)
+		offs[i] = b.dur(o)
 	}
 	s := b.t(kSeriesText, b.long(sr.Deadline), strings.Join(offs, b.t(kListSep)), len(sr.Offsets))
 	if sr.ExceptTag != "" {
@@ -91,11 +91,22 @@ func (b *Bot) seriesText(sr *broadcast.Series) string {
 	return s
 }
 
-// shortDuration writes 3h, 1h30m, 10m.
-func shortDuration(d time.Duration) string {
-	s := d.String()
-	s = strings.TrimSuffix(s, "0s")
-	return strings.TrimSuffix(s, "0m")
+// dur writes a duration of whole minutes as 3小时, 1小时30分钟, 10分钟
+// (3h, 1h30m, 10m in English).
+func (b *Bot) dur(d time.Duration) string {
+	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
+	hu, mu := "小时", "分钟"
+	if b.lang == "en" {
+		hu, mu = "h", "m"
+	}
+	s := ""
+	if h > 0 {
+		s = strconv.Itoa(h) + hu
+	}
+	if m > 0 || h == 0 {
+		s += strconv.Itoa(m) + mu
+	}
+	return s
 }
 
 // sendingLines are what status adds once sending began: caps and tags
@@ -122,12 +133,7 @@ func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
 
 // unsubLine counts the recipients who unsubscribed within 24 h.
 func (b *Bot) unsubLine(bc *broadcast.Broadcast, n int) string {
-	reached := 0
-	for _, x := range bc.Batches {
-		if x.State == broadcast.BatchSent {
-			reached += x.Size
-		}
-	}
+	reached := bc.Reached()
 	share := "0.0"
 	if reached > 0 {
 		share = strconv.FormatFloat(float64(n)*100/float64(reached), 'f', 1, 64)
@@ -138,9 +144,9 @@ func (b *Bot) unsubLine(bc *broadcast.Broadcast, n int) string {
 // results words a holdout and variant comparison, with the caveat that it
 // counts callbacks, not opens.
 func (b *Bot) results(r *broadcast.Results) string {
-	head := b.t(kResultsHead, shortDuration(r.Window))
+	head := b.t(kResultsHead, b.dur(r.Window))
 	if r.Tag != "" {
-		head = b.t(kResultsHeadTag, shortDuration(r.Window), r.Tag)
+		head = b.t(kResultsHeadTag, b.dur(r.Window), r.Tag)
 	}
 	lines := []string{head}
 	for _, a := range r.Arms {

@@ -27,7 +27,7 @@ type Service interface {
 	Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error)
 	// Pause and Resume act on one broadcast; SetPaused on all sending.
 	Pause(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
-	Resume(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
+	Resume(ctx context.Context, a broadcast.Admin, id int64, override string) (*broadcast.Broadcast, error)
 	// Unsubscribes counts recipients of id who unsubscribed within 24 h.
 	Unsubscribes(ctx context.Context, id int64) (int, error)
 	// Results compares a broadcast's variants and holdout (nil when it has

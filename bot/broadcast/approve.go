@@ -102,8 +102,10 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override
 // Reject turns broadcast id down for good, with a's reason.
 func (s *Service) Reject(ctx context.Context, a Admin, id int64, reason string) (*Broadcast, error) {
 	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		switch b.State {
-		case StateDraft, StatePlanned, StateApproved, StateScheduled:
+		switch {
+		case len(b.Batches) > 0: // a series that began: cancel it instead
+			return store.Change{}, wrongState(b)
+		case b.State == StateDraft, b.State == StatePlanned, b.State == StateApproved, b.State == StateScheduled:
 		default:
 			return store.Change{}, wrongState(b)
 		}

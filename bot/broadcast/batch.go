@@ -51,6 +51,25 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 		x.State, x.Error = BatchFailed, "outcome unknown: last attempt is older than WeChat's 24 h clientmsgid window"
 		return 0, true, s.fail(ctx, b, x.Error)
 	}
+	if x.State == BatchPending {
+		// First attempt: take the followers' cap slots, and send only to
+		// those who got one.
+		skip, err := s.reserve(ctx, b, i, now)
+		if errors.Is(err, store.ErrListGone) {
+			x.State, x.Error = BatchFailed, "the batch's openid list has expired"
+			return 0, false, s.fail(ctx, b, x.Error)
+		}
+		if err != nil {
+			return time.Second, true, err
+		}
+		if skip {
+			err := s.save(ctx, b, store.Change{Owner: s.o.Owner})
+			if errors.Is(err, store.ErrConflict) {
+				err = nil
+			}
+			return 0, true, err
+		}
+	}
 	// Record the intent first: from here on a crash leaves the batch in
 	// "sending", and whoever resumes it sends it again with the same
 	// clientmsgid, which WeChat deduplicates.
@@ -84,11 +103,6 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 				msgID = ae.MsgID
 			}
 		}
-		if err := s.countBatch(ctx, id, i, openids, s.o.Now()); err != nil {
-			// Sent but not counted: the batch stays "sending", and the
-			// retry gets "already sent" and counts it then.
-			return time.Second, true, err
-		}
 		s.metrics.calls.WithLabelValues(outcome).Inc()
 		s.metrics.recipients.Add(float64(len(openids)))
 		*attempt = 0
@@ -105,6 +119,7 @@ func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Durati
 		return wait, true, nil
 	default:
 		s.metrics.calls.WithLabelValues("failed").Inc()
+		s.release(ctx, b, i)
 		return 0, false, s.batchFailed(ctx, id, i, detail)
 	}
 }

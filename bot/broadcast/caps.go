@@ -4,16 +4,20 @@ import (
 	"context"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wxcast/wxcast/store"
 )
 
 // Frequency caps. WeChat filters a service account's followers past four
 // mass messages a calendar month without telling who; wxcast counts what
-// it sent each follower, leaves capped followers out of a plan (and again
+// it sends each follower, leaves capped followers out of a plan (and again
 // when sending begins, as other broadcasts may have reached them since),
-// and counts a follower once per broadcast step when their batch is
-// accepted (store.Caps.Count records a batch once, so a retried or resumed
-// batch is not counted twice).
+// and takes each follower's slot atomically just before their batch's
+// first call to WeChat, once per batch (store.Caps.Reserve), giving it
+// back if WeChat refuses the batch for good. A follower is thus counted
+// once per broadcast (per step of a series), and never past the cap, even
+// with several broadcasts sending at once.
 
 // capTTL keeps counters a little past their period.
 const (
@@ -68,17 +72,66 @@ func (s *Service) uncapped(ctx context.Context, openids []string, t time.Time) (
 	return kept, len(openids) - len(kept), nil
 }
 
-// countBatch counts batch i of broadcast id, which reached openids at t,
-// towards its followers' caps, once. Receipts are recorded even without
-// caps: the unsubscribe guardrail needs them.
-func (s *Service) countBatch(ctx context.Context, id int64, i int, openids []string, t time.Time) error {
+// reserve takes the cap slots of batch i of b (pending, about to be
+// sent for the first time at now) and cuts the batch down to the
+// followers who got one, changing b (saved by the caller). Reserving is
+// atomic and once per batch (store.Caps.Reserve): two broadcasts sending
+// at once cannot both take a follower's last slot, and a retried or
+// resumed batch gets the same followers back. skip is true when fewer
+// than two are left, whom the API cannot reach: the batch is then done
+// without a call, its slots given back.
+func (s *Service) reserve(ctx context.Context, b *Broadcast, i int, now time.Time) (skip bool, err error) {
+	lim := s.limits(now)
 	if s.o.Caps == nil {
-		return nil
+		return false, nil
 	}
-	var periods []store.Period
-	for _, l := range s.limits(t) {
-		periods = append(periods, l.period)
+	x := &b.Batches[i]
+	openids, err := s.o.Store.ReadList(ctx, b.ID, "s"+batchKey(b, x), i)
+	if err != nil {
+		return false, err
 	}
-	_, err := s.o.Caps.Count(ctx, id, i, openids, periods, t)
-	return err
+	kept, _, err := s.o.Caps.Reserve(ctx, b.ID, i, openids, storeLimits(lim), now)
+	if err != nil {
+		return false, err
+	}
+	x.Began = now // the period the slots were taken in, for release
+	if n := len(openids) - len(kept); n > 0 {
+		x.Capped = n
+		b.Capped += n
+	}
+	if len(kept) < 2 {
+		if err := s.o.Caps.Release(ctx, b.ID, i, storeLimits(lim)); err != nil {
+			return false, err
+		}
+		x.State, x.Size = BatchSkipped, 0
+		b.Lone += len(kept)
+		return true, nil
+	}
+	if len(kept) < len(openids) {
+		if err := s.o.Store.WriteList(ctx, b.ID, "s"+batchKey(b, x), i, kept, listTTL); err != nil {
+			return false, err
+		}
+		x.Size = len(kept)
+	}
+	return false, nil
+}
+
+// release gives back the cap slots of batch i of b, which WeChat refused
+// for good. A failure is logged: the followers then lose one slot this
+// period, which errs on the side of fewer messages.
+func (s *Service) release(ctx context.Context, b *Broadcast, i int) {
+	if s.o.Caps == nil || i >= len(b.Batches) {
+		return
+	}
+	if err := s.o.Caps.Release(ctx, b.ID, i, storeLimits(s.limits(b.Batches[i].Began))); err != nil {
+		s.o.Log.Warn("give back the cap slots of a failed batch", zap.Int64("id", b.ID), zap.Int("batch", i), zap.Error(err))
+	}
+}
+
+func storeLimits(lim []limit) []store.Limit {
+	out := make([]store.Limit, len(lim))
+	for i, l := range lim {
+		out[i] = store.Limit{Period: l.period, Max: l.max}
+	}
+	return out
 }

@@ -90,12 +90,17 @@ func hitOf(where string, h words.Hit) Hit {
 
 // notApprovedContent refuses to send a plan with content-check hits that
 // no owner overrode.
+// A news item the check could not read needs an override too: unchecked
+// is not clean.
 func (s *Service) notApprovedContent(b *Broadcast) *Refusal {
-	if b.Plan == nil || len(b.Plan.Hits) == 0 {
+	if b.Plan == nil || len(b.Plan.Hits) == 0 && len(b.Plan.Unchecked) == 0 {
 		return nil
 	}
 	if o := b.Override; o != nil && o.PlanHash == b.Plan.Hash && o.Words == b.Plan.WordsVersion {
 		return nil
+	}
+	if len(b.Plan.Hits) == 0 {
+		return &Refusal{Code: CodeUnchecked, ID: b.ID, Detail: b.Plan.Unchecked[0]}
 	}
 	return &Refusal{Code: CodeContentHits, ID: b.ID, N: len(b.Plan.Hits), Detail: b.Plan.Hits[0].Category}
 }

@@ -33,11 +33,13 @@ const (
 	CodeQuietHours      Code = "quiet_hours"       // would start in the quiet hours (Detail); At is the next allowed time
 	CodeNoBestWindow    Code = "no_best_window"    // "send best" without best windows
 	CodeSeriesTimes     Code = "series_times"      // a reminder series is sent at its own times
-	CodeBadSeries       Code = "bad_series"        // Detail says what
+	CodeBadSeries       Code = "bad_series"        // Detail: no_offsets, not_before, too_many / monthly_cap / daily_cap (N sends, Need the most), gap (N minutes, Need needed)
 	CodeUnknownTag      Code = "unknown_tag"       // Detail is the tag
 	CodeTooManyVariants Code = "too_many_variants" // N is the most
 	CodeNotPaused       Code = "not_paused"        // resume of a broadcast that is not paused
 	CodeBadHoldout      Code = "bad_holdout"       // N per cent is not 0 to 50
+	CodeSeriesPast      Code = "series_past"       // the first reminder, at At, is not in the future
+	CodeUnchecked       Code = "unchecked"         // Detail names content the check could not read: an owner must override
 )
 
 // Refusal is an error a person caused and can fix; anything else is a

@@ -36,21 +36,30 @@ type guardRates struct {
 
 func ratesOf(b *Broadcast) guardRates {
 	var g guardRates
+	reached := map[int]int{} // per reminder step
 	for _, x := range b.Batches {
 		switch {
 		case x.State == BatchFailed:
 			g.Judged += x.Size
 			g.Failed += x.Size
 		case x.State == BatchSent:
-			g.Reached += x.Size
+			reached[x.Step] += x.Size
 			if x.Reported {
 				g.Judged += x.Size
 				g.Failed += x.Errors
 			}
 		}
 	}
+	// The followers reached: a later reminder goes to a subset of the
+	// first, so the largest step counts them without counting anyone twice.
+	for _, n := range reached {
+		g.Reached = max(g.Reached, n)
+	}
 	return g
 }
+
+// Reached counts the followers b reached (each once, over a series).
+func (b *Broadcast) Reached() int { return ratesOf(b).Reached }
 
 // checkFailures pauses b when too many of its recipients were not
 // reached so far.
@@ -173,11 +182,21 @@ func (s *Service) Pause(ctx context.Context, a Admin, id int64) (*Broadcast, err
 }
 
 // Resume sends what is left of paused broadcast id: its remaining batches,
-// or its next reminder step at its time.
-func (s *Service) Resume(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+// or its next reminder step at its time. Batches that would go on in the
+// quiet hours need an owner's override, as a send would.
+func (s *Service) Resume(ctx context.Context, a Admin, id int64, override string) (*Broadcast, error) {
+	if override != "" && !a.Has(RoleOwner) {
+		return nil, refuse(CodeOwnerOverride, id)
+	}
 	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		if b.State != StatePaused || b.Paused == nil {
 			return store.Change{}, refuse(CodeNotPaused, b.ID)
+		}
+		if now := s.o.Now(); !b.Paused.Scheduled && s.quiet(now) {
+			if override == "" {
+				return store.Change{}, &Refusal{Code: CodeQuietHours, ID: b.ID, At: s.quietEnd(now), Detail: s.o.QuietHours.String()}
+			}
+			b.QuietOverride = &Override{By: a.OpenID, Name: a.Name, Reason: override, At: now, PlanHash: b.Plan.Hash}
 		}
 		if k := b.Paused.Reason; k != "owner" && !slices.Contains(b.GuardOK, k) {
 			b.GuardOK = append(b.GuardOK, k) // the owner saw the rate: do not pause again for it

@@ -76,7 +76,7 @@ func TestUnsubscribeGuardrailPausesWhatIsLeft(t *testing.T) {
 	}
 	// An owner resumes: it goes on (the step is late but within the hour),
 	// and the same rate does not pause it again.
-	if b, err := e.svc.Resume(e.ctx, owner, b.ID); err != nil || b.State != StateScheduled {
+	if b, err := e.svc.Resume(e.ctx, owner, b.ID, ""); err != nil || b.State != StateScheduled {
 		t.Fatalf("resume: %v", err)
 	}
 	b = e.wait(b.ID, "second step sent", func(b *Broadcast) bool { return b.State == StateSent })
@@ -119,11 +119,11 @@ func TestFailureGuardrailPausesRemainingBatches(t *testing.T) {
 	if b, _ = e.svc.Get(e.ctx, b.ID); b.Progress().Done != 1 || len(e.delivered()) != 100 {
 		t.Fatalf("paused, yet %d batches sent, %d delivered", b.Progress().Done, len(e.delivered()))
 	}
-	b, err := e.svc.Resume(e.ctx, owner, b.ID)
+	b, err := e.svc.Resume(e.ctx, owner, b.ID, "")
 	if err != nil || b.State != StateSending {
 		t.Fatalf("resume: %v %s", err, b.State)
 	}
-	_, err = e.svc.Resume(e.ctx, owner, b.ID)
+	_, err = e.svc.Resume(e.ctx, owner, b.ID, "")
 	refusal(t, err, CodeNotPaused)
 	e.wait(b.ID, "second batch", func(b *Broadcast) bool { return b.Progress().Done == 2 })
 	e.clock.Add(2 * time.Hour)
@@ -144,7 +144,7 @@ func TestLateReminderIsSkippedNotSentLate(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.clock.Add(4 * time.Hour) // the second reminder was due 2 h ago
-	if _, err := e.svc.Resume(e.ctx, owner, b.ID); err != nil {
+	if _, err := e.svc.Resume(e.ctx, owner, b.ID, ""); err != nil {
 		t.Fatal(err)
 	}
 	b = e.wait(b.ID, "series ended", func(b *Broadcast) bool { return b.State == StateSent })

@@ -84,7 +84,7 @@ func (s *Service) materialize(ctx context.Context, b *Broadcast) error {
 	b.Dropped = unsub
 	b.BatchKey = key
 	b.Batches = append(b.Batches, cut.batches...)
-	b.Lone = cut.lone
+	b.Lone += cut.lone
 	b.Capped += capped
 	b.Acted += skipped
 	return s.save(ctx, b, store.Change{Owner: s.o.Owner})

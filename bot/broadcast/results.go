@@ -177,12 +177,26 @@ func (s *Service) measure(ctx context.Context, r *ArmResult, openids []string, f
 	return nil
 }
 
+// notInteraction reports whether a callback of kind says nothing about
+// a broadcast: (un)following, and the location WeChat reports every few
+// seconds on its own.
+func notInteraction(kind string) bool {
+	return kind == "subscribe" || kind == "unsubscribe" || kind == "location"
+}
+
 func interacted(h []store.HistoryEntry, from, to time.Time, tag string) bool {
+	// Histories keep whole seconds.
+	from, to = from.Truncate(time.Second), to.Truncate(time.Second)
 	for _, e := range h {
 		if e.At.Before(from) || !e.At.Before(to) {
 			continue
 		}
-		if tag == "" && !e.IsTagChange() || tag != "" && e.Kind == store.KindTagAdded && e.Key == tag {
+		switch {
+		case tag != "":
+			if e.Kind == store.KindTagAdded && e.Key == tag {
+				return true
+			}
+		case !e.IsTagChange() && !notInteraction(e.Kind):
 			return true
 		}
 	}

@@ -1,10 +1,13 @@
 package broadcast
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/rules/words"
@@ -115,8 +118,9 @@ func TestMonthlyCapLeavesCappedFollowersOut(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.svc.countBatch(e.ctx, b.ID, 0, list, e.clock.Now()); err != nil {
-		t.Fatal(err)
+	lim := storeLimits(e.svc.limits(b.Batches[0].Began))
+	if kept, first, err := e.st.Caps().Reserve(e.ctx, b.ID, 0, list, lim, e.clock.Now()); err != nil || first || len(kept) != len(list) {
+		t.Fatalf("reserved again: %v %v %v", kept, first, err)
 	}
 	counts, err := e.st.Caps().Counts(e.ctx, "m"+e.clock.Now().UTC().Format("2006-01"), followerIDs(6))
 	if err != nil {
@@ -154,6 +158,34 @@ func TestMonthlyCapLeavesCappedFollowersOut(t *testing.T) {
 	third, err = e.svc.Preview(e.ctx, editor, third.ID)
 	if err != nil || third.Plan.Audience != 6 || third.Plan.Capped != 0 {
 		t.Fatalf("next month: %v %+v", err, third.Plan)
+	}
+}
+
+// TestCapHoldsWithTwoBroadcastsSending: a second broadcast built while
+// the first is between batches must not push anyone past the cap.
+func TestCapHoldsWithTwoBroadcastsSending(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 6, func(o *Options) { o.MonthlyCap, o.BatchInterval = 1, time.Hour })
+	e.run()
+	a, b := e.approved("everyone"), e.approved("everyone")
+	if _, err := e.svc.Send(e.ctx, editor, a.ID, time.Time{}, SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.wait(a.ID, "first batch of A", func(x *Broadcast) bool { return x.Progress().Done == 1 })
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.wait(b.ID, "first batch of B", func(x *Broadcast) bool { return x.Progress().Done >= 1 })
+	e.clock.Add(2 * time.Hour)
+	a = e.wait(a.ID, "A done", func(x *Broadcast) bool { return x.State == StateSent })
+	b = e.wait(b.ID, "B done", func(x *Broadcast) bool { return x.State == StateSent })
+	for _, o := range followerIDs(6) {
+		if n := e.delivered()[o]; n != 1 {
+			t.Errorf("%s received %d broadcasts, cap is 1", o, n)
+		}
+	}
+	if a.Capped+b.Capped != 6 {
+		t.Errorf("capped %d + %d, want 6 left out in all", a.Capped, b.Capped)
 	}
 }
 
@@ -279,6 +311,19 @@ func TestReminderSeriesSkipsFollowersWhoActed(t *testing.T) {
 
 	e.clock.Add(time.Hour)
 	e.wait(b.ID, "first reminder", func(b *Broadcast) bool { return b.State == StateScheduled && b.Step == 1 })
+	// Begun, the series goes on by itself: it cannot be sent again or
+	// rejected (only cancelled), and a rules change does not void it.
+	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
+	refusal(t, err, CodeWrongState)
+	_, err = e.svc.Reject(e.ctx, approver, b.ID, "")
+	refusal(t, err, CodeWrongState)
+	changed, err := rules.Parse("rules.yaml", []byte(seriesRules+"\n# changed\n"), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.rs = changed
+	e.mu.Unlock()
 	// Two followers act between the reminders.
 	e.act("oF0001", e.clock.Now(), "clicked_promo")
 	e.act("oF0004", e.clock.Now(), "clicked_promo")
@@ -306,7 +351,7 @@ func TestSeriesChecksItsTimes(t *testing.T) {
 	b := e.approved("everyone")
 	deadline := time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)
 	_, err := e.svc.Remind(e.ctx, editor, b.ID, deadline, []time.Duration{12 * time.Hour}, "")
-	refusal(t, err, CodePastTime)
+	refusal(t, err, CodeSeriesPast)
 	_, err = e.svc.Remind(e.ctx, editor, b.ID, deadline, []time.Duration{time.Hour, 58 * time.Minute}, "")
 	refusal(t, err, CodeBadSeries) // two sends two minutes apart
 	// 22:50 falls in the quiet hours: refused at send, naming 07:30.
@@ -321,4 +366,32 @@ func TestSeriesChecksItsTimes(t *testing.T) {
 	}
 	_, err = e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{})
 	refusal(t, err, CodeQuietHours)
+}
+
+// failingNews stands for WeChat not returning a news item's articles.
+type failingNews struct{}
+
+func (failingNews) NewsArticles(context.Context, string) ([]wxapi.Article, error) {
+	return nil, errors.New("material/get_material: connection reset")
+}
+
+func TestUncheckedNewsNeedsAnOverride(t *testing.T) {
+	t.Parallel()
+	list := wordList(t, map[string]string{"absolute.txt": "最佳\n"})
+	e := newEnv(t, 3, func(o *Options) {
+		o.Words = func() *words.List { return list }
+		o.News = failingNews{}
+	})
+	b, err := e.svc.New(e.ctx, editor, "everyone", Content{Type: "news", MediaID: "news1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = e.svc.Preview(e.ctx, editor, b.ID); err != nil || len(b.Plan.Unchecked) != 1 {
+		t.Fatalf("preview: %v %+v", err, b.Plan)
+	}
+	_, err = e.svc.Approve(e.ctx, approver, b.ID, "", "")
+	refusal(t, err, CodeUnchecked)
+	if b, err = e.svc.Approve(e.ctx, owner, b.ID, "", "已在后台人工看过"); err != nil || b.State != StateApproved {
+		t.Fatalf("owner: %v", err)
+	}
 }

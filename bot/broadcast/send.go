@@ -43,6 +43,10 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so 
 		if !a.Has(RoleApprover) && b.Creator != a.OpenID {
 			return store.Change{}, refuse(CodeNotYours, b.ID)
 		}
+		if len(b.Batches) > 0 {
+			// A series between two reminders: it goes on by itself.
+			return store.Change{}, wrongState(&Broadcast{ID: b.ID, State: StateSending})
+		}
 		c := store.Change{}
 		if b.State == StateScheduled {
 			c.Active = -1 // back in the set below unless refused
@@ -93,7 +97,10 @@ func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (start ti
 		}
 		at = b.Series.At(0)
 		if !at.After(now) {
-			return time.Time{}, false, &Refusal{Code: CodePastTime, ID: b.ID, At: at}
+			return time.Time{}, false, &Refusal{Code: CodeSeriesPast, ID: b.ID, At: at}
+		}
+		if r := s.stepGaps(b); r != nil {
+			return time.Time{}, false, r
 		}
 	}
 	if so.Best {
@@ -188,7 +195,7 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	default:
 		return b, wrongState(b)
 	}
-	if b.Content.Type != "news" {
+	if !slices.ContainsFunc(b.contents(), func(c Content) bool { return c.Type == "news" }) {
 		return b, &Refusal{Code: CodeCannotRetract, ID: id, Detail: b.Content.Type}
 	}
 	if s.o.API == nil {
@@ -197,7 +204,8 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	var done []int64
 	var failed error
 	for _, x := range b.Batches {
-		if x.State != BatchSent || x.MsgID == 0 || slices.Contains(b.Retracted, x.MsgID) {
+		if x.State != BatchSent || x.MsgID == 0 || slices.Contains(b.Retracted, x.MsgID) ||
+			b.contentOf(x.Variant).Type != "news" { // WeChat deletes only news
 			continue
 		}
 		if err := s.o.API.MassDelete(ctx, x.MsgID); err != nil {

@@ -150,11 +150,14 @@ func (s *Service) fire(ctx context.Context, id int64) {
 		if b.State != StateScheduled || now.Before(b.SendAt) {
 			return store.Change{}, errSkip
 		}
-		if s.voidIfStale(b) != nil {
+		started := len(b.Batches) > 0 // a series between two reminders
+		if !started && s.voidIfStale(b) != nil {
+			// Once a series has begun, its audience and content are frozen
+			// and sent in part: a rules change does not void the rest.
 			voided = true
 			return store.Change{Active: -1}, nil
 		}
-		if now.Sub(b.SendAt) > maxLate && b.Series != nil && b.Step > 0 {
+		if b.Series != nil && (now.Sub(b.SendAt) > maxLate || !now.Before(b.Series.Deadline)) {
 			// A later reminder whose time passed (wxcast was down, or the
 			// series was paused): skip to the next one still on time, or
 			// end the series; a reminder must not go out hours late.

@@ -2,7 +2,6 @@ package broadcast
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
@@ -33,27 +32,41 @@ func (s *Service) Remind(ctx context.Context, a Admin, id int64, deadline time.T
 
 // series checks and builds a series; the offsets come out longest first.
 func (s *Service) series(id int64, deadline time.Time, offsets []time.Duration, tag string) (*Series, *Refusal) {
-	bad := func(format string, args ...any) *Refusal {
-		return &Refusal{Code: CodeBadSeries, ID: id, Detail: fmt.Sprintf(format, args...)}
+	// Detail names what is wrong (see CodeBadSeries), N and Need the
+	// numbers.
+	bad := func(what string, n, need int) *Refusal {
+		return &Refusal{Code: CodeBadSeries, ID: id, Detail: what, N: n, Need: need}
 	}
 	offs := slices.Clone(offsets)
 	slices.SortFunc(offs, func(x, y time.Duration) int { return int((y - x) / time.Second) })
 	offs = slices.Compact(offs)
 	switch {
 	case len(offs) == 0:
-		return nil, bad("no offsets")
+		return nil, bad("no_offsets", 0, 0)
 	case len(offs) > maxSteps:
-		return nil, bad("%d sends, at most %d", len(offs), maxSteps)
+		return nil, bad("too_many", len(offs), maxSteps)
 	case offs[len(offs)-1] <= 0:
-		return nil, bad("offset %v is not before the deadline", offs[len(offs)-1])
+		return nil, bad("not_before", 0, 0)
+	}
+	if s.o.MonthlyCap > 0 && len(offs) > s.o.MonthlyCap {
+		return nil, bad("monthly_cap", len(offs), s.o.MonthlyCap)
 	}
 	sr := &Series{Deadline: deadline, Offsets: offs, ExceptTag: tag}
+	if s.o.DailyCap > 0 {
+		perDay := map[string]int{}
+		for i := range offs {
+			day := sr.At(i).In(s.loc()).Format("2006-01-02")
+			if perDay[day]++; perDay[day] > s.o.DailyCap {
+				return nil, bad("daily_cap", perDay[day], s.o.DailyCap)
+			}
+		}
+	}
 	if first := sr.At(0); !first.After(s.o.Now()) {
-		return nil, &Refusal{Code: CodePastTime, ID: id, At: first}
+		return nil, &Refusal{Code: CodeSeriesPast, ID: id, At: first}
 	}
 	for i := 1; i < len(offs); i++ {
 		if gap := offs[i-1] - offs[i]; gap < minStepGap {
-			return nil, bad("%v between two sends, at least %v", gap, minStepGap)
+			return nil, bad("gap", int(gap/time.Minute), int(minStepGap/time.Minute))
 		}
 	}
 	if tag != "" {
@@ -69,18 +82,23 @@ func (s *Service) series(id int64, deadline time.Time, offsets []time.Duration, 
 }
 
 // skipLateSteps moves series b past the steps whose time is more than
-// maxLate gone, counting them in skipped: to the next step still on time
-// (sent now if its time has come), or, with none left, to the end of the
-// series.
+// maxLate gone, or whose deadline has passed (a "10 minutes left"
+// reminder must not go out after the deadline), counting them in skipped:
+// to the next step still on time (sent now if its time has come), or,
+// with none left, to the end of the series.
 func (s *Service) skipLateSteps(b *Broadcast, now time.Time, skipped *int) (store.Change, error) {
 	sr := b.Series
-	for b.Step < len(sr.Offsets) && now.Sub(sr.At(b.Step)) > maxLate {
+	for b.Step < len(sr.Offsets) && (now.Sub(sr.At(b.Step)) > maxLate || !now.Before(sr.Deadline)) {
 		b.Step++
 		*skipped++
 	}
 	if b.Step == len(sr.Offsets) {
 		b.Step--
 		b.State, b.Finished = StateSent, now
+		if len(b.Batches) == 0 {
+			b.State, b.Failure = StateCancelled, "every reminder's time passed"
+			return store.Change{Active: -1}, nil
+		}
 		return store.Change{}, nil // the sender announces it
 	}
 	b.SendAt = sr.At(b.Step)
@@ -92,3 +110,22 @@ func (s *Service) skipLateSteps(b *Broadcast, now time.Time, skipped *int) (stor
 
 // minStepGap leaves a step time to send before the next one begins.
 const minStepGap = 5 * time.Minute
+
+// stepGaps refuses a series whose reminders come closer together than
+// one reminder takes to send (its batches at the batch interval): the next
+// would start late, or be skipped.
+func (s *Service) stepGaps(b *Broadcast) *Refusal {
+	if b.Series == nil || b.Plan == nil {
+		return nil
+	}
+	batches := (b.Plan.Audience + s.o.BatchSize - 1) / s.o.BatchSize
+	takes := time.Duration(max(batches-1, 0))*s.o.BatchInterval + time.Minute
+	offs := b.Series.Offsets
+	for i := 1; i < len(offs); i++ {
+		if gap := offs[i-1] - offs[i]; gap < takes {
+			return &Refusal{Code: CodeBadSeries, ID: b.ID, Detail: "gap",
+				N: int(gap / time.Minute), Need: int((takes + time.Minute - 1) / time.Minute)}
+		}
+	}
+	return nil
+}

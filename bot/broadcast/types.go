@@ -148,8 +148,10 @@ type Batch struct {
 	Began    time.Time `json:"b,omitzero"` // first attempt
 	MsgID    int64     `json:"m,omitempty"`
 	Error    string    `json:"e,omitempty"`
-	// Accepted is when WeChat accepted the batch.
+	// Accepted is when WeChat accepted the batch; Capped counts followers
+	// the frequency cap took out of it just before its first call.
 	Accepted time.Time `json:"at,omitzero"`
+	Capped   int       `json:"c,omitempty"`
 	// Variant is the content the batch sends (0 the main one); Step the
 	// reminder-series step it belongs to; Key names its openid list.
 	Variant int    `json:"v,omitempty"`
@@ -170,6 +172,9 @@ const (
 	BatchSending = "sending"
 	BatchSent    = "sent"
 	BatchFailed  = "failed"
+	// BatchSkipped: the frequency cap left fewer than two followers in it,
+	// whom the API cannot reach; no call was made.
+	BatchSkipped = "skipped"
 )
 
 // Notice is a message wxcast owed someone and how it was delivered.
@@ -267,7 +272,7 @@ func (b *Broadcast) Progress() Progress {
 	for _, x := range b.Batches {
 		p.Recipients += x.Size
 		switch x.State {
-		case BatchSent:
+		case BatchSent, BatchSkipped:
 			p.Done++
 		case BatchFailed:
 			p.Failed++
