@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,14 +13,14 @@ import (
 
 // Caps counts the broadcasts each follower received, per period, for
 // frequency caps (WeChat lets a service account reach a follower with 4
-// mass messages a calendar month), keeps a short receipt of each for two
-// days, and attributes unsubscribes to the broadcast that preceded them.
+// mass messages a calendar month), keeps the newest receipt beside the
+// count, and attributes unsubscribes to the broadcast that preceded them.
 //
-// A broadcast is counted when WeChat accepts one of its batches. The
-// sender may retry a batch, crash after sending it and be resumed by
-// another replica, or two replicas may record the same batch at once:
-// each of them records the same thing, so Count counts a batch once,
-// however often it is called for it.
+// A batch is reserved (its followers' slots taken) just before its first
+// call to WeChat. The sender may retry a batch, crash after sending it and
+// be resumed by another replica, or two replicas may reserve the same
+// batch at once: each of them gets the same answer, so a batch is counted
+// once, however often it is reserved.
 type Caps struct {
 	s              *Store
 	count, release *redis.Script
@@ -50,16 +49,10 @@ const (
 	// CapBatchMax is the most openids one script counts (WeChat's batch
 	// size); a longer batch is counted in runs of this size, each once.
 	CapBatchMax = 10000
-	// receiptKeep is how long a receipt is kept at least: a day's receipts
-	// expire receiptKeep after the day ends (UTC).
-	receiptKeep = 48 * time.Hour
 	// unsubKeep is how long a broadcast's unsubscribes are kept after the
 	// latest one.
 	unsubKeep = 30 * 24 * time.Hour
 )
-
-// receiptDay names the UTC day of t, yyyymmdd.
-func receiptDay(t time.Time) string { return t.UTC().Format("20060102") }
 
 // Limit is a period and the most broadcasts a follower may receive in
 // it; Max 0 counts without a limit.
@@ -72,21 +65,21 @@ type Limit struct {
 // broadcast id that is under all of them, and records a receipt (id, at)
 // for each, atomically and once per (id, batch): it returns the openids it
 // took, and the same openids, changing nothing, to every later call for
-// that batch. The sender reserves a batch before its first call to
-// WeChat and sends only what it got, so two broadcasts sending at once
-// cannot both take a follower's last slot, and a batch retried, resumed
-// after a crash or recorded by a second replica is counted once. The
-// once-marker lives as long as the longest period and the receipts at
-// least. An openid listed twice is taken once. A batch of more than
+// that batch for two days. The sender reserves a batch before its first
+// call to WeChat and sends only what it got, so two broadcasts sending at
+// once cannot both take a follower's last slot, and a batch retried,
+// resumed after a crash or reserved by a second replica is counted once.
+// An openid listed twice is taken once. A batch of more than
 // CapBatchMax openids is reserved in runs of CapBatchMax, each atomically
 // and once. first reports whether this call took the slots.
 func (c *Caps) Reserve(ctx context.Context, id int64, batch int, openids []string, limits []Limit, at time.Time) (kept []string, first bool, err error) {
-	onceTTL := receiptKeep + 24*time.Hour
+	if len(limits) == 0 {
+		return nil, false, fmt.Errorf("store: reserve broadcast %d: no period", id)
+	}
 	for _, l := range limits {
 		if l.Key == "" || l.TTL <= 0 || l.Max < 0 {
 			return nil, false, fmt.Errorf("store: reserve broadcast %d: bad limit %+v", id, l)
 		}
-		onceTTL = max(onceTTL, l.TTL)
 	}
 	openids = uniq(openids)
 	if len(openids) == 0 {
@@ -94,11 +87,9 @@ func (c *Caps) Reserve(ctx context.Context, id int64, batch int, openids []strin
 	}
 	parts := (len(openids) + CapBatchMax - 1) / CapBatchMax
 	rec := strconv.FormatInt(id, 10) + "@" + strconv.FormatInt(at.Unix(), 10)
-	day := at.UTC().Truncate(24 * time.Hour)
-	recAt := day.Add(24*time.Hour + receiptKeep).UnixMilli()
 	cmds, err := c.s.evalEach(ctx, c.count, parts, func(i int) ([]string, []any) {
 		run := openids[i*CapBatchMax : min((i+1)*CapBatchMax, len(openids))]
-		return c.countArgs(id, batch, i, run, limits, onceTTL, rec, receiptDay(day), recAt)
+		return c.countArgs(id, batch, i, run, limits, reserveKeep, rec)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("store: reserve broadcast %d batch %d: %w", id, batch, err)
@@ -118,6 +109,13 @@ func (c *Caps) Reserve(ctx context.Context, id int64, batch int, openids []strin
 	}
 	return kept, first, nil
 }
+
+// reserveKeep is how long a reservation is remembered: a batch is
+// reserved once, before its first call, and retried for at most 23 hours
+// (WeChat's clientmsgid window), so two days cover every retry and a
+// release. The marker holds the openids taken (some 300 KB for a batch
+// of 10,000), so it should not live longer.
+const reserveKeep = 48 * time.Hour
 
 // releasedMark starts a once-marker whose slots Release gave back.
 const releasedMark = '!'
@@ -159,7 +157,7 @@ func (c *Caps) Count(ctx context.Context, id int64, batch int, openids []string,
 
 // countArgs lays out the keys and arguments of capCountScript for one
 // run: the openids grouped by cap hash.
-func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []Limit, onceTTL time.Duration, rec, day string, recAt int64) ([]string, []any) {
+func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []Limit, onceTTL time.Duration, rec string) ([]string, []any) {
 	k := c.s.keys
 	groups := map[int][]string{}
 	var shards []int
@@ -170,8 +168,8 @@ func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []
 		}
 		groups[sh] = append(groups[sh], o)
 	}
-	argv := make([]any, 0, 5+2*len(periods)+len(shards)+len(openids))
-	argv = append(argv, onceTTL.Milliseconds(), rec, recAt, len(periods), len(shards))
+	argv := make([]any, 0, 4+2*len(periods)+len(shards)+len(openids))
+	argv = append(argv, onceTTL.Milliseconds(), rec, len(periods), len(shards))
 	for _, p := range periods {
 		argv = append(argv, p.TTL.Milliseconds())
 	}
@@ -184,15 +182,12 @@ func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []
 			argv = append(argv, o)
 		}
 	}
-	keys := make([]string, 0, 1+(len(periods)+1)*len(shards))
+	keys := make([]string, 0, 1+len(periods)*len(shards))
 	keys = append(keys, k.capOnce(id, batch, part))
 	for _, p := range periods {
 		for _, sh := range shards {
 			keys = append(keys, k.capCounter(p.Key, sh))
 		}
-	}
-	for _, sh := range shards {
-		keys = append(keys, k.capReceipts(day, sh))
 	}
 	return keys, argv
 }
@@ -268,50 +263,50 @@ func (c *Caps) Counts(ctx context.Context, period string, openids []string) ([]i
 	for _, g := range groups {
 		for i, v := range g.cmd.Val() {
 			if s, ok := v.(string); ok {
-				out[g.at[i]] = int(atoi(s))
+				n, _, _ := strings.Cut(s, "|") // "count|receipt"
+				out[g.at[i]] = int(atoi(n))
 			}
 		}
 	}
 	return out, nil
 }
 
-// Received returns the broadcasts openid received at or after since (to
-// the second), oldest first. Receipts are kept 48 to 72 hours, so a since
-// older than 48 hours ago returns only what is kept.
-func (c *Caps) Received(ctx context.Context, openid string, since time.Time) ([]Receipt, error) {
-	now := time.Now()
-	from := since
-	if earliest := now.Add(-receiptKeep - 24*time.Hour); from.Before(earliest) {
-		from = earliest
-	}
+// Received returns the newest broadcast openid received, as its
+// counters in periods (the first period of the reservations, e.g. this
+// month and the last) record it, if that was at or after since; the
+// newest of several periods wins. Only the newest is kept: a follower
+// who got two broadcasts within a day has their unsubscribe laid at the
+// door of the later one.
+func (c *Caps) Received(ctx context.Context, openid string, periods []string, since time.Time) ([]Receipt, error) {
 	sh := capShardOf(openid)
 	pipe := c.s.rdb.Pipeline()
-	var cmds []*redis.StringCmd
-	// Up to a day ahead, for a receipt another replica's clock dated so.
-	last := now.Add(24 * time.Hour).UTC().Truncate(24 * time.Hour)
-	for d := from.UTC().Truncate(24 * time.Hour); !d.After(last); d = d.Add(24 * time.Hour) {
-		cmds = append(cmds, pipe.HGet(ctx, c.s.keys.capReceipts(receiptDay(d), sh), openid))
+	cmds := make([]*redis.StringCmd, len(periods))
+	for i, p := range periods {
+		cmds[i] = pipe.HGet(ctx, c.s.keys.capCounter(p, sh), openid)
 	}
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, redis.Nil) {
 		return nil, fmt.Errorf("store: receipts of %s: %w", openid, err)
 	}
-	var out []Receipt
+	var best *Receipt
 	for _, cmd := range cmds {
-		for _, r := range strings.Split(cmd.Val(), ",") {
-			a, b, ok := strings.Cut(r, "@")
-			if !ok {
-				continue
-			}
-			id, err1 := strconv.ParseInt(a, 10, 64)
-			u, err2 := strconv.ParseInt(b, 10, 64)
-			if err1 != nil || err2 != nil || u < since.Unix() {
-				continue
-			}
-			out = append(out, Receipt{ID: id, At: time.Unix(u, 0)})
+		_, r, ok := strings.Cut(cmd.Val(), "|")
+		a, b, ok2 := strings.Cut(r, "@")
+		if !ok || !ok2 {
+			continue
+		}
+		id, err1 := strconv.ParseInt(a, 10, 64)
+		u, err2 := strconv.ParseInt(b, 10, 64)
+		if err1 != nil || err2 != nil || u < since.Unix() {
+			continue
+		}
+		if best == nil || u > best.At.Unix() {
+			best = &Receipt{ID: id, At: time.Unix(u, 0)}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Receipt) int { return a.At.Compare(b.At) })
-	return out, nil
+	if best == nil {
+		return nil, nil
+	}
+	return []Receipt{*best}, nil
 }
 
 // AddUnsubscribe records that openid unsubscribed after receiving

@@ -29,15 +29,10 @@ func capShardOf(openid string) int {
 func (k keys) capKey(rest string) string { return k.prefix + "cap:{cap}:" + rest }
 
 // capCounter is the hash of one shard's counters in period: field openid,
-// value the number of broadcasts counted.
+// value the number of broadcasts counted, then in a reservation's first
+// period "|" and the newest receipt "id@unix".
 func (k keys) capCounter(period string, shard int) string {
 	return k.capKey("n:" + period + ":" + strconv.Itoa(shard))
-}
-
-// capReceipts is the hash of one shard's receipts of one UTC day
-// (yyyymmdd): field openid, value "id@unix,id@unix…", oldest first.
-func (k keys) capReceipts(day string, shard int) string {
-	return k.capKey("r:" + day + ":" + strconv.Itoa(shard))
 }
 
 // capOnce marks that part (a run of at most CapBatchMax openids) of batch

@@ -66,8 +66,15 @@ func TestClusterOperations(t *testing.T) {
 	if n, err := c.Counts(ctx, "d", ids); err != nil || n[0] != 1 || n[49] != 1 {
 		t.Fatalf("counts on cluster: %v %v", n, err)
 	}
-	if r, err := c.Received(ctx, ids[3], now.Add(-time.Hour)); err != nil || len(r) != 1 {
+	if r, err := c.Received(ctx, ids[3], []string{"m"}, now.Add(-time.Hour)); err != nil || len(r) != 1 {
 		t.Fatalf("receipts on cluster: %v %v", r, err)
+	}
+	lim := []store.Limit{{Period: store.Period{Key: "m2", TTL: time.Hour}, Max: 1}}
+	if kept, _, err := c.Reserve(ctx, 2, 0, ids, lim, now); err != nil || len(kept) != len(ids) {
+		t.Fatalf("reserve on cluster: %d %v", len(kept), err)
+	}
+	if err := c.Release(ctx, 2, 0, lim); err != nil {
+		t.Fatalf("release on cluster: %v", err)
 	}
 	if ok, err := c.AddUnsubscribe(ctx, 1, ids[0]); err != nil || !ok {
 		t.Fatalf("unsubscribe on cluster: %v %v", ok, err)

@@ -31,28 +31,40 @@ type limit struct {
 	max    int
 }
 
-// limits are the caps in force at t.
+// limits are the caps in force at t. The month is always counted (0: no
+// limit): its counters also keep the receipts the unsubscribe guardrail
+// reads.
 func (s *Service) limits(t time.Time) []limit {
 	t = t.In(s.loc())
-	var out []limit
-	if s.o.MonthlyCap > 0 {
-		out = append(out, limit{store.Period{Key: "m" + t.Format("2006-01"), TTL: monthTTL}, s.o.MonthlyCap})
-	}
+	out := []limit{{store.Period{Key: monthKey(t), TTL: monthTTL}, s.o.MonthlyCap}}
 	if s.o.DailyCap > 0 {
 		out = append(out, limit{store.Period{Key: "d" + t.Format("2006-01-02"), TTL: dayTTL}, s.o.DailyCap})
 	}
 	return out
 }
 
+func monthKey(t time.Time) string { return "m" + t.Format("2006-01") }
+
+// receiptPeriods are the periods whose counters hold the receipts of the
+// 24 h before t: t's month, and the last one.
+func (s *Service) receiptPeriods(t time.Time) []string {
+	t = t.In(s.loc())
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, s.loc())
+	return []string{monthKey(t), monthKey(first.Add(-time.Hour))}
+}
+
 // uncapped returns openids without the followers who reached a cap at t,
 // and how many it left out. Without caps it returns openids as they are.
 func (s *Service) uncapped(ctx context.Context, openids []string, t time.Time) ([]string, int, error) {
 	lim := s.limits(t)
-	if s.o.Caps == nil || len(lim) == 0 || len(openids) == 0 {
+	if s.o.Caps == nil || len(openids) == 0 {
 		return openids, 0, nil
 	}
 	over := make([]bool, len(openids))
 	for _, l := range lim {
+		if l.max == 0 {
+			continue
+		}
 		counts, err := s.o.Caps.Counts(ctx, l.period.Key, openids)
 		if err != nil {
 			return nil, 0, err

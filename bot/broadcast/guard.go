@@ -77,15 +77,14 @@ func (s *Service) checkFailures(ctx context.Context, b *Broadcast) {
 	})
 }
 
-// Unsubscribed lays an unsubscribe by openid at the door of every
-// broadcast they received in the 24 h before at, and pauses any of them
-// whose unsubscribe share passes the threshold. A retried callback
-// counts once.
+// Unsubscribed lays an unsubscribe by openid at the door of the newest
+// broadcast they received in the 24 h before at, and pauses it when its
+// unsubscribe share passes the threshold. A retried callback counts once.
 func (s *Service) Unsubscribed(ctx context.Context, openid string, at time.Time) error {
 	if s.o.Caps == nil {
 		return nil
 	}
-	got, err := s.o.Caps.Received(ctx, openid, at.Add(-unsubWindow))
+	got, err := s.o.Caps.Received(ctx, openid, s.receiptPeriods(at), at.Add(-unsubWindow))
 	if err != nil {
 		return err
 	}
