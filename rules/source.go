@@ -5,25 +5,14 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/fsnotify/fsnotify"
 	"go.uber.org/zap"
-)
 
-// settle is how long the file must stay unchanged before a reload: editors
-// that truncate and then write, or write a temporary file and rename it,
-// produce several events for one save. A version that is empty or invalid
-// is only acted on once it has stayed the same for confirm more: a save
-// in two steps passes through such versions.
-const (
-	settle  = 300 * time.Millisecond
-	confirm = time.Second
+	"github.com/wxcast/wxcast/rules/watch"
 )
 
 // Source holds the live ruleset of a file and replaces it when the file
@@ -138,57 +127,16 @@ func (s *Source) reload(tentative bool) (version, doubtful string, err error) {
 }
 
 // Watch reloads whenever the file changes, once it has settled, until ctx
-// ends. It watches the file's directory, so saves that replace the file
-// (write a temporary file, rename it over) are seen too.
+// ends (see watch.Dir).
 func (s *Source) Watch(ctx context.Context) error {
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
-	}
-	defer w.Close()
 	dir := filepath.Dir(s.path)
 	if dir == "" {
 		dir = "."
 	}
-	if err := w.Add(dir); err != nil {
-		return err
-	}
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
-	doubt := "" // a version seen empty or invalid, not yet confirmed
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case _, ok := <-w.Events:
-			if !ok {
-				return errors.New("rules: file watcher closed")
-			}
-			// Any change in the directory: a file mounted from a Kubernetes
-			// ConfigMap is a symlink whose target directory is swapped, so
-			// no event names the file. A reload of unchanged content costs
-			// a read and a hash.
-			doubt = ""
-			timer.Reset(settle)
-		case err, ok := <-w.Errors:
-			if !ok {
-				return errors.New("rules: file watcher closed")
-			}
-			s.log.Warn("rules file watcher", zap.Error(err))
-		case <-timer.C:
-			if doubt != "" {
-				// It stayed that way: act on it (report it, or load the
-				// deliberately emptied file).
-				doubt = ""
-				_, _, _ = s.reload(false)
-				continue
-			}
-			if _, doubt, _ = s.reload(true); doubt != "" {
-				timer.Reset(confirm)
-			}
-		}
-	}
+	return watch.Dir(ctx, dir, "rules file", s.log, func(tentative bool) string {
+		_, doubt, _ := s.reload(tentative)
+		return doubt
+	})
 }
 
 // versionOf names a version of a rules file: the first 12 hex digits of

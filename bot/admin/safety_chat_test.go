@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules/words"
 )
 
@@ -19,8 +20,8 @@ func TestSendSafetyInChat(t *testing.T) {
 	}
 	w := newWorldWith(t, rdb, prefix, func(o *broadcast.Options) {
 		o.Words = func() *words.List { return list }
-		o.QuietHours = broadcast.Window{From: 22*60 + 30, To: 7*60 + 30}
-		o.BestWindows = []broadcast.Window{{From: 7 * 60, To: 8*60 + 30}, {From: 20 * 60, To: 22 * 60}}
+		o.QuietHours = configs.ClockRange{From: 22*60 + 30, To: 7*60 + 30}
+		o.BestWindows = configs.ClockRanges{{From: 7 * 60, To: 8*60 + 30}, {From: 20 * 60, To: 22 * 60}}
 	})
 	w.clock.t = time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)
 	say := func(a broadcast.Admin, text string, want ...string) {

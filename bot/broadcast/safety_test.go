@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/rules/words"
@@ -218,8 +219,8 @@ func followerIDs(n int) []string {
 func TestQuietHoursAndBestWindows(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, 3, func(o *Options) {
-		o.QuietHours = Window{22*60 + 30, 7*60 + 30}
-		o.BestWindows = []Window{{7 * 60, 8*60 + 30}, {12 * 60, 13*60 + 30}, {20 * 60, 22 * 60}}
+		o.QuietHours = configs.ClockRange{From: 22*60 + 30, To: 7*60 + 30}
+		o.BestWindows = configs.ClockRanges{{From: 7 * 60, To: 8*60 + 30}, {From: 12 * 60, To: 13*60 + 30}, {From: 20 * 60, To: 22 * 60}}
 	})
 	day := time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)
 	at := func(h, m int) time.Time { return day.Add(time.Duration(h)*time.Hour + time.Duration(m)*time.Minute) }
@@ -346,7 +347,7 @@ func TestReminderSeriesSkipsFollowersWhoActed(t *testing.T) {
 
 func TestSeriesChecksItsTimes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, 3, func(o *Options) { o.QuietHours = Window{22*60 + 30, 7*60 + 30} })
+	e := newEnv(t, 3, func(o *Options) { o.QuietHours = configs.ClockRange{From: 22*60 + 30, To: 7*60 + 30} })
 	e.clock.t = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	b := e.approved("everyone")
 	deadline := time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)

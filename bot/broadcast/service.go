@@ -12,6 +12,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
@@ -76,8 +77,8 @@ type Options struct {
 	MonthlyCap, DailyCap int
 	// QuietHours is when no send starts unless an owner overrides;
 	// BestWindows what "send best" picks from.
-	QuietHours  Window
-	BestWindows []Window
+	QuietHours  configs.ClockRange
+	BestWindows configs.ClockRanges
 	// Histories reads followers' histories for holdout and variant
 	// results; MeasureWindow is how long after a batch a callback counts.
 	Histories     HistoryReader

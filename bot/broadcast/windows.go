@@ -1,27 +1,6 @@
 package broadcast
 
-import (
-	"fmt"
-	"time"
-)
-
-// Window is a daily span of wall-clock time in minutes after midnight:
-// From included, To excluded; it spans midnight when To is before From.
-// The zero Window is no span.
-type Window struct{ From, To int }
-
-func (w Window) zero() bool { return w == Window{} }
-
-// contains reports whether minute m of the day lies in w.
-func (w Window) contains(m int) bool {
-	switch {
-	case w.zero():
-		return false
-	case w.From < w.To:
-		return m >= w.From && m < w.To
-	}
-	return m >= w.From || m < w.To
-}
+import "time"
 
 // minuteOf is t's minute of the day in the calendar's zone.
 func (s *Service) minuteOf(t time.Time) int {
@@ -38,7 +17,7 @@ func (s *Service) loc() *time.Location {
 
 // quiet reports whether a send starting at t would start in the quiet
 // hours.
-func (s *Service) quiet(t time.Time) bool { return s.o.QuietHours.contains(s.minuteOf(t)) }
+func (s *Service) quiet(t time.Time) bool { return s.o.QuietHours.Contains(s.minuteOf(t)) }
 
 // quietEnd is the first moment from t on outside the quiet hours: t
 // itself when t is not in them.
@@ -65,9 +44,8 @@ func (s *Service) nextBest(now time.Time) (time.Time, bool) {
 	for day := -1; day < 3; day++ { // -1: a window spanning last midnight
 		midnight := time.Date(local.Year(), local.Month(), local.Day()+day, 0, 0, 0, 0, s.loc())
 		for _, w := range s.o.BestWindows {
-			length := ((w.To-w.From)%1440 + 1440) % 1440
 			start := midnight.Add(time.Duration(w.From) * time.Minute)
-			end := start.Add(time.Duration(length) * time.Minute)
+			end := start.Add(time.Duration(w.Len()) * time.Minute)
 			start = s.quietEnd(start)
 			if !start.Before(end) {
 				continue // wholly quiet
@@ -88,9 +66,4 @@ func (s *Service) nextBest(now time.Time) (time.Time, bool) {
 		}
 	}
 	return best, !best.IsZero()
-}
-
-// String writes w as "HH:MM-HH:MM".
-func (w Window) String() string {
-	return fmt.Sprintf("%02d:%02d-%02d:%02d", w.From/60, w.From%60, w.To/60, w.To%60)
 }

@@ -58,23 +58,17 @@ func newBroadcasts(cfg *configs.Config, st *store.Store, followers *store.Follow
 		Caps:                 st.Caps(),
 		MonthlyCap:           bc.MonthlyCap,
 		DailyCap:             bc.DailyCap,
-		QuietHours:           window(bc.QuietHours),
+		QuietHours:           bc.QuietHours,
+		BestWindows:          bc.BestWindows,
 		Histories:            followers,
 		MeasureWindow:        bc.MeasureWindow.D(),
 		Metrics:              reg,
 		Log:                  log.Named("broadcast"),
 	}
-	for _, w := range bc.BestWindows {
-		o.BestWindows = append(o.BestWindows, window(w))
-	}
 	if api != nil { // a nil *Client in an interface would not be nil
 		o.API, o.NotifyAPI, o.News = api, api, api
 	}
 	return broadcast.New(o)
-}
-
-func window(r configs.ClockRange) broadcast.Window {
-	return broadcast.Window{From: r.From, To: r.To}
 }
 
 func newAdminBot(cfg *configs.Config, svc *broadcast.Service, log *zap.Logger) *admin.Bot {

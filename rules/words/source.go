@@ -7,20 +7,10 @@ import (
 	"os"
 	"sync"
 	"sync/atomic"
-	"time"
 
-	"github.com/fsnotify/fsnotify"
 	"go.uber.org/zap"
-)
 
-// settle is how long the directory must stay unchanged before a reload:
-// editors that truncate and then write, or write a temporary file and
-// rename it, produce several events for one save. A version that is
-// invalid or unreadable is only acted on once it has stayed the same for
-// confirm more: a save in two steps passes through such versions.
-const (
-	settle  = 300 * time.Millisecond
-	confirm = time.Second
+	"github.com/wxcast/wxcast/rules/watch"
 )
 
 // Source holds the live List of a directory and replaces it when the files
@@ -139,43 +129,8 @@ func (s *Source) Watch(ctx context.Context) error {
 		<-ctx.Done()
 		return nil
 	}
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return err
-	}
-	defer w.Close()
-	if err := w.Add(s.dir); err != nil {
-		return err
-	}
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	defer timer.Stop()
-	doubt := "" // a version seen invalid or unreadable, not yet confirmed
-	for {
-		select {
-		case <-ctx.Done():
-			return nil
-		case _, ok := <-w.Events:
-			if !ok {
-				return errors.New("words: directory watcher closed")
-			}
-			doubt = ""
-			timer.Reset(settle)
-		case err, ok := <-w.Errors:
-			if !ok {
-				return errors.New("words: directory watcher closed")
-			}
-			s.log.Warn("word lists watcher", zap.String("dir", s.dir), zap.Error(err))
-		case <-timer.C:
-			if doubt != "" {
-				// It stayed that way: report it.
-				doubt = ""
-				_, _, _ = s.reload(false)
-				continue
-			}
-			if _, doubt, _ = s.reload(true); doubt != "" {
-				timer.Reset(confirm)
-			}
-		}
-	}
+	return watch.Dir(ctx, s.dir, "word lists", s.log, func(tentative bool) string {
+		_, doubt, _ := s.reload(tentative)
+		return doubt
+	})
 }
