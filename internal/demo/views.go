@@ -60,6 +60,14 @@ type broadcastView struct {
 	Sent      int         `json:"sent"`
 	Errors    int         `json:"errors"`
 	Reached   int         `json:"recipients"`
+	// Send safety, for the card's last line.
+	Hits       int    `json:"hits,omitempty"`
+	Overridden bool   `json:"overridden,omitempty"`
+	Capped     int    `json:"capped,omitempty"`
+	Holdout    int    `json:"holdout,omitempty"`
+	Versions   int    `json:"versions,omitempty"`
+	Reminders  int    `json:"reminders,omitempty"`
+	Paused     string `json:"paused,omitempty"`
 }
 
 // batchView is one mass-send call of a broadcast.
@@ -86,6 +94,19 @@ func viewBroadcast(b *broadcast.Broadcast) broadcastView {
 	}
 	if b.Plan != nil {
 		v.Plan, v.Audience = b.Plan.Hash, b.Plan.Audience
+		v.Hits, v.Capped = len(b.Plan.Hits), b.Plan.Capped
+		v.Overridden = b.Override != nil && b.Override.PlanHash == b.Plan.Hash
+	}
+	v.Capped += b.Capped
+	v.Holdout = b.Holdout
+	if len(b.Variants) > 0 {
+		v.Versions = len(b.Variants) + 1
+	}
+	if b.Series != nil {
+		v.Reminders = len(b.Series.Offsets)
+	}
+	if b.Paused != nil && b.State == broadcast.StatePaused {
+		v.Paused = b.Paused.Reason
 	}
 	for _, a := range b.Approvals {
 		if b.Plan != nil && a.PlanHash == b.Plan.Hash {

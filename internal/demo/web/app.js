@@ -6,10 +6,11 @@
 
 const STATES = {
   draft: "草稿", planned: "已预览", approved: "已批准", scheduled: "已排期", sending: "发送中",
-  sent: "已发送", partially_failed: "部分失败", rejected: "已驳回", cancelled: "已取消", retracted: "已撤回",
+  sent: "已发送", partially_failed: "部分失败", rejected: "已驳回", cancelled: "已取消", retracted: "已撤回", paused: "已暂停",
   paused: "已暂停",
 };
-const BATCH_STATES = { pending: "待发", sending: "发送中", sent: "已接受", failed: "失败" };
+const BATCH_STATES = { pending: "待发", sending: "发送中", sent: "已接受", failed: "失败", skipped: "已跳过" };
+const PAUSED = { owner: "所有者暂停", failure: "失败率过高", unsubscribe: "取关率过高" };
 
 const $ = (id) => document.getElementById(id);
 const el = (tag, attrs = {}, ...kids) => {
@@ -89,6 +90,7 @@ function adminTip(openid) {
   const other = state.admins.find((a) => a.openid !== openid);
   let tip = `你是管理员 ${me.label}（${me.roles}），在微信里给公众号发命令。试试：分群 → 新建 promo_clickers 文本 周末特惠 → 预览 1`;
   if (other) tip += ` → 在「身份」切换到 ${other.label} 发送「批准 1」→ 切回来「发送 1」→「状态 1」`;
+  tip += "。还可以试：新建一条含「全网最低价」的文本看内容检查，「对照组 2 10%」「变体 2 文本 …」做 A/B，「发送 2 最佳」挑推荐时段，「提醒 2 21:00 1h,10m」做提醒系列";
   return tip + "。";
 }
 
@@ -267,6 +269,14 @@ async function pollBroadcasts() {
       card.append(bs);
     }
     if (b.dropped) card.append(el("div", { class: "meta", text: `预览后取关、未发送：${b.dropped} 人` }));
+    const safe = [];
+    if (b.hits) safe.push(`内容检查命中 ${b.hits} 处${b.overridden ? "（所有者已强制放行）" : "（需所有者强制）"}`);
+    if (b.capped) safe.push(`频次上限排除 ${b.capped} 人`);
+    if (b.versions) safe.push(`${b.versions} 个版本`);
+    if (b.holdout) safe.push(`对照组 ${b.holdout}%`);
+    if (b.reminders) safe.push(`提醒系列 ${b.reminders} 次`);
+    if (b.paused) safe.push("已暂停：" + (PAUSED[b.paused] || b.paused));
+    if (safe.length) card.append(el("div", { class: "meta safety", text: safe.join(" · ") }));
     if (b.failure) card.append(el("div", { class: "meta err", text: "原因：" + b.failure }));
     box.append(card);
   }
