@@ -73,6 +73,15 @@ const (
 	kWhereArticle     key = "where.article"
 	kWhereText        key = "where.text"
 
+	kPolicy         key = "policy"
+	kPolicySep      key = "policy.sep"
+	kPolicyQuietNow key = "policy.quiet_now"
+	kPolicyQuiet    key = "policy.quiet"
+	kPolicyBest     key = "policy.best"
+	kPolicyMonthly  key = "policy.monthly"
+	kPolicyDaily    key = "policy.daily"
+	kPolicyGuard    key = "policy.guard"
+
 	kDetailCapped        key = "detail.capped"
 	kDetailActed         key = "detail.acted"
 	kDetailStep          key = "detail.step"

@@ -148,6 +148,15 @@ func catalogEN() catalog {
 		kPauseReason + "failure":     "failure rate above the alert level",
 		kPauseReason + "unsubscribe": "unsubscribe rate above the alert level",
 
+		kPolicy:         "Send safety: %s",
+		kPolicySep:      "; ",
+		kPolicyQuietNow: "now is in the quiet hours (%s), the earliest send is %s",
+		kPolicyQuiet:    "quiet hours %s",
+		kPolicyBest:     "\"send <id> best\" would send at %s",
+		kPolicyMonthly:  "at most %d a month per follower",
+		kPolicyDaily:    "at most %d a day per follower",
+		kPolicyGuard:    "pauses above %s failures or %s unsubscribes within 24 h",
+
 		kDetailCapped:        "Left out at send by the frequency cap: %s",
 		kDetailActed:         "Reminders skipped %s followers tagged \"%s\"",
 		kDetailStep:          "Reminder series: send %d of %d",

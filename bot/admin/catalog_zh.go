@@ -147,6 +147,15 @@ func catalogZH() catalog {
 		kPauseReason + "failure":     "失败率超过警戒线",
 		kPauseReason + "unsubscribe": "取关率超过警戒线",
 
+		kPolicy:         "发送保护：%s",
+		kPolicySep:      "；",
+		kPolicyQuietNow: "现在处于免打扰时段（%s），最早 %s 可发送",
+		kPolicyQuiet:    "免打扰时段 %s",
+		kPolicyBest:     "「发送 <编号> 最佳」将在 %s 发送",
+		kPolicyMonthly:  "每人每月最多 %d 条",
+		kPolicyDaily:    "每人每天最多 %d 条",
+		kPolicyGuard:    "失败率超过 %s 或 24 小时取关超过 %s 即暂停",
+
 		kDetailCapped:        "发送时因频次上限排除：%s 人",
 		kDetailActed:         "提醒跳过：%s 人已有标签「%s」",
 		kDetailStep:          "提醒系列：第 %d/%d 次",

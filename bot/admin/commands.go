@@ -67,7 +67,11 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 	if bc.Creator != a.OpenID && !a.Has(broadcast.RoleOwner) {
 		head = b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
 	}
-	return strings.Join(append([]string{head}, b.safetyLines(bc)...), "\n"), bc, nil
+	lines := append([]string{head}, b.safetyLines(bc)...)
+	if line := b.policyLine(b.svc.Policy(b.now())); line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n"), bc, nil
 }
 
 func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {

@@ -449,6 +449,8 @@ func (f *fakeService) Resume(context.Context, broadcast.Admin, int64, string) (*
 
 func (f *fakeService) Unsubscribes(context.Context, int64) (int, error) { return 0, nil }
 
+func (f *fakeService) Policy(time.Time) broadcast.Policy { return broadcast.Policy{} }
+
 func (f *fakeService) Results(context.Context, *broadcast.Broadcast, time.Duration, string) (*broadcast.Results, error) {
 	return nil, nil
 }

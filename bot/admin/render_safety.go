@@ -177,3 +177,31 @@ func points(f float64) string {
 	}
 	return s
 }
+
+// policyLine says, at preview, when the broadcast may start and what
+// stops it: the quiet hours and best window, the caps, the guardrails.
+func (b *Bot) policyLine(p broadcast.Policy) string {
+	var parts []string
+	switch {
+	case p.QuietNow:
+		parts = append(parts, b.t(kPolicyQuietNow, p.QuietHours, b.long(p.NextAllowed)))
+	case p.QuietHours != "":
+		parts = append(parts, b.t(kPolicyQuiet, p.QuietHours))
+	}
+	if !p.NextBest.IsZero() {
+		parts = append(parts, b.t(kPolicyBest, b.long(p.NextBest)))
+	}
+	if p.MonthlyCap > 0 {
+		parts = append(parts, b.t(kPolicyMonthly, p.MonthlyCap))
+	}
+	if p.DailyCap > 0 {
+		parts = append(parts, b.t(kPolicyDaily, p.DailyCap))
+	}
+	if p.AlertFailureRate > 0 || p.AlertUnsubscribeRate > 0 {
+		parts = append(parts, b.t(kPolicyGuard, pct1(p.AlertFailureRate), pct1(p.AlertUnsubscribeRate)))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return b.t(kPolicy, strings.Join(parts, b.t(kPolicySep)))
+}

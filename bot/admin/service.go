@@ -28,6 +28,8 @@ type Service interface {
 	// Pause and Resume act on one broadcast; SetPaused on all sending.
 	Pause(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
 	Resume(ctx context.Context, a broadcast.Admin, id int64, override string) (*broadcast.Broadcast, error)
+	// Policy is the send-safety settings at now, for preview replies.
+	Policy(now time.Time) broadcast.Policy
 	// Unsubscribes counts recipients of id who unsubscribed within 24 h.
 	Unsubscribes(ctx context.Context, id int64) (int, error)
 	// Results compares a broadcast's variants and holdout (nil when it has

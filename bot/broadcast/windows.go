@@ -67,3 +67,31 @@ func (s *Service) nextBest(now time.Time) (time.Time, bool) {
 	}
 	return best, !best.IsZero()
 }
+
+// Policy is the send-safety settings as they stand at one moment, for
+// replies: when a send may start, the caps, the guardrails.
+type Policy struct {
+	QuietHours string // "" for none
+	// QuietNow: a send now would start in the quiet hours; NextAllowed is
+	// when one may.
+	QuietNow    bool
+	NextAllowed time.Time
+	// NextBest is when "send best" would send (zero without best windows).
+	NextBest             time.Time
+	MonthlyCap, DailyCap int
+	AlertFailureRate     float64
+	AlertUnsubscribeRate float64
+}
+
+// Policy returns the send-safety settings at now.
+func (s *Service) Policy(now time.Time) Policy {
+	p := Policy{
+		QuietHours: s.o.QuietHours.String(), QuietNow: s.quiet(now), NextAllowed: s.quietEnd(now),
+		MonthlyCap: s.o.MonthlyCap, DailyCap: s.o.DailyCap,
+		AlertFailureRate: s.o.AlertFailureRate, AlertUnsubscribeRate: s.o.AlertUnsubscribeRate,
+	}
+	if t, ok := s.nextBest(now); ok {
+		p.NextBest = t
+	}
+	return p
+}
