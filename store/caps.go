@@ -102,8 +102,8 @@ func (c *Caps) Reserve(ctx context.Context, id int64, batch int, openids []strin
 		if n, _ := vals[0].(int64); n == 1 {
 			first = true
 		}
-		list, _ := vals[1].(string)
-		if list != "" && list[0] != releasedMark {
+		v, _ := vals[1].(string)
+		if _, list, ok := cutMarker(v); ok && list != "" {
 			kept = append(kept, strings.Split(list, ",")...)
 		}
 	}
@@ -120,10 +120,25 @@ const reserveKeep = 48 * time.Hour
 // releasedMark starts a once-marker whose slots Release gave back.
 const releasedMark = '!'
 
+// cutMarker reads a once-marker, "<period>,<period>;<openid>,<openid>…":
+// the periods the reservation took slots in and the openids it took. ok is
+// false for a released marker.
+func cutMarker(v string) (periods []string, openids string, ok bool) {
+	if v == "" || v[0] == releasedMark {
+		return nil, "", false
+	}
+	head, list, found := strings.Cut(v, ";")
+	if !found {
+		return nil, v, true
+	}
+	return strings.Split(head, ","), list, true
+}
+
 // Release gives back the slots Reserve took for batch batch of broadcast
-// id (a batch WeChat refused for good), once; receipts stay. limits must
-// name the periods Reserve was given.
-func (c *Caps) Release(ctx context.Context, id int64, batch int, limits []Limit) error {
+// id (a batch WeChat refused for good, or one too small to send), in the
+// periods that reservation took them in, once; it also drops the
+// followers' receipt of this broadcast, which they never got.
+func (c *Caps) Release(ctx context.Context, id int64, batch int) error {
 	for part := 0; ; part++ {
 		marker := c.s.keys.capOnce(id, batch, part)
 		v, err := c.s.rdb.Get(ctx, marker).Result()
@@ -133,10 +148,11 @@ func (c *Caps) Release(ctx context.Context, id int64, batch int, limits []Limit)
 		if err != nil {
 			return fmt.Errorf("store: release broadcast %d batch %d: %w", id, batch, err)
 		}
-		if v == "" || v[0] == releasedMark {
+		periods, list, ok := cutMarker(v)
+		if !ok || list == "" {
 			continue
 		}
-		keys, argv := c.releaseArgs(marker, strings.Split(v, ","), limits)
+		keys, argv := c.releaseArgs(marker, id, strings.Split(list, ","), periods)
 		if err := c.release.Run(ctx, c.s.rdb, keys, argv...).Err(); err != nil {
 			return fmt.Errorf("store: release broadcast %d batch %d: %w", id, batch, err)
 		}
@@ -168,8 +184,12 @@ func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []
 		}
 		groups[sh] = append(groups[sh], o)
 	}
-	argv := make([]any, 0, 4+2*len(periods)+len(shards)+len(openids))
-	argv = append(argv, onceTTL.Milliseconds(), rec, len(periods), len(shards))
+	head := make([]string, len(periods))
+	for i, p := range periods {
+		head[i] = p.Key
+	}
+	argv := make([]any, 0, 5+2*len(periods)+len(shards)+len(openids))
+	argv = append(argv, onceTTL.Milliseconds(), rec, len(periods), len(shards), strings.Join(head, ","))
 	for _, p := range periods {
 		argv = append(argv, p.TTL.Milliseconds())
 	}
@@ -193,12 +213,12 @@ func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []
 }
 
 // releaseArgs lays out the keys and arguments of capReleaseScript.
-func (c *Caps) releaseArgs(marker string, openids []string, limits []Limit) ([]string, []any) {
+func (c *Caps) releaseArgs(marker string, id int64, openids []string, periods []string) ([]string, []any) {
 	k := c.s.keys
 	slot := make(map[int]int)
 	var shards []int
-	argv := make([]any, 0, 2+2*len(openids))
-	argv = append(argv, len(limits), 0)
+	argv := make([]any, 0, 3+2*len(openids))
+	argv = append(argv, len(periods), 0, strconv.FormatInt(id, 10)+"@")
 	for _, o := range openids {
 		sh := capShardOf(o)
 		j, ok := slot[sh]
@@ -210,11 +230,11 @@ func (c *Caps) releaseArgs(marker string, openids []string, limits []Limit) ([]s
 		argv = append(argv, o, j)
 	}
 	argv[1] = len(shards)
-	keys := make([]string, 0, 1+len(limits)*len(shards))
+	keys := make([]string, 0, 1+len(periods)*len(shards))
 	keys = append(keys, marker)
-	for _, l := range limits {
+	for _, p := range periods {
 		for _, sh := range shards {
-			keys = append(keys, k.capCounter(l.Key, sh))
+			keys = append(keys, k.capCounter(p, sh))
 		}
 	}
 	return keys, argv

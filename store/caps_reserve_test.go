@@ -41,7 +41,7 @@ func TestCapsReserveTakesOnlyFreeSlots(t *testing.T) {
 	}
 	// Released (WeChat refused the batch for good): the slots come back, once.
 	for range 2 {
-		if err := c.Release(ctx, 3, 0, lim); err != nil {
+		if err := c.Release(ctx, 3, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -50,6 +50,33 @@ func TestCapsReserveTakesOnlyFreeSlots(t *testing.T) {
 	}
 	if kept, first, _ := c.Reserve(ctx, 3, 0, ids, lim, now); first || len(kept) != 0 {
 		t.Fatalf("a released batch reserved again: %v %v", kept, first)
+	}
+	// The receipt of a released broadcast is gone: its followers never
+	// got it, an unsubscribe is not its doing.
+	if r, _ := c.Received(ctx, ids[4], []string{month.Key}, now.Add(-time.Hour)); len(r) != 0 {
+		t.Fatalf("receipt of a released batch: %+v", r)
+	}
+}
+
+// TestCapsReleaseUsesTheReservedPeriods: a release gives back the slots
+// in the periods the reservation took them in, whatever the caller's
+// clock or caps say by then.
+func TestCapsReleaseUsesTheReservedPeriods(t *testing.T) {
+	t.Parallel()
+	c := redistest.Open(t).Caps()
+	ctx := context.Background()
+	ids := openids("oP", 4)
+	lim := []store.Limit{{Period: month, Max: 4}, {Period: day, Max: 1}}
+	if _, _, err := c.Reserve(ctx, 7, 2, ids, lim, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Release(ctx, 7, 2); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{month.Key, day.Key} {
+		if got := counts(t, c, p, ids); !slices.Equal(got, all(4, 0)) {
+			t.Fatalf("%s after release: %v", p, got)
+		}
 	}
 }
 

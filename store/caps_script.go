@@ -19,9 +19,11 @@ package store
 // j (0-based) is KEYS[2 + p*D + j].
 //
 // KEYS: 1 once-marker, then the counter hashes.
-// ARGV: 1 marker ttl ms, 2 receipt ("id@unix"), 3 P, 4 D, 5…4+P each
-// period's ttl ms, 5+P…4+2P each period's maximum (0: none), then per
-// group its size n and its n openids.
+// ARGV: 1 marker ttl ms, 2 receipt ("id@unix"), 3 P, 4 D, 5 the period
+// keys joined by "," (kept in the marker, so that a release gives back
+// exactly these), 6…5+P each period's ttl ms, 6+P…5+2P each period's
+// maximum (0: none), then per group its size n and its n openids. The
+// marker holds "<periods>;<openids taken>".
 //
 // Returns {1, openids taken} when it reserved, {0, what the marker holds}
 // when the run was reserved before.
@@ -31,9 +33,9 @@ if prev then return {0, prev} end
 local rec = ARGV[2]
 local P, D = tonumber(ARGV[3]), tonumber(ARGV[4])
 local ttl, most = {}, {}
-for p = 1, P do ttl[p] = ARGV[4 + p]; most[p] = tonumber(ARGV[4 + P + p]) end
+for p = 1, P do ttl[p] = ARGV[5 + p]; most[p] = tonumber(ARGV[5 + P + p]) end
 local kept = {}
-local i = 5 + 2 * P
+local i = 6 + 2 * P
 for j = 0, D - 1 do
   local n = tonumber(ARGV[i])
   local ids, under, cnt = {}, {}, {}
@@ -74,29 +76,31 @@ end
 local pieces = {}
 for x = 1, #kept, 500 do pieces[#pieces + 1] = table.concat(kept, ',', x, math.min(x + 499, #kept)) end
 local taken = table.concat(pieces, ',')
-redis.call('SET', KEYS[1], taken, 'PX', ARGV[1])
+redis.call('SET', KEYS[1], ARGV[5] .. ';' .. taken, 'PX', ARGV[1])
 return {1, taken}
 `
 
 // capReleaseScript gives back the slots a run's reservation took, once:
 // the marker is kept, marked released ('!' in front), so neither a second
-// release nor a late reservation of the same run counts anything. The
-// receipts stay.
+// release nor a late reservation of the same run counts anything. A
+// receipt of this broadcast is dropped: the follower never got it.
 //
-// KEYS: 1 once-marker, then the counter hashes (KEYS[2 + p*D + j]).
-// ARGV: 1 P, 2 D, then pairs of openid and its group j, as the marker
-// holds them.
+// KEYS: 1 once-marker, then the counter hashes (KEYS[2 + p*D + j]) of the
+// periods the marker names.
+// ARGV: 1 P, 2 D, 3 the receipt prefix "id@", then pairs of openid and
+// its group j, as the marker holds them.
 const capReleaseScript = `
 local v = redis.call('GET', KEYS[1])
 if not v or string.sub(v, 1, 1) == '!' then return 0 end
-local P, D = tonumber(ARGV[1]), tonumber(ARGV[2])
-for i = 3, #ARGV, 2 do
+local P, D, mine = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+for i = 4, #ARGV, 2 do
   local o, j = ARGV[i], tonumber(ARGV[i + 1])
   for p = 0, P - 1 do
     local k = KEYS[2 + p * D + j]
     local cur = redis.call('HGET', k, o)
     if cur then
       local n, rest = string.match(cur, '^(%d+)(.*)$')
+      if string.sub(rest, 2, #mine + 1) == mine then rest = '' end
       n = tonumber(n) - 1
       if n <= 0 and rest == '' then
         redis.call('HDEL', k, o)

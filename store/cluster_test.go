@@ -73,7 +73,7 @@ func TestClusterOperations(t *testing.T) {
 	if kept, _, err := c.Reserve(ctx, 2, 0, ids, lim, now); err != nil || len(kept) != len(ids) {
 		t.Fatalf("reserve on cluster: %d %v", len(kept), err)
 	}
-	if err := c.Release(ctx, 2, 0, lim); err != nil {
+	if err := c.Release(ctx, 2, 0); err != nil {
 		t.Fatalf("release on cluster: %v", err)
 	}
 	if ok, err := c.AddUnsubscribe(ctx, 1, ids[0]); err != nil || !ok {

@@ -94,17 +94,20 @@ func (b *Bot) seriesText(sr *broadcast.Series) string {
 // dur writes a duration of whole minutes as 3小时, 1小时30分钟, 10分钟
 // (3h, 1h30m, 10m in English).
 func (b *Bot) dur(d time.Duration) string {
-	h, m := int(d/time.Hour), int(d%time.Hour/time.Minute)
-	hu, mu := "小时", "分钟"
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	hu, mu, su := "小时", "分钟", "秒"
 	if b.lang == "en" {
-		hu, mu = "h", "m"
+		hu, mu, su = "h", "m", "s"
 	}
 	s := ""
 	if h > 0 {
 		s = strconv.Itoa(h) + hu
 	}
-	if m > 0 || h == 0 {
+	if m > 0 || h == 0 && sec == 0 {
 		s += strconv.Itoa(m) + mu
+	}
+	if sec > 0 {
+		s += strconv.Itoa(sec) + su
 	}
 	return s
 }

@@ -93,10 +93,10 @@ func (s *Service) uncapped(ctx context.Context, openids []string, t time.Time) (
 // than two are left, whom the API cannot reach: the batch is then done
 // without a call, its slots given back.
 func (s *Service) reserve(ctx context.Context, b *Broadcast, i int, now time.Time) (skip bool, err error) {
-	lim := s.limits(now)
 	if s.o.Caps == nil {
 		return false, nil
 	}
+	lim := s.limits(now)
 	x := &b.Batches[i]
 	openids, err := s.o.Store.ReadList(ctx, b.ID, "s"+batchKey(b, x), i)
 	if err != nil {
@@ -106,13 +106,15 @@ func (s *Service) reserve(ctx context.Context, b *Broadcast, i int, now time.Tim
 	if err != nil {
 		return false, err
 	}
-	x.Began = now // the period the slots were taken in, for release
-	if n := len(openids) - len(kept); n > 0 {
+	x.Began = now
+	// Measured against the record, not the list: after a crash or a
+	// conflict the list may be cut down already while the record is not.
+	if n := x.Size - len(kept); n > 0 {
 		x.Capped = n
 		b.Capped += n
 	}
 	if len(kept) < 2 {
-		if err := s.o.Caps.Release(ctx, b.ID, i, storeLimits(lim)); err != nil {
+		if err := s.o.Caps.Release(ctx, b.ID, i); err != nil {
 			return false, err
 		}
 		x.State, x.Size = BatchSkipped, 0
@@ -123,19 +125,21 @@ func (s *Service) reserve(ctx context.Context, b *Broadcast, i int, now time.Tim
 		if err := s.o.Store.WriteList(ctx, b.ID, "s"+batchKey(b, x), i, kept, listTTL); err != nil {
 			return false, err
 		}
-		x.Size = len(kept)
 	}
+	x.Size = len(kept)
 	return false, nil
 }
 
 // release gives back the cap slots of batch i of b, which WeChat refused
-// for good. A failure is logged: the followers then lose one slot this
-// period, which errs on the side of fewer messages.
+// for good, or which will never be sent (cancelled before its call: a
+// reservation whose record did not land). It does nothing for a batch
+// never reserved. A failure is logged: the followers then lose one slot
+// this period, which errs on the side of fewer messages.
 func (s *Service) release(ctx context.Context, b *Broadcast, i int) {
 	if s.o.Caps == nil || i >= len(b.Batches) {
 		return
 	}
-	if err := s.o.Caps.Release(ctx, b.ID, i, storeLimits(s.limits(b.Batches[i].Began))); err != nil {
+	if err := s.o.Caps.Release(ctx, b.ID, i); err != nil {
 		s.o.Log.Warn("give back the cap slots of a failed batch", zap.Int64("id", b.ID), zap.Int("batch", i), zap.Error(err))
 	}
 }

@@ -191,7 +191,10 @@ func (s *Service) Resume(ctx context.Context, a Admin, id int64, override string
 		if b.State != StatePaused || b.Paused == nil {
 			return store.Change{}, refuse(CodeNotPaused, b.ID)
 		}
-		if now := s.o.Now(); !b.Paused.Scheduled && s.quiet(now) {
+		// Sending at once: the remaining batches, or a reminder whose time
+		// passed during the pause.
+		now := s.o.Now()
+		if (!b.Paused.Scheduled || !now.Before(b.SendAt)) && s.quiet(now) {
 			if override == "" {
 				return store.Change{}, &Refusal{Code: CodeQuietHours, ID: b.ID, At: s.quietEnd(now), Detail: s.o.QuietHours.String()}
 			}

@@ -28,6 +28,9 @@ func (s *Service) materialize(ctx context.Context, b *Broadcast) error {
 	}
 	key := randomHex(8)
 	first := len(b.Batches)
+	// The audience is split once, when the first step that goes out is
+	// built (a late first reminder may have been skipped).
+	split := first == 0
 	cut := &cutter{s: s, ctx: ctx, id: b.ID, key: key, step: b.Step, first: first,
 		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants))}
 	var holdout []string
@@ -60,7 +63,7 @@ func (s *Service) materialize(ctx context.Context, b *Broadcast) error {
 			v := armOf(o, b.ID, b.Holdout, len(b.Variants)+1)
 			if v < 0 {
 				holdoutN++
-				if b.Step == 0 {
+				if split {
 					holdout = append(holdout, o)
 				}
 				continue
@@ -73,7 +76,7 @@ func (s *Service) materialize(ctx context.Context, b *Broadcast) error {
 	if err := cut.finish(); err != nil {
 		return err
 	}
-	if b.Step == 0 {
+	if split {
 		n, err := s.writeHoldout(ctx, b.ID, key, holdout)
 		if err != nil {
 			return err

@@ -48,7 +48,7 @@ type Results struct {
 // Compared reports whether b has arms to compare: variants or a holdout,
 // once sending began.
 func (b *Broadcast) Compared() bool {
-	return len(b.Arms) > 0 && (b.Holdout > 0 || len(b.Variants) > 0)
+	return len(b.Arms) > 0 && len(b.Batches) > 0 && (b.Holdout > 0 || len(b.Variants) > 0)
 }
 
 // Results measures broadcast b's arms over window after each batch (0:
@@ -63,8 +63,9 @@ func (s *Service) Results(ctx context.Context, b *Broadcast, window time.Duratio
 	}
 	res := &Results{Window: window, Tag: tag}
 	var first time.Time
+	step := b.Batches[0].Step // the step the audience was split at
 	for _, x := range b.Batches {
-		if x.Step == 0 && !x.Accepted.IsZero() {
+		if x.Step == step && !x.Accepted.IsZero() {
 			if first.IsZero() || x.Accepted.Before(first) {
 				first = x.Accepted
 			}
@@ -99,8 +100,9 @@ func (s *Service) measureVariant(ctx context.Context, b *Broadcast, v int, windo
 		r.Size = b.Arms[v]
 	}
 	var refs []listRef
+	step := b.Batches[0].Step
 	for i, x := range b.Batches {
-		if x.Step == 0 && x.Variant == v && x.State == BatchSent && !x.Accepted.IsZero() {
+		if x.Step == step && x.Variant == v && x.State == BatchSent && !x.Accepted.IsZero() {
 			refs = append(refs, listRef{"s" + batchKey(b, &b.Batches[i]), i, x.Size, x.Accepted})
 		}
 	}
@@ -181,7 +183,7 @@ func (s *Service) measure(ctx context.Context, r *ArmResult, openids []string, f
 // a broadcast: (un)following, and the location WeChat reports every few
 // seconds on its own.
 func notInteraction(kind string) bool {
-	return kind == "subscribe" || kind == "unsubscribe" || kind == "location"
+	return kind == "subscribe" || kind == "unsubscribe" || kind == "location_report"
 }
 
 func interacted(h []store.HistoryEntry, from, to time.Time, tag string) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/rules/words"
+	"github.com/wxcast/wxcast/store"
 )
 
 // wordList compiles word lists for a test.
@@ -394,5 +395,39 @@ func TestUncheckedNewsNeedsAnOverride(t *testing.T) {
 	refusal(t, err, CodeUnchecked)
 	if b, err = e.svc.Approve(e.ctx, owner, b.ID, "", "已在后台人工看过"); err != nil || b.State != StateApproved {
 		t.Fatalf("owner: %v", err)
+	}
+}
+
+// TestReservationSurvivesALostSave: the record of a reservation may not
+// land (a conflict, a crash); reserving again must leave the record as
+// the first would have.
+func TestReservationSurvivesALostSave(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, 6, func(o *Options) { o.MonthlyCap = 1 })
+	b := e.approved("everyone")
+	if _, err := e.svc.Send(e.ctx, editor, b.ID, time.Time{}, SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := e.st.Broadcasts().Lease(e.ctx, b.ID, e.opts.Owner, time.Minute); !ok || err != nil {
+		t.Fatal("lease", err)
+	}
+	attempt := 0
+	if _, _, err := e.svc.step(e.ctx, b.ID, &attempt); err != nil { // builds the batches
+		t.Fatal(err)
+	}
+	b, _ = e.svc.Get(e.ctx, b.ID)
+	list, _ := e.st.Broadcasts().ReadList(e.ctx, b.ID, "s"+b.BatchKey, 0)
+	// Another broadcast reaches one follower of batch 0 first.
+	if _, err := e.st.Caps().Count(e.ctx, 999, 0, list[:1], []store.Period{{Key: monthKey(e.clock.Now()), TTL: time.Hour}}, e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for try := range 2 { // the first record is lost
+		c, _ := e.svc.Get(e.ctx, b.ID)
+		if skip, err := e.svc.reserve(e.ctx, c, 0, e.clock.Now()); skip || err != nil {
+			t.Fatalf("try %d: %v %v", try, skip, err)
+		}
+		if x := c.Batches[0]; x.Size != len(list)-1 || x.Capped != 1 || c.Capped != 1 {
+			t.Fatalf("try %d: size %d capped %d/%d, want %d and 1", try, x.Size, x.Capped, c.Capped, len(list)-1)
+		}
 	}
 }

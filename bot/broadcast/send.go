@@ -154,7 +154,7 @@ func (s *Service) startTimes(b *Broadcast, at time.Time) []time.Time {
 // Cancel stops broadcast id: before it sends, or between two batches. An
 // editor may cancel only their own.
 func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
-	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		switch b.State {
 		case StateDraft, StatePlanned, StateApproved, StateScheduled, StateSending, StatePaused:
 		default:
@@ -171,6 +171,16 @@ func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, er
 		b.State, b.CancelledBy = StateCancelled, a.OpenID
 		return c, nil
 	})
+	if err == nil {
+		// A batch reserved just before the cancel, whose record had not
+		// landed yet, holds cap slots it will never use.
+		for i, x := range b.Batches {
+			if x.State == BatchPending {
+				s.release(ctx, b, i)
+			}
+		}
+	}
+	return b, err
 }
 
 // Retract deletes every sent batch of broadcast id through the mass-delete
