@@ -17,6 +17,9 @@ func (c Calendar) Hour(t time.Time) int64 {
 	return c.Day(t)*24 + int64(t.In(c.loc()).Hour())
 }
 
+// Location is the calendar's zone (UTC when none is set).
+func (c Calendar) Location() *time.Location { return c.loc() }
+
 func (c Calendar) loc() *time.Location {
 	if c.Loc == nil {
 		return time.UTC

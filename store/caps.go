@@ -159,18 +159,6 @@ func (c *Caps) Release(ctx context.Context, id int64, batch int) error {
 	}
 }
 
-// Count adds one to each openid's counter in every period, without a
-// limit, and records the receipts, once per (id, batch): Reserve with no
-// maximum. It reports whether this call counted.
-func (c *Caps) Count(ctx context.Context, id int64, batch int, openids []string, periods []Period, at time.Time) (bool, error) {
-	limits := make([]Limit, len(periods))
-	for i, p := range periods {
-		limits[i] = Limit{Period: p}
-	}
-	_, first, err := c.Reserve(ctx, id, batch, openids, limits, at)
-	return first, err
-}
-
 // countArgs lays out the keys and arguments of capCountScript for one
 // run: the openids grouped by cap hash.
 func (c *Caps) countArgs(id int64, batch, part int, openids []string, periods []Limit, onceTTL time.Duration, rec string) ([]string, []any) {

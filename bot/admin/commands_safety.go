@@ -31,16 +31,13 @@ func runRemind(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 	return b.t(kRemind, bc.ID, b.seriesText(bc.Series)), bc, nil
 }
 
-func runStatus(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Get(ctx, x.id)
+// runStatus is show plus what only matters once sending began: the
+// unsubscribes and the holdout and variant results.
+func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	text, bc, err := runShow(ctx, b, a, x)
 	if err != nil {
 		return "", bc, err
 	}
-	paused, err := b.svc.Paused(ctx)
-	if err != nil {
-		return "", bc, err
-	}
-	text := b.detail(bc, paused)
 	if len(bc.Batches) > 0 {
 		n, err := b.svc.Unsubscribes(ctx, bc.ID)
 		if err != nil {

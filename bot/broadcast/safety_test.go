@@ -418,7 +418,8 @@ func TestReservationSurvivesALostSave(t *testing.T) {
 	b, _ = e.svc.Get(e.ctx, b.ID)
 	list, _ := e.st.Broadcasts().ReadList(e.ctx, b.ID, "s"+b.BatchKey, 0)
 	// Another broadcast reaches one follower of batch 0 first.
-	if _, err := e.st.Caps().Count(e.ctx, 999, 0, list[:1], []store.Period{{Key: monthKey(e.clock.Now()), TTL: time.Hour}}, e.clock.Now()); err != nil {
+	month := store.Limit{Period: store.Period{Key: monthKey(e.clock.Now()), TTL: time.Hour}}
+	if _, _, err := e.st.Caps().Reserve(e.ctx, 999, 0, list[:1], []store.Limit{month}, e.clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	for try := range 2 { // the first record is lost

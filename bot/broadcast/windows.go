@@ -8,12 +8,7 @@ func (s *Service) minuteOf(t time.Time) int {
 	return t.Hour()*60 + t.Minute()
 }
 
-func (s *Service) loc() *time.Location {
-	if s.o.Calendar.Loc == nil {
-		return time.UTC
-	}
-	return s.o.Calendar.Loc
-}
+func (s *Service) loc() *time.Location { return s.o.Calendar.Location() }
 
 // quiet reports whether a send starting at t would start in the quiet
 // hours.
