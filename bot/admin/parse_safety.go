@@ -182,8 +182,12 @@ func statusArgs(b *Bot, rest string) (args, error) {
 		return x, err
 	}
 	for _, w := range f[1:] {
-		if d, ok := parseOffsets(w); ok && len(d) == 1 && x.window == 0 {
-			if d[0] < time.Hour || d[0] > 168*time.Hour {
+		// Tag names start with a letter: a word starting with a digit is a
+		// window, and one that is not a window from 1 to 168 hours is a
+		// mistake, not a tag.
+		if w[0] >= '0' && w[0] <= '9' {
+			d, ok := parseOffsets(w)
+			if !ok || len(d) != 1 || x.window != 0 || d[0] < time.Hour || d[0] > 168*time.Hour {
 				return args{}, errUsage
 			}
 			x.window = d[0]
