@@ -26,9 +26,16 @@ const (
 
 // Options configures a Bot.
 type Options struct {
-	Service  Service
-	Notifier Notifier
-	Admins   []broadcast.Admin
+	// The services the commands use (see service.go).
+	Drafts      Drafts
+	Approvals   Approvals
+	SendControl SendControl
+	Segments    Segments
+	Results     Results
+	Audit       Audit
+	Notices     Notices
+	Notifier    Notifier
+	Admins      []broadcast.Admin
 	// Language of the replies: "zh" (the default) or "en".
 	Language string
 	// Location is used for the times shown and parsed (time.Local when nil).
@@ -48,9 +55,20 @@ type Options struct {
 	Log       *zap.Logger
 }
 
+// services are the services the commands call.
+type services struct {
+	drafts    Drafts
+	approvals Approvals
+	send      SendControl
+	segments  Segments
+	results   Results
+	audit     Audit
+	notices   Notices
+}
+
 // Bot runs admin commands. It is safe for concurrent use.
 type Bot struct {
-	svc       Service
+	svc       services
 	notifier  Notifier
 	admins    map[string]broadcast.Admin
 	cat       catalog
@@ -76,7 +94,8 @@ type Bot struct {
 // New returns a Bot for the options; zero fields take their defaults.
 func New(o Options) *Bot {
 	b := &Bot{
-		svc:       o.Service,
+		svc: services{drafts: o.Drafts, approvals: o.Approvals, send: o.SendControl, segments: o.Segments,
+			results: o.Results, audit: o.Audit, notices: o.Notices},
 		notifier:  o.Notifier,
 		admins:    make(map[string]broadcast.Admin, len(o.Admins)),
 		lang:      "zh",

@@ -12,7 +12,7 @@ func runHelp(_ context.Context, b *Bot, a broadcast.Admin, _ args) (string, *bro
 }
 
 func runSegments(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
-	segs, err := b.svc.Segments(ctx)
+	segs, err := b.svc.segments.Segments(ctx)
 	if err != nil {
 		return "", nil, err
 	}
@@ -27,7 +27,7 @@ func runSegments(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string
 }
 
 func runCount(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	n, err := b.svc.Count(ctx, x.segment)
+	n, err := b.svc.segments.Count(ctx, x.segment)
 	if err != nil {
 		return "", nil, err
 	}
@@ -35,7 +35,7 @@ func runCount(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *
 }
 
 func runNew(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.New(ctx, a, x.segment, x.content)
+	bc, err := b.svc.drafts.Create(ctx, a, x.segment, x.content)
 	if err != nil {
 		return "", bc, err
 	}
@@ -43,11 +43,11 @@ func runNew(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *br
 }
 
 func runShow(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Get(ctx, x.id)
+	bc, err := b.svc.drafts.Get(ctx, x.id)
 	if err != nil {
 		return "", bc, err
 	}
-	paused, err := b.svc.Paused(ctx)
+	paused, err := b.svc.send.Paused(ctx)
 	if err != nil {
 		return "", bc, err
 	}
@@ -55,7 +55,7 @@ func runShow(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *b
 }
 
 func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Preview(ctx, a, x.id)
+	bc, err := b.svc.approvals.Preview(ctx, a, x.id)
 	if err != nil {
 		return "", bc, err
 	}
@@ -68,14 +68,14 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 		head = b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
 	}
 	lines := append([]string{head}, b.safetyLines(bc)...)
-	if line := b.policyLine(b.svc.Policy(b.now())); line != "" {
+	if line := b.policyLine(b.svc.send.Policy(b.now())); line != "" {
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n"), bc, nil
 }
 
 func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Approve(ctx, a, x.id, x.plan, x.override)
+	bc, err := b.svc.approvals.Approve(ctx, a, x.id, x.plan, x.override)
 	if err != nil {
 		return "", bc, err
 	}
@@ -87,7 +87,7 @@ func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 
 // approveTail says where the approvals of bc stand.
 func (b *Bot) approveTail(bc *broadcast.Broadcast) string {
-	have, need := b.svc.ValidApprovals(bc), b.svc.ApprovalsRequired()
+	have, need := b.svc.approvals.ValidApprovals(bc), b.svc.approvals.ApprovalsRequired()
 	hash := ""
 	if bc.Plan != nil {
 		hash = bc.Plan.Hash
@@ -99,7 +99,7 @@ func (b *Bot) approveTail(bc *broadcast.Broadcast) string {
 }
 
 func runReject(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Reject(ctx, a, x.id, x.reason)
+	bc, err := b.svc.approvals.Reject(ctx, a, x.id, x.reason)
 	if err != nil {
 		return "", bc, err
 	}
@@ -110,7 +110,7 @@ func runReject(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 }
 
 func runSend(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Send(ctx, a, x.id, x.at, broadcast.SendOptions{Best: x.best, Override: x.override})
+	bc, err := b.svc.send.Send(ctx, a, x.id, x.at, broadcast.SendOptions{Best: x.best, Override: x.override})
 	if err != nil {
 		return "", bc, err
 	}
@@ -151,7 +151,7 @@ func (b *Bot) audience(bc *broadcast.Broadcast) (people, batches int) {
 }
 
 func runCancel(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Cancel(ctx, a, x.id)
+	bc, err := b.svc.send.Cancel(ctx, a, x.id)
 	if err != nil {
 		return "", bc, err
 	}
@@ -159,15 +159,15 @@ func runCancel(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 }
 
 func runList(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
-	list, err := b.svc.List(ctx, 10)
+	list, err := b.svc.drafts.List(ctx, 10)
 	if err != nil {
 		return "", nil, err
 	}
-	notices, err := b.svc.Notices(ctx, 3)
+	notices, err := b.svc.notices.Notices(ctx, 3)
 	if err != nil {
 		return "", nil, err
 	}
-	paused, err := b.svc.Paused(ctx)
+	paused, err := b.svc.send.Paused(ctx)
 	if err != nil {
 		return "", nil, err
 	}
@@ -175,7 +175,7 @@ func runList(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *b
 }
 
 func runRetract(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Retract(ctx, a, x.id)
+	bc, err := b.svc.send.Retract(ctx, a, x.id)
 	if err != nil {
 		return "", bc, err
 	}
@@ -184,18 +184,18 @@ func runRetract(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 
 func runPause(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
 	if x.id != 0 {
-		bc, err := b.svc.Pause(ctx, a, x.id)
+		bc, err := b.svc.send.Pause(ctx, a, x.id)
 		if err != nil {
 			return "", bc, err
 		}
 		return b.t(kPauseOne, bc.ID, bc.ID), bc, nil
 	}
-	return b.t(kPause), nil, b.svc.SetPaused(ctx, a, true)
+	return b.t(kPause), nil, b.svc.send.SetPaused(ctx, a, true)
 }
 
 func runResume(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
 	if x.id != 0 {
-		bc, err := b.svc.Resume(ctx, a, x.id, x.override)
+		bc, err := b.svc.send.Resume(ctx, a, x.id, x.override)
 		if err != nil {
 			return "", bc, err
 		}
@@ -205,11 +205,11 @@ func runResume(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 		}
 		return reply, bc, nil
 	}
-	return b.t(kResume), nil, b.svc.SetPaused(ctx, a, false)
+	return b.t(kResume), nil, b.svc.send.SetPaused(ctx, a, false)
 }
 
 func runAudit(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	entries, err := b.svc.Audit(ctx, x.n)
+	entries, err := b.svc.audit.Newest(ctx, x.n)
 	if err != nil {
 		return "", nil, err
 	}

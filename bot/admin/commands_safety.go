@@ -7,7 +7,7 @@ import (
 )
 
 func runVariant(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.AddVariant(ctx, a, x.id, x.content)
+	bc, err := b.svc.drafts.AddVariant(ctx, a, x.id, x.content)
 	if err != nil {
 		return "", bc, err
 	}
@@ -16,7 +16,7 @@ func runVariant(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 }
 
 func runHoldout(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.SetHoldout(ctx, a, x.id, x.n)
+	bc, err := b.svc.drafts.SetHoldout(ctx, a, x.id, x.n)
 	if err != nil {
 		return "", bc, err
 	}
@@ -24,7 +24,7 @@ func runHoldout(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 }
 
 func runRemind(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.Remind(ctx, a, x.id, x.at, x.offsets, x.tag)
+	bc, err := b.svc.drafts.Remind(ctx, a, x.id, x.at, x.offsets, x.tag)
 	if err != nil {
 		return "", bc, err
 	}
@@ -39,13 +39,13 @@ func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 		return "", bc, err
 	}
 	if len(bc.Batches) > 0 {
-		n, err := b.svc.Unsubscribes(ctx, bc.ID)
+		n, err := b.svc.results.Unsubscribes(ctx, bc.ID)
 		if err != nil {
 			return "", bc, err
 		}
 		text += "\n" + b.unsubLine(bc, n)
 	}
-	res, err := b.svc.Results(ctx, bc, x.window, x.tag)
+	res, err := b.svc.results.Results(ctx, bc, x.window, x.tag)
 	if err != nil {
 		return "", bc, err
 	}

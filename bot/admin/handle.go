@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/audit"
 	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
@@ -114,7 +115,7 @@ func (b *Bot) execute(ctx context.Context, in invocation) outcome {
 func (b *Bot) record(ctx context.Context, in invocation, o outcome) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), auditTimeout)
 	defer cancel()
-	e := broadcast.AuditEntry{
+	e := audit.Entry{
 		At:      b.now(),
 		By:      in.admin.OpenID,
 		Name:    in.admin.Name,
@@ -124,7 +125,7 @@ func (b *Bot) record(ctx context.Context, in invocation, o outcome) {
 		Outcome: o.code,
 		Detail:  o.detail,
 	}
-	if err := b.svc.RecordAudit(ctx, e); err != nil {
+	if err := b.svc.audit.Record(ctx, e); err != nil {
 		b.log.Error("admin: record audit", zap.String("openid", e.By),
 			zap.String("outcome", e.Outcome), zap.Error(err))
 	}

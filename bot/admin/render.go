@@ -76,7 +76,7 @@ func (b *Bot) planLines(bc *broadcast.Broadcast) []string {
 	}
 	return []string{
 		b.t(kDetailPlan, p.Hash, orDash(p.RulesVersion), thousands(p.Audience)),
-		b.t(kDetailApprovals, b.svc.ValidApprovals(bc), b.svc.ApprovalsRequired(), who),
+		b.t(kDetailApprovals, b.svc.approvals.ValidApprovals(bc), b.svc.approvals.ApprovalsRequired(), who),
 	}
 }
 

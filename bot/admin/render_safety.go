@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/results"
 )
 
 // maxHitsShown bounds the hits one reply lists.
@@ -146,7 +147,7 @@ func (b *Bot) unsubLine(bc *broadcast.Broadcast, n int) string {
 
 // results words a holdout and variant comparison, with the caveat that it
 // counts callbacks, not opens.
-func (b *Bot) results(r *broadcast.Results) string {
+func (b *Bot) results(r *results.Results) string {
 	head := b.t(kResultsHead, b.dur(r.Window))
 	if r.Tag != "" {
 		head = b.t(kResultsHeadTag, b.dur(r.Window), r.Tag)

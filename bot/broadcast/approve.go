@@ -27,25 +27,10 @@ func (s *Service) ValidApprovals(b *Broadcast) int {
 	return len(seen)
 }
 
-// current keeps the approvals of b's current plan.
-func (s *Service) current(b *Broadcast) []Approval {
-	var out []Approval
-	for _, a := range b.Approvals {
-		if b.Plan != nil && a.PlanHash == b.Plan.Hash {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// voidIfStale voids b's plan and approvals when the rules changed since
-// preview: the segment the approvers saw may now select other followers.
-func (s *Service) voidIfStale(b *Broadcast) *Refusal {
-	if b.Plan == nil || b.Plan.RulesVersion == s.rulesVersion() {
-		return nil
-	}
-	b.Plan, b.Approvals, b.State = nil, nil, StateDraft
-	return &Refusal{Code: CodePlanVoided, ID: b.ID, Detail: s.rulesVersion()}
+// ready reports whether b's plan has what it needs to be sent: enough
+// valid approvals, and an owner's override of any content-check finding.
+func (s *Service) ready(b *Broadcast) bool {
+	return s.ValidApprovals(b) >= s.o.ApprovalsRequired && b.UnapprovedContent() == nil
 }
 
 // Approve records a's approval of broadcast id's current plan. With plan
@@ -57,7 +42,7 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override
 		return nil, refuse(CodeOwnerOverride, id)
 	}
 	var after error
-	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+	b, err := s.o.Records.Update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		after = nil
 		if b.State != StatePlanned && b.State != StateApproved {
 			if b.State == StateDraft {
@@ -65,7 +50,7 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override
 			}
 			return store.Change{}, wrongState(b)
 		}
-		if r := s.voidIfStale(b); r != nil {
+		if r := b.VoidIfStale(s.rulesVersion()); r != nil {
 			after = r
 			return store.Change{}, nil
 		}
@@ -75,20 +60,20 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override
 		if b.Creator == a.OpenID && !s.o.AllowSelfApproval {
 			return store.Change{}, refuse(CodeSelfApproval, b.ID)
 		}
-		for _, x := range s.current(b) {
+		for _, x := range b.CurrentApprovals() {
 			if x.By == a.OpenID && s.o.Now().Sub(x.At) < s.o.ApprovalTTL {
 				return store.Change{}, refuse(CodeAlreadyApproved, b.ID)
 			}
 		}
-		if r := s.notApprovedContent(b); r != nil && override == "" {
+		if r := b.UnapprovedContent(); r != nil && override == "" {
 			return store.Change{}, r // an owner overrides first; then others may approve
 		}
 		if override != "" {
 			b.Override = &Override{By: a.OpenID, Name: a.Name, Reason: override, At: s.o.Now(),
 				PlanHash: b.Plan.Hash, Words: b.Plan.WordsVersion}
 		}
-		b.Approvals = append(s.current(b), Approval{By: a.OpenID, Name: a.Name, At: s.o.Now(), PlanHash: b.Plan.Hash})
-		if s.ValidApprovals(b) >= s.o.ApprovalsRequired && s.notApprovedContent(b) == nil {
+		b.Approvals = append(b.CurrentApprovals(), Approval{By: a.OpenID, Name: a.Name, At: s.o.Now(), PlanHash: b.Plan.Hash})
+		if s.ready(b) {
 			b.State = StateApproved
 		}
 		return store.Change{}, nil
@@ -101,7 +86,7 @@ func (s *Service) Approve(ctx context.Context, a Admin, id int64, plan, override
 
 // Reject turns broadcast id down for good, with a's reason.
 func (s *Service) Reject(ctx context.Context, a Admin, id int64, reason string) (*Broadcast, error) {
-	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+	return s.o.Records.Update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		switch {
 		case len(b.Batches) > 0: // a series that began: cancel it instead
 			return store.Change{}, wrongState(b)

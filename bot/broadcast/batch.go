@@ -1,139 +1,60 @@
 package broadcast
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"go.uber.org/zap"
-
-	"github.com/wxcast/wxcast/bot/wxapi"
-	"github.com/wxcast/wxcast/store"
 )
 
-// step does the next thing broadcast id needs: build the batches, send
-// one, or finish. It returns how long to wait before the next step and
-// whether there is one.
-func (s *Service) step(ctx context.Context, id int64, attempt *int) (time.Duration, bool, error) {
-	b, err := s.Get(ctx, id)
-	if err != nil {
-		return 0, false, err
-	}
-	if b.State != StateSending {
-		return 0, false, nil
-	}
-	if paused, err := s.o.Store.Paused(ctx); err != nil || paused {
-		return 0, false, err
-	}
-	if b.BatchKey == "" {
-		err := s.materialize(ctx, b)
-		switch {
-		case errors.Is(err, store.ErrConflict):
-			return 0, true, nil // someone wrote meanwhile: build again
-		case errors.Is(err, store.ErrListGone):
-			return 0, false, s.fail(ctx, b, "the audience snapshot has expired (kept 30 days); preview again")
-		}
-		return 0, true, err
-	}
-	i := nextBatch(b)
-	if i < 0 {
-		return 0, false, s.finishSending(ctx, b)
-	}
-	now := s.o.Now()
-	if w := b.NextBatch.Sub(now); w > 0 {
-		return w, true, nil
-	}
-	x := &b.Batches[i]
-	if x.State == BatchSending && now.Sub(x.Began) > dedupWindow {
-		// WeChat no longer remembers this batch's clientmsgid: sending it
-		// again could deliver it twice. Stop and tell the owners.
-		x.State, x.Error = BatchFailed, "outcome unknown: last attempt is older than WeChat's 24 h clientmsgid window"
-		return 0, true, s.fail(ctx, b, x.Error)
-	}
-	if x.State == BatchPending {
-		// First attempt: take the followers' cap slots, and send only to
-		// those who got one.
-		skip, err := s.reserve(ctx, b, i, now)
-		if errors.Is(err, store.ErrListGone) {
-			x.State, x.Error = BatchFailed, "the batch's openid list has expired"
-			return 0, false, s.fail(ctx, b, x.Error)
-		}
-		if err != nil {
-			return time.Second, true, err
-		}
-		if skip {
-			err := s.save(ctx, b, store.Change{Owner: s.o.Owner})
-			if errors.Is(err, store.ErrConflict) {
-				err = nil
-			}
-			return 0, true, err
-		}
-	}
-	// Record the intent first: from here on a crash leaves the batch in
-	// "sending", and whoever resumes it sends it again with the same
-	// clientmsgid, which WeChat deduplicates.
-	x.State = BatchSending
-	x.Attempts++
-	if x.Began.IsZero() {
-		x.Began = now
-	}
-	if err := s.save(ctx, b, store.Change{Owner: s.o.Owner}); err != nil {
-		if errors.Is(err, store.ErrConflict) {
-			return 0, true, nil
-		}
-		return 0, false, err
-	}
-	openids, err := s.o.Store.ReadList(ctx, id, "s"+batchKey(b, x), i)
-	if errors.Is(err, store.ErrListGone) {
-		x.State, x.Error = BatchFailed, "the batch's openid list has expired"
-		return 0, false, s.fail(ctx, b, x.Error)
-	}
-	if err != nil {
-		return time.Second, true, err
-	}
-	msgID, err := s.o.API.MassSend(ctx, openids, b.contentOf(x.Variant), clientMsgID(b, i))
-	switch kind, detail := classify(err); kind {
-	case outcomeSent:
-		outcome := "sent"
-		if err != nil {
-			outcome = "already_sent"
-			var ae *wxapi.APIError
-			if errors.As(err, &ae) {
-				msgID = ae.MsgID
-			}
-		}
-		s.metrics.calls.WithLabelValues(outcome).Inc()
-		s.metrics.recipients.Add(float64(len(openids)))
-		*attempt = 0
-		return 0, true, s.batchSent(ctx, id, i, msgID)
-	case outcomeRetry:
-		s.metrics.calls.WithLabelValues("retried").Inc()
-		*attempt++
-		wait := backoff(*attempt)
-		if wxapi.ErrCode(err) == codeRetryTooFast {
-			wait = s.o.RetryGap
-		}
-		s.o.Log.Warn("mass send: retrying", zap.Int64("id", id), zap.Int("batch", i),
-			zap.Duration("in", wait), zap.String("error", detail))
-		return wait, true, nil
-	default:
-		s.metrics.calls.WithLabelValues("failed").Inc()
-		s.release(ctx, b, i)
-		return 0, false, s.batchFailed(ctx, id, i, detail)
-	}
+// Batch is one mass-send call: at most 10,000 openids, never one.
+type Batch struct {
+	Size int `json:"n"`
+	// State: pending, sending (the call may have reached WeChat), sent,
+	// failed, skipped.
+	State    string    `json:"s"`
+	Attempts int       `json:"a,omitempty"`
+	Began    time.Time `json:"b,omitzero"` // first attempt
+	MsgID    int64     `json:"m,omitempty"`
+	Error    string    `json:"e,omitempty"`
+	// Accepted is when WeChat accepted the batch; Capped counts followers
+	// the frequency cap took out of it just before its first call.
+	Accepted time.Time `json:"at,omitzero"`
+	Capped   int       `json:"c,omitempty"`
+	// Variant is the content the batch sends (0 the main one); Step the
+	// reminder-series step it belongs to; Key names its openid list.
+	Variant int    `json:"v,omitempty"`
+	Step    int    `json:"sp,omitempty"`
+	Key     string `json:"k,omitempty"`
+	// From MASSSENDJOBFINISH.
+	Reported bool   `json:"r,omitempty"`
+	Status   string `json:"st,omitempty"`
+	Total    int    `json:"t,omitempty"`
+	Filtered int    `json:"f,omitempty"`
+	Sent     int    `json:"ok,omitempty"`
+	Errors   int    `json:"er,omitempty"`
 }
 
-// batchKey names the openid lists of batch x of b.
-func batchKey(b *Broadcast, x *Batch) string {
-	if x.Key != "" {
-		return x.Key
+// Batch states.
+const (
+	BatchPending = "pending"
+	BatchSending = "sending"
+	BatchSent    = "sent"
+	BatchFailed  = "failed"
+	// BatchSkipped: the frequency cap left fewer than two followers in it,
+	// whom the API cannot reach; no call was made.
+	BatchSkipped = "skipped"
+)
+
+// BatchList names the stored openid list of batch i of b (see
+// store.Broadcasts.ReadList).
+func (b *Broadcast) BatchList(i int) string {
+	if k := b.Batches[i].Key; k != "" {
+		return "s" + k
 	}
-	return b.BatchKey
+	return "s" + b.BatchKey
 }
 
-// nextBatch is the first batch not yet sent or failed, -1 if none.
-func nextBatch(b *Broadcast) int {
+// NextBatchIndex is the first batch not yet sent or failed, -1 if none.
+func (b *Broadcast) NextBatchIndex() int {
 	for i, x := range b.Batches {
 		if x.State == BatchPending || x.State == BatchSending {
 			return i
@@ -142,151 +63,100 @@ func nextBatch(b *Broadcast) int {
 	return -1
 }
 
-// clientMsgID names batch i of b for WeChat's 24-hour dedup: the same
+// ClientMsgID names batch i of b for WeChat's 24-hour dedup: the same
 // batch always gets the same id, no two batches (of any broadcast or
 // plan) share one, and it stays short (WeChat refuses some ids far below
 // its documented 64 bytes; this one is at most 36).
-func clientMsgID(b *Broadcast, i int) string {
+func (b *Broadcast) ClientMsgID(i int) string {
 	return fmt.Sprintf("wxc%d-%s-%d", b.ID, b.Plan.Hash, i)
 }
 
-// Batch outcomes.
-const (
-	outcomeSent = iota
-	outcomeRetry
-	outcomeFail
-)
-
-// WeChat errcodes the sender treats specially.
-const (
-	codeSystemBusy   = -1
-	codeStaleToken   = 40001 // another system fetched a token: the next call gets a fresh one
-	codeBadToken     = 40014
-	codeTokenExpired = 42001
-	codeDailyQuota   = 45009
-	codeMinuteQuota  = 45011
-	codeAlreadySent  = 45065 // clientmsgid used within 24 h: sent before
-	codeRetryTooFast = 45066 // same clientmsgid again within a minute
-	codeTaskTooMuch  = 9500002
-)
-
-// classify sorts a mass-send result: sent (including "already sent"),
-// worth retrying with the same clientmsgid, or final.
-func classify(err error) (int, string) {
-	if err == nil {
-		return outcomeSent, ""
-	}
-	switch wxapi.ErrCode(err) {
-	case codeAlreadySent:
-		return outcomeSent, err.Error()
-	case 0, codeSystemBusy, codeDailyQuota, codeMinuteQuota, codeRetryTooFast, codeTaskTooMuch,
-		codeStaleToken, codeBadToken, codeTokenExpired:
-		return outcomeRetry, err.Error() // 0: the network; the call may have arrived
-	}
-	return outcomeFail, err.Error()
-}
-
-func backoff(attempt int) time.Duration {
-	d := time.Second << min(attempt, 6)
-	return min(d, retryMax)
-}
-
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
-}
-
-// batchSent records that WeChat accepted batch i. It needs no lease: a
-// replica that took over sends the batch with the same clientmsgid, gets
-// "already sent" and records the same thing.
-func (s *Service) batchSent(ctx context.Context, id int64, i int, msgID int64) error {
-	defer func() {
-		if msgID != 0 {
-			s.applyEarlyReport(ctx, msgID)
-		}
-	}()
-	_, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		if i >= len(b.Batches) || b.Batches[i].State == BatchSent {
-			return store.Change{}, errSkip
-		}
-		x := &b.Batches[i]
-		x.State, x.MsgID, x.Error, x.Accepted = BatchSent, msgID, "", s.o.Now()
-		b.NextBatch = s.o.Now().Add(s.o.BatchInterval)
-		c := store.Change{}
-		if msgID != 0 {
-			c.MsgIDs = map[int64]int{msgID: i}
-		}
-		return c, nil
-	})
-	if errors.Is(err, errSkip) {
-		return nil
-	}
-	return err
-}
-
-// batchFailed records a batch WeChat refused for good and stops the
-// broadcast: the rest would most likely be refused too.
-func (s *Service) batchFailed(ctx context.Context, id int64, i int, why string) error {
-	stopped := false
-	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		stopped = false
-		if i < len(b.Batches) {
-			b.Batches[i].State, b.Batches[i].Error = BatchFailed, why
-		}
-		if b.State != StateSending {
-			return store.Change{}, nil // cancelled meanwhile: it stays cancelled
-		}
-		stopped = true
-		b.State, b.Failure, b.Finished = StatePartiallyFailed, why, s.o.Now()
-		return store.Change{}, nil
-	})
-	if err != nil {
-		return err
-	}
-	if stopped {
-		s.alertOwners(ctx, b, msgFailed(s.lang(), b))
-	}
-	return nil
-}
-
-// fail stops b (already changed by the caller) as partially failed and
-// alerts the owners.
-func (s *Service) fail(ctx context.Context, b *Broadcast, why string) error {
-	b.State, b.Failure, b.Finished = StatePartiallyFailed, why, s.o.Now()
-	if err := s.save(ctx, b, store.Change{}); err != nil {
-		return err
-	}
-	s.alertOwners(ctx, b, msgFailed(s.lang(), b))
-	return nil
-}
-
-// finishSending marks b sent once every batch was accepted or failed.
-func (s *Service) finishSending(ctx context.Context, b *Broadcast) error {
-	if sr := b.Series; sr != nil && b.Step+1 < len(sr.Offsets) {
-		// The next reminder: scheduled, its audience cut when it fires.
-		b.Step++
-		b.State, b.SendAt, b.BatchKey, b.NextBatch = StateScheduled, sr.At(b.Step), "", time.Time{}
-		err := s.save(ctx, b, store.Change{})
-		if errors.Is(err, store.ErrConflict) {
-			return nil
-		}
-		return err
-	}
-	b.State, b.Finished = StateSent, s.o.Now()
+// AllReported reports whether WeChat's job report arrived for every batch
+// it accepted.
+func (b *Broadcast) AllReported() bool {
 	for _, x := range b.Batches {
-		if x.State == BatchFailed {
-			b.State = StatePartiallyFailed
+		if x.State == BatchSent && !x.Reported {
+			return false
 		}
 	}
-	err := s.save(ctx, b, store.Change{})
-	if errors.Is(err, store.ErrConflict) {
-		return nil // read again at the next step
-	}
-	return err
+	return true
 }
+
+// Progress sums the batches.
+type Progress struct {
+	Batches, Done, Failed int
+	// Recipients are the openids in the batches; Unreached those in
+	// batches that failed.
+	Recipients, Unreached int
+	// As WeChat reported them, for the batches that have a report.
+	Total, Filtered, Sent, Errors int
+	Reported                      int
+}
+
+// Progress sums b's batches.
+func (b *Broadcast) Progress() Progress {
+	var p Progress
+	p.Batches = len(b.Batches)
+	for _, x := range b.Batches {
+		p.Recipients += x.Size
+		switch x.State {
+		case BatchSent, BatchSkipped:
+			p.Done++
+		case BatchFailed:
+			p.Failed++
+			p.Unreached += x.Size
+		}
+		if x.Reported {
+			p.Reported++
+			p.Total += x.Total
+			p.Filtered += x.Filtered
+			p.Sent += x.Sent
+			p.Errors += x.Errors
+		}
+	}
+	return p
+}
+
+// FailureRate is the share of recipients not reached: batches that failed
+// plus the errors WeChat reported, over every recipient.
+func (p Progress) FailureRate() float64 {
+	if p.Recipients == 0 {
+		return 0
+	}
+	return float64(p.Unreached+p.Errors) / float64(p.Recipients)
+}
+
+// Rates are a broadcast's delivery so far, over the recipients of the
+// batches it is known for; the guardrails judge them.
+type Rates struct {
+	Reached, Failed int // recipients of accepted batches; not reached
+	Judged          int // recipients whose outcome is known (failed batches and reported ones)
+}
+
+// Rates counts b's delivery so far.
+func (b *Broadcast) Rates() Rates {
+	var g Rates
+	reached := map[int]int{} // per reminder step
+	for _, x := range b.Batches {
+		switch {
+		case x.State == BatchFailed:
+			g.Judged += x.Size
+			g.Failed += x.Size
+		case x.State == BatchSent:
+			reached[x.Step] += x.Size
+			if x.Reported {
+				g.Judged += x.Size
+				g.Failed += x.Errors
+			}
+		}
+	}
+	// The followers reached: a later reminder goes to a subset of the
+	// first, so the largest step counts them without counting anyone twice.
+	for _, n := range reached {
+		g.Reached = max(g.Reached, n)
+	}
+	return g
+}
+
+// Reached counts the followers b reached (each once, over a series).
+func (b *Broadcast) Reached() int { return b.Rates().Reached }

@@ -9,22 +9,6 @@ import (
 	"github.com/wxcast/wxcast/rules/words"
 )
 
-// contents are everything b sends: the main content, then the variants.
-func (b *Broadcast) contents() []Content {
-	return append([]Content{b.Content}, b.Variants...)
-}
-
-// contentOf is the content variant v sends.
-func (b *Broadcast) contentOf(v int) Content {
-	if v > 0 && v <= len(b.Variants) {
-		return b.Variants[v-1]
-	}
-	return b.Content
-}
-
-// VariantName names variant v: A for the main content, then B, C…
-func VariantName(v int) string { return string(rune('A' + v)) }
-
 // checkContent runs the content check over everything b sends: texts,
 // and the title and digest of every article of a news item as WeChat
 // returns them. It returns the hits, the word lists' version, and what
@@ -47,7 +31,7 @@ func (s *Service) checkContent(ctx context.Context, b *Broadcast) ([]Hit, string
 			hits = append(hits, hitOf(where, h))
 		}
 	}
-	for v, c := range b.contents() {
+	for v, c := range b.Contents() {
 		prefix := ""
 		if len(b.Variants) > 0 {
 			prefix = VariantName(v)
@@ -86,21 +70,4 @@ func join(prefix, s string) string {
 
 func hitOf(where string, h words.Hit) Hit {
 	return Hit{Where: where, Category: h.Category, Word: h.Word, Start: h.Start, Text: h.Text}
-}
-
-// notApprovedContent refuses to send a plan with content-check hits that
-// no owner overrode.
-// A news item the check could not read needs an override too: unchecked
-// is not clean.
-func (s *Service) notApprovedContent(b *Broadcast) *Refusal {
-	if b.Plan == nil || len(b.Plan.Hits) == 0 && len(b.Plan.Unchecked) == 0 {
-		return nil
-	}
-	if o := b.Override; o != nil && o.PlanHash == b.Plan.Hash && o.Words == b.Plan.WordsVersion {
-		return nil
-	}
-	if len(b.Plan.Hits) == 0 {
-		return &Refusal{Code: CodeUnchecked, ID: b.ID, Detail: b.Plan.Unchecked[0]}
-	}
-	return &Refusal{Code: CodeContentHits, ID: b.ID, N: len(b.Plan.Hits), Detail: b.Plan.Hits[0].Category}
 }

@@ -1,211 +1,102 @@
 package broadcast
 
-import (
-	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/binary"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"hash/fnv"
-	"strconv"
-	"strings"
-	"time"
+import "time"
 
-	"github.com/wxcast/wxcast/bot/wxapi"
-	"github.com/wxcast/wxcast/rules"
-	"github.com/wxcast/wxcast/store"
-)
-
-const (
-	// batchMax is the most openids one mass-send call takes.
-	batchMax = 10000
-	// listTTL keeps audience snapshots and batches long enough to retract
-	// and audit a broadcast, then lets Redis forget them.
-	listTTL = 30 * 24 * time.Hour
-	// snapshotLife is how long after its preview a plan may be sent: its
-	// snapshot must outlive the send by a margin.
-	snapshotLife = listTTL - 24*time.Hour
-)
-
-// Preview freezes a plan of broadcast id (an editor's own, or any for an
-// owner; an approver who did not create it gets the current plan's
-// message, see showPlan) — content, segment, rules version
-// and the openids the segment selects now — and sends the message to a
-// through the mass-preview API, so a sees what followers will see. A new
-// plan voids the approvals of the old one unless nothing changed.
-func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
-	b, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	mine := a.Has(RoleOwner) || b.Creator == a.OpenID
-	if !mine && a.Has(RoleApprover) {
-		return s.showPlan(ctx, a, b)
-	}
-	if !previewable(b.State) {
-		return b, wrongState(b)
-	}
-	if !mine {
-		// Previewing freezes a new plan, which may void the approvals.
-		return b, refuse(CodeNotYours, id)
-	}
-	if s.o.API == nil {
-		return b, refuse(CodeNoAPI, id)
-	}
-	rs := s.rules()
-	if rs == nil {
-		return b, refuse(CodeNoRules, id)
-	}
-	seg, ok := rs.Segment(b.Segment)
-	if !ok {
-		return b, &Refusal{Code: CodeUnknownSegment, ID: id, Detail: b.Segment}
-	}
-	plan, err := s.snapshot(ctx, b, rs, seg)
-	if err != nil {
-		return b, err
-	}
-	plan.By = a.OpenID
-	if plan.Audience < 2 {
-		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience, Need: plan.Capped}
-	}
-	plan.Hits, plan.WordsVersion, plan.Unchecked = s.checkContent(ctx, b)
-	for _, c := range b.contents() {
-		if _, err := s.o.API.MassPreview(ctx, a.OpenID, c); err != nil {
-			return b, wechatRefusal(id, err)
-		}
-	}
-	was := spec(b)
-	return s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		if !previewable(b.State) {
-			return store.Change{}, wrongState(b)
-		}
-		if spec(b) != was {
-			return store.Change{}, wrongState(&Broadcast{ID: b.ID, State: StateDraft}) // edited meanwhile
-		}
-		b.Plan = plan
-		b.Approvals = s.current(b)
-		b.State = StatePlanned
-		if s.ValidApprovals(b) >= s.o.ApprovalsRequired && s.notApprovedContent(b) == nil {
-			b.State = StateApproved
-		}
-		return store.Change{}, nil
-	})
+// Plan is what preview froze: the content, the segment, the rules version
+// and the audience. Approvals bind to its Hash.
+type Plan struct {
+	Hash         string    `json:"hash"` // 8 hex digits
+	RulesVersion string    `json:"rules"`
+	Audience     int       `json:"size"`
+	Chunks       int       `json:"chunks"` // audience snapshot lists
+	Key          string    `json:"key"`    // names the lists
+	At           time.Time `json:"at"`
+	By           string    `json:"by"`
+	// Capped counts followers the segment selected but the frequency cap
+	// left out.
+	Capped int `json:"capped,omitempty"`
+	// Hits are the content check's findings; WordsVersion the word lists
+	// checked against ("" when there were none). Unchecked names content
+	// the check could not read (a news item WeChat did not return).
+	Hits         []Hit    `json:"hits,omitempty"`
+	WordsVersion string   `json:"words,omitempty"`
+	Unchecked    []string `json:"unchecked,omitempty"`
 }
 
-// spec is everything about b that approvers approve besides its audience:
-// segment, contents, holdout share and reminder series.
-func spec(b *Broadcast) string {
-	var sb strings.Builder
-	part := func(p string) { sb.WriteString(strconv.Itoa(len(p)) + ":" + p) }
-	part(b.Segment)
-	for _, c := range b.contents() {
-		part(c.Type)
-		part(c.Text)
-		part(c.MediaID)
-	}
-	part(strconv.Itoa(b.Holdout))
-	if sr := b.Series; sr != nil {
-		part(sr.Deadline.UTC().Format(time.RFC3339))
-		for _, o := range sr.Offsets {
-			part(o.String())
-		}
-		part(sr.ExceptTag)
-	}
-	return sb.String()
+// Hit is one listed word found in a broadcast's content.
+type Hit struct {
+	// Where names the part checked: "" for the text, "B" for variant B's
+	// text, "1.title" / "1.digest" for a news item's first article.
+	Where    string `json:"where,omitempty"`
+	Category string `json:"cat"`
+	Word     string `json:"word"`
+	Start    int    `json:"start"` // in characters, 0-based
+	Text     string `json:"text"`  // as written
 }
 
-// showPlan sends an approver the current plan's message through the
-// mass-preview API, so they see on their phone what they approve, without
-// freezing a new plan (which would void the approvals).
-func (s *Service) showPlan(ctx context.Context, a Admin, b *Broadcast) (*Broadcast, error) {
-	switch {
-	case b.State == StateDraft:
-		return b, refuse(CodeNoPlan, b.ID)
-	case b.State != StatePlanned && b.State != StateApproved && b.State != StateScheduled:
-		return b, wrongState(b)
-	case s.o.API == nil:
-		return b, refuse(CodeNoAPI, b.ID)
-	}
-	for _, c := range b.contents() {
-		if _, err := s.o.API.MassPreview(ctx, a.OpenID, c); err != nil {
-			return b, wechatRefusal(b.ID, err)
-		}
-	}
-	return b, nil
+// Override is an owner's approval of a plan the content check flagged.
+type Override struct {
+	By       string    `json:"by"`
+	Name     string    `json:"name"`
+	Reason   string    `json:"reason"`
+	At       time.Time `json:"at"`
+	PlanHash string    `json:"plan"`
+	// Words is the word lists' version the override saw: a preview
+	// against other lists may find other hits, which need a new override.
+	Words string `json:"words,omitempty"`
 }
 
-func previewable(st State) bool {
-	return st == StateDraft || st == StatePlanned || st == StateApproved
+// Approval is one approver's yes to one plan.
+type Approval struct {
+	By       string    `json:"by"`
+	Name     string    `json:"name"`
+	At       time.Time `json:"at"`
+	PlanHash string    `json:"plan"`
 }
 
-// snapshot stores the openids seg selects now as chunks of the plan and
-// returns the plan. The hash covers everything approvers approve: content,
-// segment, rules version and the audience (as an order-free digest, since
-// the scan reads followers in no fixed order).
-func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset, seg *rules.Segment) (*Plan, error) {
-	now := s.o.Now()
-	key := randomHex(8)
-	var (
-		chunks, capped int
-		sum, xor       uint64
-	)
-	t, err := rs.Select(seg, s.o.Calendar, now).Audience(ctx, s.o.Profiles, batchMax, func(matched []string) error {
-		openids, n, err := s.uncapped(ctx, matched, now)
-		if err != nil {
-			return err
+// CurrentApprovals are the approvals of b's current plan.
+func (b *Broadcast) CurrentApprovals() []Approval {
+	var out []Approval
+	for _, a := range b.Approvals {
+		if b.Plan != nil && a.PlanHash == b.Plan.Hash {
+			out = append(out, a)
 		}
-		if len(openids) == 0 {
-			capped += n
-			return nil
-		}
-		capped += n
-		for _, o := range openids {
-			h := fnv.New64a()
-			_, _ = h.Write([]byte(o))
-			v := h.Sum64()
-			sum += v
-			xor ^= v
-		}
-		err = s.o.Store.WriteList(ctx, b.ID, "a"+key, chunks, openids, listTTL)
-		chunks++
-		return err
-	})
-	if err != nil {
-		return nil, err
 	}
-	h := sha256.New()
-	_, _ = h.Write([]byte(spec(b)))
-	_, _ = h.Write([]byte(strconv.Itoa(len(rs.Version)) + ":" + rs.Version))
-	var d [24]byte
-	binary.BigEndian.PutUint64(d[0:], uint64(t.Matched-capped))
-	binary.BigEndian.PutUint64(d[8:], sum)
-	binary.BigEndian.PutUint64(d[16:], xor)
-	_, _ = h.Write(d[:])
-	return &Plan{
-		Hash: hex.EncodeToString(h.Sum(nil)[:4]), RulesVersion: rs.Version,
-		Audience: t.Matched - capped, Capped: capped, Chunks: chunks, Key: key, At: now,
-	}, nil
+	return out
 }
 
-// wechatRefusal words a WeChat errcode as a refusal; other errors (the
-// network) stay errors.
-func wechatRefusal(id int64, err error) error {
-	code := wxapi.ErrCode(err)
-	if code == 0 {
-		return err
+// Approvers are the openids that approved b's current plan, in order.
+func (b *Broadcast) Approvers() []string {
+	var out []string
+	for _, a := range b.CurrentApprovals() {
+		out = append(out, a.By)
 	}
-	msg := err.Error()
-	var ae *wxapi.APIError
-	if errors.As(err, &ae) {
-		msg = ae.Msg
-	}
-	return &Refusal{Code: CodeWeChat, ID: id, N: code, Detail: fmt.Sprintf("%d %s", code, msg)}
+	return out
 }
 
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
+// VoidIfStale voids b's plan and approvals when the rules are no longer
+// those of its preview (live is the version now): the segment the
+// approvers saw may now select other followers.
+func (b *Broadcast) VoidIfStale(live string) *Refusal {
+	if b.Plan == nil || b.Plan.RulesVersion == live {
+		return nil
+	}
+	b.Plan, b.Approvals, b.State = nil, nil, StateDraft
+	return &Refusal{Code: CodePlanVoided, ID: b.ID, Detail: live}
+}
+
+// UnapprovedContent refuses to send a plan with content-check hits that
+// no owner overrode. A news item the check could not read needs an
+// override too: unchecked is not clean.
+func (b *Broadcast) UnapprovedContent() *Refusal {
+	if b.Plan == nil || len(b.Plan.Hits) == 0 && len(b.Plan.Unchecked) == 0 {
+		return nil
+	}
+	if o := b.Override; o != nil && o.PlanHash == b.Plan.Hash && o.Words == b.Plan.WordsVersion {
+		return nil
+	}
+	if len(b.Plan.Hits) == 0 {
+		return &Refusal{Code: CodeUnchecked, ID: b.ID, Detail: b.Plan.Unchecked[0]}
+	}
+	return &Refusal{Code: CodeContentHits, ID: b.ID, N: len(b.Plan.Hits), Detail: b.Plan.Hits[0].Category}
 }

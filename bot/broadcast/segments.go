@@ -4,6 +4,13 @@ import (
 	"context"
 )
 
+// SegmentCount is a segment and how many followers it selects now.
+type SegmentCount struct {
+	Name        string
+	Description string
+	Count       int
+}
+
 // Segments counts every segment of the live rules.
 func (s *Service) Segments(ctx context.Context) ([]SegmentCount, error) {
 	rs := s.rules()

@@ -1,10 +1,8 @@
 package broadcast
 
 import (
-	"time"
-
 	"context"
-	"slices"
+	"time"
 
 	"github.com/wxcast/wxcast/store"
 )
@@ -28,30 +26,16 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so 
 		return nil, refuse(CodeOwnerOverride, id)
 	}
 	var after error
-	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
+	b, err := s.o.Records.Update(ctx, id, func(b *Broadcast) (store.Change, error) {
 		after = nil
-		if b.State != StateApproved && b.State != StateScheduled {
-			if b.State == StateDraft {
-				return store.Change{}, refuse(CodeNoPlan, b.ID)
-			}
-			if b.State == StatePlanned {
-				return store.Change{}, &Refusal{Code: CodeNotApproved, ID: b.ID,
-					N: s.ValidApprovals(b), Need: s.o.ApprovalsRequired}
-			}
-			return store.Change{}, wrongState(b)
-		}
-		if !a.Has(RoleApprover) && b.Creator != a.OpenID {
-			return store.Change{}, refuse(CodeNotYours, b.ID)
-		}
-		if len(b.Batches) > 0 {
-			// A series between two reminders: it goes on by itself.
-			return store.Change{}, wrongState(&Broadcast{ID: b.ID, State: StateSending})
+		if r := s.sendable(a, b); r != nil {
+			return store.Change{}, r
 		}
 		c := store.Change{}
 		if b.State == StateScheduled {
 			c.Active = -1 // back in the set below unless refused
 		}
-		if r := s.voidIfStale(b); r != nil {
+		if r := b.VoidIfStale(s.rulesVersion()); r != nil {
 			after = r
 			return c, nil
 		}
@@ -60,7 +44,7 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so 
 			after = &Refusal{Code: CodeNotApproved, ID: b.ID, N: n, Need: s.o.ApprovalsRequired}
 			return c, nil
 		}
-		if r := s.notApprovedContent(b); r != nil {
+		if r := b.UnapprovedContent(); r != nil {
 			return store.Change{}, r
 		}
 		start, quiet, r := s.sendTime(b, at, so)
@@ -82,15 +66,35 @@ func (s *Service) Send(ctx context.Context, a Admin, id int64, at time.Time, so 
 		return b, err
 	}
 	if after == nil {
-		s.Kick()
+		s.o.Wake.Kick()
 	}
 	return b, after
+}
+
+// sendable refuses a's send of b when its state or owner does not allow
+// one.
+func (s *Service) sendable(a Admin, b *Broadcast) *Refusal {
+	switch {
+	case b.State == StateDraft:
+		return refuse(CodeNoPlan, b.ID)
+	case b.State == StatePlanned:
+		return &Refusal{Code: CodeNotApproved, ID: b.ID, N: s.ValidApprovals(b), Need: s.o.ApprovalsRequired}
+	case b.State != StateApproved && b.State != StateScheduled:
+		return wrongState(b)
+	case !a.Has(RoleApprover) && b.Creator != a.OpenID:
+		return refuse(CodeNotYours, b.ID)
+	case len(b.Batches) > 0:
+		// A series between two reminders: it goes on by itself.
+		return wrongState(&Broadcast{ID: b.ID, State: StateSending})
+	}
+	return nil
 }
 
 // sendTime is when b starts (zero: now), or why it may not start then;
 // quiet reports that a send starts in the quiet hours by the override.
 func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (start time.Time, quiet bool, r *Refusal) {
 	now := s.o.Now()
+	w := s.o.Windows
 	if b.Series != nil {
 		if !at.IsZero() || so.Best {
 			return time.Time{}, false, &Refusal{Code: CodeSeriesTimes, ID: b.ID}
@@ -104,7 +108,7 @@ func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (start ti
 		}
 	}
 	if so.Best {
-		t, ok := s.nextBest(now)
+		t, ok := w.NextBest(now)
 		if !ok {
 			return time.Time{}, false, refuse(CodeNoBestWindow, b.ID)
 		}
@@ -123,12 +127,11 @@ func (s *Service) sendTime(b *Broadcast, at time.Time, so SendOptions) (start ti
 		return time.Time{}, false, &Refusal{Code: CodeTooFar, ID: b.ID, At: b.Plan.At.Add(snapshotLife)}
 	}
 	for _, t := range s.startTimes(b, at) {
-		if !s.quiet(t) {
+		if !w.IsQuiet(t) {
 			continue
 		}
 		if so.Override == "" {
-			return time.Time{}, false, &Refusal{Code: CodeQuietHours, ID: b.ID, At: s.quietEnd(t),
-				Detail: s.o.QuietHours.String()}
+			return time.Time{}, false, &Refusal{Code: CodeQuietHours, ID: b.ID, At: w.QuietEnd(t), Detail: w.Quiet.String()}
 		}
 		quiet = true
 	}
@@ -149,97 +152,4 @@ func (s *Service) startTimes(b *Broadcast, at time.Time) []time.Time {
 		out[i] = b.Series.At(i)
 	}
 	return out
-}
-
-// Cancel stops broadcast id: before it sends, or between two batches. An
-// editor may cancel only their own.
-func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
-	b, err := s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		switch b.State {
-		case StateDraft, StatePlanned, StateApproved, StateScheduled, StateSending, StatePaused:
-		default:
-			return store.Change{}, wrongState(b)
-		}
-		if !a.Has(RoleOwner) && b.Creator != a.OpenID {
-			return store.Change{}, refuse(CodeNotYours, b.ID)
-		}
-		c := store.Change{}
-		if b.State == StateScheduled || b.State == StateSending || b.State == StatePaused {
-			c.Active = -1
-			b.Finished = s.o.Now()
-		}
-		b.State, b.CancelledBy = StateCancelled, a.OpenID
-		return c, nil
-	})
-	if err == nil {
-		// A batch reserved just before the cancel, whose record had not
-		// landed yet, holds cap slots it will never use.
-		for i, x := range b.Batches {
-			if x.State == BatchPending {
-				s.release(ctx, b, i)
-			}
-		}
-	}
-	return b, err
-}
-
-// Retract deletes every sent batch of broadcast id through the mass-delete
-// API. WeChat deletes only news (图文): for text and image it refuses
-// instead of pretending.
-func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
-	b, err := s.Get(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	switch b.State {
-	case StateSent, StatePartiallyFailed:
-	case StateCancelled, StatePaused:
-		if b.Progress().Done == 0 {
-			return b, wrongState(b) // nothing went out
-		}
-		if nextBatch(b) >= 0 && b.Batches[nextBatch(b)].State == BatchSending {
-			// Cancelled while a batch was under way: wait for its outcome,
-			// or it could go out after the retraction.
-			return b, wrongState(&Broadcast{ID: b.ID, State: StateSending})
-		}
-	default:
-		return b, wrongState(b)
-	}
-	if !slices.ContainsFunc(b.contents(), func(c Content) bool { return c.Type == "news" }) {
-		return b, &Refusal{Code: CodeCannotRetract, ID: id, Detail: b.Content.Type}
-	}
-	if s.o.API == nil {
-		return b, refuse(CodeNoAPI, id)
-	}
-	var done []int64
-	var failed error
-	for _, x := range b.Batches {
-		if x.State != BatchSent || x.MsgID == 0 || slices.Contains(b.Retracted, x.MsgID) ||
-			b.contentOf(x.Variant).Type != "news" { // WeChat deletes only news
-			continue
-		}
-		if err := s.o.API.MassDelete(ctx, x.MsgID); err != nil {
-			failed = wechatRefusal(id, err)
-			break
-		}
-		done = append(done, x.MsgID)
-	}
-	b, err = s.update(ctx, id, func(b *Broadcast) (store.Change, error) {
-		for _, m := range done {
-			if !slices.Contains(b.Retracted, m) {
-				b.Retracted = append(b.Retracted, m)
-			}
-		}
-		switch b.State {
-		case StateSent, StatePartiallyFailed, StateCancelled, StatePaused:
-			if failed == nil {
-				b.State = StateRetracted
-			}
-		}
-		return store.Change{}, nil
-	})
-	if err != nil {
-		return b, err
-	}
-	return b, failed
 }

@@ -1,47 +1,68 @@
 package broadcast
 
-import "time"
+import (
+	"time"
 
-// minuteOf is t's minute of the day in the calendar's zone.
-func (s *Service) minuteOf(t time.Time) int {
-	t = t.In(s.loc())
+	"github.com/wxcast/wxcast/configs"
+)
+
+// Windows are when sends may start: never in the quiet hours unless an
+// owner overrides, and at the best windows when an admin asks for the
+// best time. The zero value allows any time and has no best window.
+type Windows struct {
+	// Loc is the account's zone, in which the hours are read (UTC when
+	// nil).
+	Loc   *time.Location
+	Quiet configs.ClockRange
+	Best  configs.ClockRanges
+}
+
+func (w Windows) loc() *time.Location {
+	if w.Loc == nil {
+		return time.UTC
+	}
+	return w.Loc
+}
+
+// minuteOf is t's minute of the day in the zone.
+func (w Windows) minuteOf(t time.Time) int {
+	t = t.In(w.loc())
 	return t.Hour()*60 + t.Minute()
 }
 
-func (s *Service) loc() *time.Location { return s.o.Calendar.Location() }
-
-// quiet reports whether a send starting at t would start in the quiet
+// IsQuiet reports whether a send starting at t would start in the quiet
 // hours.
-func (s *Service) quiet(t time.Time) bool { return s.o.QuietHours.Contains(s.minuteOf(t)) }
+func (w Windows) IsQuiet(t time.Time) bool { return w.Quiet.Contains(w.minuteOf(t)) }
 
-// quietEnd is the first moment from t on outside the quiet hours: t
+// QuietEnd is the first moment from t on outside the quiet hours: t
 // itself when t is not in them.
-func (s *Service) quietEnd(t time.Time) time.Time {
-	if !s.quiet(t) {
+func (w Windows) QuietEnd(t time.Time) time.Time {
+	if !w.IsQuiet(t) {
 		return t
 	}
 	m := t.Truncate(time.Minute)
 	for range 1441 {
 		m = m.Add(time.Minute)
-		if !s.quiet(m) {
+		if !w.IsQuiet(m) {
 			return m
 		}
 	}
 	return m // quiet all day cannot be configured
 }
 
-// nextBest is when "send best" sends: now if now lies in a best window
+// NextBest is when "send best" sends: now if now lies in a best window
 // (outside the quiet hours), else the start of the next one. ok is false
 // without best windows.
-func (s *Service) nextBest(now time.Time) (time.Time, bool) {
+func (w Windows) NextBest(now time.Time) (time.Time, bool) {
 	var best time.Time
-	local := now.In(s.loc())
+	loc := w.loc()
+	local := now.In(loc)
 	for day := -1; day < 3; day++ { // -1: a window spanning last midnight
-		midnight := time.Date(local.Year(), local.Month(), local.Day()+day, 0, 0, 0, 0, s.loc())
-		for _, w := range s.o.BestWindows {
-			start := midnight.Add(time.Duration(w.From) * time.Minute)
-			end := start.Add(time.Duration(w.Len()) * time.Minute)
-			start = s.quietEnd(start)
+		midnight := time.Date(local.Year(), local.Month(), local.Day()+day, 0, 0, 0, 0, loc)
+		for _, r := range w.Best {
+			start := midnight.Add(time.Duration(r.From) * time.Minute)
+			end := start.Add(time.Duration(r.Len()) * time.Minute)
+			start = w.QuietEnd(start)
 			if !start.Before(end) {
 				continue // wholly quiet
 			}
@@ -49,7 +70,7 @@ func (s *Service) nextBest(now time.Time) (time.Time, bool) {
 			case !now.Before(end):
 				continue
 			case !now.Before(start):
-				if !s.quiet(now) {
+				if !w.IsQuiet(now) {
 					return now, true
 				}
 			case best.IsZero() || start.Before(best):
@@ -76,17 +97,4 @@ type Policy struct {
 	MonthlyCap, DailyCap int
 	AlertFailureRate     float64
 	AlertUnsubscribeRate float64
-}
-
-// Policy returns the send-safety settings at now.
-func (s *Service) Policy(now time.Time) Policy {
-	p := Policy{
-		QuietHours: s.o.QuietHours.String(), QuietNow: s.quiet(now), NextAllowed: s.quietEnd(now),
-		MonthlyCap: s.o.MonthlyCap, DailyCap: s.o.DailyCap,
-		AlertFailureRate: s.o.AlertFailureRate, AlertUnsubscribeRate: s.o.AlertUnsubscribeRate,
-	}
-	if t, ok := s.nextBest(now); ok {
-		p.NextBest = t
-	}
-	return p
 }

@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync/atomic"
@@ -17,6 +15,7 @@ import (
 
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/simtest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -26,18 +25,7 @@ import (
 // package shares one simulator; each test registers an app of its own.
 var sim *wxsim.Server
 
-func TestMain(m *testing.M) {
-	sim = wxsim.NewServer()
-	hs := httptest.NewServer(sim)
-	if err := wxapi.RouteSDK(hs.URL); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	code := m.Run()
-	sim.Close()
-	hs.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(simtest.Run(m, wxapi.RouteSDK, &sim)) }
 
 // env is one test's world: an app of its own in the simulator and a key
 // prefix of its own in Redis.

@@ -5,8 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -17,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/simtest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/store"
 )
@@ -36,19 +35,7 @@ const (
 	pathCallbackIP = "/cgi-bin/getcallbackip"
 )
 
-func TestMain(m *testing.M) {
-	sim = wxsim.NewServer()
-	srv := httptest.NewServer(sim)
-	simURL = srv.URL
-	if err := RouteSDK(simURL); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		srv.Close()
-		os.Exit(1)
-	}
-	code := m.Run()
-	srv.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(simtest.RunURL(m, RouteSDK, &sim, &simURL)) }
 
 // newApp registers an app of the test's own in the simulator.
 func newApp(t *testing.T) (appID, secret string) {

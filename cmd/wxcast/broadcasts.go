@@ -1,16 +1,23 @@
 package main
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"os"
+	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/admin"
+	"github.com/wxcast/wxcast/bot/audit"
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/caps"
+	"github.com/wxcast/wxcast/bot/notify"
+	"github.com/wxcast/wxcast/bot/results"
+	"github.com/wxcast/wxcast/bot/sender"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
@@ -31,55 +38,78 @@ func admins(cfg *configs.Config) []broadcast.Admin {
 	return out
 }
 
-// newBroadcasts builds the broadcast service. Without the WeChat API
-// (no app_secret) broadcasts can be created and counted but not
-// previewed or sent.
-func newBroadcasts(cfg *configs.Config, st *store.Store, followers *store.Followers, api *wxapi.Client,
-	reg prometheus.Registerer, live func() *rules.Ruleset, lists func() *words.List, log *zap.Logger) *broadcast.Service {
-	bc := cfg.Broadcast
-	o := broadcast.Options{
-		Store:             st.Broadcasts(),
-		Profiles:          followers,
-		Rules:             live,
-		Calendar:          followers.Calendar(),
-		TemplateID:        cfg.Bot.NotifyTemplateID,
-		Admins:            admins(cfg),
-		Language:          cfg.Bot.Language,
-		ApprovalsRequired: cfg.Broadcast.ApprovalsRequired,
-		ApprovalTTL:       cfg.Broadcast.ApprovalTTL.D(),
-		AllowSelfApproval: cfg.Broadcast.AllowSelfApproval,
-		BatchInterval:     cfg.Broadcast.BatchInterval.D(),
-		BatchSize:         cfg.Broadcast.BatchSize,
-		AlertFailureRate:  cfg.Broadcast.AlertFailureRate,
-		Owner:             replicaName(),
-
-		AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
-		Words:                lists,
-		Caps:                 st.Caps(),
-		MonthlyCap:           bc.MonthlyCap,
-		DailyCap:             bc.DailyCap,
-		QuietHours:           bc.QuietHours,
-		BestWindows:          bc.BestWindows,
-		Histories:            followers,
-		MeasureWindow:        bc.MeasureWindow.D(),
-		Metrics:              reg,
-		Log:                  log.Named("broadcast"),
+// newNotifier builds what tells admins things on their own. It comes
+// first: a rules file or word list refused at a reload alerts the owners
+// through it.
+func newNotifier(cfg *configs.Config, st *store.Store, api *wxapi.Client, reg prometheus.Registerer, log *zap.Logger) *notify.Notifier {
+	o := notify.Options{
+		Records: broadcast.NewRecords(st.Broadcasts(), nil), Store: st.Broadcasts(),
+		TemplateID: cfg.Bot.NotifyTemplateID, Admins: admins(cfg), Language: cfg.Bot.Language,
+		Location: cfg.Location, Metrics: reg, Log: log.Named("notify"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil
-		o.API, o.NotifyAPI, o.News = api, api, api
+		o.API = api
 	}
-	return broadcast.New(o)
+	return notify.New(o)
 }
 
-func newAdminBot(cfg *configs.Config, svc *broadcast.Service, log *zap.Logger) *admin.Bot {
+// broadcasting is one replica's broadcast services, wired together: the
+// lifecycle admins drive, the sender, the results and the audit log.
+type broadcasting struct {
+	lifecycle *broadcast.Service
+	sender    *sender.Sender
+	results   *results.Service
+	notify    *notify.Notifier
+	audit     *audit.Log
+}
+
+// newBroadcasting builds the broadcast services. Without the WeChat API
+// (no app_secret) broadcasts can be created and counted but not
+// previewed or sent.
+func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Followers, api *wxapi.Client,
+	n *notify.Notifier, reg prometheus.Registerer, live func() *rules.Ruleset, lists func() *words.List, log *zap.Logger) *broadcasting {
+	bc := cfg.Broadcast
+	records := broadcast.NewRecords(st.Broadcasts(), nil)
+	wake := broadcast.NewWake()
+	cp := caps.New(st.Caps(), bc.MonthlyCap, bc.DailyCap, cfg.Location)
+	res := results.New(results.Options{
+		Records: records, Store: st.Broadcasts(), Caps: cp, Histories: followers, MeasureWindow: bc.MeasureWindow.D(),
+		Alerts: n, AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
+		Wake: wake, Log: log.Named("results"),
+	})
+	lo := broadcast.Options{
+		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Calendar: followers.Calendar(),
+		Words: lists, Caps: cp, Windows: broadcast.Windows{Loc: cfg.Location, Quiet: bc.QuietHours, Best: bc.BestWindows},
+		ApprovalsRequired: bc.ApprovalsRequired, ApprovalTTL: bc.ApprovalTTL.D(), AllowSelfApproval: bc.AllowSelfApproval,
+		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
+		AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
+		Wake: wake, Log: log.Named("broadcast"),
+	}
+	so := sender.Options{
+		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Caps: cp,
+		Notices: n, Reports: res, Wake: wake, BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
+		AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
+	}
+	if api != nil { // a nil *Client in an interface would not be nil
+		lo.API, lo.News, so.API = api, api, api
+	}
+	return &broadcasting{
+		lifecycle: broadcast.New(lo), sender: sender.New(so), results: res, notify: n, audit: audit.New(st.Broadcasts()),
+	}
+}
+
+// run starts the sender and the notifier's queue until ctx ends.
+func (b *broadcasting) run(ctx context.Context, wg *sync.WaitGroup) {
+	wg.Go(func() { b.notify.Run(ctx) })
+	wg.Go(func() { b.sender.Run(ctx) })
+}
+
+func (b *broadcasting) adminBot(cfg *configs.Config, log *zap.Logger) *admin.Bot {
 	return admin.New(admin.Options{
-		Service:   svc,
-		Notifier:  svc,
-		Admins:    admins(cfg),
-		Language:  cfg.Bot.Language,
-		Location:  cfg.Location,
-		BatchSize: cfg.Broadcast.BatchSize,
-		Log:       log.Named("admin"),
+		Drafts: b.lifecycle, Approvals: b.lifecycle, SendControl: b.lifecycle, Segments: b.lifecycle,
+		Results: b.results, Audit: b.audit, Notices: b.notify, Notifier: b.notify,
+		Admins: admins(cfg), Language: cfg.Bot.Language, Location: cfg.Location,
+		BatchSize: cfg.Broadcast.BatchSize, Log: log.Named("admin"),
 	})
 }
 

@@ -102,48 +102,38 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	followers := st.Followers(cal, store.Limits{
 		DedupTTL: cfg.Callback.DedupTTL.D(), HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
 	})
-	// The broadcast service exists before the rules and word lists, so
-	// that a refused file can alert the owners; it reads them through live
-	// and lists.
-	var (
-		live  *rules.Source
-		lists *words.Source
-	)
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	svc := newBroadcasts(cfg, st, followers, api, reg, func() *rules.Ruleset {
-		if live == nil {
-			return nil
-		}
-		return live.Current()
-	}, func() *words.List {
-		if lists == nil {
-			return nil
-		}
-		return lists.Current()
-	}, log)
-	live, err = startRules(bg, cfg, log, &bgWork, accountTags(bg, st, log), func(version string, err error) {
-		svc.RulesRejected(bg, version, err)
+	// The notifier comes first: a refused rules file or word list alerts
+	// the owners through it.
+	notifier := newNotifier(cfg, st, api, reg, log)
+	live, err := startRules(bg, cfg, log, &bgWork, accountTags(bg, st, log), func(version string, err error) {
+		notifier.RulesRejected(bg, version, err)
 	})
 	if err != nil {
 		return err
 	}
-	lists, err = startWords(bg, cfg, log, &bgWork, func(version string, err error) {
-		svc.WordsRejected(bg, version, err)
+	lists, err := startWords(bg, cfg, log, &bgWork, func(version string, err error) {
+		notifier.WordsRejected(bg, version, err)
 	})
 	if err != nil {
 		return err
 	}
-	bgWork.Go(func() { svc.Run(bg) })
+	liveRules := func() *rules.Ruleset { return nil }
+	if live != nil {
+		liveRules = live.Current
+	}
+	bcs := newBroadcasting(cfg, st, followers, api, notifier, reg, liveRules, lists.Current, log)
+	bcs.run(bg, &bgWork)
 	opts := bot.Options{
 		Followers:         followers,
 		ReplyWait:         cfg.Callback.ReplyWait.D(),
-		Jobs:              svc,
+		Jobs:              bcs.results,
 		AdminsAsFollowers: cfg.Bot.AdminsAsFollowers,
 		Log:               log,
 	}
 	if len(cfg.Admins) > 0 {
-		ab := newAdminBot(cfg, svc, log)
+		ab := bcs.adminBot(cfg, log)
 		defer func() {
 			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			defer cancel()
@@ -152,9 +142,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		opts.Admins = ab
 	}
 	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
-	liveRules := func() *rules.Ruleset { return nil }
 	if live != nil {
-		liveRules = live.Current
 		opts.Rules = bot.NewRules(live, cal, log)
 		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
 	}
@@ -184,7 +172,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	var listening func(net.Addr)
 	if onListen != nil {
 		listening = func(a net.Addr) {
-			onListen(running{Addr: a, Followers: followers, Broadcasts: svc})
+			onListen(running{Addr: a, Followers: followers, Broadcasts: bcs.lifecycle})
 		}
 	}
 	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)

@@ -21,6 +21,10 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/caps"
+	"github.com/wxcast/wxcast/bot/notify"
+	"github.com/wxcast/wxcast/bot/results"
+	"github.com/wxcast/wxcast/bot/sender"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/wxsim"
@@ -157,6 +161,7 @@ type bcBench struct {
 	srv      *httptest.Server
 	api      *timedAPI
 	svc      *broadcast.Service
+	sender   *sender.Sender
 	id       int64
 	creator  broadcast.Admin
 	approver broadcast.Admin
@@ -184,14 +189,25 @@ func newBcBench(st *store.Store, f *store.Followers, rs *rules.Ruleset, cal stor
 	}
 	tokens := wxapi.NewTokens(st.Tokens(bcAppID), wxapi.StableFetcher(bcAppID, bcSecret), nil, log)
 	b.api = &timedAPI{Client: wxapi.New(wxapi.Config{AppID: bcAppID, AppSecret: bcSecret}, tokens, st.SDKCache())}
+	// Wired as the server wires it, with send safety on: every batch
+	// counted towards a monthly cap (set high, so that repeated runs are
+	// not capped), receipts kept for the unsubscribe guardrail, the text
+	// checked. Notices are only kept: the benchmark has no admins to tell.
+	records := broadcast.NewRecords(st.Broadcasts(), nil)
+	wake := broadcast.NewWake()
+	cp := caps.New(st.Caps(), 100, 0, cal.Location())
+	notices := notify.New(notify.Options{Records: records, Store: st.Broadcasts(), Log: log})
+	res := results.New(results.Options{Records: records, Store: st.Broadcasts(), Caps: cp, Histories: f,
+		Alerts: notices, Wake: wake, Log: log})
+	live := func() *rules.Ruleset { return rs }
 	b.svc = broadcast.New(broadcast.Options{
-		Store: st.Broadcasts(), Profiles: f, Rules: func() *rules.Ruleset { return rs }, Calendar: cal,
-		API: b.api, Admins: []broadcast.Admin{b.creator, b.approver},
-		ApprovalsRequired: 1, ApprovalTTL: time.Hour, BatchSize: c.batchSize, Log: log,
-		// Send safety as the server runs it: every batch counted towards a
-		// monthly cap (set high, so that repeated runs are not capped),
-		// receipts kept for the unsubscribe guardrail, the text checked.
-		Caps: st.Caps(), MonthlyCap: 100, Histories: f, Words: func() *words.List { return lists },
+		Records: records, Store: st.Broadcasts(), Profiles: f, Rules: live, Calendar: cal,
+		API: b.api, ApprovalsRequired: 1, ApprovalTTL: time.Hour, BatchSize: c.batchSize,
+		Caps: cp, Words: func() *words.List { return lists }, Wake: wake, Log: log,
+	})
+	b.sender = sender.New(sender.Options{
+		Records: records, Store: st.Broadcasts(), Profiles: f, Rules: live, API: b.api, Caps: cp,
+		Notices: notices, Reports: res, Wake: wake, BatchSize: c.batchSize, Log: log,
 	})
 	return b, nil
 }
@@ -204,7 +220,7 @@ func (b *bcBench) close() {
 // plan creates the broadcast, previews it (timed: this is the audience
 // snapshot) and has the second admin approve it.
 func (b *bcBench) plan(ctx context.Context, r *bcReport, rdb *redis.Client, run string) error {
-	x, err := b.svc.New(ctx, b.creator, bcSegment, broadcast.Content{Type: "text", Text: "wxload broadcast benchmark"})
+	x, err := b.svc.Create(ctx, b.creator, bcSegment, broadcast.Content{Type: "text", Text: "wxload broadcast benchmark"})
 	if err != nil {
 		return err
 	}
@@ -230,7 +246,7 @@ func (b *bcBench) plan(ctx context.Context, r *bcReport, rdb *redis.Client, run 
 func (b *bcBench) send(ctx context.Context, r *bcReport, rdb *redis.Client, c bcConfig) error {
 	rctx, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	wg.Go(func() { b.svc.Run(rctx) })
+	wg.Go(func() { b.sender.Run(rctx) })
 	defer func() { stop(); wg.Wait() }()
 	if c.cpuProfile != "" {
 		f, err := os.Create(c.cpuProfile)
@@ -328,7 +344,7 @@ type timedAPI struct {
 	first, last time.Time
 }
 
-func (t *timedAPI) MassSend(ctx context.Context, openids []string, c broadcast.Content, clientMsgID string) (int64, error) {
+func (t *timedAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (int64, error) {
 	id, err := t.Client.MassSend(ctx, openids, c, clientMsgID)
 	if err == nil {
 		t.mu.Lock()

@@ -1,4 +1,4 @@
-package broadcast
+package sender
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
@@ -9,7 +9,6 @@ import (
 type metrics struct {
 	calls      *prometheus.CounterVec
 	recipients prometheus.Counter
-	notices    *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, log *zap.Logger) *metrics {
@@ -22,13 +21,9 @@ func newMetrics(reg prometheus.Registerer, log *zap.Logger) *metrics {
 			Name: "wxcast_broadcast_recipients_total",
 			Help: "Followers in broadcast batches WeChat accepted.",
 		}),
-		notices: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "wxcast_admin_notices_total",
-			Help: "Notices to admins, by how they went: custom (customer-service message), template, kept (only in list and status).",
-		}, []string{"via"}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.calls, m.recipients, m.notices} {
+		for _, c := range []prometheus.Collector{m.calls, m.recipients} {
 			if err := reg.Register(c); err != nil {
 				log.Warn("register broadcast metrics", zap.Error(err))
 			}

@@ -1,22 +1,24 @@
-package broadcast
+package notify
 
 import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
 // The notices wxcast sends admins on its own, in zh or en. Replies to
 // commands are worded by the admin bot.
 
-func msgVoided(lang string, b *Broadcast) string {
+func msgVoided(lang string, b *broadcast.Broadcast) string {
 	if lang == "en" {
 		return fmt.Sprintf("#%d was not sent: the rules changed since its preview, so its plan and approvals are void. Preview it again: preview %d", b.ID, b.ID)
 	}
 	return fmt.Sprintf("#%d 未发送：预览后规则已更新，计划与批准已作废。请重新预览：预览 %d", b.ID, b.ID)
 }
 
-func msgLate(lang string, b *Broadcast, loc *time.Location) string {
+func msgLate(lang string, b *broadcast.Broadcast, loc *time.Location) string {
 	if loc == nil {
 		loc = time.Local
 	}
@@ -27,14 +29,14 @@ func msgLate(lang string, b *Broadcast, loc *time.Location) string {
 	return fmt.Sprintf("#%d 未发送：原定 %s 发送时服务中断超过 1 小时。现为已批准状态，如仍需发送请「发送 %d」", b.ID, at, b.ID)
 }
 
-func msgStepsSkipped(lang string, b *Broadcast, n int) string {
+func msgStepsSkipped(lang string, b *broadcast.Broadcast, n int) string {
 	if lang == "en" {
 		return fmt.Sprintf("#%d: %d reminder(s) of the series were skipped, their time having passed more than an hour ago (wxcast was down or the series was paused).", b.ID, n)
 	}
 	return fmt.Sprintf("#%d：提醒系列中有 %d 次已过原定时间超过 1 小时（服务中断或已暂停），已跳过不发。", b.ID, n)
 }
 
-func msgFailed(lang string, b *Broadcast) string {
+func msgFailed(lang string, b *broadcast.Broadcast) string {
 	p := b.Progress()
 	if lang == "en" {
 		return fmt.Sprintf("#%d stopped: %s. %d of %d batches sent.", b.ID, b.Failure, p.Done, p.Batches)
@@ -42,7 +44,7 @@ func msgFailed(lang string, b *Broadcast) string {
 	return fmt.Sprintf("#%d 已停止发送：%s。已发送 %d/%d 批。", b.ID, b.Failure, p.Done, p.Batches)
 }
 
-func msgDone(lang string, b *Broadcast) string {
+func msgDone(lang string, b *broadcast.Broadcast) string {
 	p := b.Progress()
 	rate := pct(p.FailureRate())
 	if lang == "en" {
@@ -59,7 +61,7 @@ func msgDone(lang string, b *Broadcast) string {
 	return s + fmt.Sprintf("，失败率 %s。", rate)
 }
 
-func msgHighFailure(lang string, b *Broadcast, limit float64) string {
+func msgHighFailure(lang string, b *broadcast.Broadcast, limit float64) string {
 	rate := pct(b.Progress().FailureRate())
 	if lang == "en" {
 		return fmt.Sprintf("Alert: #%d failure rate %s is above %s. See: status %d", b.ID, rate, pct(limit), b.ID)
@@ -103,14 +105,14 @@ func group(n int) string {
 	return s
 }
 
-func msgGuardFailure(lang string, b *Broadcast, rate, limit float64) string {
+func msgGuardFailure(lang string, b *broadcast.Broadcast, rate, limit float64) string {
 	if lang == "en" {
 		return fmt.Sprintf("Alert: #%d paused: %s of its recipients so far were not reached, above %s. Check, then: resume %d or cancel %d", b.ID, pct(rate), pct(limit), b.ID, b.ID)
 	}
 	return fmt.Sprintf("警告：#%d 已暂停：目前失败率 %s，超过 %s。请检查后「恢复 %d」或「取消 %d」", b.ID, pct(rate), pct(limit), b.ID, b.ID)
 }
 
-func msgGuardUnsub(lang string, b *Broadcast, n int, rate, limit float64, paused bool) string {
+func msgGuardUnsub(lang string, b *broadcast.Broadcast, n int, rate, limit float64, paused bool) string {
 	if lang == "en" {
 		s := fmt.Sprintf("Alert: %d recipients of #%d (%s) unsubscribed within 24 h of receiving it, above %s.", n, b.ID, pct(rate), pct(limit))
 		if paused {

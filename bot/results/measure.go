@@ -1,10 +1,10 @@
-package broadcast
+package results
 
 import (
 	"context"
-	"math"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -35,6 +35,16 @@ type ArmResult struct {
 	HasLift              bool
 }
 
+// holdoutList is the size of a full holdout list (as the sender writes
+// them).
+const holdoutList = 10000
+
+// Compared reports whether b has arms to compare: variants or a holdout,
+// once sending began.
+func Compared(b *broadcast.Broadcast) bool {
+	return len(b.Arms) > 0 && len(b.Batches) > 0 && (b.Holdout > 0 || len(b.Variants) > 0)
+}
+
 // Results compares a broadcast's arms.
 type Results struct {
 	Arms   []ArmResult
@@ -45,17 +55,11 @@ type Results struct {
 	Until time.Time
 }
 
-// Compared reports whether b has arms to compare: variants or a holdout,
-// once sending began.
-func (b *Broadcast) Compared() bool {
-	return len(b.Arms) > 0 && len(b.Batches) > 0 && (b.Holdout > 0 || len(b.Variants) > 0)
-}
-
 // Results measures broadcast b's arms over window after each batch (0:
 // the configured window), counting callbacks, or the adding of tag when
 // tag is set.
-func (s *Service) Results(ctx context.Context, b *Broadcast, window time.Duration, tag string) (*Results, error) {
-	if !b.Compared() || s.o.Histories == nil {
+func (s *Service) Results(ctx context.Context, b *broadcast.Broadcast, window time.Duration, tag string) (*Results, error) {
+	if !Compared(b) || s.o.Histories == nil {
 		return nil, nil
 	}
 	if window <= 0 {
@@ -94,26 +98,26 @@ func (s *Service) Results(ctx context.Context, b *Broadcast, window time.Duratio
 	return res, nil
 }
 
-func (s *Service) measureVariant(ctx context.Context, b *Broadcast, v int, window time.Duration, tag string) (ArmResult, error) {
-	r := ArmResult{Name: VariantName(v)}
+func (s *Service) measureVariant(ctx context.Context, b *broadcast.Broadcast, v int, window time.Duration, tag string) (ArmResult, error) {
+	r := ArmResult{Name: broadcast.VariantName(v)}
 	if v < len(b.Arms) {
 		r.Size = b.Arms[v]
 	}
 	var refs []listRef
 	step := b.Batches[0].Step
 	for i, x := range b.Batches {
-		if x.Step == step && x.Variant == v && x.State == BatchSent && !x.Accepted.IsZero() {
-			refs = append(refs, listRef{"s" + batchKey(b, &b.Batches[i]), i, x.Size, x.Accepted})
+		if x.Step == step && x.Variant == v && x.State == broadcast.BatchSent && !x.Accepted.IsZero() {
+			refs = append(refs, listRef{b.BatchList(i), i, x.Size, x.Accepted})
 		}
 	}
 	return r, s.measureLists(ctx, b.ID, &r, refs, window, tag)
 }
 
-func (s *Service) measureHoldout(ctx context.Context, b *Broadcast, from time.Time, window time.Duration, tag string) (ArmResult, error) {
+func (s *Service) measureHoldout(ctx context.Context, b *broadcast.Broadcast, from time.Time, window time.Duration, tag string) (ArmResult, error) {
 	r := ArmResult{Name: "holdout", Holdout: true, Size: b.Arms[len(b.Arms)-1]}
 	refs := make([]listRef, b.HoldoutN)
 	for i := range refs {
-		refs[i] = listRef{"h" + b.HoldoutKey, i, batchMax, from}
+		refs[i] = listRef{"h" + b.HoldoutKey, i, holdoutList, from}
 	}
 	return r, s.measureLists(ctx, b.ID, &r, refs, window, tag)
 }
@@ -203,33 +207,4 @@ func interacted(h []store.HistoryEntry, from, to time.Time, tag string) bool {
 		}
 	}
 	return false
-}
-
-// z is the normal quantile of a two-sided 95% interval.
-const z = 1.959964
-
-func (r *ArmResult) finish() {
-	if r.Measured == 0 {
-		return
-	}
-	n := float64(r.Measured)
-	p := float64(r.Interacted) / n
-	r.Share = p
-	// Wilson score interval: sound near 0 and 1, where interaction shares
-	// of broadcasts usually are.
-	d := 1 + z*z/n
-	c := (p + z*z/(2*n)) / d
-	w := z * math.Sqrt(p*(1-p)/n+z*z/(4*n*n)) / d
-	r.Lo, r.Hi = math.Max(0, c-w), math.Min(1, c+w)
-}
-
-// lift compares r with the holdout h: the difference of shares with a
-// normal-approximation 95% interval.
-func (r *ArmResult) lift(h ArmResult) {
-	if r.Measured == 0 || h.Measured == 0 {
-		return
-	}
-	se := math.Sqrt(r.Share*(1-r.Share)/float64(r.Measured) + h.Share*(1-h.Share)/float64(h.Measured))
-	r.Lift, r.HasLift = r.Share-h.Share, true
-	r.LiftLo, r.LiftHi = r.Lift-z*se, r.Lift+z*se
 }

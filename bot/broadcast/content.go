@@ -1,0 +1,61 @@
+package broadcast
+
+import (
+	"fmt"
+
+	"github.com/wxcast/wxcast/bot/wxapi"
+)
+
+// Content is what a broadcast sends: a text, a news item (图文) or an
+// image, the latter two by WeChat media_id.
+type Content struct {
+	Type    string `json:"type"`               // "text", "news" or "image"
+	Text    string `json:"text,omitempty"`     // for text
+	MediaID string `json:"media_id,omitempty"` // for news and image
+}
+
+// maxText bounds a text broadcast; WeChat's own limit is not published,
+// and a longer text is unreadable on a phone anyway.
+const maxText = 2000
+
+// Check refuses content that cannot be sent: an empty or overlong text,
+// a missing media_id, an unknown type.
+func (c Content) Check() error {
+	switch c.Type {
+	case "text":
+		if c.Text == "" {
+			return &Refusal{Code: CodeBadContent, Detail: "empty text"}
+		}
+		if n := len([]rune(c.Text)); n > maxText {
+			return &Refusal{Code: CodeBadContent, Detail: fmt.Sprintf("text of %d characters, at most %d", n, maxText)}
+		}
+	case "news", "image":
+		if c.MediaID == "" || len(c.MediaID) > 128 {
+			return &Refusal{Code: CodeBadContent, Detail: "media_id"}
+		}
+	default:
+		return &Refusal{Code: CodeBadContent, Detail: "type " + c.Type}
+	}
+	return nil
+}
+
+// WeChat is c as the mass-send API wrapper takes it.
+func (c Content) WeChat() wxapi.Content {
+	return wxapi.Content{Type: c.Type, Text: c.Text, MediaID: c.MediaID}
+}
+
+// Contents are everything b sends: the main content, then the variants.
+func (b *Broadcast) Contents() []Content {
+	return append([]Content{b.Content}, b.Variants...)
+}
+
+// ContentOf is the content variant v sends (0 the main one).
+func (b *Broadcast) ContentOf(v int) Content {
+	if v > 0 && v <= len(b.Variants) {
+		return b.Variants[v-1]
+	}
+	return b.Content
+}
+
+// VariantName names variant v: A for the main content, then B, C…
+func VariantName(v int) string { return string(rune('A' + v)) }

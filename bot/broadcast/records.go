@@ -1,0 +1,128 @@
+package broadcast
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/wxcast/wxcast/store"
+)
+
+// ErrNoChange stops an Update without saving and without being a fault:
+// Update returns it, and callers that expect it ignore it.
+var ErrNoChange = errors.New("broadcast: nothing to change")
+
+// Records reads and writes broadcast records in Redis. Every write is a
+// compare and set on the record's revision, so concurrent admins and
+// replicas never act on a stale version. It is safe for concurrent use.
+type Records struct {
+	st  *store.Broadcasts
+	now func() time.Time
+}
+
+// NewRecords returns the records of st; now stamps each write (time.Now
+// when nil).
+func NewRecords(st *store.Broadcasts, now func() time.Time) *Records {
+	if now == nil {
+		now = time.Now
+	}
+	return &Records{st: st, now: now}
+}
+
+// Create stores b as a new broadcast and gives it its ID.
+func (r *Records) Create(ctx context.Context, b *Broadcast) error {
+	id, err := r.st.NextID(ctx)
+	if err != nil {
+		return err
+	}
+	b.ID, b.Rev = id, 1
+	rec, err := encode(b)
+	if err != nil {
+		return err
+	}
+	b.Schema = SchemaVersion
+	return r.st.Create(ctx, id, rec)
+}
+
+// Get reads broadcast id; a missing one is a CodeNotFound refusal.
+func (r *Records) Get(ctx context.Context, id int64) (*Broadcast, error) {
+	rec, rev, ok, err := r.st.Load(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, refuse(CodeNotFound, id)
+	}
+	b, err := decode(id, rec)
+	if err != nil {
+		return nil, err
+	}
+	b.Rev = rev
+	return b, nil
+}
+
+// List returns the newest n broadcasts, newest first.
+func (r *Records) List(ctx context.Context, n int) ([]*Broadcast, error) {
+	ids, err := r.st.List(ctx, n)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Broadcast, 0, len(ids))
+	for _, id := range ids {
+		b, err := r.Get(ctx, id)
+		if err != nil {
+			var rf *Refusal
+			if errors.As(err, &rf) {
+				continue // created half-way by a crash
+			}
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// Update applies fn to the newest version of broadcast id and saves it,
+// reading again when someone else wrote in between. fn returns what else
+// the save does, or an error to stop without saving (ErrNoChange when
+// there is nothing to do). It returns the saved version, or the version
+// fn refused with its error.
+func (r *Records) Update(ctx context.Context, id int64, fn func(b *Broadcast) (store.Change, error)) (*Broadcast, error) {
+	for range 20 {
+		b, err := r.Get(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		c, err := fn(b)
+		if err != nil {
+			return b, err
+		}
+		err = r.Save(ctx, b, c)
+		if errors.Is(err, store.ErrConflict) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		return b, nil
+	}
+	return nil, fmt.Errorf("broadcast %d: too many concurrent changes", id)
+}
+
+// Save writes b, with c, if nobody wrote since it was read; b.Rev becomes
+// the new revision. It is store.ErrConflict when someone did.
+func (r *Records) Save(ctx context.Context, b *Broadcast, c store.Change) error {
+	updated, rev := b.Updated, b.Rev
+	b.Updated, b.Rev = r.now(), rev+1
+	rec, err := encode(b)
+	if err == nil {
+		err = r.st.Save(ctx, b.ID, rev, rec, c)
+	}
+	if err != nil {
+		b.Updated, b.Rev = updated, rev
+		return err
+	}
+	b.Schema = SchemaVersion
+	return nil
+}

@@ -1,0 +1,181 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/store"
+)
+
+const (
+	// pollEvery is how often the sender looks at the active broadcasts
+	// without being woken.
+	pollEvery = time.Second
+	// reportWait is how long a finished broadcast waits for WeChat's job
+	// reports before its creator is told with what is known.
+	reportWait = 10 * time.Minute
+)
+
+// Run sends: it watches the active broadcasts (scheduled or sending) in
+// Redis, fires scheduled ones on time and sends each sending broadcast
+// from the replica holding its lease, until ctx ends.
+func (s *Sender) Run(ctx context.Context) {
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	tick, stop := s.o.Clock.Ticker(pollEvery)
+	defer stop()
+	for {
+		s.poll(ctx, &wg)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+		case <-s.o.Wake.C():
+		}
+	}
+}
+
+// poll looks at every active broadcast once, and starts sending those
+// that need it in wg.
+func (s *Sender) poll(ctx context.Context, wg *sync.WaitGroup) {
+	ids, err := s.o.Store.Active(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.o.Log.Warn("broadcast sender: read active broadcasts", zap.Error(err))
+	}
+	for _, id := range ids {
+		if s.busy(id) {
+			continue
+		}
+		b, err := s.o.Records.Get(ctx, id)
+		if err != nil || !s.due(ctx, b) || !s.claim(id) {
+			continue
+		}
+		wg.Go(func() {
+			defer s.unclaim(id)
+			s.sendBroadcast(ctx, id)
+		})
+	}
+}
+
+func (s *Sender) busy(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sending[id]
+}
+
+// due handles what needs no lease (firing a scheduled broadcast, telling
+// people a finished one is done, dropping stale entries) and reports
+// whether b needs sending.
+func (s *Sender) due(ctx context.Context, b *broadcast.Broadcast) bool {
+	now := s.now()
+	switch b.State {
+	case broadcast.StateSending:
+		if s.o.API == nil {
+			return false // this replica cannot reach WeChat; one that can sends it
+		}
+		paused, err := s.o.Store.Paused(ctx)
+		return err == nil && !paused
+	case broadcast.StateScheduled:
+		if !now.Before(b.SendAt) {
+			s.fire(ctx, b.ID)
+		}
+		return false
+	case broadcast.StateSent, broadcast.StatePartiallyFailed:
+		if b.Reported || b.AllReported() || now.Sub(b.Finished) >= reportWait {
+			s.announce(ctx, b.ID)
+		}
+		return false
+	}
+	// Nothing to do for it any more. The record is read again inside the
+	// update: a broadcast sent meanwhile must stay in the set.
+	_, _ = s.o.Records.Update(ctx, b.ID, func(b *broadcast.Broadcast) (store.Change, error) {
+		switch b.State {
+		case broadcast.StateScheduled, broadcast.StateSending, broadcast.StateSent, broadcast.StatePartiallyFailed:
+			return store.Change{}, broadcast.ErrNoChange
+		}
+		return store.Change{Active: -1}, nil
+	})
+	return false
+}
+
+// fire starts a scheduled broadcast whose time has come. The rules must
+// not have changed since its preview.
+func (s *Sender) fire(ctx context.Context, id int64) {
+	var voided, late bool
+	skipped := 0
+	b, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
+		voided, late, skipped = false, false, 0
+		now := s.now()
+		if b.State != broadcast.StateScheduled || now.Before(b.SendAt) {
+			return store.Change{}, broadcast.ErrNoChange
+		}
+		started := len(b.Batches) > 0 // a series between two reminders
+		if !started && b.VoidIfStale(s.rulesVersion()) != nil {
+			// Once a series has begun, its audience and content are frozen
+			// and sent in part: a rules change does not void the rest.
+			voided = true
+			return store.Change{Active: -1}, nil
+		}
+		if b.Series != nil && (now.Sub(b.SendAt) > broadcast.MaxLate || !now.Before(b.Series.Deadline)) {
+			// A later reminder whose time passed (wxcast was down, or the
+			// series was paused): skip to the next one still on time, or
+			// end the series; a reminder must not go out hours late.
+			var c store.Change
+			skipped, c = b.SkipLateSteps(now)
+			return c, nil
+		}
+		if now.Sub(b.SendAt) > broadcast.MaxLate {
+			// Every replica was down at the time: a morning message must
+			// not go out in the evening. Back to approved; a person decides.
+			late = true
+			b.State = broadcast.StateApproved
+			return store.Change{Active: -1}, nil
+		}
+		b.State = broadcast.StateSending
+		return store.Change{}, nil
+	})
+	if err != nil {
+		if !errors.Is(err, broadcast.ErrNoChange) {
+			s.o.Log.Warn("fire scheduled broadcast", zap.Int64("id", id), zap.Error(err))
+		}
+		return
+	}
+	switch {
+	case skipped > 0:
+		s.o.Notices.StepsSkipped(ctx, b, skipped)
+		s.o.Wake.Kick()
+	case voided:
+		s.o.Notices.Voided(ctx, b)
+	case late:
+		s.o.Notices.Late(ctx, b)
+	default:
+		s.o.Wake.Kick()
+	}
+}
+
+// announce tells b's creator and approvers that it finished, once across
+// all replicas, and alerts the owners when too many recipients failed.
+func (s *Sender) announce(ctx context.Context, id int64) {
+	first := false
+	b, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
+		first = !b.Reported
+		b.Reported = true
+		return store.Change{Active: -1}, nil
+	})
+	if err != nil {
+		s.o.Log.Warn("announce broadcast", zap.Int64("id", id), zap.Error(err))
+		return
+	}
+	if !first {
+		return
+	}
+	s.o.Notices.Done(ctx, b)
+	if p := b.Progress(); p.FailureRate() > s.o.AlertFailureRate {
+		s.o.Notices.HighFailure(ctx, b, s.o.AlertFailureRate)
+	}
+}

@@ -1,0 +1,130 @@
+package sender
+
+import (
+	"context"
+	"sync"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/store"
+)
+
+// materialize turns b's audience snapshot into the batches of its current
+// step when that step begins sending: followers who unsubscribed since the
+// preview are dropped, as are followers other broadcasts brought to a
+// frequency cap since, and, for a later reminder step, followers who hold
+// the series' tag by now; no one is added. The audience is split into the
+// holdout and the variants (broadcast.ArmOf), and each variant's followers
+// are cut into mass-send lists of at most BatchSize and never one (the
+// API refuses a list of one). The lists are written under a fresh name
+// and only take effect with the record that names them, so a crash
+// half-way leaves nothing half-built in use.
+func (s *Sender) materialize(ctx context.Context, b *broadcast.Broadcast) error {
+	tag := ""
+	if b.Series != nil && b.Step > 0 {
+		tag = b.Series.ExceptTag
+	}
+	gone, acted, err := s.excluded(ctx, tag)
+	if err != nil {
+		return err
+	}
+	key := broadcast.RandomKey()
+	first := len(b.Batches)
+	// The audience is split once, when the first step that goes out is
+	// built (a late first reminder may have been skipped).
+	split := first == 0
+	cut := &cutter{st: s.o.Store, ctx: ctx, id: b.ID, key: key, step: b.Step, first: first,
+		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants))}
+	var holdout []string
+	holdoutN, capped, skipped, unsub := 0, 0, 0, 0
+	now := s.now()
+	for i := range b.Plan.Chunks {
+		chunk, err := s.o.Store.ReadList(ctx, b.ID, "a"+b.Plan.Key, i)
+		if err != nil {
+			return err
+		}
+		live := chunk[:0:0]
+		for _, o := range chunk {
+			_, g := gone[o]
+			_, a := acted[o]
+			switch {
+			case g:
+				unsub++
+			case a:
+				skipped++
+			default:
+				live = append(live, o)
+			}
+		}
+		live, n, err := s.o.Caps.Uncapped(ctx, live, now)
+		if err != nil {
+			return err
+		}
+		capped += n
+		for _, o := range live {
+			v := broadcast.ArmOf(o, b.ID, b.Holdout, len(b.Variants)+1)
+			if v < 0 {
+				holdoutN++
+				if split {
+					holdout = append(holdout, o)
+				}
+				continue
+			}
+			if err := cut.add(v, o); err != nil {
+				return err
+			}
+		}
+	}
+	if err := cut.finish(); err != nil {
+		return err
+	}
+	if split {
+		n, err := s.writeHoldout(ctx, b.ID, key, holdout)
+		if err != nil {
+			return err
+		}
+		b.HoldoutKey, b.HoldoutN = key, n
+		b.Arms = append(cut.counts(), holdoutN)
+	}
+	b.Dropped = unsub
+	b.BatchKey = key
+	b.Batches = append(b.Batches, cut.batches...)
+	b.Lone += cut.lone
+	b.Capped += capped
+	b.Acted += skipped
+	return s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner})
+}
+
+// writeHoldout keeps the holdout's openids, to measure them later.
+func (s *Sender) writeHoldout(ctx context.Context, id int64, key string, openids []string) (int, error) {
+	n := 0
+	for start := 0; start < len(openids); start += batchMax {
+		end := min(start+batchMax, len(openids))
+		if err := s.o.Store.WriteList(ctx, id, "h"+key, n, openids[start:end], broadcast.ListTTL); err != nil {
+			return 0, err
+		}
+		n++
+	}
+	return n, nil
+}
+
+// excluded lists every follower who is not subscribed now and, with tag
+// set, every subscribed follower who holds tag now.
+func (s *Sender) excluded(ctx context.Context, tag string) (gone, acted map[string]struct{}, err error) {
+	var mu sync.Mutex
+	gone, acted = map[string]struct{}{}, map[string]struct{}{}
+	now := s.now()
+	err = s.o.Profiles.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, p := range batch {
+			switch {
+			case !p.Subscribed:
+				gone[p.OpenID] = struct{}{}
+			case tag != "" && p.HasTag(tag, now):
+				acted[p.OpenID] = struct{}{}
+			}
+		}
+		return nil
+	})
+	return gone, acted, err
+}

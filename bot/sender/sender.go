@@ -1,0 +1,175 @@
+// Package sender owns the sending engine: it watches the active
+// broadcasts in Redis, fires scheduled ones on time, and sends each
+// sending broadcast's batches through WeChat's mass-send API from the
+// replica that holds its lease — building the batches from the frozen
+// audience, reserving the followers' cap slots, retrying with the same
+// clientmsgid, recording each outcome, and announcing the end.
+//
+// Every replica runs one Sender; a broadcast whose sender died is resumed
+// by another. Time comes from a Clock, so tests drive it. It builds on
+// bot/broadcast (records), bot/caps and store, and tells admins through
+// a Notices (bot/notify); nothing below bot imports it.
+package sender
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/caps"
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+// MassAPI sends one batch (wxapi.Client).
+type MassAPI interface {
+	MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (int64, error)
+}
+
+// Notices tells admins what the sender did on its own (bot/notify).
+type Notices interface {
+	Voided(ctx context.Context, b *broadcast.Broadcast)
+	Late(ctx context.Context, b *broadcast.Broadcast)
+	StepsSkipped(ctx context.Context, b *broadcast.Broadcast, n int)
+	Failed(ctx context.Context, b *broadcast.Broadcast)
+	Done(ctx context.Context, b *broadcast.Broadcast)
+	HighFailure(ctx context.Context, b *broadcast.Broadcast, limit float64)
+}
+
+// EarlyReports applies a job report WeChat sent before the batch it is
+// about was recorded (bot/results).
+type EarlyReports interface {
+	ApplyEarly(ctx context.Context, msgID int64)
+}
+
+// Options configures a Sender.
+type Options struct {
+	Records *broadcast.Records
+	// Store keeps the active set, the leases, the global pause, the openid
+	// lists and the msg_id index.
+	Store *store.Broadcasts
+	// Profiles is read for the followers who unsubscribed since the
+	// preview, or who hold a reminder series' tag.
+	Profiles rules.Profiles
+	// Rules returns the live rules, whose version a scheduled broadcast
+	// must still have when it fires (nil: none).
+	Rules func() *rules.Ruleset
+	// API is nil when the WeChat API is off: nothing is sent.
+	API     MassAPI
+	Caps    *caps.Caps
+	Notices Notices
+	Reports EarlyReports
+	// Wake makes the sender look now instead of at its next poll.
+	Wake *broadcast.Wake
+
+	// BatchSize is the most openids in one mass-send call (3 to 10,000: a
+	// full batch and one left over become BatchSize-1 and 2, never 1);
+	// BatchInterval the wait between two batches.
+	BatchSize     int
+	BatchInterval time.Duration
+	// AlertFailureRate: a finished broadcast with more failures alerts the
+	// owners.
+	AlertFailureRate float64
+	// RetryGap is how long to wait after WeChat answers 45066 (the same
+	// clientmsgid again too soon); the platform asks for a minute.
+	RetryGap time.Duration
+
+	// Owner names this replica in send leases; random when empty.
+	Owner string
+	// Clock is the sender's time (the wall clock when nil).
+	Clock   Clock
+	Metrics prometheus.Registerer
+	Log     *zap.Logger
+}
+
+// Sender sends broadcasts. It is safe for concurrent use.
+type Sender struct {
+	o       Options
+	metrics *metrics
+
+	mu      sync.Mutex
+	sending map[int64]bool // broadcasts this replica is sending now
+}
+
+const batchMax = 10000
+
+// New returns a Sender; call Run to send.
+func New(o Options) *Sender {
+	if o.Clock == nil {
+		o.Clock = WallClock{}
+	}
+	if o.Log == nil {
+		o.Log = zap.NewNop()
+	}
+	if o.BatchSize < 3 || o.BatchSize > batchMax {
+		o.BatchSize = batchMax
+	}
+	if o.RetryGap <= 0 {
+		o.RetryGap = time.Minute
+	}
+	if o.Owner == "" {
+		var b [8]byte
+		_, _ = rand.Read(b[:])
+		o.Owner = hex.EncodeToString(b[:])
+	}
+	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), sending: map[int64]bool{}}
+}
+
+// Sending lists the broadcasts this replica is sending now.
+func (s *Sender) Sending() []int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]int64, 0, len(s.sending))
+	for id := range s.sending {
+		out = append(out, id)
+	}
+	return out
+}
+
+// claim marks id as being sent here; false if it already is.
+func (s *Sender) claim(id int64) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.sending[id] {
+		return false
+	}
+	s.sending[id] = true
+	return true
+}
+
+func (s *Sender) unclaim(id int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.sending, id)
+}
+
+func (s *Sender) now() time.Time { return s.o.Clock.Now() }
+
+func (s *Sender) rulesVersion() string {
+	if s.o.Rules == nil {
+		return ""
+	}
+	if rs := s.o.Rules(); rs != nil {
+		return rs.Version
+	}
+	return ""
+}
+
+// sleep waits d on the sender's clock; false when ctx ended first.
+func (s *Sender) sleep(ctx context.Context, d time.Duration) bool {
+	c, stop := s.o.Clock.Timer(d)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-c:
+		return true
+	}
+}

@@ -1,0 +1,136 @@
+package sender
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/store"
+)
+
+// dedupWindow is how long a batch may be retried with the same
+// clientmsgid: WeChat remembers one for 24 hours, so past that a retry
+// could deliver the batch a second time.
+const dedupWindow = 23 * time.Hour
+
+// step does the next thing broadcast id needs: build the batches, send
+// one, or finish. It returns how long to wait before the next step and
+// whether there is one.
+func (s *Sender) step(ctx context.Context, id int64, attempt *int) (time.Duration, bool, error) {
+	b, err := s.o.Records.Get(ctx, id)
+	if err != nil {
+		return 0, false, err
+	}
+	if b.State != broadcast.StateSending {
+		return 0, false, nil
+	}
+	if paused, err := s.o.Store.Paused(ctx); err != nil || paused {
+		return 0, false, err
+	}
+	if b.BatchKey == "" {
+		err := s.materialize(ctx, b)
+		switch {
+		case errors.Is(err, store.ErrConflict):
+			return 0, true, nil // someone wrote meanwhile: build again
+		case errors.Is(err, store.ErrListGone):
+			return 0, false, s.fail(ctx, b, "the audience snapshot has expired (kept 30 days); preview again")
+		}
+		return 0, true, err
+	}
+	i := b.NextBatchIndex()
+	if i < 0 {
+		return 0, false, s.finishSending(ctx, b)
+	}
+	now := s.now()
+	if w := b.NextBatch.Sub(now); w > 0 {
+		return w, true, nil
+	}
+	x := &b.Batches[i]
+	if x.State == broadcast.BatchSending && now.Sub(x.Began) > dedupWindow {
+		// WeChat no longer remembers this batch's clientmsgid: sending it
+		// again could deliver it twice. Stop and tell the owners.
+		x.State, x.Error = broadcast.BatchFailed, "outcome unknown: last attempt is older than WeChat's 24 h clientmsgid window"
+		return 0, true, s.fail(ctx, b, x.Error)
+	}
+	if x.State == broadcast.BatchPending {
+		// First attempt: take the followers' cap slots, and send only to
+		// those who got one.
+		skip, err := s.reserve(ctx, b, i, now)
+		if errors.Is(err, store.ErrListGone) {
+			x.State, x.Error = broadcast.BatchFailed, "the batch's openid list has expired"
+			return 0, false, s.fail(ctx, b, x.Error)
+		}
+		if err != nil {
+			return time.Second, true, err
+		}
+		if skip {
+			err := s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner})
+			if errors.Is(err, store.ErrConflict) {
+				err = nil
+			}
+			return 0, true, err
+		}
+	}
+	return s.sendBatch(ctx, b, i, attempt)
+}
+
+// sendBatch makes one attempt at batch i of b. The intent is recorded
+// first: from there on a crash leaves the batch in "sending", and whoever
+// resumes it sends it again with the same clientmsgid, which WeChat
+// deduplicates.
+func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int, attempt *int) (time.Duration, bool, error) {
+	x := &b.Batches[i]
+	x.State = broadcast.BatchSending
+	x.Attempts++
+	if x.Began.IsZero() {
+		x.Began = s.now()
+	}
+	if err := s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner}); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return 0, true, nil
+		}
+		return 0, false, err
+	}
+	openids, err := s.o.Store.ReadList(ctx, b.ID, b.BatchList(i), i)
+	if errors.Is(err, store.ErrListGone) {
+		x.State, x.Error = broadcast.BatchFailed, "the batch's openid list has expired"
+		return 0, false, s.fail(ctx, b, x.Error)
+	}
+	if err != nil {
+		return time.Second, true, err
+	}
+	msgID, err := s.o.API.MassSend(ctx, openids, b.ContentOf(x.Variant).WeChat(), b.ClientMsgID(i))
+	switch kind, detail := classify(err); kind {
+	case outcomeSent:
+		outcome := "sent"
+		if err != nil {
+			outcome = "already_sent"
+			var ae *wxapi.APIError
+			if errors.As(err, &ae) {
+				msgID = ae.MsgID
+			}
+		}
+		s.metrics.calls.WithLabelValues(outcome).Inc()
+		s.metrics.recipients.Add(float64(len(openids)))
+		*attempt = 0
+		return 0, true, s.batchSent(ctx, b.ID, i, msgID)
+	case outcomeRetry:
+		s.metrics.calls.WithLabelValues("retried").Inc()
+		*attempt++
+		wait := backoff(*attempt)
+		if wxapi.ErrCode(err) == codeRetryTooFast {
+			wait = s.o.RetryGap
+		}
+		s.o.Log.Warn("mass send: retrying", zap.Int64("id", b.ID), zap.Int("batch", i),
+			zap.Duration("in", wait), zap.String("error", detail))
+		return wait, true, nil
+	default:
+		s.metrics.calls.WithLabelValues("failed").Inc()
+		s.release(ctx, b, i)
+		return 0, false, s.batchFailed(ctx, b.ID, i, detail)
+	}
+}

@@ -1,0 +1,216 @@
+// Package bctest builds, for the tests of the broadcast packages, one
+// replica's broadcast services wired as the server wires them — records,
+// caps, notifier, results, lifecycle and sender — on a real store (see
+// internal/redistest), a real WeChat client and an app of the test's own
+// in the package's simulator, with a clock the test sets.
+package bctest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/caps"
+	"github.com/wxcast/wxcast/bot/notify"
+	"github.com/wxcast/wxcast/bot/results"
+	"github.com/wxcast/wxcast/bot/sender"
+	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/internal/clocktest"
+	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
+)
+
+// The admins of every world.
+var (
+	Editor   = broadcast.Admin{OpenID: "oEditor", Name: "小李", Roles: []broadcast.Role{broadcast.RoleEditor}}
+	Editor2  = broadcast.Admin{OpenID: "oEditor2", Name: "小张", Roles: []broadcast.Role{broadcast.RoleEditor}}
+	Approver = broadcast.Admin{OpenID: "oApprover", Name: "老王", Roles: []broadcast.Role{broadcast.RoleApprover}}
+	Owner    = broadcast.Admin{OpenID: "oOwner", Name: "老板", Roles: []broadcast.Role{broadcast.RoleOwner}}
+)
+
+// Rules are the rules of every world unless it sets others: two segments.
+const Rules = `
+segments:
+  - name: everyone
+    rule: user.subscribed
+  - name: vip
+    rule: '"vip" in user.tags'
+`
+
+// Config tweaks a world before it is built; the zero value is a world of
+// no followers with the defaults below.
+type Config struct {
+	Followers int
+	// Manual: the clock's tickers and timers fire only on Clock.Add (see
+	// clocktest.NewManual); else they are real and only Now is set.
+	Manual bool
+	// Rules is the rules file (Rules when empty).
+	Rules string
+	// BatchSize (3 when 0) and BatchInterval (0) are the sender's.
+	BatchSize     int
+	BatchInterval time.Duration
+	// AlertFailureRate (0.05 when 0) and AlertUnsubscribeRate (0: off)
+	// are the guardrails'.
+	AlertFailureRate, AlertUnsubscribeRate float64
+	MonthlyCap, DailyCap                   int
+	TemplateID                             string
+	// Per-service tweaks, applied last.
+	Lifecycle func(*broadcast.Options)
+	Sender    func(*sender.Options)
+	Results   func(*results.Options)
+}
+
+// World is one test's broadcast services.
+type World struct {
+	T     *testing.T
+	Ctx   context.Context
+	Sim   *wxsim.Server
+	AppID string
+	Clock *clocktest.Clock
+
+	Store     *store.Store
+	Followers *store.Followers
+	API       *wxapi.Client
+	Records   *broadcast.Records
+	Caps      *caps.Caps
+	Wake      *broadcast.Wake
+	Notify    *notify.Notifier
+	Results   *results.Service
+	Lifecycle *broadcast.Service
+	Sender    *sender.Sender
+	// SenderOptions built Sender; a second replica starts from them.
+	SenderOptions sender.Options
+
+	mu    sync.Mutex
+	rules *rules.Ruleset
+}
+
+// New builds a world on sim, with c's followers subscribed.
+func New(t *testing.T, sim *wxsim.Server, c Config) *World {
+	t.Helper()
+	appID, secret := "wx_"+strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())+RandomHex(5), "s"+RandomHex(5)
+	sim.AddApp(appID, secret)
+	sim.AddMedia(appID, "news1", "news")
+	sim.AddTemplate(appID, "tpl1")
+	w := &World{T: t, Ctx: context.Background(), Sim: sim, AppID: appID, Store: redistest.Open(t),
+		Clock: clocktest.New(time.Now())}
+	if c.Manual {
+		w.Clock = clocktest.NewManual(time.Now())
+	}
+	cal := store.Calendar{Loc: time.UTC}
+	w.Followers = w.Store.Followers(cal, store.Limits{DedupTTL: time.Minute, HistoryMax: 5, HistoryDays: 1})
+	for i := range c.Followers {
+		w.Follow(FollowerID(i))
+	}
+	if c.Rules == "" {
+		c.Rules = Rules
+	}
+	w.SetRules(c.Rules)
+	log := zaptest.NewLogger(t)
+	tokens := wxapi.NewTokens(w.Store.Tokens(appID), wxapi.StableFetcher(appID, secret), nil, log)
+	w.API = wxapi.New(wxapi.Config{AppID: appID, AppSecret: secret, Token: "tok"}, tokens, w.Store.SDKCache())
+	w.build(c, cal)
+	return w
+}
+
+// build wires the services.
+func (w *World) build(c Config, cal store.Calendar) {
+	log := zaptest.NewLogger(w.T)
+	if c.BatchSize == 0 {
+		c.BatchSize = 3
+	}
+	if c.AlertFailureRate == 0 {
+		c.AlertFailureRate = 0.05
+	}
+	st := w.Store.Broadcasts()
+	w.Records = broadcast.NewRecords(st, w.Clock.Now)
+	w.Wake = broadcast.NewWake()
+	w.Caps = caps.New(w.Store.Caps(), c.MonthlyCap, c.DailyCap, time.UTC)
+	w.Notify = notify.New(notify.Options{Records: w.Records, Store: st, API: w.API, TemplateID: c.TemplateID,
+		Admins: []broadcast.Admin{Editor, Editor2, Approver, Owner}, Location: time.UTC, Now: w.Clock.Now, Log: log})
+	ro := results.Options{Records: w.Records, Store: st, Caps: w.Caps, Histories: w.Followers, Alerts: w.Notify,
+		AlertFailureRate: c.AlertFailureRate, AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
+	if c.Results != nil {
+		c.Results(&ro)
+	}
+	w.Results = results.New(ro)
+	lo := broadcast.Options{Records: w.Records, Store: st, Profiles: w.Followers, Rules: w.Rules, Calendar: cal,
+		API: w.API, News: w.API, Caps: w.Caps, ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour,
+		BatchSize: c.BatchSize, BatchInterval: c.BatchInterval, AlertFailureRate: c.AlertFailureRate,
+		AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
+	if c.Lifecycle != nil {
+		c.Lifecycle(&lo)
+	}
+	w.Lifecycle = broadcast.New(lo)
+	so := sender.Options{Records: w.Records, Store: st, Profiles: w.Followers, Rules: w.Rules, API: w.API,
+		Caps: w.Caps, Notices: w.Notify, Reports: w.Results, Wake: w.Wake, BatchSize: c.BatchSize,
+		BatchInterval: c.BatchInterval, AlertFailureRate: c.AlertFailureRate, RetryGap: 500 * time.Millisecond,
+		Owner: "test-" + w.T.Name(), Clock: w.Clock, Log: log}
+	if c.Sender != nil {
+		c.Sender(&so)
+	}
+	w.SenderOptions = so
+	w.Sender = sender.New(so)
+}
+
+// Rules returns the world's live rules.
+func (w *World) Rules() *rules.Ruleset {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.rules
+}
+
+// SetRules makes src the live rules, as a reload would.
+func (w *World) SetRules(src string) {
+	w.T.Helper()
+	rs, err := rules.Parse("rules.yaml", []byte(src), rules.Options{})
+	if err != nil {
+		w.T.Fatal(err)
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.rules = rs
+}
+
+// Run starts the sender until the test ends. Notices go out at once, in
+// the goroutine that causes them (the notifier's queue is not running).
+func (w *World) Run() {
+	w.RunSender(w.Sender)
+}
+
+// RunSender runs s until the test ends: a second replica, say.
+func (w *World) RunSender(s *sender.Sender) {
+	ctx, cancel := context.WithCancel(w.Ctx)
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	w.T.Cleanup(func() { cancel(); <-done })
+}
+
+// FollowerID is the openid of the world's follower i.
+func FollowerID(i int) string { return fmt.Sprintf("oF%04d", i) }
+
+// FollowerIDs are the openids of the world's first n followers.
+func FollowerIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = FollowerID(i)
+	}
+	return out
+}
+
+// RandomHex is n random bytes in hex.
+func RandomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
