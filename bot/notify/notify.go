@@ -13,7 +13,7 @@ package notify
 import (
 	"context"
 	"encoding/json"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -61,7 +61,8 @@ type Notifier struct {
 	// later holds alerts that must not hold up a WeChat callback (a job
 	// report or an unsubscribe tripped a guardrail); Run sends them.
 	later   chan func(context.Context)
-	running atomic.Bool
+	mu      sync.Mutex
+	running bool // Run is taking from later; guarded by mu
 }
 
 // noticesKept bounds the notices kept on one broadcast.

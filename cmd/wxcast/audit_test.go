@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/audit"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/store"
 )
@@ -21,9 +21,9 @@ func TestAuditExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
-	svc := broadcast.New(broadcast.Options{Store: st.Broadcasts()})
+	log := audit.New(st.Broadcasts())
 	for _, cmd := range []string{"新建 vip 文本 hi", "预览 1", "批准 1"} {
-		if err := svc.RecordAudit(ctx, broadcast.AuditEntry{At: time.Now(), By: "oA", Command: cmd, Outcome: "ok"}); err != nil {
+		if err := log.Record(ctx, audit.Entry{At: time.Now(), By: "oA", Command: cmd, Outcome: "ok"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -37,7 +37,7 @@ func TestAuditExport(t *testing.T) {
 	if len(lines) != 3 {
 		t.Fatalf("exported %d lines, want 3:\n%s", len(lines), out.String())
 	}
-	var first broadcast.AuditEntry
+	var first audit.Entry
 	if err := json.Unmarshal([]byte(lines[0]), &first); err != nil || first.Command != "新建 vip 文本 hi" {
 		t.Fatalf("first line %q: %+v %v", lines[0], first, err)
 	}

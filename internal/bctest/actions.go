@@ -134,3 +134,37 @@ func (w *World) Refusal(err error, code broadcast.Code) *broadcast.Refusal {
 	}
 	return r
 }
+
+// SeriesOf turns approved broadcast b into a two-step reminder series (3 h
+// and 1 h before a deadline 4 h away, skipping holders of tag), previews,
+// approves and sends it.
+func (w *World) SeriesOf(b *broadcast.Broadcast, tag string) *broadcast.Broadcast {
+	w.T.Helper()
+	deadline := w.Clock.Now().Add(4 * time.Hour)
+	if _, err := w.Lifecycle.Remind(w.Ctx, Editor, b.ID, deadline, []time.Duration{3 * time.Hour, time.Hour}, tag); err != nil {
+		w.T.Fatal(err)
+	}
+	if _, err := w.Lifecycle.Preview(w.Ctx, Editor, b.ID); err != nil {
+		w.T.Fatal(err)
+	}
+	if _, err := w.Lifecycle.Approve(w.Ctx, Approver, b.ID, "", ""); err != nil {
+		w.T.Fatal(err)
+	}
+	return w.SendNow(b.ID)
+}
+
+// DriveUntilIdle moves a manual clock on by step until the world's sender
+// has no broadcast in hand: each move lets a waiting sender go on, so
+// this ends once the sender has let go of what it was sending, whatever
+// it found to do on the way.
+func (w *World) DriveUntilIdle(step time.Duration) {
+	w.T.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for len(w.Sender.Sending()) > 0 {
+		if time.Now().After(deadline) {
+			w.T.Fatalf("the sender still sends %v", w.Sender.Sending())
+		}
+		w.Clock.Add(step)
+		time.Sleep(5 * time.Millisecond)
+	}
+}

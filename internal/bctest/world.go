@@ -88,11 +88,14 @@ type World struct {
 	Results   *results.Service
 	Lifecycle *broadcast.Service
 	Sender    *sender.Sender
-	// SenderOptions built Sender; a second replica starts from them.
+	// SenderOptions built Sender and NotifyOptions Notify; a second
+	// replica starts from them.
 	SenderOptions sender.Options
+	NotifyOptions notify.Options
 
-	mu    sync.Mutex
-	rules *rules.Ruleset
+	manual bool
+	mu     sync.Mutex
+	rules  *rules.Ruleset
 }
 
 // New builds a world on sim, with c's followers subscribed.
@@ -105,7 +108,7 @@ func New(t *testing.T, sim *wxsim.Server, c Config) *World {
 	w := &World{T: t, Ctx: context.Background(), Sim: sim, AppID: appID, Store: redistest.Open(t),
 		Clock: clocktest.New(time.Now())}
 	if c.Manual {
-		w.Clock = clocktest.NewManual(time.Now())
+		w.Clock, w.manual = clocktest.NewManual(time.Now()), true
 	}
 	cal := store.Calendar{Loc: time.UTC}
 	w.Followers = w.Store.Followers(cal, store.Limits{DedupTTL: time.Minute, HistoryMax: 5, HistoryDays: 1})
@@ -136,8 +139,9 @@ func (w *World) build(c Config, cal store.Calendar) {
 	w.Records = broadcast.NewRecords(st, w.Clock.Now)
 	w.Wake = broadcast.NewWake()
 	w.Caps = caps.New(w.Store.Caps(), c.MonthlyCap, c.DailyCap, time.UTC)
-	w.Notify = notify.New(notify.Options{Records: w.Records, Store: st, API: w.API, TemplateID: c.TemplateID,
-		Admins: []broadcast.Admin{Editor, Editor2, Approver, Owner}, Location: time.UTC, Now: w.Clock.Now, Log: log})
+	w.NotifyOptions = notify.Options{Records: w.Records, Store: st, API: w.API, TemplateID: c.TemplateID,
+		Admins: []broadcast.Admin{Editor, Editor2, Approver, Owner}, Location: time.UTC, Now: w.Clock.Now, Log: log}
+	w.Notify = notify.New(w.NotifyOptions)
 	ro := results.Options{Records: w.Records, Store: st, Caps: w.Caps, Histories: w.Followers, Alerts: w.Notify,
 		AlertFailureRate: c.AlertFailureRate, AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
 	if c.Results != nil {
@@ -189,11 +193,19 @@ func (w *World) Run() {
 }
 
 // RunSender runs s until the test ends: a second replica, say.
+// On a manual clock it returns once the sender waits for its first poll,
+// so that the test's next move of the clock reaches it.
 func (w *World) RunSender(s *sender.Sender) {
 	ctx, cancel := context.WithCancel(w.Ctx)
 	done := make(chan struct{})
+	before := w.Clock.Waiting()
 	go func() { s.Run(ctx); close(done) }()
 	w.T.Cleanup(func() { cancel(); <-done })
+	for deadline := time.Now().Add(10 * time.Second); w.manual && w.Clock.Waiting() <= before; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			w.T.Fatal("the sender did not start polling")
+		}
+	}
 }
 
 // FollowerID is the openid of the world's follower i.

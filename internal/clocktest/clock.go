@@ -80,6 +80,20 @@ func (c *Clock) Add(d time.Duration) {
 	}
 }
 
+// Set moves the clock to t: forward as Add does, or back without firing
+// anything.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	d := t.Sub(c.now)
+	if d < 0 {
+		c.now = t
+	}
+	c.mu.Unlock()
+	if d >= 0 {
+		c.Add(d)
+	}
+}
+
 // Ticker delivers the time every d until stop is called.
 func (c *Clock) Ticker(d time.Duration) (<-chan time.Time, func()) {
 	if !c.manual {

@@ -1,0 +1,152 @@
+package broadcast_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/internal/bctest"
+)
+
+func TestPlanVoidedWhenRulesChange(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3})
+	b := w.Approved("everyone")
+	w.SetRules(bctest.Rules + "  - name: extra\n    rule: user.subscribed\n")
+	rs := w.Rules()
+	_, err := w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{})
+	if r := w.Refusal(err, broadcast.CodePlanVoided); r.Detail != rs.Version {
+		t.Fatalf("voided: %+v", r)
+	}
+	b, _ = w.Lifecycle.Get(w.Ctx, b.ID)
+	if b.State != broadcast.StateDraft || b.Plan != nil || len(b.Approvals) != 0 {
+		t.Fatalf("after voiding: %+v", b)
+	}
+	if len(sim.Jobs(w.AppID)) != 0 {
+		t.Fatal("a voided plan was sent")
+	}
+}
+
+func TestApprovalsExpireAndCount(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3, Lifecycle: func(o *broadcast.Options) {
+		o.ApprovalsRequired, o.ApprovalTTL = 2, time.Hour
+	}})
+	b, _ := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	if _, err := w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	b, _ = w.Lifecycle.Approve(w.Ctx, bctest.Approver, b.ID, "", "")
+	if b.State != broadcast.StatePlanned || w.Lifecycle.ValidApprovals(b) != 1 {
+		t.Fatalf("one of two approvals: %s %d", b.State, w.Lifecycle.ValidApprovals(b))
+	}
+	w.Clock.Add(2 * time.Hour) // the first approval lapses
+	b, _ = w.Lifecycle.Approve(w.Ctx, bctest.Owner, b.ID, "", "")
+	if b.State != broadcast.StatePlanned || w.Lifecycle.ValidApprovals(b) != 1 {
+		t.Fatalf("a lapsed approval counted: %s %d", b.State, w.Lifecycle.ValidApprovals(b))
+	}
+	w.Clock.Add(30 * time.Minute)
+	b, err := w.Lifecycle.Approve(w.Ctx, bctest.Approver, b.ID, "", "") // approving again after it lapsed is allowed
+	if err != nil || b.State != broadcast.StateApproved {
+		t.Fatalf("renewed approval: %v %s", err, b.State)
+	}
+	w.Clock.Add(40 * time.Minute)
+	_, err = w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{})
+	r := w.Refusal(err, broadcast.CodeNotApproved) // the owner's approval lapsed at send time
+	if r.N != 1 || r.Need != 2 {
+		t.Fatalf("%+v", r)
+	}
+	// A new preview with the same plan keeps the approvals of that plan;
+	// a changed audience voids them.
+	b, _ = w.Lifecycle.Approve(w.Ctx, bctest.Owner, b.ID, "", "")
+	before := b.Plan.Hash
+	w.Follow("oLate")
+	b, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID)
+	if err != nil || b.Plan.Hash == before || w.Lifecycle.ValidApprovals(b) != 0 || b.State != broadcast.StatePlanned {
+		t.Fatalf("new audience kept approvals: %v %s %d", err, b.State, w.Lifecycle.ValidApprovals(b))
+	}
+}
+
+func TestSelfApprovalWhenAllowed(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 2, Lifecycle: func(o *broadcast.Options) { o.AllowSelfApproval = true }})
+	b, _ := w.Lifecycle.Create(w.Ctx, bctest.Owner, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	_, _ = w.Lifecycle.Preview(w.Ctx, bctest.Owner, b.ID)
+	b, err := w.Lifecycle.Approve(w.Ctx, bctest.Owner, b.ID, "", "")
+	if err != nil || b.State != broadcast.StateApproved {
+		t.Fatalf("self approval allowed: %v %+v", err, b)
+	}
+}
+
+func TestSmallAudienceAndUnknownSegment(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 1})
+	_, err := w.Lifecycle.Create(w.Ctx, bctest.Editor, "nope", broadcast.Content{Type: "text", Text: "x"})
+	w.Refusal(err, broadcast.CodeUnknownSegment)
+	_, err = w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text"})
+	w.Refusal(err, broadcast.CodeBadContent)
+	b, _ := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	_, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID)
+	if r := w.Refusal(err, broadcast.CodeSmallAudience); r.N != 1 {
+		t.Fatalf("%+v", r)
+	}
+	_, err = w.Lifecycle.Get(w.Ctx, 999)
+	w.Refusal(err, broadcast.CodeNotFound)
+}
+
+func TestApproveTheSeenPlanOnly(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3})
+	b, _ := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	b, err := w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := b.Plan.Hash
+	w.Follow("oLate")
+	if b, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); err != nil || b.Plan.Hash == seen {
+		t.Fatalf("second preview: %v, hash %s", err, b.Plan.Hash)
+	}
+	// The approver approves what they saw: the plan changed since.
+	_, err = w.Lifecycle.Approve(w.Ctx, bctest.Approver, b.ID, seen, "")
+	if r := w.Refusal(err, broadcast.CodePlanChanged); r.Detail != b.Plan.Hash || r.N != 4 {
+		t.Fatalf("%+v", r)
+	}
+	if b, err = w.Lifecycle.Approve(w.Ctx, bctest.Approver, b.ID, b.Plan.Hash, ""); err != nil || b.State != broadcast.StateApproved {
+		t.Fatalf("approve the current plan: %v %+v", err, b)
+	}
+}
+
+func TestApproverLooksAtThePlanWithoutChangingIt(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3})
+	b, _ := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	_, err := w.Lifecycle.Preview(w.Ctx, bctest.Approver, b.ID)
+	w.Refusal(err, broadcast.CodeNoPlan)
+	b, _ = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID)
+	w.Follow("oLate") // a new freeze would change the plan
+	got, err := w.Lifecycle.Preview(w.Ctx, bctest.Approver, b.ID)
+	if err != nil || got.Plan.Hash != b.Plan.Hash || got.Rev != b.Rev {
+		t.Fatalf("the approver's look changed the plan: %v %+v", err, got.Plan)
+	}
+	p := sim.Previews(w.AppID)
+	if len(p) != 2 || p[1].To != bctest.Approver.OpenID || p[1].Content != "x" {
+		t.Fatalf("previews %+v", p)
+	}
+	// Another editor may not, even to look.
+	_, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor2, b.ID)
+	w.Refusal(err, broadcast.CodeNotYours)
+}
+
+func TestRetractTextIsRefused(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 2})
+	b := w.Approved("everyone")
+	_, _ = w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{})
+	w.Run()
+	w.Wait(b.ID, "sent", func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
+	_, err := w.Lifecycle.Retract(w.Ctx, bctest.Owner, b.ID)
+	if r := w.Refusal(err, broadcast.CodeCannotRetract); r.Detail != "text" {
+		t.Fatalf("%+v", r)
+	}
+}

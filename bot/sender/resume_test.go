@@ -1,0 +1,125 @@
+package sender_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/sender"
+	"github.com/wxcast/wxcast/internal/bctest"
+	"github.com/wxcast/wxcast/store"
+)
+
+func TestResumedBatchIsNotSentTwice(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 6})
+	b := w.Approved("everyone")
+	if _, err := w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A replica builds the batches, records the intent to send batch 0,
+	// WeChat accepts it, and the replica dies before recording the
+	// answer: step by hand up to the call, then "crash".
+	if ok, err := w.Store.Broadcasts().Lease(w.Ctx, b.ID, w.SenderOptions.Owner, time.Minute); !ok || err != nil {
+		t.Fatal("lease", err)
+	}
+	if err := w.Sender.Step(w.Ctx, b.ID); err != nil { // materialize
+		t.Fatal(err)
+	}
+	b, _ = w.Lifecycle.Get(w.Ctx, b.ID)
+	b.Batches[0].State, b.Batches[0].Attempts, b.Batches[0].Began = broadcast.BatchSending, 1, w.Clock.Now()
+	if err := w.Records.Save(w.Ctx, b, store.Change{}); err != nil {
+		t.Fatal(err)
+	}
+	list, _ := w.Store.Broadcasts().ReadList(w.Ctx, b.ID, "s"+b.BatchKey, 0)
+	msgID, err := w.API.MassSend(w.Ctx, list, b.Content.WeChat(), b.ClientMsgID(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// WeChat's job report arrives before any replica recorded the batch:
+	// it is kept until one does.
+	if err := w.Results.JobFinished(w.Ctx, broadcast.JobReport{MsgID: msgID, Status: "send success", Total: 3, Filtered: 3, Sent: 3}); err != nil {
+		t.Fatal(err)
+	}
+	// The lease lapses (here: is let go), another replica resumes: the batch is sent again with the same
+	// clientmsgid; WeChat says 45066 (too soon) or 45065 (already sent).
+	_ = w.Store.Broadcasts().ReleaseLease(w.Ctx, b.ID, w.SenderOptions.Owner)
+	o := w.SenderOptions
+	o.Owner = "other"
+	w.RunSender(sender.New(o))
+	b = w.Wait(b.ID, "sent", func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
+	for o, n := range w.Delivered() {
+		if n != 1 {
+			t.Fatalf("%s received the broadcast %d times", o, n)
+		}
+	}
+	if len(w.Delivered()) != 6 || b.Batches[0].MsgID != msgID {
+		t.Fatalf("delivered %v; batch 0 msg_id %d, want %d", w.Delivered(), b.Batches[0].MsgID, msgID)
+	}
+	if x := b.Batches[0]; !x.Reported || x.Sent != 3 {
+		t.Fatalf("the early report was not applied: %+v", x)
+	}
+}
+
+func TestBatchesAreNeverOne(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		followers, size int
+		want            []int
+	}{
+		{3, 3, []int{3}},
+		{4, 3, []int{2, 2}},
+		{10, 3, []int{3, 3, 2, 2}},
+		{9, 3, []int{3, 3, 3}},
+	} {
+		w := bctest.New(t, sim, bctest.Config{Followers: tc.followers, BatchSize: tc.size})
+		b := w.Approved("everyone")
+		_, _ = w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{})
+		if ok, _ := w.Store.Broadcasts().Lease(w.Ctx, b.ID, w.SenderOptions.Owner, time.Minute); !ok {
+			t.Fatal("lease")
+		}
+		if err := w.Sender.Step(w.Ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+		b, _ = w.Lifecycle.Get(w.Ctx, b.ID)
+		var got []int
+		for _, x := range b.Batches {
+			got = append(got, x.Size)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%d followers in batches of %d: %v, want %v", tc.followers, tc.size, got, tc.want)
+		}
+	}
+}
+
+func TestReservationSurvivesALostSave(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 6, MonthlyCap: 1})
+	b := w.Approved("everyone")
+	if _, err := w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := w.Store.Broadcasts().Lease(w.Ctx, b.ID, w.SenderOptions.Owner, time.Minute); !ok || err != nil {
+		t.Fatal("lease", err)
+	}
+	if err := w.Sender.Step(w.Ctx, b.ID); err != nil { // builds the batches
+		t.Fatal(err)
+	}
+	b, _ = w.Lifecycle.Get(w.Ctx, b.ID)
+	list, _ := w.Store.Broadcasts().ReadList(w.Ctx, b.ID, "s"+b.BatchKey, 0)
+	// Another broadcast reaches one follower of batch 0 first.
+	month := store.Limit{Period: store.Period{Key: "m" + w.Clock.Now().UTC().Format("2006-01"), TTL: time.Hour}}
+	if _, _, err := w.Store.Caps().Reserve(w.Ctx, 999, 0, list[:1], []store.Limit{month}, w.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	for try := range 2 { // the first record is lost
+		c, _ := w.Lifecycle.Get(w.Ctx, b.ID)
+		if skip, err := w.Sender.Reserve(w.Ctx, c, 0, w.Clock.Now()); skip || err != nil {
+			t.Fatalf("try %d: %v %v", try, skip, err)
+		}
+		if x := c.Batches[0]; x.Size != len(list)-1 || x.Capped != 1 || c.Capped != 1 {
+			t.Fatalf("try %d: size %d capped %d/%d, want %d and 1", try, x.Size, x.Capped, c.Capped, len(list)-1)
+		}
+	}
+}
