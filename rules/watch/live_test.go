@@ -135,9 +135,9 @@ func TestReload(t *testing.T) {
 		{"valid", "two", watch.Swapped, "two", 0, 2},
 		{"invalid", "bad 1", watch.Refused, "two", 1, 3},
 		{"invalid again: reported once", "bad 1", watch.Refused, "two", 1, 4},
-		{"another invalid version", "bad 2", watch.Refused, "two", 2, 5},
-		{"back to the live version: not parsed", "two", watch.Unchanged, "two", 2, 5},
-		{"the first invalid one is news again", "bad 1", watch.Refused, "two", 3, 6},
+		{"back to the live version: not parsed", "two", watch.Unchanged, "two", 1, 4},
+		{"the same invalid version is news again", "bad 1", watch.Refused, "two", 2, 5},
+		{"another invalid version", "bad 2", watch.Refused, "two", 3, 6},
 		{"doubtful, but asked for", "off", watch.Swapped, "off", 3, 7},
 		{"blank, but asked for", "", watch.Swapped, "", 3, 8},
 	}
