@@ -8,7 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
+
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/watch"
+	"github.com/wxcast/wxcast/rules/watch/watchtest"
 )
 
 const (
@@ -66,55 +71,113 @@ func TestReloadValidInvalid(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for up to 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// version returns the version of valid rules.
+func version(t *testing.T, content string) string {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return
-		}
+	rs, err := rules.Parse("rules.yaml", []byte(content), rules.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("timed out waiting for %s", what)
+	return rs.Version
 }
+
+// watched is a Source of a temporary file, watched until the test ends.
+type watched struct {
+	*rules.Source
+	path   string
+	rj     *rejects
+	events *watchtest.Events
+	logs   *observer.ObservedLogs
+}
+
+// newWatched starts watching a file of content with timing tm and waits
+// until the watch is set up.
+func newWatched(t *testing.T, content string, tm watch.Timing) *watched {
+	t.Helper()
+	core, logs := observer.New(zap.InfoLevel)
+	w := &watched{path: filepath.Join(t.TempDir(), "rules.yaml"), rj: &rejects{}, events: watchtest.New(), logs: logs}
+	write(t, w.path, content)
+	src, err := rules.NewSource(w.path, rules.SourceOptions{Log: zap.New(core), OnReject: w.rj.add, Timing: tm,
+		Observe: w.events.Observe})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Source = src
+	watchUntilCleanup(t, src)
+	w.events.Wait(t, watch.Watching, "")
+	return w
+}
+
+// watchUntilCleanup runs src.Watch until the test ends.
+func watchUntilCleanup(t *testing.T, src *rules.Source) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- src.Watch(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+}
+
+// noConfirm keeps Watch from ever acting on a doubtful version.
+var noConfirm = watch.Timing{Confirm: time.Hour}
+
+// quick settles and confirms quickly.
+var quick = watch.Timing{Settle: 50 * time.Millisecond, Confirm: 100 * time.Millisecond}
 
 func TestWatchReloadsAndSurvivesTwoStepWrites(t *testing.T) {
 	t.Parallel()
-	src, path, rj := newSource(t, goodV1)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- src.Watch(ctx) }()
-	time.Sleep(100 * time.Millisecond) // the watcher is set up
+	w := newWatched(t, goodV1, noConfirm)
 
-	// An editor that truncates, writes half, pauses, then writes the rest.
-	write(t, path, "")
-	time.Sleep(150 * time.Millisecond)
-	write(t, path, goodV2[:30])
-	time.Sleep(450 * time.Millisecond) // past the settle time, within confirm
-	write(t, path, goodV2)
-	waitFor(t, "the new version", func() bool { return len(src.Current().Segments) == 2 })
-	if rj.n() != 0 {
-		t.Fatalf("a two-step save reported %d refused versions", rj.n())
+	// An editor that truncates, writes half, pauses, then writes the rest:
+	// each step is only doubted.
+	write(t, w.path, "")
+	if e := w.events.Wait(t, watch.Doubtful, version(t, "")); !e.Tentative || e.Err != nil {
+		t.Fatalf("the truncated file: %+v", e)
+	}
+	write(t, w.path, goodV2[:30])
+	if e := w.events.Wait(t, watch.Doubtful, ""); !e.Tentative || e.Err == nil {
+		t.Fatalf("the half-written file: %+v", e)
+	}
+	if len(w.Current().Segments) != 1 || w.rj.n() != 0 {
+		t.Fatalf("a save half done was acted on: %d segments, %d refusals", len(w.Current().Segments), w.rj.n())
+	}
+	write(t, w.path, goodV2)
+	w.events.Wait(t, watch.Swapped, version(t, goodV2))
+	if len(w.Current().Segments) != 2 || w.rj.n() != 0 {
+		t.Fatalf("after a two-step save: %d segments, %d refusals", len(w.Current().Segments), w.rj.n())
 	}
 
 	// A save by rename (write elsewhere, move over the file).
-	tmp := path + ".tmp"
+	tmp := w.path + ".tmp"
 	write(t, tmp, goodV1)
-	if err := os.Rename(tmp, path); err != nil {
+	if err := os.Rename(tmp, w.path); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the renamed version", func() bool { return len(src.Current().Segments) == 1 })
+	w.events.Wait(t, watch.Swapped, version(t, goodV1))
+	if len(w.Current().Segments) != 1 {
+		t.Fatalf("the renamed version has %d segments", len(w.Current().Segments))
+	}
+}
 
-	// A bad version that stays is reported once, and the rules stay.
-	live := src.Current().Version
-	write(t, path, badV)
-	waitFor(t, "the refusal", func() bool { return rj.n() == 1 })
-	if src.Current().Version != live {
-		t.Fatal("a bad file replaced the live rules")
+func TestWatchRefusesABadVersionThatStaysOnce(t *testing.T) {
+	t.Parallel()
+	w := newWatched(t, goodV1, quick)
+	live := w.Current().Version
+	for i := range 2 { // the second save of the same version is no news
+		write(t, w.path, badV)
+		w.events.Wait(t, watch.Doubtful, "")
+		if e := w.events.Wait(t, watch.Refused, ""); e.Tentative || e.Err == nil {
+			t.Fatalf("save %d: %+v", i+1, e)
+		}
+		if w.Current().Version != live || w.rj.n() != 1 {
+			t.Fatalf("save %d: live %s (want %s), %d refusals", i+1, w.Current().Version, live, w.rj.n())
+		}
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if n := w.logs.FilterMessage("rules file refused; keeping the live rules").Len(); n != 1 {
+		t.Fatalf("the refusal was logged %d times", n)
 	}
 }
 
@@ -150,42 +213,57 @@ func TestWatchFollowsASwappedSymlink(t *testing.T) {
 	if err := os.Symlink(filepath.Join("..data", "rules.yaml"), path); err != nil {
 		t.Fatal(err)
 	}
-	src, err := rules.NewSource(path, rules.SourceOptions{})
+	events := watchtest.New()
+	src, err := rules.NewSource(path, rules.SourceOptions{Observe: events.Observe})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = src.Watch(ctx) }()
-	time.Sleep(100 * time.Millisecond)
+	watchUntilCleanup(t, src)
+	events.Wait(t, watch.Watching, "")
 	if err := os.Symlink("..v2", filepath.Join(dir, "..data_tmp")); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.Rename(filepath.Join(dir, "..data_tmp"), filepath.Join(dir, "..data")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the swapped version", func() bool { return len(src.Current().Segments) == 2 })
+	events.Wait(t, watch.Swapped, version(t, goodV2))
+	if len(src.Current().Segments) != 2 {
+		t.Fatalf("the swapped version has %d segments", len(src.Current().Segments))
+	}
 }
 
 func TestWatchEmptiedFileIsConfirmedFirst(t *testing.T) {
 	t.Parallel()
-	src, path, rj := newSource(t, goodV2)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { _ = src.Watch(ctx) }()
-	time.Sleep(100 * time.Millisecond)
+	w := newWatched(t, goodV2, noConfirm)
 	// A save that pauses after writing only the header comment.
-	write(t, path, "# rules\n")
-	time.Sleep(600 * time.Millisecond) // past settle, within confirm
-	if len(src.Current().Segments) != 2 {
+	write(t, w.path, "# rules\n")
+	if e := w.events.Wait(t, watch.Doubtful, version(t, "# rules\n")); !e.Tentative || e.Err != nil {
+		t.Fatalf("the rule-less file: %+v", e)
+	}
+	if len(w.Current().Segments) != 2 {
 		t.Fatal("a momentarily rule-less file replaced the live rules")
 	}
-	write(t, path, "# rules\n"+goodV1)
-	waitFor(t, "the complete version", func() bool { return len(src.Current().Segments) == 1 })
+	write(t, w.path, "# rules\n"+goodV1)
+	w.events.Wait(t, watch.Swapped, version(t, "# rules\n"+goodV1))
+	if len(w.Current().Segments) != 1 || w.rj.n() != 0 {
+		t.Fatalf("the complete version: %d segments, %d refusals", len(w.Current().Segments), w.rj.n())
+	}
+}
+
+func TestWatchAppliesAnEmptiedFileThatStays(t *testing.T) {
+	t.Parallel()
+	w := newWatched(t, goodV2, quick)
 	// Emptied on purpose and left so: applied after the confirmation.
-	write(t, path, "# no rules for now\n")
-	waitFor(t, "the emptied version", func() bool { return len(src.Current().Segments) == 0 })
-	if rj.n() != 0 {
-		t.Fatalf("%d refusals", rj.n())
+	const none = "# no rules for now\n"
+	write(t, w.path, none)
+	w.events.Wait(t, watch.Doubtful, version(t, none))
+	if e := w.events.Wait(t, watch.Swapped, version(t, none)); e.Tentative {
+		t.Fatalf("applied at the first look: %+v", e)
+	}
+	if len(w.Current().Segments) != 0 || w.rj.n() != 0 {
+		t.Fatalf("%d segments, %d refusals", len(w.Current().Segments), w.rj.n())
+	}
+	if w.logs.FilterMessage("rules file has no rules any more: nothing is tagged or answered").Len() != 1 {
+		t.Fatalf("the emptied rules were not warned about: %v", w.logs.All())
 	}
 }

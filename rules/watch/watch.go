@@ -1,5 +1,11 @@
-// Package watch reloads a file or a directory of files when it changes,
-// once the change has settled: the rules file and the word lists share it.
+// Package watch keeps a value read from files live: the rules file and the
+// content-check word lists. A Live value is reloaded when its files change,
+// once the change has settled, or when asked (on SIGHUP); a valid new
+// version is swapped in atomically, an invalid one is refused once and the
+// live value stays, and a doubtful one (unreadable, blank, invalid, or
+// doubted by its Loader) is only acted on once it has stayed. A Loader
+// says how to read and parse one kind of value. The package imports no
+// other wxcast package.
 package watch
 
 import (
@@ -11,66 +17,89 @@ import (
 	"go.uber.org/zap"
 )
 
-// Settle is how long the directory must stay unchanged before a reload:
-// editors that truncate and then write, or write a temporary file and
-// rename it, produce several events for one save. A version that is empty
-// or invalid is only acted on once it has stayed the same for Confirm
-// more: a save in two steps passes through such versions.
+// DefaultSettle is how long the directory must stay unchanged before a
+// reload: editors that truncate and then write, or write a temporary file
+// and rename it, produce several events for one save. A doubtful version
+// is only acted on once it has stayed the same for DefaultConfirm more: a
+// save in two steps passes through such versions.
 const (
-	Settle  = 300 * time.Millisecond
-	Confirm = time.Second
+	DefaultSettle  = 300 * time.Millisecond
+	DefaultConfirm = time.Second
 )
 
-// Reload reloads what is watched. With tentative set it may decline to act
-// on a doubtful version (empty, invalid, unreadable) and return a non-empty
-// doubt; Dir then calls it again without tentative once that has stayed
-// Confirm.
-type Reload func(tentative bool) (doubt string)
+// Timing overrides DefaultSettle and DefaultConfirm; a zero field keeps
+// the default. Tests shorten or lengthen them to decide what happens.
+type Timing struct {
+	Settle, Confirm time.Duration
+}
 
-// Dir calls reload whenever anything in dir changes, once it has settled,
-// until ctx ends. It watches the whole directory, so saves that replace a
-// file (write a temporary file, rename it over) are seen too, and so is a
-// file mounted from a Kubernetes ConfigMap: a symlink whose target
-// directory is swapped, so that no event names the file. A reload of
-// unchanged content costs a read and a hash. what names the source in
-// errors and logs.
-func Dir(ctx context.Context, dir, what string, log *zap.Logger, reload Reload) error {
+func (t Timing) orDefault() Timing {
+	if t.Settle <= 0 {
+		t.Settle = DefaultSettle
+	}
+	if t.Confirm <= 0 {
+		t.Confirm = DefaultConfirm
+	}
+	return t
+}
+
+// Watch reloads whenever anything in the Loader's directory changes, once
+// it has settled, until ctx ends. A first look that finds a doubtful
+// version leaves the live value alone; if nothing changes for Confirm
+// more, a second look acts on it. The whole directory is watched, so
+// saves that replace a file (write a temporary file, rename it over) are
+// seen too, and so is a file mounted from a Kubernetes ConfigMap: a
+// symlink whose target directory is swapped, so that no event names the
+// file. A reload of unchanged files costs a read and a hash. A fixed
+// value only waits for ctx.
+func (s *Live[T]) Watch(ctx context.Context) error {
+	if s.load.Read == nil {
+		<-ctx.Done()
+		return nil
+	}
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return err
 	}
 	defer w.Close()
-	if err := w.Add(dir); err != nil {
+	if err := w.Add(s.load.Dir); err != nil {
 		return err
 	}
+	if s.opts.Observe != nil {
+		s.opts.Observe(Event{Outcome: Watching, Live: s.cur.Load().version})
+	}
+	return s.loop(ctx, w, s.opts.Timing.orDefault())
+}
+
+func (s *Live[T]) loop(ctx context.Context, w *fsnotify.Watcher, t Timing) error {
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	defer timer.Stop()
-	doubt := "" // a version seen doubtful, not yet confirmed
+	doubted := false // a version seen doubtful, not yet confirmed
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case _, ok := <-w.Events:
 			if !ok {
-				return errors.New(what + ": watcher closed")
+				return errors.New(s.load.What + ": watcher closed")
 			}
-			doubt = ""
-			timer.Reset(Settle)
+			doubted = false
+			timer.Reset(t.Settle)
 		case err, ok := <-w.Errors:
 			if !ok {
-				return errors.New(what + ": watcher closed")
+				return errors.New(s.load.What + ": watcher closed")
 			}
-			log.Warn("watcher", zap.String("watching", what), zap.String("dir", dir), zap.Error(err))
+			s.opts.Log.Warn("watcher", zap.String("watching", s.load.What), zap.String("dir", s.load.Dir), zap.Error(err))
 		case <-timer.C:
-			if doubt != "" {
+			if doubted {
 				// It stayed that way: act on it.
-				doubt = ""
-				reload(false)
+				doubted = false
+				s.reload(false)
 				continue
 			}
-			if doubt = reload(true); doubt != "" {
-				timer.Reset(Confirm)
+			if doubted = s.reload(true).Outcome == Doubtful; doubted {
+				timer.Reset(t.Confirm)
 			}
 		}
 	}

@@ -1,12 +1,9 @@
 package words
 
 import (
-	"context"
 	"errors"
 	"io/fs"
 	"os"
-	"sync"
-	"sync/atomic"
 
 	"go.uber.org/zap"
 
@@ -14,17 +11,12 @@ import (
 )
 
 // Source holds the live List of a directory and replaces it when the files
-// change: a valid new version atomically, between two checks; an invalid
-// one never (the old list stays live and the problems are reported). It is
-// safe for concurrent use.
-type Source struct {
-	dir      string // "" for a fixed list
-	log      *zap.Logger
-	onReject func(version string, err error)
-	cur      atomic.Pointer[List]
-	mu       sync.Mutex // serialises reloads
-	rejected string     // the last refused version, reported once
-}
+// change (Watch) or on request (Reload): a valid new version atomically,
+// between two checks; an invalid one never (the old list stays live and
+// the problems are reported once per version). Watch acts on an
+// unreadable or invalid version only once it has stayed. A Source of the
+// default lists never reloads. It is safe for concurrent use.
+type Source = watch.Live[*List]
 
 // SourceOptions configures NewSource.
 type SourceOptions struct {
@@ -34,6 +26,9 @@ type SourceOptions struct {
 	Log     *zap.Logger
 	// OnReject hears about every refused version once (for alerts).
 	OnReject func(version string, err error)
+	// Timing and Observe are for tests: see watch.Options.
+	watch.Timing
+	Observe func(watch.Event)
 }
 
 // NewSource loads the word lists of dir, or with dir "" those of
@@ -43,94 +38,54 @@ func NewSource(dir string, o SourceOptions) (*Source, error) {
 	if o.Log == nil {
 		o.Log = zap.NewNop()
 	}
-	var fsys fs.FS
+	var s *Source
 	switch {
 	case dir != "":
-		fsys = os.DirFS(dir)
+		var err error
+		s, err = watch.New(loader(dir), watch.Options{Log: o.Log, OnReject: o.OnReject, Timing: o.Timing, Observe: o.Observe})
+		if err != nil {
+			return nil, err
+		}
 	case o.Default != nil:
-		fsys = o.Default
+		l, err := Load(o.Default)
+		if err != nil {
+			return nil, err
+		}
+		s = watch.Fixed(l, l.Version)
 	default:
 		return nil, errors.New("words: no directory and no default word lists")
 	}
-	l, err := Load(fsys)
-	if err != nil {
-		return nil, err
-	}
-	s := &Source{dir: dir, log: o.Log, onReject: o.OnReject}
-	s.cur.Store(l)
-	o.Log.Info("word lists loaded", zap.String("dir", dir), zap.Bool("default", dir == ""),
-		zap.String("version", l.Version), zap.Int("words", l.Words()), zap.Strings("categories", l.cats))
+	l := s.Current()
+	o.Log.Info("word lists loaded", append([]zap.Field{zap.String("dir", dir), zap.Bool("default", dir == ""),
+		zap.String("version", l.Version)}, describe(l)...)...)
 	return s, nil
 }
 
-// Current returns the live list.
-func (s *Source) Current() *List { return s.cur.Load() }
-
-// Reload reads the directory again now (on SIGHUP, say). It returns the
-// live version afterwards and the problems of a refused version; unchanged
-// files are not recompiled. A Source of the default lists never reloads.
-func (s *Source) Reload() (string, error) {
-	v, _, err := s.reload(false)
-	return v, err
-}
-
-// reload reads and, if valid and new, installs the lists. With tentative
-// set, an unreadable or invalid version is not acted on but reported back
-// as doubtful, to be checked again once it has had time to settle.
-func (s *Source) reload(tentative bool) (version, doubtful string, err error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	old := s.cur.Load()
-	if s.dir == "" {
-		return old.Version, "", nil
-	}
-	files, err := readLists(os.DirFS(s.dir))
-	if err != nil {
-		if tentative {
-			return old.Version, "unreadable", nil
-		}
-		s.log.Error("word lists unreadable; keeping the live lists", zap.String("dir", s.dir),
-			zap.String("version", old.Version), zap.Error(err))
-		return old.Version, "", err
-	}
-	v := versionOf(files)
-	if v == old.Version {
-		s.rejected = "" // back to the live version: a bad one is news again
-		return old.Version, "", nil
-	}
-	l, err := Parse(files)
-	if err != nil {
-		if tentative {
-			return old.Version, v, nil
-		}
-		if v != s.rejected {
-			s.rejected = v
-			s.log.Error("word lists refused; keeping the live lists", zap.String("dir", s.dir),
-				zap.String("refused", v), zap.String("version", old.Version), zap.Error(err))
-			if s.onReject != nil {
-				s.onReject(v, err)
+// loader reads the word lists of dir for a Source. Any event in the
+// directory counts, so saves by rename and a Kubernetes ConfigMap (whose
+// ..data symlink is swapped) are seen.
+func loader(dir string) watch.Loader[*List] {
+	return watch.Loader[*List]{
+		Dir:   dir,
+		What:  "word lists",
+		Where: []zap.Field{zap.String("dir", dir)},
+		Read: func() (watch.Content[*List], error) {
+			files, err := readLists(os.DirFS(dir))
+			if err != nil {
+				return watch.Content[*List]{}, err
 			}
-		}
-		return old.Version, "", err
+			return watch.Content[*List]{Version: versionOf(files), Parse: func() (*List, error) { return Parse(files) }}, nil
+		},
+		Describe: describe,
+		Messages: watch.Messages{
+			Reloaded:   "word lists reloaded",
+			Unreadable: "word lists unreadable; keeping the live lists",
+			Refused:    "word lists refused; keeping the live lists",
+		},
 	}
-	s.cur.Store(l)
-	s.rejected = ""
-	s.log.Info("word lists reloaded", zap.String("dir", s.dir), zap.String("version", l.Version),
-		zap.String("previous", old.Version), zap.Int("words", l.Words()), zap.Strings("categories", l.cats))
-	return l.Version, "", nil
 }
 
-// Watch reloads whenever a file of the directory changes, once the files
-// have settled, until ctx ends. Any event in the directory counts, so
-// saves by rename and a Kubernetes ConfigMap (whose ..data symlink is
-// swapped) are seen. For the default lists it only waits for ctx.
-func (s *Source) Watch(ctx context.Context) error {
-	if s.dir == "" {
-		<-ctx.Done()
-		return nil
-	}
-	return watch.Dir(ctx, s.dir, "word lists", s.log, func(tentative bool) string {
-		_, doubt, _ := s.reload(tentative)
-		return doubt
-	})
+// describe sums up a list for the logs.
+func describe(l *List) []zap.Field {
+	return []zap.Field{zap.Int("words", l.Words()), zap.Strings("categories", l.cats)}
 }

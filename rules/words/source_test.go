@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/wxcast/wxcast/rules/watch"
+	"github.com/wxcast/wxcast/rules/watch/watchtest"
 	"github.com/wxcast/wxcast/rules/words"
 )
 
@@ -27,19 +29,26 @@ func write(t *testing.T, path, content string) {
 	}
 }
 
-// newSource returns a Source of a temporary directory with medical.txt
-// listing 根治 and allow.txt.
+// newSource returns a Source of a listsDir.
 func newSource(t *testing.T) (*words.Source, string, *rejects) {
 	t.Helper()
-	dir := t.TempDir()
-	write(t, filepath.Join(dir, "medical.txt"), "根治\n")
-	write(t, filepath.Join(dir, "allow.txt"), "根治不了\n")
+	dir := listsDir(t)
 	rj := &rejects{}
 	src, err := words.NewSource(dir, words.SourceOptions{OnReject: rj.add})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return src, dir, rj
+}
+
+// listsDir returns a temporary directory with medical.txt listing 根治
+// and allow.txt.
+func listsDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	write(t, filepath.Join(dir, "medical.txt"), "根治\n")
+	write(t, filepath.Join(dir, "allow.txt"), "根治不了\n")
+	return dir
 }
 
 func TestSourceReload(t *testing.T) {
@@ -99,54 +108,73 @@ func TestSourceDefault(t *testing.T) {
 	}
 }
 
-// waitFor polls cond for up to 5 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// newWatched returns a Source like newSource's with timing tm, watched
+// until the test ends, once the watch is set up.
+func newWatched(t *testing.T, tm watch.Timing) (*words.Source, string, *rejects, *watchtest.Events) {
 	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if cond() {
-			return
-		}
+	dir := listsDir(t)
+	rj, events := &rejects{}, watchtest.New()
+	src, err := words.NewSource(dir, words.SourceOptions{OnReject: rj.add, Timing: tm, Observe: events.Observe})
+	if err != nil {
+		t.Fatal(err)
 	}
-	t.Fatalf("timed out waiting for %s", what)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- src.Watch(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	events.Wait(t, watch.Watching, "")
+	return src, dir, rj, events
 }
 
 func TestSourceWatch(t *testing.T) {
 	t.Parallel()
-	src, dir, rj := newSource(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- src.Watch(ctx) }()
-	time.Sleep(100 * time.Millisecond) // the watcher is set up
-
+	// Confirm never comes: a doubtful version is only looked at once.
+	src, dir, rj, events := newWatched(t, watch.Timing{Confirm: time.Hour})
 	path := filepath.Join(dir, "medical.txt")
 	// A save by rename (write elsewhere, move over the file).
 	write(t, path+".tmp", "根治\n药到病除\n")
 	if err := os.Rename(path+".tmp", path); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "the renamed version", func() bool { return src.Current().Words() == 2 })
+	events.Wait(t, watch.Swapped, "")
+	if n := src.Current().Words(); n != 2 {
+		t.Fatalf("the renamed version has %d words", n)
+	}
 
 	// An editor that writes an invalid half, pauses past the settle time,
 	// then completes the file: no refusal.
-	write(t, path, "根治\n！\n")
-	time.Sleep(450 * time.Millisecond)
-	write(t, path, "根治\n药到病除\n神药\n")
-	waitFor(t, "the completed version", func() bool { return src.Current().Words() == 3 })
-	if rj.n() != 0 {
-		t.Fatalf("a two-step save reported %d refused versions", rj.n())
-	}
-
-	// A bad version that stays is reported once, and the list stays.
 	live := src.Current().Version
 	write(t, path, "根治\n！\n")
-	waitFor(t, "the refusal", func() bool { return rj.n() == 1 })
-	time.Sleep(200 * time.Millisecond)
-	if src.Current().Version != live || rj.n() != 1 {
-		t.Fatalf("after a bad version: live %s (want %s), %d refusals", src.Current().Version, live, rj.n())
+	if e := events.Wait(t, watch.Doubtful, ""); !e.Tentative || e.Err == nil {
+		t.Fatalf("the invalid half: %+v", e)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
+	if src.Current().Version != live || rj.n() != 0 {
+		t.Fatalf("the invalid half was acted on: live %s (want %s), %d refusals", src.Current().Version, live, rj.n())
+	}
+	write(t, path, "根治\n药到病除\n神药\n")
+	events.Wait(t, watch.Swapped, "")
+	if n := src.Current().Words(); n != 3 || rj.n() != 0 {
+		t.Fatalf("the completed version has %d words; %d refusals", n, rj.n())
+	}
+}
+
+func TestSourceWatchRefusesABadVersionThatStaysOnce(t *testing.T) {
+	t.Parallel()
+	src, dir, rj, events := newWatched(t, watch.Timing{Settle: 50 * time.Millisecond, Confirm: 100 * time.Millisecond})
+	live := src.Current().Version
+	for i := range 2 { // the second save of the same version is no news
+		write(t, filepath.Join(dir, "medical.txt"), "根治\n！\n")
+		events.Wait(t, watch.Doubtful, "")
+		if e := events.Wait(t, watch.Refused, ""); e.Tentative || e.Err == nil {
+			t.Fatalf("save %d: %+v", i+1, e)
+		}
+		if src.Current().Version != live || rj.n() != 1 {
+			t.Fatalf("save %d: live %s (want %s), %d refusals", i+1, src.Current().Version, live, rj.n())
+		}
 	}
 }
