@@ -1,11 +1,13 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
+	"github.com/wxcast/wxcast/bot/audit"
 	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
@@ -14,36 +16,39 @@ func TestAuditOutcomes(t *testing.T) {
 		name  string
 		admin broadcast.Admin
 		text  string
-		fail  error
-		want  broadcast.AuditEntry
+		fail  error // from Get
+		want  audit.Entry
 	}{
 		{"ok with plan", approver, "批准 #1", nil,
-			broadcast.AuditEntry{By: "o_ap", Name: "老李", Command: "批准 #1", ID: 1, Plan: "3f2a9c1d", Outcome: "ok"}},
+			audit.Entry{By: "o_ap", Name: "老李", Command: "批准 #1", ID: 1, Plan: "3f2a9c1d", Outcome: "ok"}},
 		{"ok without broadcast", owner, "暂停", nil,
-			broadcast.AuditEntry{By: "o_ow", Name: "老板", Command: "暂停", Outcome: "ok"}},
+			audit.Entry{By: "o_ow", Name: "老板", Command: "暂停", Outcome: "ok"}},
 		{"refusal keeps the plan", editor, "发送 1", nil,
-			broadcast.AuditEntry{By: "o_ed", Name: "小王", Command: "发送 1", ID: 1, Plan: "3f2a9c1d", Outcome: "not_approved"}},
+			audit.Entry{By: "o_ed", Name: "小王", Command: "发送 1", ID: 1, Plan: "3f2a9c1d", Outcome: "not_approved"}},
 		{"refusal without broadcast", approver, "批准 2", nil,
-			broadcast.AuditEntry{By: "o_ap", Name: "老李", Command: "批准 2", ID: 2, Outcome: "no_plan"}},
+			audit.Entry{By: "o_ap", Name: "老李", Command: "批准 2", ID: 2, Outcome: "no_plan"}},
 		{"refusal detail", editor, "新建 nope 文本 hi", nil,
-			broadcast.AuditEntry{By: "o_ed", Name: "小王", Command: "新建 nope 文本 hi", Outcome: "unknown_segment", Detail: "nope"}},
+			audit.Entry{By: "o_ed", Name: "小王", Command: "新建 nope 文本 hi", Outcome: "unknown_segment", Detail: "nope"}},
 		{"denied", editor, "批准 1", nil,
-			broadcast.AuditEntry{By: "o_ed", Name: "小王", Command: "批准 1", Outcome: "denied"}},
+			audit.Entry{By: "o_ed", Name: "小王", Command: "批准 1", Outcome: "denied"}},
 		{"usage", owner, "预览 abc", nil,
-			broadcast.AuditEntry{By: "o_ow", Name: "老板", Command: "预览 abc", Outcome: "usage"}},
+			audit.Entry{By: "o_ow", Name: "老板", Command: "预览 abc", Outcome: "usage"}},
 		{"unknown", nobody, "你好", nil,
-			broadcast.AuditEntry{By: "o_no", Name: "无名", Command: "你好", Outcome: "usage"}},
+			audit.Entry{By: "o_no", Name: "无名", Command: "你好", Outcome: "usage"}},
 		{"error", approver, "详情 1", errors.New("redis down"),
-			broadcast.AuditEntry{By: "o_ap", Name: "老李", Command: "详情 1", ID: 1, Outcome: "error"}},
+			audit.Entry{By: "o_ap", Name: "老李", Command: "详情 1", ID: 1, Outcome: "error"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newFixture(t)
-			f.draft(1, broadcast.StatePlanned, typeText)
-			f.draft(2, broadcast.StateDraft, typeText)
-			f.svc.fail = tt.fail
+			m := f.inMemory()
+			m.put(f.draft(1, broadcast.StatePlanned, typeText))
+			m.put(f.draft(2, broadcast.StateDraft, typeText))
+			if tt.fail != nil {
+				f.drafts.GetFn = func(context.Context, int64) (*broadcast.Broadcast, error) { return nil, tt.fail }
+			}
 			f.bot.Handle(t.Context(), tt.admin, tt.text)
-			got := f.svc.audits()
+			got := f.log.all()
 			if len(got) != 1 {
 				t.Fatalf("%d audit entries, want 1: %+v", len(got), got)
 			}
@@ -57,13 +62,14 @@ func TestAuditOutcomes(t *testing.T) {
 
 func TestAuditTruncates(t *testing.T) {
 	f := newFixture(t)
+	m := f.inMemory()
 	long := "新建 vip 文本 " + strings.Repeat("长", 300)
 	f.bot.Handle(t.Context(), editor, long)
-	a := f.svc.audits()
+	a := f.log.all()
 	if n := utf8.RuneCountInString(a[0].Command); n != 200 || !strings.HasPrefix(long, a[0].Command) {
 		t.Errorf("command of %d runes %q, want the first 200", n, a[0].Command)
 	}
-	b, _ := f.svc.Get(t.Context(), 1)
+	b, _ := m.Get(t.Context(), 1)
 	if utf8.RuneCountInString(b.Content.Text) != 300 {
 		t.Errorf("the broadcast text was cut too: %d runes", utf8.RuneCountInString(b.Content.Text))
 	}
@@ -71,7 +77,8 @@ func TestAuditTruncates(t *testing.T) {
 
 func TestAuditFailureHidden(t *testing.T) {
 	f := newFixture(t)
-	f.svc.auditErr = errors.New("redis down")
+	f.audit.RecordFn = func(context.Context, audit.Entry) error { return errors.New("redis down") }
+	f.send.SetPausedFn = func(context.Context, broadcast.Admin, bool) error { return nil }
 	if got := f.bot.Handle(t.Context(), owner, "暂停"); got != "已暂停全部发送（当前批次完成后停止）" {
 		t.Errorf("reply %q", got)
 	}
@@ -82,7 +89,7 @@ func TestAuditFailureHidden(t *testing.T) {
 
 func TestAuditCommand(t *testing.T) {
 	f := newFixture(t)
-	f.draft(1, broadcast.StatePlanned, typeText)
+	f.inMemory().put(f.draft(1, broadcast.StatePlanned, typeText))
 	f.bot.Handle(t.Context(), approver, "批准 1")
 	f.bot.Handle(t.Context(), editor, "暂停")
 	want := "11-27 10:00 小王「暂停」denied\n11-27 10:00 老李「批准 1」ok"
@@ -93,7 +100,7 @@ func TestAuditCommand(t *testing.T) {
 		t.Errorf("audit 1: %q", got)
 	}
 	empty := newFixture(t)
-	empty.svc.auditErr = errors.New("not kept")
+	empty.audit.RecordFn = func(context.Context, audit.Entry) error { return errors.New("not kept") }
 	if got := empty.bot.Handle(t.Context(), owner, "audit"); got != "还没有审计记录" {
 		t.Errorf("empty audit %q", got)
 	}

@@ -31,14 +31,24 @@ func shanghai(t *testing.T) *time.Location {
 	return loc
 }
 
-// fixture is a Bot on a fake service, with a fixed clock and a log that
-// fails the test on a reply missing from the catalogue.
+// fixture is a Bot on function-field fakes, with a fixed clock and a log
+// that fails the test on a reply missing from the catalogue. Only the
+// audit log and the notifier work from the start (every command records
+// an entry; slow ones may notify); a test sets the service functions it
+// needs, or calls inMemory for a broadcast store behind all of them.
 type fixture struct {
-	bot  *Bot
-	svc  *fakeService
-	note *fakeNotifier
-	logs *observer.ObservedLogs
-	now  time.Time
+	bot       *Bot
+	drafts    *fakeDrafts
+	approvals *fakeApprovals
+	send      *fakeSendControl
+	segments  *fakeSegments
+	results   *fakeResults
+	notices   *fakeNotices
+	audit     *fakeAudit
+	log       *auditLog
+	note      *fakeNotifier
+	logs      *observer.ObservedLogs
+	now       time.Time
 }
 
 type option func(*Options)
@@ -51,11 +61,16 @@ func at(t time.Time) option { return func(o *Options) { o.Now = func() time.Time
 func newFixture(t *testing.T, opts ...option) *fixture {
 	t.Helper()
 	loc := shanghai(t)
-	f := &fixture{now: time.Date(2026, 11, 27, 10, 0, 0, 0, loc), note: &fakeNotifier{done: make(chan struct{}, 16)}}
+	f := &fixture{now: time.Date(2026, 11, 27, 10, 0, 0, 0, loc),
+		drafts: &fakeDrafts{}, approvals: &fakeApprovals{}, send: &fakeSendControl{}, segments: &fakeSegments{},
+		results: &fakeResults{}, notices: &fakeNotices{}, log: &auditLog{},
+		note: &fakeNotifier{done: make(chan struct{}, 16)}}
+	f.audit = &fakeAudit{RecordFn: f.log.Record, NewestFn: f.log.Newest}
 	core, logs := observer.New(zap.DebugLevel)
 	f.logs = logs
 	o := Options{
-		Notifier:  f.note,
+		Drafts: f.drafts, Approvals: f.approvals, SendControl: f.send, Segments: f.segments,
+		Results: f.results, Audit: f.audit, Notices: f.notices, Notifier: f.note,
 		Admins:    []broadcast.Admin{editor, editor2, approver, owner, nobody},
 		Location:  loc,
 		Now:       func() time.Time { return f.now },
@@ -65,8 +80,6 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	f.svc = newFake(o.Now)
-	o.Service = f.svc
 	f.bot = New(o)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
@@ -81,8 +94,8 @@ func newFixture(t *testing.T, opts ...option) *fixture {
 	return f
 }
 
-// draft stores broadcast id in state s, created by editor for "vip", with
-// a plan unless it is a draft.
+// draft returns broadcast id in state s, created by editor for "vip" an
+// hour ago, with a plan unless it is a draft.
 func (f *fixture) draft(id int64, s broadcast.State, typ string) *broadcast.Broadcast {
 	b := &broadcast.Broadcast{ID: id, Creator: editor.OpenID, CreatorName: editor.Name, Segment: "vip",
 		Content: broadcast.Content{Type: typ, Text: "双十一会员专享：全场五折，今晚八点开抢！点击菜单「会员中心」领取优惠券。", MediaID: "MEDIA_1"},
@@ -95,7 +108,6 @@ func (f *fixture) draft(id int64, s broadcast.State, typ string) *broadcast.Broa
 	if s != broadcast.StateDraft {
 		b.Plan = &broadcast.Plan{Hash: "3f2a9c1d", RulesVersion: "abc123", Audience: 1234}
 	}
-	f.svc.put(b)
 	return b
 }
 

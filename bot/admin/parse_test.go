@@ -99,11 +99,12 @@ func TestParse(t *testing.T) {
 // the spaces and newlines a phone keyboard adds.
 func TestHandleTrims(t *testing.T) {
 	f := newFixture(t)
+	m := f.inMemory()
 	got := f.bot.Handle(t.Context(), editor, "\n 新建 vip 文本 你好\n世界 \n")
 	if got != "已创建 #1（分群 vip，文本）。下一步：预览 1" {
 		t.Fatalf("reply %q", got)
 	}
-	b, _ := f.svc.Get(t.Context(), 1)
+	b, _ := m.Get(t.Context(), 1)
 	if b.Content.Text != "你好\n世界" {
 		t.Errorf("text %q, want %q", b.Content.Text, "你好\n世界")
 	}

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -94,29 +95,50 @@ func TestRefusalCodesCovered(t *testing.T) {
 // the admin worded, with the id from the command when the refusal has
 // none, and that other errors stay inside.
 func TestRefusalThroughHandle(t *testing.T) {
-	f := newFixture(t)
-	f.draft(12, broadcast.StateApproved, typeText)
-	f.draft(13, broadcast.StatePlanned, typeText)
-	f.draft(14, broadcast.StateSent, typeText)
 	tests := []struct {
-		admin      broadcast.Admin
-		text, want string
+		admin   broadcast.Admin
+		text    string
+		refusal broadcast.Refusal
+		want    string
 	}{
-		{editor, "预览 12", "#12 当前状态为「已批准」，不能预览"},
-		{editor2, "预览 13", "#13 不是你创建的群发"},
-		{editor, "发送 13", "#13 还需要 1 位审批人批准（已有 0/1）"},
-		{owner, "撤回 14", "文本/图片群发微信无法删除，只能撤回图文"},
-		{approver, "详情 99", "找不到 #99，发送「列表」查看最近的群发"},
-		{editor, "新建 nope 文本 hi", "没有分群「nope」，发送「分群」查看可用分群"},
-		{owner, "人数 nope", "没有分群「nope」，发送「分群」查看可用分群"},
+		{editor, "预览 12", broadcast.Refusal{Code: broadcast.CodeWrongState, ID: 12, State: broadcast.StateApproved},
+			"#12 当前状态为「已批准」，不能预览"},
+		{editor2, "预览 13", broadcast.Refusal{Code: broadcast.CodeNotYours}, "#13 不是你创建的群发"},
+		{editor, "发送 13", broadcast.Refusal{Code: broadcast.CodeNotApproved, N: 0, Need: 1},
+			"#13 还需要 1 位审批人批准（已有 0/1）"},
+		{owner, "撤回 14", broadcast.Refusal{Code: broadcast.CodeCannotRetract, ID: 14, Detail: typeText},
+			"文本/图片群发微信无法删除，只能撤回图文"},
+		{approver, "详情 99", broadcast.Refusal{Code: broadcast.CodeNotFound}, "找不到 #99，发送「列表」查看最近的群发"},
+		{editor, "新建 nope 文本 hi", broadcast.Refusal{Code: broadcast.CodeUnknownSegment, Detail: "nope"},
+			"没有分群「nope」，发送「分群」查看可用分群"},
+		{owner, "人数 nope", broadcast.Refusal{Code: broadcast.CodeUnknownSegment, Detail: "nope"},
+			"没有分群「nope」，发送「分群」查看可用分群"},
 	}
 	for _, tt := range tests {
-		if got := f.bot.Handle(t.Context(), tt.admin, tt.text); got != tt.want {
-			t.Errorf("%s: %q, want %q", tt.text, got, tt.want)
-		}
+		t.Run(tt.text, func(t *testing.T) {
+			f := newFixture(t)
+			// Whichever service the command calls refuses.
+			r := &tt.refusal
+			f.approvals.PreviewFn = func(context.Context, broadcast.Admin, int64) (*broadcast.Broadcast, error) { return nil, r }
+			f.send.SendFn = func(context.Context, broadcast.Admin, int64, time.Time, broadcast.SendOptions) (*broadcast.Broadcast, error) {
+				return nil, r
+			}
+			f.send.RetractFn = func(context.Context, broadcast.Admin, int64) (*broadcast.Broadcast, error) { return nil, r }
+			f.drafts.GetFn = func(context.Context, int64) (*broadcast.Broadcast, error) { return nil, r }
+			f.drafts.CreateFn = func(context.Context, broadcast.Admin, string, broadcast.Content) (*broadcast.Broadcast, error) {
+				return nil, r
+			}
+			f.segments.CountFn = func(context.Context, string) (int, error) { return 0, r }
+			if got := f.bot.Handle(t.Context(), tt.admin, tt.text); got != tt.want {
+				t.Errorf("%q, want %q", got, tt.want)
+			}
+		})
 	}
 
-	f.svc.fail = errors.New("store: get broadcast 12: dial tcp 10.0.0.7:6379: connection refused")
+	f := newFixture(t)
+	f.drafts.GetFn = func(context.Context, int64) (*broadcast.Broadcast, error) {
+		return nil, errors.New("store: get broadcast 12: dial tcp 10.0.0.7:6379: connection refused")
+	}
 	got := f.bot.Handle(t.Context(), approver, "详情 12")
 	if got != "出错了，请稍后再试" {
 		t.Errorf("internal error shown as %q", got)
@@ -126,7 +148,7 @@ func TestRefusalThroughHandle(t *testing.T) {
 		t.Errorf("internal error logged as %v", logged)
 	}
 	en := newFixture(t, english)
-	en.svc.fail = errors.New("boom")
+	en.drafts.ListFn = func(context.Context, int) ([]*broadcast.Broadcast, error) { return nil, errors.New("boom") }
 	if got := en.bot.Handle(t.Context(), approver, "list"); got != "Something went wrong, please try again later" {
 		t.Errorf("en internal error shown as %q", got)
 	}

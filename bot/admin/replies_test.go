@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -55,6 +56,7 @@ func TestLifecycle(t *testing.T) {
 	}
 	for _, tt := range tests {
 		f := newFixture(t, tt.lang...)
+		f.inMemory()
 		for _, s := range tt.steps {
 			if got := f.bot.Handle(t.Context(), s.admin, s.text); got != s.want {
 				t.Errorf("%s: %q\nwant %q", s.text, got, s.want)
@@ -65,14 +67,19 @@ func TestLifecycle(t *testing.T) {
 
 func TestSendBatches(t *testing.T) {
 	f := newFixture(t, func(o *Options) { o.BatchSize = 500 })
-	f.draft(1, broadcast.StateApproved, typeText)
+	sending := func(b *broadcast.Broadcast) {
+		f.send.SendFn = func(context.Context, broadcast.Admin, int64, time.Time, broadcast.SendOptions) (*broadcast.Broadcast, error) {
+			return b, nil
+		}
+	}
+	sending(f.draft(1, broadcast.StateSending, typeText))
 	if got, want := f.bot.Handle(t.Context(), approver, "发送 1"), "#1 开始发送：1,234 人，分 3 批。发送「状态 1」查看进度"; got != want {
 		t.Errorf("estimate %q, want %q", got, want)
 	}
 	// Once the service has split the audience, its batches count.
-	b := f.draft(2, broadcast.StateApproved, typeText)
+	b := f.draft(2, broadcast.StateSending, typeText)
 	b.Batches = []broadcast.Batch{{Size: 600, State: broadcast.BatchPending}, {Size: 600, State: broadcast.BatchPending}}
-	f.svc.put(b)
+	sending(b)
 	if got, want := f.bot.Handle(t.Context(), approver, "发送 2"), "#2 开始发送：1,200 人，分 2 批。发送「状态 2」查看进度"; got != want {
 		t.Errorf("batches %q, want %q", got, want)
 	}
@@ -80,8 +87,9 @@ func TestSendBatches(t *testing.T) {
 
 func TestApproveMore(t *testing.T) {
 	f := newFixture(t)
-	f.svc.required = 2
-	f.draft(1, broadcast.StatePlanned, typeText)
+	m := f.inMemory()
+	m.required = 2
+	m.put(f.draft(1, broadcast.StatePlanned, typeText))
 	if got, want := f.bot.Handle(t.Context(), approver, "批准 1"), "已批准 #1（计划 3f2a9c1d），1/2，还需 1 位"; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
@@ -92,10 +100,12 @@ func TestApproveMore(t *testing.T) {
 
 func TestRetract(t *testing.T) {
 	f := newFixture(t)
-	b := f.draft(5, broadcast.StateSent, typeNews)
+	// Two batches went out and are deleted; the third had failed.
+	b := f.draft(5, broadcast.StateRetracted, typeNews)
 	b.Batches = []broadcast.Batch{{Size: 10000, State: broadcast.BatchSent, MsgID: 1},
 		{Size: 10000, State: broadcast.BatchSent, MsgID: 2}, {Size: 5, State: broadcast.BatchFailed}}
-	f.svc.put(b)
+	b.Retracted = []int64{1, 2}
+	f.send.RetractFn = func(context.Context, broadcast.Admin, int64) (*broadcast.Broadcast, error) { return b, nil }
 	if got, want := f.bot.Handle(t.Context(), owner, "撤回 5"), "#5 已撤回 2 批"; got != want {
 		t.Errorf("%q, want %q", got, want)
 	}
@@ -103,13 +113,21 @@ func TestRetract(t *testing.T) {
 
 func TestSegmentsAndCount(t *testing.T) {
 	f := newFixture(t)
+	segs := []broadcast.SegmentCount{{Name: "vip", Count: 1234}, {Name: "all", Count: 1234567}, {Name: "lonely", Count: 1}}
+	f.segments.SegmentsFn = func(context.Context) ([]broadcast.SegmentCount, error) { return segs, nil }
+	f.segments.CountFn = func(_ context.Context, name string) (int, error) {
+		if name != "all" {
+			t.Errorf("counted %q, want all", name)
+		}
+		return 1234567, nil
+	}
 	if got, want := f.bot.Handle(t.Context(), editor, "segments"), "vip 1,234 人\nall 1,234,567 人\nlonely 1 人"; got != want {
 		t.Errorf("segments %q, want %q", got, want)
 	}
 	if got, want := f.bot.Handle(t.Context(), editor, "人数 all"), "all：1,234,567 人"; got != want {
 		t.Errorf("count %q, want %q", got, want)
 	}
-	f.svc.segments = nil
+	segs = nil
 	if got, want := f.bot.Handle(t.Context(), editor, "分群"), "还没有分群规则"; got != want {
 		t.Errorf("no segments %q, want %q", got, want)
 	}
@@ -117,6 +135,7 @@ func TestSegmentsAndCount(t *testing.T) {
 
 func TestShow(t *testing.T) {
 	f := newFixture(t)
+	m := f.inMemory()
 	b := f.draft(12, broadcast.StateSending, typeText)
 	b.Approvals = []broadcast.Approval{
 		{By: "o_old", Name: "旧人", PlanHash: "00000000"},
@@ -131,8 +150,8 @@ func TestShow(t *testing.T) {
 		{At: f.now.Add(-time.Hour), Via: "custom", Text: "旧通知"},
 		{At: f.now, Via: "kept", Text: "#12 开始发送"},
 	}
-	f.svc.put(b)
-	f.svc.paused = true
+	m.put(b)
+	m.paused = true
 	want := strings.Join([]string{
 		"#12 发送中",
 		"分群 vip，文本：双十一会员专享：全场五折，今晚八点开抢！点击菜单「会员中心」…",
@@ -154,15 +173,15 @@ func TestShow(t *testing.T) {
 
 	s := f.draft(13, broadcast.StateScheduled, typeNews)
 	s.SendAt = time.Date(2026, 11, 28, 9, 0, 0, 0, f.now.Location())
-	f.svc.put(s)
-	f.draft(14, broadcast.StateDraft, typeImage)
+	m.put(s)
+	m.put(f.draft(14, broadcast.StateDraft, typeImage))
 	r := f.draft(15, broadcast.StatePartiallyFailed, typeText)
 	r.Failure = "45028 has no masssend quota"
 	r.Batches = []broadcast.Batch{{Size: 3, State: broadcast.BatchSent}, {Size: 2, State: broadcast.BatchFailed}}
-	f.svc.put(r)
+	m.put(r)
 	j := f.draft(16, broadcast.StateRejected, typeText)
 	j.RejectedBy, j.RejectReason = approver.OpenID, "太长"
-	f.svc.put(j)
+	m.put(j)
 	tests := []struct{ id, want string }{
 		{"13", "#13 已排期\n分群 vip，图文：MEDIA_1\n创建：小王，2026-11-27 09:00\n计划 3f2a9c1d，规则版本 abc123，受众 1,234 人\n批准 0/1\n排期：2026-11-28 09:00\n全部发送已暂停"},
 		{"14", "#14 草稿\n分群 vip，图片：MEDIA_1\n创建：小王，2026-11-27 09:00\n尚未预览\n全部发送已暂停"},
@@ -176,7 +195,7 @@ func TestShow(t *testing.T) {
 	}
 
 	en := newFixture(t, english)
-	en.svc.put(b)
+	en.inMemory().put(b)
 	wantEN := strings.Join([]string{
 		"#12 sending",
 		"segment vip, text: 双十一会员专享：全场五折，今晚八点开抢！点击菜单「会员中心」…",
@@ -196,25 +215,26 @@ func TestShow(t *testing.T) {
 
 func TestList(t *testing.T) {
 	f := newFixture(t)
+	m := f.inMemory()
 	if got, want := f.bot.Handle(t.Context(), editor, "列表"), "还没有群发。新建：新建 <分群> 文本 <内容>"; got != want {
 		t.Errorf("empty list %q, want %q", got, want)
 	}
 	for id := int64(1); id <= 12; id++ {
-		f.draft(id, broadcast.StateApproved, typeText)
+		m.put(f.draft(id, broadcast.StateApproved, typeText))
 	}
 	s := f.draft(13, broadcast.StateScheduled, typeNews)
 	s.SendAt = time.Date(2026, 11, 28, 9, 0, 0, 0, f.now.Location())
-	f.svc.put(s)
+	m.put(s)
 	g := f.draft(14, broadcast.StateSending, typeImage)
 	g.Batches = []broadcast.Batch{{Size: 2, State: broadcast.BatchSent}, {Size: 2, State: broadcast.BatchPending}}
-	f.svc.put(g)
-	f.svc.notices = []broadcast.Notice{
+	m.put(g)
+	m.notices = []broadcast.Notice{
 		{At: f.now, Text: "规则重载失败：segments.yaml:3:7 unknown field"},
 		{At: f.now.Add(-time.Minute), Text: "二"},
 		{At: f.now.Add(-2 * time.Minute), Text: "三"},
 		{At: f.now.Add(-3 * time.Minute), Text: "四"},
 	}
-	f.svc.paused = true
+	m.paused = true
 	want := strings.Join([]string{
 		"全部发送已暂停",
 		"#14 vip 图片 发送中 1/2",
@@ -242,16 +262,17 @@ func TestThousands(t *testing.T) {
 
 func TestShowLeftOut(t *testing.T) {
 	f := newFixture(t)
+	m := f.inMemory()
 	b := f.draft(13, broadcast.StateSent, typeText)
 	b.Batches = []broadcast.Batch{{Size: 3, State: broadcast.BatchSent}}
 	b.Dropped = 1234
-	f.svc.put(b)
+	m.put(b)
 	if got := f.bot.Handle(t.Context(), editor, "状态 13"); !strings.Contains(got, "\n预览后取关、未发送：1,234 人") || strings.Contains(got, "只剩 1 人") {
 		t.Errorf("status %q", got)
 	}
 	lone := f.draft(14, broadcast.StateSent, typeText)
 	lone.Lone = 1
-	f.svc.put(lone)
+	m.put(lone)
 	if got := f.bot.Handle(t.Context(), editor, "状态 14"); !strings.Contains(got, "\n只剩 1 人，群发至少需要 2 人，未能发送") {
 		t.Errorf("status %q", got)
 	}

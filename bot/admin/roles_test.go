@@ -37,7 +37,7 @@ func TestPermissions(t *testing.T) {
 		for _, a := range []broadcast.Admin{editor, approver, owner, nobody} {
 			t.Run(tt.text+"/"+a.OpenID, func(t *testing.T) {
 				f := newFixture(t)
-				f.draft(1, broadcast.StatePlanned, typeText)
+				f.inMemory().put(f.draft(1, broadcast.StatePlanned, typeText))
 				got := f.bot.Handle(t.Context(), a, tt.text)
 				allowed := false
 				for _, x := range tt.allowed {

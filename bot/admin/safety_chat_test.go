@@ -13,20 +13,18 @@ import (
 // TestSendSafetyInChat runs the send-safety commands as admins type them,
 // on the real service, and checks what they are told.
 func TestSendSafetyInChat(t *testing.T) {
-	rdb, prefix := redisRoot(t)
 	list, err := words.Parse(map[string][]byte{"absolute.txt": []byte("最佳\n")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newWorldWith(t, rdb, prefix, func(o *broadcast.Options) {
+	w := newWorld(t, time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC), func(o *broadcast.Options) {
 		o.Words = func() *words.List { return list }
-		o.QuietHours = configs.ClockRange{From: 22*60 + 30, To: 7*60 + 30}
-		o.BestWindows = configs.ClockRanges{{From: 7 * 60, To: 8*60 + 30}, {From: 20 * 60, To: 22 * 60}}
+		o.Windows = broadcast.Windows{Loc: time.UTC, Quiet: configs.ClockRange{From: 22*60 + 30, To: 7*60 + 30},
+			Best: configs.ClockRanges{{From: 7 * 60, To: 8*60 + 30}, {From: 20 * 60, To: 22 * 60}}}
 	})
-	w.clock.t = time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)
 	say := func(a broadcast.Admin, text string, want ...string) {
 		t.Helper()
-		got := w.bot.Handle(w.ctx, a, text)
+		got := w.bot.Handle(w.Ctx, a, text)
 		for _, s := range want {
 			if !strings.Contains(got, s) {
 				t.Errorf("%s「%s」:\n%s\nlacks %q", a.Name, text, got, s)
@@ -66,16 +64,16 @@ func TestSendSafetyInChat(t *testing.T) {
 	say(approver, "批准 2", "可以发送")
 	say(creator, "发送 2 12:00", "#2 是提醒系列，按系列时间发送")
 	say(creator, "发送 2", "#2 提醒系列已排期：共 2 次，第 1 次 2026-11-28 17:00")
-	if got := w.bot.Handle(w.ctx, owner, "发送 2 强制 停电通知"); strings.Contains(got, "免打扰") {
+	if got := w.bot.Handle(w.Ctx, owner, "发送 2 强制 停电通知"); strings.Contains(got, "免打扰") {
 		t.Errorf("an override no send needed is reported: %s", got)
 	}
-	w.clock.t = time.Date(2026, 11, 28, 23, 0, 0, 0, time.UTC)
+	w.Clock.Add(24 * time.Hour) // 2026-11-28 23:00
 	say(creator, "新建 everyone 文本 停电通知", "已创建 #3")
 	say(creator, "预览 3", "受众 4 人")
 	say(approver, "批准 3", "可以发送")
 	say(owner, "发送 3 强制 今晚停电，必须马上通知", "#3 开始发送", "免打扰时段由所有者强制放行，理由：今晚停电，必须马上通知")
 
-	entries, err := w.svc.Audit(w.ctx, 50)
+	entries, err := w.Audit.Newest(w.Ctx, 50)
 	if err != nil {
 		t.Fatal(err)
 	}

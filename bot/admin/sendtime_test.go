@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -35,12 +36,13 @@ func TestSendTime(t *testing.T) {
 			// The clock reads UTC: the bot must place HH:MM in its
 			// location, not the clock's.
 			f := newFixture(t, at(tt.now.UTC()))
-			f.draft(1, broadcast.StateApproved, typeText)
+			f.inMemory().put(f.draft(1, broadcast.StateApproved, typeText))
+			asked := f.recordSendTimes()
 			if got := f.bot.Handle(t.Context(), approver, tt.text); got != tt.reply {
 				t.Errorf("reply %q, want %q", got, tt.reply)
 			}
-			if !f.svc.sendAt.Equal(tt.want) {
-				t.Errorf("service asked for %v, want %v", f.svc.sendAt.In(loc), tt.want)
+			if got := *asked; len(got) != 1 || !got[0].Equal(tt.want) {
+				t.Errorf("service asked for %v, want once %v", got, tt.want)
 			}
 		})
 	}
@@ -48,17 +50,30 @@ func TestSendTime(t *testing.T) {
 
 func TestSendTimePast(t *testing.T) {
 	f := newFixture(t)
-	f.draft(1, broadcast.StateApproved, typeText)
+	f.inMemory().put(f.draft(1, broadcast.StateApproved, typeText))
+	asked := f.recordSendTimes()
 	for _, when := range []string{"2026-11-27 09:00", "2026-11-27 10:00", "2025-01-01 12:00"} {
 		got := f.bot.Handle(t.Context(), approver, "发送 1 "+when)
 		if want := "发送时间 " + when + " 已过，请换一个将来的时间"; got != want {
 			t.Errorf("%s: %q, want %q", when, got, want)
 		}
 	}
-	if !f.svc.sendAt.IsZero() {
-		t.Errorf("a past time reached the service: %v", f.svc.sendAt)
+	if len(*asked) != 0 {
+		t.Errorf("a past time reached the service: %v", *asked)
 	}
-	if last := f.svc.audits(); last[len(last)-1].Outcome != "past_time" || last[len(last)-1].ID != 1 {
+	if last := f.log.all(); last[len(last)-1].Outcome != "past_time" || last[len(last)-1].ID != 1 {
 		t.Errorf("audit %+v", last[len(last)-1])
 	}
+}
+
+// recordSendTimes makes f's Send, as set so far, note the time each call
+// asks for.
+func (f *fixture) recordSendTimes() *[]time.Time {
+	var asked []time.Time
+	send := f.send.SendFn
+	f.send.SendFn = func(ctx context.Context, a broadcast.Admin, id int64, at time.Time, o broadcast.SendOptions) (*broadcast.Broadcast, error) {
+		asked = append(asked, at)
+		return send(ctx, a, id, at, o)
+	}
+	return &asked
 }

@@ -1,9 +1,21 @@
 package admin
 
-import "github.com/wxcast/wxcast/bot/broadcast"
+import (
+	"github.com/wxcast/wxcast/bot/audit"
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/notify"
+	"github.com/wxcast/wxcast/bot/results"
+)
 
-// The real service is what the commands run on in production.
+// The real services are what the commands run on in production
+// (cmd/wxcast wires them).
 var (
-	_ Service  = (*broadcast.Service)(nil)
-	_ Notifier = (*broadcast.Service)(nil)
+	_ Drafts      = (*broadcast.Service)(nil)
+	_ Approvals   = (*broadcast.Service)(nil)
+	_ SendControl = (*broadcast.Service)(nil)
+	_ Segments    = (*broadcast.Service)(nil)
+	_ Results     = (*results.Service)(nil)
+	_ Audit       = (*audit.Log)(nil)
+	_ Notices     = (*notify.Notifier)(nil)
+	_ Notifier    = (*notify.Notifier)(nil)
 )

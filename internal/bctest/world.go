@@ -1,8 +1,8 @@
 // Package bctest builds, for the tests of the broadcast packages, one
 // replica's broadcast services wired as the server wires them — records,
-// caps, notifier, results, lifecycle and sender — on a real store (see
-// internal/redistest), a real WeChat client and an app of the test's own
-// in the package's simulator, with a clock the test sets.
+// caps, notifier, results, lifecycle, sender and audit log — on a real
+// store (see internal/redistest), a real WeChat client and an app of the
+// test's own in the package's simulator, with a clock the test sets.
 package bctest
 
 import (
@@ -17,6 +17,7 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"github.com/wxcast/wxcast/bot/audit"
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/caps"
 	"github.com/wxcast/wxcast/bot/notify"
@@ -54,6 +55,8 @@ type Config struct {
 	// Manual: the clock's tickers and timers fire only on Clock.Add (see
 	// clocktest.NewManual); else they are real and only Now is set.
 	Manual bool
+	// Start is the clock's time at first (time.Now() when zero).
+	Start time.Time
 	// Rules is the rules file (Rules when empty).
 	Rules string
 	// BatchSize (3 when 0) and BatchInterval (0) are the sender's.
@@ -64,6 +67,9 @@ type Config struct {
 	AlertFailureRate, AlertUnsubscribeRate float64
 	MonthlyCap, DailyCap                   int
 	TemplateID                             string
+	// Admins are the admins the notifier knows (Editor, Editor2, Approver
+	// and Owner when nil).
+	Admins []broadcast.Admin
 	// Per-service tweaks, applied last.
 	Lifecycle func(*broadcast.Options)
 	Sender    func(*sender.Options)
@@ -88,6 +94,7 @@ type World struct {
 	Results   *results.Service
 	Lifecycle *broadcast.Service
 	Sender    *sender.Sender
+	Audit     *audit.Log
 	// SenderOptions built Sender and NotifyOptions Notify; a second
 	// replica starts from them.
 	SenderOptions sender.Options
@@ -105,10 +112,13 @@ func New(t *testing.T, sim *wxsim.Server, c Config) *World {
 	sim.AddApp(appID, secret)
 	sim.AddMedia(appID, "news1", "news")
 	sim.AddTemplate(appID, "tpl1")
+	if c.Start.IsZero() {
+		c.Start = time.Now()
+	}
 	w := &World{T: t, Ctx: context.Background(), Sim: sim, AppID: appID, Store: redistest.Open(t),
-		Clock: clocktest.New(time.Now())}
+		Clock: clocktest.New(c.Start)}
 	if c.Manual {
-		w.Clock, w.manual = clocktest.NewManual(time.Now()), true
+		w.Clock, w.manual = clocktest.NewManual(c.Start), true
 	}
 	cal := store.Calendar{Loc: time.UTC}
 	w.Followers = w.Store.Followers(cal, store.Limits{DedupTTL: time.Minute, HistoryMax: 5, HistoryDays: 1})
@@ -135,12 +145,15 @@ func (w *World) build(c Config, cal store.Calendar) {
 	if c.AlertFailureRate == 0 {
 		c.AlertFailureRate = 0.05
 	}
+	if c.Admins == nil {
+		c.Admins = []broadcast.Admin{Editor, Editor2, Approver, Owner}
+	}
 	st := w.Store.Broadcasts()
 	w.Records = broadcast.NewRecords(st, w.Clock.Now)
 	w.Wake = broadcast.NewWake()
 	w.Caps = caps.New(w.Store.Caps(), c.MonthlyCap, c.DailyCap, time.UTC)
 	w.NotifyOptions = notify.Options{Records: w.Records, Store: st, API: w.API, TemplateID: c.TemplateID,
-		Admins: []broadcast.Admin{Editor, Editor2, Approver, Owner}, Location: time.UTC, Now: w.Clock.Now, Log: log}
+		Admins: c.Admins, Location: time.UTC, Now: w.Clock.Now, Log: log}
 	w.Notify = notify.New(w.NotifyOptions)
 	ro := results.Options{Records: w.Records, Store: st, Caps: w.Caps, Histories: w.Followers, Alerts: w.Notify,
 		AlertFailureRate: c.AlertFailureRate, AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
@@ -165,6 +178,7 @@ func (w *World) build(c Config, cal store.Calendar) {
 	}
 	w.SenderOptions = so
 	w.Sender = sender.New(so)
+	w.Audit = audit.New(st)
 }
 
 // Rules returns the world's live rules.
@@ -186,26 +200,31 @@ func (w *World) SetRules(src string) {
 	w.rules = rs
 }
 
-// Run starts the sender until the test ends. Notices go out at once, in
-// the goroutine that causes them (the notifier's queue is not running).
-func (w *World) Run() {
-	w.RunSender(w.Sender)
+// Run starts the sender until the test ends or stop is called. Notices go
+// out at once, in the goroutine that causes them (the notifier's queue is
+// not running).
+func (w *World) Run() (stop func()) {
+	return w.RunSender(w.Sender)
 }
 
-// RunSender runs s until the test ends: a second replica, say.
-// On a manual clock it returns once the sender waits for its first poll,
-// so that the test's next move of the clock reaches it.
-func (w *World) RunSender(s *sender.Sender) {
+// RunSender runs s until the test ends: a second replica, say. stop ends
+// it sooner, as a replica that shuts down, and returns once s.Run has
+// returned: nothing of s is sending any more. On a manual clock it
+// returns once the sender waits for its first poll, so that the test's
+// next move of the clock reaches it.
+func (w *World) RunSender(s *sender.Sender) (stop func()) {
 	ctx, cancel := context.WithCancel(w.Ctx)
 	done := make(chan struct{})
 	before := w.Clock.Waiting()
 	go func() { s.Run(ctx); close(done) }()
-	w.T.Cleanup(func() { cancel(); <-done })
+	stop = sync.OnceFunc(func() { cancel(); <-done })
+	w.T.Cleanup(stop)
 	for deadline := time.Now().Add(10 * time.Second); w.manual && w.Clock.Waiting() <= before; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			w.T.Fatal("the sender did not start polling")
 		}
 	}
+	return stop
 }
 
 // FollowerID is the openid of the world's follower i.
