@@ -48,7 +48,7 @@ type Tally struct {
 // each runs fn on every subscribed follower the rule holds for, from
 // several goroutines, with the follower's profile.
 func (s *Selection) each(ctx context.Context, p Profiles, t *Tally, fn func(*store.Profile)) error {
-	need := needsOf(s.seg.Rule.Source)
+	need := NeedsOf(s.seg.Rule.Source)
 	at := momentOf(s.cal, s.now)
 	var scanned, subscribed, matched, errs atomic.Int64
 	var once sync.Once
