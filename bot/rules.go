@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -52,7 +53,7 @@ func (p rulesPlan) Tags() bool    { return len(p.rs.Tags) > 0 }
 func (p rulesPlan) Decide(_ context.Context, prof *store.Profile, e *store.Event, now time.Time) Decision {
 	ev := p.r.evals.Get().(*rules.Evaluator)
 	defer p.r.evals.Put(ev)
-	env := rules.Env{User: p.rs.UserForRules(prof, p.r.cal, now), Event: eventOf(e), Now: now}
+	env := rules.Env{User: segment.UserForRules(p.rs, prof, p.r.cal, now), Event: eventOf(e), Now: now}
 	onErr := func(rule string, err error) { p.r.errs.report(p.rs.Version, rule, e.OpenID, err) }
 	var d Decision
 	if len(p.rs.Tags) > 0 {

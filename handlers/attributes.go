@@ -15,6 +15,7 @@ import (
 	"github.com/gorilla/mux"
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -97,7 +98,7 @@ func (s *Server) putAttributes(ctx context.Context, w http.ResponseWriter, rs *r
 		return
 	}
 	log.Debug("attributes API: update", zap.Bool("changed", changed), zap.Int("attributes", len(attrs)))
-	typed := rs.ProfileAttrs(p)
+	typed := segment.Attrs(rs, p)
 	if typed == nil {
 		typed = map[string]any{}
 	}

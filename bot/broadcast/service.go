@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
@@ -39,7 +40,7 @@ type HistoryReader interface {
 type Options struct {
 	Store *store.Broadcasts
 	// Profiles is where segments are evaluated and unsubscribes are found.
-	Profiles rules.Profiles
+	Profiles segment.Profiles
 	// Rules returns the live rules, nil when the server runs without.
 	Rules    func() *rules.Ruleset
 	Calendar store.Calendar
