@@ -7,6 +7,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -52,11 +53,11 @@ func (p rulesPlan) Tags() bool    { return len(p.rs.Tags) > 0 }
 func (p rulesPlan) Decide(_ context.Context, prof *store.Profile, e *store.Event, now time.Time) Decision {
 	ev := p.r.evals.Get().(*rules.Evaluator)
 	defer p.r.evals.Put(ev)
-	env := rules.Env{User: p.rs.UserForRules(prof, p.r.cal, now), Event: eventOf(e), Now: now}
+	env := rules.Env{User: segment.UserForRules(p.rs, prof, p.r.cal, now), Event: eventOf(e), Now: now}
 	onErr := func(rule string, err error) { p.r.errs.report(p.rs.Version, rule, e.OpenID, err) }
 	var d Decision
 	if len(p.rs.Tags) > 0 {
-		d.Changes = p.rs.ApplyTags(ev, &env, now, prof.TagExpiry, onErr)
+		d.Changes = storeChanges(p.rs.ApplyTags(ev, &env, now, prof.TagExpiry, onErr))
 	}
 	if p.rs.HasReplies() {
 		if rep, _, ok := p.rs.ChooseReply(ev, &env, onErr); ok {
@@ -67,6 +68,19 @@ func (p rulesPlan) Decide(_ context.Context, prof *store.Profile, e *store.Event
 		}
 	}
 	return d
+}
+
+// storeChanges converts the tag rules' changes to what the store records;
+// nil when there are none, as most callbacks change no tag.
+func storeChanges(cs []rules.TagChange) []store.TagChange {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]store.TagChange, len(cs))
+	for i, c := range cs {
+		out[i] = store.TagChange{Remove: c.Remove, Tag: c.Tag, Rule: c.Rule, Expires: c.Expires}
+	}
+	return out
 }
 
 // eventOf is the rule environment's view of a callback, from what the

@@ -15,19 +15,21 @@ import (
 	"github.com/gorilla/mux"
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/rules"
-	"github.com/wxcast/wxcast/store"
 )
 
 // maxAttrsBody caps a PUT of attributes: a few dozen attributes of at most
 // 1 KiB each fit many times over.
 const maxAttrsBody = 64 << 10
 
-// AttrStore is what the attributes API needs from the store.
-type AttrStore interface {
-	SetAttributes(ctx context.Context, openid string, attrs map[string]string) (bool, error)
-	Profile(ctx context.Context, openid string) (*store.Profile, error)
+// AttrSetter sets a follower's business attributes from a JSON object,
+// as the live rules file's declarations allow.
+type AttrSetter interface {
+	Put(ctx context.Context, openid string, obj map[string]any) (attrs.Result, error)
 }
+
+var _ AttrSetter = (*attrs.Service)(nil)
 
 // attrsAnswer is the body of a successful PUT.
 type attrsAnswer struct {
@@ -43,7 +45,7 @@ type attrsAnswer struct {
 // rules file's declarations. Other systems call it with the bearer token
 // of api.token; without one the API is off.
 func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
-	if s.cfg.APIToken == "" || s.cfg.Followers == nil {
+	if s.cfg.APIToken == "" || s.cfg.Attributes == nil {
 		apiError(w, http.StatusNotFound, "the API is off: set api.token (WXCAST_API_TOKEN) to turn it on")
 		return
 	}
@@ -62,46 +64,29 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		apiError(w, status, msg)
 		return
 	}
-	var rs *rules.Ruleset
-	if s.cfg.Rules != nil {
-		rs = s.cfg.Rules()
-	}
-	attrs, err := rs.AttrsFromJSON(obj)
+	res, err := s.cfg.Attributes.Put(r.Context(), openid, obj)
 	if err != nil {
-		var ae *rules.AttrError
-		if errors.As(err, &ae) {
-			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{"error": err.Error(), "attribute": ae.Attr})
-			return
-		}
-		apiError(w, http.StatusUnprocessableEntity, err.Error())
+		s.attrsError(w, openid, err)
 		return
 	}
-	s.putAttributes(r.Context(), w, rs, openid, attrs)
+	writeJSON(w, http.StatusOK, attrsAnswer{OpenID: openid, Changed: res.Changed, Attributes: res.Attributes})
 }
 
-func (s *Server) putAttributes(ctx context.Context, w http.ResponseWriter, rs *rules.Ruleset, openid string, attrs map[string]string) {
-	log := s.log.With(zap.String("openid", openid))
-	changed := false
-	if len(attrs) > 0 {
-		var err error
-		if changed, err = s.cfg.Followers.SetAttributes(ctx, openid, attrs); err != nil {
-			log.Error("attributes API: store failed", zap.Error(err))
-			apiError(w, http.StatusInternalServerError, "the store failed; try again")
-			return
-		}
-	}
-	p, err := s.cfg.Followers.Profile(ctx, openid)
-	if err != nil {
-		log.Error("attributes API: profile read failed", zap.Error(err))
+// attrsError answers a failed Put: 422 for values the rules file refuses,
+// naming the attribute at fault when there is one; 500 for the store,
+// whose error is logged and not shown.
+func (s *Server) attrsError(w http.ResponseWriter, openid string, err error) {
+	if !errors.Is(err, attrs.ErrInvalid) {
+		s.log.Error("attributes API: store failed", zap.String("openid", openid), zap.Error(err))
 		apiError(w, http.StatusInternalServerError, "the store failed; try again")
 		return
 	}
-	log.Debug("attributes API: update", zap.Bool("changed", changed), zap.Int("attributes", len(attrs)))
-	typed := rs.ProfileAttrs(p)
-	if typed == nil {
-		typed = map[string]any{}
+	body := map[string]string{"error": err.Error()}
+	var ae *rules.AttrError
+	if errors.As(err, &ae) {
+		body["attribute"] = ae.Attr
 	}
-	writeJSON(w, http.StatusOK, attrsAnswer{OpenID: openid, Changed: changed, Attributes: typed})
+	writeJSON(w, http.StatusUnprocessableEntity, body)
 }
 
 // authorized compares the bearer token with api.token in constant time;

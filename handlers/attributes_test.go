@@ -4,14 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/rules"
-	"github.com/wxcast/wxcast/store"
 )
 
 const apiToken = "test-api-token-0123456789"
@@ -146,22 +147,30 @@ func TestPutAttributesWithoutRulesKnownFollower(t *testing.T) {
 	}
 }
 
-type brokenStore struct{}
+// failingAttrs fails every Put with err.
+type failingAttrs struct{ err error }
 
-func (brokenStore) SetAttributes(context.Context, string, map[string]string) (bool, error) {
-	return false, errors.New("store: set attributes of o1: dial tcp: connection refused")
+func (f failingAttrs) Put(context.Context, string, map[string]any) (attrs.Result, error) {
+	return attrs.Result{}, f.err
 }
 
-func (brokenStore) Profile(context.Context, string) (*store.Profile, error) {
-	return nil, errors.New("unreachable")
-}
-
-func TestPutAttributesStoreFails(t *testing.T) {
+func TestPutAttributesFails(t *testing.T) {
 	t.Parallel()
-	rs := parseRules(t, "attributes: {vip_level: int}\n")
-	e := newEnv(t, envOpts{apiToken: apiToken, rules: func() *rules.Ruleset { return rs }, attrStore: brokenStore{}})
-	status, ans, _ := put(t, e.url, "o1", "Bearer "+apiToken, "application/json", `{"vip_level": 3}`)
-	if status != 500 || strings.Contains(ans["error"].(string), "tcp") {
-		t.Errorf("%d %v", status, ans)
+	storeDown := fmt.Errorf("attrs: set attributes of o1: %w", errors.New("store: set attributes of o1: dial tcp: connection refused"))
+	tests := []struct {
+		name   string
+		err    error
+		status int
+		want   string // the whole answer
+	}{
+		{"the store fails: no detail shown", storeDown, 500, `{"error":"the store failed; try again"}`},
+		{"refused, no attribute at fault", fmt.Errorf("%w: too many", attrs.ErrInvalid), 422, `{"error":"attrs: refused by the rules file: too many"}`},
+	}
+	for _, tt := range tests {
+		e := newEnv(t, envOpts{apiToken: apiToken, attributes: failingAttrs{tt.err}})
+		status, ans, _ := put(t, e.url, "o1", "Bearer "+apiToken, "application/json", `{"vip_level": 3}`)
+		if got, _ := json.Marshal(ans); status != tt.status || string(got) != tt.want {
+			t.Errorf("%s: %d %s; want %d %s", tt.name, status, got, tt.status, tt.want)
+		}
 	}
 }

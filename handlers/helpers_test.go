@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/handlers"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
@@ -49,11 +50,11 @@ type envOpts struct {
 	// strict refuses plaintext callbacks, as a deployment with an AES key
 	// does by default; tests that post plaintext leave it off.
 	strict bool
-	// apiToken turns the API on; rules and attrStore serve it (attrStore
-	// defaults to the store).
-	apiToken  string
-	rules     func() *rules.Ruleset
-	attrStore handlers.AttrStore
+	// apiToken turns the API on; attributes serves it, by default an
+	// attrs.Service over the store and rules.
+	apiToken   string
+	rules      func() *rules.Ruleset
+	attributes handlers.AttrSetter
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -71,17 +72,17 @@ func newEnv(t *testing.T, o envOpts) *env {
 	if o.ready != nil {
 		ready = o.ready
 	}
-	var as handlers.AttrStore = f
-	if o.attrStore != nil {
-		as = o.attrStore
-	}
 	log := zaptest.NewLogger(t)
+	var as handlers.AttrSetter = attrs.NewService(f, o.rules, log)
+	if o.attributes != nil {
+		as = o.attributes
+	}
 	b := bot.New(bot.Options{Followers: bf, Rules: o.decider, ReplyWait: 2 * time.Second, Log: log})
 	reg := prometheus.NewRegistry()
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID: appID, Token: token, AESKeys: o.keys, AllowPlaintext: !o.strict, CallbackPath: "/wechat",
 		TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
-		APIToken: o.apiToken, Rules: o.rules, Followers: as,
+		APIToken: o.apiToken, Attributes: as,
 	}, b, ready, reg, log)
 	if err != nil {
 		t.Fatal(err)

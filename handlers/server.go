@@ -12,7 +12,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
-	"github.com/wxcast/wxcast/rules"
 )
 
 // Bot handles a decoded callback.
@@ -47,12 +46,9 @@ type Config struct {
 	// APIToken is the bearer token of the API for other systems (/api/…);
 	// empty turns the API off.
 	APIToken string
-	// Rules returns the live ruleset, whose attributes section says what
-	// the attributes API accepts; nil, or returning nil, means none.
-	Rules func() *rules.Ruleset
-	// Followers stores what the attributes API receives; nil turns the
-	// API off.
-	Followers AttrStore
+	// Attributes serves the attributes API (an attrs.Service, which
+	// checks values against the live rules); nil turns the API off.
+	Attributes AttrSetter
 }
 
 // Server serves wxcast's HTTP routes.

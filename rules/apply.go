@@ -3,9 +3,20 @@ package rules
 import (
 	"slices"
 	"time"
-
-	"github.com/wxcast/wxcast/store"
 )
+
+// TagChange is one change the tag rules make to a follower's tags. The
+// caller stores it (package bot converts it to the store's own type).
+type TagChange struct {
+	// Remove is true to remove the tag; otherwise it is added, or, when
+	// present, its expiry is replaced.
+	Remove bool
+	Tag    string
+	// Rule names the rule that made the change, for the history.
+	Rule string
+	// Expires is when an added tag lapses; zero means never.
+	Expires time.Time
+}
 
 // ErrorFunc hears about a rule that failed at run time (for example one
 // that read an attribute the follower does not have). The rule counted as
@@ -23,8 +34,8 @@ type Expiry func(tag string) time.Time
 // last set (so a chatty follower does not rewrite it on every message):
 // expiry tells the tags' current expiries. Each rule sees the tags as the
 // rules above it left them: env.User.Tags is updated as it goes.
-func (rs *Ruleset) ApplyTags(ev *Evaluator, env *Env, now time.Time, expiry Expiry, onErr ErrorFunc) []store.TagChange {
-	var changes []store.TagChange
+func (rs *Ruleset) ApplyTags(ev *Evaluator, env *Env, now time.Time, expiry Expiry, onErr ErrorFunc) []TagChange {
+	var changes []TagChange
 	for _, r := range rs.Tags {
 		if !r.Triggers(env.Event.Type) {
 			continue
@@ -32,7 +43,7 @@ func (rs *Ruleset) ApplyTags(ev *Evaluator, env *Env, now time.Time, expiry Expi
 		has := slices.Contains(env.User.Tags, r.Name)
 		if r.Unless != nil && rs.holds(ev, r.Unless, env, r.Name, onErr) {
 			if has {
-				changes = append(changes, store.TagChange{Remove: true, Tag: r.Name, Rule: r.Name})
+				changes = append(changes, TagChange{Remove: true, Tag: r.Name, Rule: r.Name})
 				env.User.Tags = slices.DeleteFunc(slices.Clone(env.User.Tags), func(t string) bool { return t == r.Name })
 			}
 			continue
@@ -40,7 +51,7 @@ func (rs *Ruleset) ApplyTags(ev *Evaluator, env *Env, now time.Time, expiry Expi
 		if !rs.holds(ev, r.When, env, r.Name, onErr) || has && !refreshDue(r.TTL, expiry, r.Name, now) {
 			continue
 		}
-		c := store.TagChange{Tag: r.Name, Rule: r.Name}
+		c := TagChange{Tag: r.Name, Rule: r.Name}
 		if r.TTL > 0 {
 			c.Expires = now.Add(r.TTL)
 		}

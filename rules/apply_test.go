@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/wxcast/wxcast/store"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -20,7 +18,7 @@ func mustParse(t *testing.T, src string, now time.Time) *Ruleset {
 	return rs
 }
 
-func changesString(cs []store.TagChange) string {
+func changesString(cs []TagChange) string {
 	var parts []string
 	for _, c := range cs {
 		op := "+"

@@ -27,7 +27,7 @@ type AttrError struct {
 func (e *AttrError) Error() string { return "attribute " + e.Attr + ": " + e.Reason }
 
 // AttrInput converts incoming values of one declared attribute to the
-// canonical text the store keeps, the text parseAttr reads back. The same
+// canonical text the store keeps, the text ParseAttr reads back. The same
 // value always gives the same text, so importing a file twice changes
 // nothing the second time.
 type AttrInput struct {
@@ -40,7 +40,7 @@ type AttrInput struct {
 // miss). A nil ruleset declares nothing.
 func (rs *Ruleset) AttrInput(name string) (AttrInput, error) {
 	if rs != nil {
-		if typ, ok := rs.attrType(name); ok {
+		if typ, ok := rs.AttrType(name); ok {
 			return AttrInput{Name: name, Type: typ}, nil
 		}
 	}
@@ -222,7 +222,7 @@ func (in AttrInput) unixText(s string) (string, error) {
 	return in.canonicalTime(time.Unix(n, 0))
 }
 
-// canonicalTime is RFC 3339 in UTC, to the second: what parseAttr reads
+// canonicalTime is RFC 3339 in UTC, to the second: what ParseAttr reads
 // back. Years outside 1 to 9999 have no RFC 3339 form.
 func (in AttrInput) canonicalTime(t time.Time) (string, error) {
 	t = t.UTC().Truncate(time.Second)

@@ -182,7 +182,7 @@ func TestAttrInputRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s %q: %v", tt.attr, tt.cell, err)
 		}
-		got, ok := parseAttr(in.Type, text)
+		got, ok := ParseAttr(in.Type, text)
 		eq := got == tt.want
 		if w, isTime := tt.want.(time.Time); isTime {
 			g, _ := got.(time.Time)
@@ -249,7 +249,7 @@ func TestRFMRecipe(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			attrs[name], _ = parseAttr(in.Type, text)
+			attrs[name], _ = ParseAttr(in.Type, text)
 		}
 		got, err := NewEvaluator().Eval(seg.Rule, &Env{User: User{Attrs: attrs}})
 		if err != nil || got != tt.want {

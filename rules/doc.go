@@ -13,6 +13,13 @@
 // Running them needs an Evaluator, which owns a reusable virtual machine
 // and must not be shared between goroutines: create one per worker.
 //
+// Package rules is pure: it compiles and evaluates rules over plain Go
+// values (Env, User, Event) and must not import package store, bot or
+// handlers. Building a User from a stored profile, counting a segment over
+// the followers in Redis and back-testing tag rules over stored histories
+// belong to package bot/segment; NeedsOf, Ruleset.Needs, ParseAttr and
+// Ruleset.AttrType are what it needs from here. Its tests need no Redis.
+//
 // Doc returns the reference manual (docs/rules.md); it is generated from
 // the doc and example struct tags of Env, so the manual cannot drift from
 // the code.

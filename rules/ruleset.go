@@ -19,7 +19,7 @@ type Ruleset struct {
 	Default    *Reply       // nil when the file has no default reply
 
 	needOnce sync.Once // need is worked out on first use
-	need     needs
+	need     Needs
 }
 
 // Attribute is a declared business attribute, read as user.attrs.<Name>.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -148,7 +149,7 @@ func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset,
 		chunks, capped int
 		sum, xor       uint64
 	)
-	t, err := rs.Select(seg, s.o.Calendar, now).Audience(ctx, s.o.Profiles, batchMax, func(matched []string) error {
+	t, err := segment.Select(rs, seg, s.o.Calendar, now).Audience(ctx, s.o.Profiles, batchMax, func(matched []string) error {
 		openids, n, err := s.o.Caps.Uncapped(ctx, matched, now)
 		if err != nil {
 			return err

@@ -2,6 +2,8 @@ package broadcast
 
 import (
 	"context"
+
+	"github.com/wxcast/wxcast/bot/segment"
 )
 
 // SegmentCount is a segment and how many followers it selects now.
@@ -20,7 +22,7 @@ func (s *Service) Segments(ctx context.Context) ([]SegmentCount, error) {
 	now := s.o.Now()
 	out := make([]SegmentCount, 0, len(rs.Segments))
 	for _, seg := range rs.Segments {
-		t, err := rs.Select(seg, s.o.Calendar, now).Count(ctx, s.o.Profiles)
+		t, err := segment.Select(rs, seg, s.o.Calendar, now).Count(ctx, s.o.Profiles)
 		if err != nil {
 			return nil, err
 		}
@@ -29,16 +31,16 @@ func (s *Service) Segments(ctx context.Context) ([]SegmentCount, error) {
 	return out, nil
 }
 
-// Count counts the followers segment selects now.
-func (s *Service) Count(ctx context.Context, segment string) (int, error) {
+// Count counts the followers the segment called name selects now.
+func (s *Service) Count(ctx context.Context, name string) (int, error) {
 	rs := s.rules()
 	if rs == nil {
 		return 0, refuse(CodeNoRules, 0)
 	}
-	seg, ok := rs.Segment(segment)
+	seg, ok := rs.Segment(name)
 	if !ok {
-		return 0, &Refusal{Code: CodeUnknownSegment, Detail: segment}
+		return 0, &Refusal{Code: CodeUnknownSegment, Detail: name}
 	}
-	t, err := rs.Select(seg, s.o.Calendar, s.o.Now()).Count(ctx, s.o.Profiles)
+	t, err := segment.Select(rs, seg, s.o.Calendar, s.o.Now()).Count(ctx, s.o.Profiles)
 	return t.Matched, err
 }

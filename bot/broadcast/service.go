@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/caps"
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/rules/words"
@@ -32,7 +33,7 @@ type Options struct {
 	// Store keeps the audience snapshots and the global pause.
 	Store *store.Broadcasts
 	// Profiles is where segments are evaluated.
-	Profiles rules.Profiles
+	Profiles segment.Profiles
 	// Rules returns the live rules, nil when the server runs without.
 	Rules    func() *rules.Ruleset
 	Calendar store.Calendar

@@ -23,6 +23,7 @@ import (
 
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/caps"
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -57,7 +58,7 @@ type Options struct {
 	Store *store.Broadcasts
 	// Profiles is read for the followers who unsubscribed since the
 	// preview, or who hold a reminder series' tag.
-	Profiles rules.Profiles
+	Profiles segment.Profiles
 	// Rules returns the live rules, whose version a scheduled broadcast
 	// must still have when it fires (nil: none).
 	Rules func() *rules.Ruleset

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
@@ -87,7 +88,7 @@ func TestClicksTagFollowersAndSegmentsFollow(t *testing.T) {
 		if !ok {
 			t.Fatalf("no segment %s", name)
 		}
-		tally, err := rs.Select(seg, cal, time.Now()).Count(ctx, f)
+		tally, err := segment.Select(rs, seg, cal, time.Now()).Count(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/rules"
-	"github.com/wxcast/wxcast/store"
 )
 
 func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writer) error {
@@ -104,7 +103,7 @@ func (r *reportWriter) tags(rs *rules.Ruleset, env *rules.Env, now time.Time) {
 	r.printf("  tags after: %s\n", list(env.User.Tags))
 }
 
-func tagMark(changes []store.TagChange, name string) string {
+func tagMark(changes []rules.TagChange, name string) string {
 	for _, c := range changes {
 		if c.Tag == name {
 			if c.Remove {
@@ -116,7 +115,7 @@ func tagMark(changes []store.TagChange, name string) string {
 	return "="
 }
 
-func tagVerdict(changes []store.TagChange, t *rules.TagRule, had bool) string {
+func tagVerdict(changes []rules.TagChange, t *rules.TagRule, had bool) string {
 	for _, c := range changes {
 		switch {
 		case c.Tag != t.Name:
@@ -137,7 +136,7 @@ func tagVerdict(changes []store.TagChange, t *rules.TagRule, had bool) string {
 }
 
 // applied replays one rule's change on tags.
-func applied(tags []string, changes []store.TagChange, name string) []string {
+func applied(tags []string, changes []rules.TagChange, name string) []string {
 	for _, c := range changes {
 		if c.Tag != name {
 			continue

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -88,7 +89,7 @@ func segmentCount(ctx context.Context, args, environ []string, stdout, stderr io
 	}
 	defer func() { _ = e.st.Close() }()
 	start := time.Now()
-	t, err := e.rs.Select(e.seg, e.followers.Calendar(), start).Count(ctx, e.followers)
+	t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), start).Count(ctx, e.followers)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func segmentSample(ctx context.Context, args, environ []string, stdout, stderr i
 		return err
 	}
 	defer func() { _ = e.st.Close() }()
-	ids, t, err := e.rs.Select(e.seg, e.followers.Calendar(), time.Now()).Sample(ctx, e.followers, *n, *seed)
+	ids, t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), time.Now()).Sample(ctx, e.followers, *n, *seed)
 	if err != nil {
 		return err
 	}
@@ -126,7 +127,7 @@ func segmentSample(ctx context.Context, args, environ []string, stdout, stderr i
 }
 
 // tallyErrors warns about followers for whom the rule failed.
-func tallyErrors(w io.Writer, t rules.Tally) error {
+func tallyErrors(w io.Writer, t segment.Tally) error {
 	if t.Errors > 0 {
 		fmt.Fprintf(w, "warning: the rule failed for %d followers (counted out), e.g.: %v\n", t.Errors, t.FirstError)
 	}
@@ -166,14 +167,14 @@ func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr i
 	}
 	defer func() { _ = st.Close() }()
 	cal := store.Calendar{Loc: cfg.Location}
-	rep, err := rs.Backtest(ctx, st.Followers(cal, store.Limits{}), cal, time.Now(), *days)
+	rep, err := segment.Backtest(ctx, rs, st.Followers(cal, store.Limits{}), cal, time.Now(), *days)
 	if err != nil {
 		return err
 	}
 	return writeBacktest(stdout, pos[0], rep)
 }
 
-func writeBacktest(w io.Writer, file string, r *rules.BacktestReport) error {
+func writeBacktest(w io.Writer, file string, r *segment.BacktestReport) error {
 	fmt.Fprintf(w, "%s (version %s) over %s – %s: %d followers with %d events\n",
 		file, r.Version, r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04"), r.Followers, r.Events)
 	fmt.Fprintf(w, "%-24s %9s %9s %9s %9s %7s\n", "tag rule", "tagged", "untagged", "at end", "live now", "errors")

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
@@ -160,8 +161,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		MaxBodyBytes:       cfg.Callback.MaxBodyBytes,
 		ReadyInfo:          readyInfo,
 		APIToken:           cfg.API.Token.Value(),
-		Rules:              liveRules,
-		Followers:          followers,
+		Attributes:         attrs.NewService(followers, liveRules, log),
 	}, b, st, reg, log)
 	if err != nil {
 		return err

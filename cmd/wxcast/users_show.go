@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -54,7 +55,7 @@ func usersShow(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 	}
 	cal := env.followers.Calendar()
 	now := time.Now().In(cfg.Location)
-	u := rs.User(p, cal, now)
+	u := segment.User(rs, p, cal, now)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -147,7 +148,7 @@ func showAttrs(w *reportWriter, rs *rules.Ruleset, p *store.Profile) {
 			w.printf("  %-18s %-6s not set (rules reading it count as false)\n", a.Name, a.Type)
 		default:
 			note := ""
-			if _, typed := rs.User(p, store.Calendar{Loc: time.UTC}, time.Now()).Attrs[a.Name]; !typed {
+			if _, typed := segment.Attrs(rs, p)[a.Name]; !typed {
 				note = fmt.Sprintf("  (not a valid %s: rules reading it count as false)", a.Type)
 			}
 			w.printf("  %-18s %-6s %s%s\n", a.Name, a.Type, v, note)

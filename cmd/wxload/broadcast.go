@@ -24,6 +24,7 @@ import (
 	"github.com/wxcast/wxcast/bot/caps"
 	"github.com/wxcast/wxcast/bot/notify"
 	"github.com/wxcast/wxcast/bot/results"
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/bot/sender"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
@@ -116,7 +117,7 @@ func benchBroadcast(ctx context.Context, c bcConfig, stderr io.Writer) (*bcRepor
 	cal := store.Calendar{Loc: loc}
 	f := st.Followers(cal, store.Limits{})
 	seg, _ := rs.Segment(bcSegment)
-	count := func() (rules.Tally, error) { return rs.Select(seg, cal, time.Now()).Count(ctx, f) }
+	count := func() (segment.Tally, error) { return segment.Select(rs, seg, cal, time.Now()).Count(ctx, f) }
 	r := &bcReport{Prefix: c.prefix, BatchSize: c.batchSize, CPUs: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0)}
 	t, err := count()
 	if err != nil {

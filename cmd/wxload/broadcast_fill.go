@@ -17,7 +17,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
-	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -25,7 +25,7 @@ import (
 // segment selects want of them: a few percent of them unsubscribe, so
 // each round writes the shortfall and counts again. It returns how many
 // it wrote.
-func fillAudience(ctx context.Context, f *store.Followers, count func() (rules.Tally, error), want int, stderr io.Writer) (int, error) {
+func fillAudience(ctx context.Context, f *store.Followers, count func() (segment.Tally, error), want int, stderr io.Writer) (int, error) {
 	now := time.Now()
 	n := 0
 	for {

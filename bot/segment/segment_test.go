@@ -1,4 +1,4 @@
-package rules_test
+package segment_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -126,7 +127,7 @@ segments:
 				if err != nil {
 					t.Fatal(err)
 				}
-				env := rules.Env{User: rs.User(p, cal, now)}
+				env := rules.Env{User: segment.User(rs, p, cal, now)}
 				if ok, err := ev.Eval(seg.Rule, &env); err == nil && ok && p.Subscribed {
 					want = append(want, id)
 				}
@@ -143,7 +144,7 @@ segments:
 					t.Fatalf("profiles say %d subscribed, the seeded events %d", len(want), len(fromSeed))
 				}
 			}
-			sel := rs.Select(seg, cal, now)
+			sel := segment.Select(rs, seg, cal, now)
 			tally, err := sel.Count(ctx, f)
 			if err != nil {
 				t.Fatal(err)

@@ -1,10 +1,11 @@
-package rules_test
+package segment_test
 
 import (
 	"context"
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -69,14 +70,14 @@ tags:
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := rs.Backtest(ctx, f, cal, now, 7)
+	rep, err := segment.Backtest(ctx, rs, f, cal, now, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if rep.Followers != 3 || rep.Events != 6 {
 		t.Fatalf("replayed %d followers, %d events; want 3, 6", rep.Followers, rep.Events)
 	}
-	want := map[string]rules.RuleReport{
+	want := map[string]segment.RuleReport{
 		"promo":  {Name: "promo", Tagged: 1, AtEnd: 1, Live: 1},
 		"talker": {Name: "talker", Tagged: 2, AtEnd: 2},
 		"gone":   {Name: "gone", Tagged: 1, AtEnd: 1},

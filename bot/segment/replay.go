@@ -1,97 +1,15 @@
-package rules
+package segment
 
 import (
-	"context"
 	"slices"
-	"sync"
 	"time"
 
+	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
 
-// Histories is where a back-test reads followers and their recent events
-// (store.Followers is one).
-type Histories interface {
-	Profiles
-	Histories(ctx context.Context, openids []string) ([][]store.HistoryEntry, error)
-}
-
-// BacktestReport is what the tag rules of a ruleset would have done to
-// the stored events of a period.
-type BacktestReport struct {
-	Version  string
-	From, To time.Time
-	// Followers with at least one event in the period, and those events.
-	Followers, Events int
-	Rules             []RuleReport // one per tag rule, in file order
-}
-
-// RuleReport is one tag rule's back-test.
-type RuleReport struct {
-	Name string
-	// Tagged and Untagged count the followers the rule would have added
-	// the tag to, or removed it from, at least once in the period.
-	Tagged, Untagged int
-	// AtEnd counts the replayed followers with the tag at the end of the
-	// period; Live those with the tag now, as the live rules set it.
-	AtEnd, Live int
-	// Errors counts evaluations that failed at run time (counted false).
-	Errors int
-}
-
-// Backtest replays every follower's stored events of the last days days
-// (up to now, in cal) through the ruleset's tag rules, without changing
-// anything. Each event is evaluated against the follower as it was then:
-// the profile's counters and windows with the later events taken off, the
-// last click, location, activity and subscription as of that event, and
-// the tags as the replay has set them, starting from the tags the follower
-// had when the period began. The stored history is bounded
-// (profile.history_max, and location reports are thinned to one per 10
-// minutes), so for very active followers the counts are estimates.
-func (rs *Ruleset) Backtest(ctx context.Context, src Histories, cal store.Calendar, now time.Time, days int) (*BacktestReport, error) {
-	from := now.Add(-time.Duration(days) * 24 * time.Hour)
-	rep := &BacktestReport{Version: rs.Version, From: from, To: now, Rules: make([]RuleReport, len(rs.Tags))}
-	for i, r := range rs.Tags {
-		rep.Rules[i].Name = r.Name
-	}
-	var mu sync.Mutex
-	err := src.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
-		ids := make([]string, len(batch))
-		for i, p := range batch {
-			ids[i] = p.OpenID
-		}
-		hists, err := src.Histories(ctx, ids)
-		if err != nil {
-			return err
-		}
-		ev := NewEvaluator()
-		local := &BacktestReport{Rules: make([]RuleReport, len(rs.Tags))}
-		for i, p := range batch {
-			rs.replay(ev, p, hists[i], cal, from, now, local)
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		rep.add(local)
-		return nil
-	})
-	return rep, err
-}
-
-func (r *BacktestReport) add(o *BacktestReport) {
-	r.Followers += o.Followers
-	r.Events += o.Events
-	for i := range r.Rules {
-		a, b := &r.Rules[i], o.Rules[i]
-		a.Tagged += b.Tagged
-		a.Untagged += b.Untagged
-		a.AtEnd += b.AtEnd
-		a.Live += b.Live
-		a.Errors += b.Errors
-	}
-}
-
 // replay runs one follower's period through the tag rules into rep.
-func (rs *Ruleset) replay(ev *Evaluator, p *store.Profile, hist []store.HistoryEntry, cal store.Calendar, from, now time.Time, rep *BacktestReport) {
+func replay(rs *rules.Ruleset, ev *rules.Evaluator, p *store.Profile, hist []store.HistoryEntry, cal store.Calendar, from, now time.Time, rep *BacktestReport) {
 	for i, r := range rs.Tags {
 		if p.HasTag(r.Name, now) {
 			rep.Rules[i].Live++
@@ -130,7 +48,7 @@ func (rs *Ruleset) replay(ev *Evaluator, p *store.Profile, hist []store.HistoryE
 	st := base
 	for i, e := range events {
 		st.apply(e)
-		env := Env{User: rs.User(p.Without(events[i+1:], cal), cal, e.At), Event: eventOfHistory(e), Now: e.At}
+		env := rules.Env{User: User(rs, p.Without(events[i+1:], cal), cal, e.At), Event: eventOfHistory(e), Now: e.At}
 		st.fill(&env.User, cal, e.At)
 		env.User.Tags = tags.active(e.At)
 		onErr := func(rule string, _ error) { rep.Rules[index[rule]].Errors++ }
@@ -249,28 +167,28 @@ func (s *state) apply(e store.HistoryEntry) {
 }
 
 // fill overwrites the history-derived fields of u with the replay state.
-func (s state) fill(u *User, cal store.Calendar, at time.Time) {
+func (s state) fill(u *rules.User, cal store.Calendar, at time.Time) {
 	on := s.subAt
 	if s.active.After(on) {
 		on = s.active
 	}
 	u.Subscribed = on.After(s.unsubAt) || on.Equal(s.unsubAt) && !on.IsZero() && !s.unsubLast
 	u.SubscribedAt, u.UnsubscribedAt, u.Scene = s.subAt, s.unsubAt, s.scene
-	u.LastActive, u.DaysSinceActive = s.active, NeverDays
+	u.LastActive, u.DaysSinceActive = s.active, rules.NeverDays
 	if !s.active.IsZero() {
 		u.DaysSinceActive = max(0, int(cal.Day(at)-cal.Day(s.active)))
 	}
 	u.LastClickKey, u.LastClickAt = s.clickKey, s.clickAt
-	u.Location = Location{}
+	u.Location = rules.Location{}
 	if !s.locAt.IsZero() {
-		u.Location = Location{Known: true, Latitude: s.lat, Longitude: s.lng, At: s.locAt}
+		u.Location = rules.Location{Known: true, Latitude: s.lat, Longitude: s.lng, At: s.locAt}
 	}
 }
 
 // eventOfHistory rebuilds a callback's event from its history entry. The
 // content is the stored prefix (64 bytes).
-func eventOfHistory(e store.HistoryEntry) Event {
-	ev := Event{Type: e.Kind, Key: e.Key, Content: e.Content, Latitude: e.Lat, Longitude: e.Lng, Time: e.At}
+func eventOfHistory(e store.HistoryEntry) rules.Event {
+	ev := rules.Event{Type: e.Kind, Key: e.Key, Content: e.Content, Latitude: e.Lat, Longitude: e.Lng, Time: e.At}
 	if e.Kind == "subscribe" || e.Kind == "scan" {
 		ev.Scene = e.Key
 	}

@@ -1,15 +1,12 @@
-package rules
+package segment
 
 import (
-	"container/heap"
 	"context"
-	"encoding/binary"
-	"hash/fnv"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -21,15 +18,15 @@ type Profiles interface {
 
 // Selection evaluates one segment over every follower.
 type Selection struct {
-	rs  *Ruleset
-	seg *Segment
+	rs  *rules.Ruleset
+	seg *rules.Segment
 	cal store.Calendar
 	now time.Time
 }
 
-// Select prepares the evaluation of seg as of now, with the rolling windows
-// counted in cal.
-func (rs *Ruleset) Select(seg *Segment, cal store.Calendar, now time.Time) *Selection {
+// Select prepares the evaluation of seg, a segment of rs, as of now, with
+// the rolling windows counted in cal.
+func Select(rs *rules.Ruleset, seg *rules.Segment, cal store.Calendar, now time.Time) *Selection {
 	return &Selection{rs: rs, seg: seg, cal: cal, now: now}
 }
 
@@ -48,20 +45,20 @@ type Tally struct {
 // each runs fn on every subscribed follower the rule holds for, from
 // several goroutines, with the follower's profile.
 func (s *Selection) each(ctx context.Context, p Profiles, t *Tally, fn func(*store.Profile)) error {
-	need := needsOf(s.seg.Rule.Source)
+	need := rules.NeedsOf(s.seg.Rule.Source)
 	at := momentOf(s.cal, s.now)
 	var scanned, subscribed, matched, errs atomic.Int64
 	var once sync.Once
 	err := p.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
-		ev := NewEvaluator()
-		env := Env{Now: s.now}
+		ev := rules.NewEvaluator()
+		env := rules.Env{Now: s.now}
 		var sub, hit, bad int64
 		for _, pr := range batch {
 			if !pr.Subscribed {
 				continue
 			}
 			sub++
-			s.rs.fillUser(&env.User, pr, at, need)
+			fillUser(&env.User, s.rs, pr, at, need)
 			ok, err := ev.Eval(s.seg.Rule, &env)
 			if err != nil {
 				bad++
@@ -89,63 +86,6 @@ func (s *Selection) Count(ctx context.Context, p Profiles) (Tally, error) {
 	var t Tally
 	err := s.each(ctx, p, &t, func(*store.Profile) {})
 	return t, err
-}
-
-// Sample returns up to n of the segment's followers, picked at random but
-// repeatably: each follower gets a score from a hash of the seed and its
-// openid, and the n lowest scores win, so the same seed over the same
-// followers gives the same sample whatever order the scan reads them in.
-func (s *Selection) Sample(ctx context.Context, p Profiles, n int, seed uint64) ([]string, Tally, error) {
-	var (
-		t  Tally
-		mu sync.Mutex
-		h  = &sampleHeap{}
-	)
-	err := s.each(ctx, p, &t, func(pr *store.Profile) {
-		sc := score(seed, pr.OpenID)
-		mu.Lock()
-		defer mu.Unlock()
-		if h.Len() < n {
-			heap.Push(h, scored{sc, pr.OpenID})
-		} else if n > 0 && sc < (*h)[0].score {
-			(*h)[0] = scored{sc, pr.OpenID}
-			heap.Fix(h, 0)
-		}
-	})
-	out := make([]string, h.Len())
-	for i, e := range *h {
-		out[i] = e.openid
-	}
-	slices.Sort(out)
-	return out, t, err
-}
-
-func score(seed uint64, openid string) uint64 {
-	f := fnv.New64a()
-	var b [8]byte
-	binary.LittleEndian.PutUint64(b[:], seed)
-	_, _ = f.Write(b[:])
-	_, _ = f.Write([]byte(openid))
-	return f.Sum64()
-}
-
-type scored struct {
-	score  uint64
-	openid string
-}
-
-// sampleHeap keeps the kept sample with the highest score on top.
-type sampleHeap []scored
-
-func (h sampleHeap) Len() int           { return len(h) }
-func (h sampleHeap) Less(i, j int) bool { return h[i].score > h[j].score }
-func (h sampleHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *sampleHeap) Push(x any)        { *h = append(*h, x.(scored)) }
-func (h *sampleHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
 }
 
 // Audience streams the segment's followers to fn in batches of up to
