@@ -3,12 +3,9 @@ package handlers
 import (
 	"bytes"
 	"errors"
-	"io"
 	"net/http"
-	"strconv"
 	"time"
 
-	"github.com/silenceper/wechat/v2/util"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
@@ -28,24 +25,6 @@ const (
 	reasonEchostr      = "missing_echostr"
 	reasonPlaintext    = "plaintext_refused"
 )
-
-// handleVerify answers WeChat's URL verification: echo echostr when the
-// signature over the token, timestamp and nonce is right. For an Official
-// Account the echostr is plain even in safe mode.
-func (s *Server) handleVerify(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if !signatureOK(q.Get("signature"), s.cfg.Token, q.Get("timestamp"), q.Get("nonce")) {
-		s.refuse(w, r, http.StatusUnauthorized, reasonSignature)
-		return
-	}
-	echo := q.Get("echostr")
-	if echo == "" {
-		s.refuse(w, r, http.StatusBadRequest, reasonEchostr)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	_, _ = io.WriteString(w, echo)
-}
 
 // handleCallback verifies, decrypts and decodes a message or event, lets
 // the bot record it, and answers: "success" when there is nothing to say
@@ -152,37 +131,6 @@ func (s *Server) open(body []byte, encryptType, msgSig, ts, nonce string) (plain
 	return plain, key, true, ""
 }
 
-func (s *Server) answer(w http.ResponseWriter, m bot.Message, rep bot.Reply, encrypted bool, key int, ts, nonce string) {
-	if rep.Empty() {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = io.WriteString(w, "success")
-		return
-	}
-	out, err := renderReply(m, rep, s.cfg.Now())
-	if err == nil && encrypted {
-		out, err = s.sealReply(out, key, ts, nonce)
-	}
-	if err != nil {
-		// The callback is recorded; answering nothing beats an error page.
-		s.log.Error("render reply", zap.String("openid", m.OpenID), zap.Error(err))
-		_, _ = io.WriteString(w, "success")
-		return
-	}
-	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
-	_, _ = w.Write(out)
-}
-
-// fresh reports whether the request's timestamp is within the tolerance of
-// the server clock; older requests are refused as replays.
-func (s *Server) fresh(ts string) bool {
-	t, ok := parseUnix(ts)
-	if !ok {
-		return false
-	}
-	d := s.cfg.Now().Sub(time.Unix(t, 0))
-	return d <= s.cfg.TimestampTolerance && d >= -s.cfg.TimestampTolerance
-}
-
 // refuse answers a callback that is not accepted, logs it once with its
 // reason, and counts it. Nothing about it reaches the store.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, extra ...zap.Field) {
@@ -203,10 +151,3 @@ func (s *Server) getBuf() *bytes.Buffer {
 	}
 	return new(bytes.Buffer)
 }
-
-func parseUnix(s string) (int64, bool) {
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
-}
-
-func signature(parts ...string) string { return util.Signature(parts...) }

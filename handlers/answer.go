@@ -3,9 +3,12 @@ package handlers
 import (
 	"encoding/xml"
 	"fmt"
+	"io"
+	"net/http"
 	"time"
 
 	"github.com/silenceper/wechat/v2/officialaccount/message"
+	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
 )
@@ -55,4 +58,24 @@ func (s *Server) sealReply(plain []byte, key int, timestamp, nonce string) ([]by
 		Timestamp:    ts,
 		Nonce:        nonce,
 	})
+}
+
+func (s *Server) answer(w http.ResponseWriter, m bot.Message, rep bot.Reply, encrypted bool, key int, ts, nonce string) {
+	if rep.Empty() {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	out, err := renderReply(m, rep, s.cfg.Now())
+	if err == nil && encrypted {
+		out, err = s.sealReply(out, key, ts, nonce)
+	}
+	if err != nil {
+		// The callback is recorded; answering nothing beats an error page.
+		s.log.Error("render reply", zap.String("openid", m.OpenID), zap.Error(err))
+		_, _ = io.WriteString(w, "success")
+		return
+	}
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	_, _ = w.Write(out)
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -85,11 +84,4 @@ func printable(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// signatureOK compares in constant time so the expected signature cannot
-// be learned byte by byte from response times.
-func signatureOK(got string, parts ...string) bool {
-	want := util.Signature(parts...)
-	return subtle.ConstantTimeCompare([]byte(got), []byte(want)) == 1
 }

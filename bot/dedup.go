@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/wxcast/wxcast/store"
+	"go.uber.org/zap"
+)
+
+// markFor picks the dedup mark that tells retries what to expect.
+func markFor(p Plan) store.Mark {
+	switch {
+	case p == nil || !p.Replies() && !p.Tags():
+		return store.MarkFinal
+	case p.Replies():
+		return store.MarkPending
+	default:
+		return store.MarkNoAnswer
+	}
+}
+
+// pendingGrace is how long after its start a first delivery may still be
+// about to store its answer. Handling one takes milliseconds; past this, a
+// pending mark means the first delivery had nothing to store (or died),
+// and its duplicates answer nothing at once.
+const pendingGrace = time.Second
+
+// repeat returns the answer of the first delivery, waiting for it while the
+// first delivery may still be running (a duplicate can arrive while it is:
+// a double tap within one second, or a retry racing a slow first attempt),
+// at most ReplyWait.
+func (b *Bot) repeat(ctx context.Context, openid, id string, out store.Outcome) Reply {
+	limit := b.o.ReplyWait
+	if !out.Answered {
+		limit = min(limit, out.PendingSince.Add(pendingGrace).Sub(b.o.Now()))
+	}
+	if limit <= 0 && !out.Answered {
+		return Reply{}
+	}
+	wait := time.NewTimer(max(limit, 0))
+	defer wait.Stop()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for !out.Answered {
+		select {
+		case <-ctx.Done():
+			return Reply{}
+		case <-wait.C:
+			return Reply{}
+		case <-tick.C:
+		}
+		var err error
+		if out, err = b.o.Followers.Answer(ctx, openid, id); err != nil {
+			b.o.Log.Warn("read the first delivery's answer", zap.String("openid", openid), zap.Error(err))
+			return Reply{}
+		}
+	}
+	var r Reply
+	if out.Answer != "" {
+		if err := json.Unmarshal([]byte(out.Answer), &r); err != nil {
+			b.o.Log.Warn("stored answer is not a reply", zap.String("openid", openid), zap.Error(err))
+			return Reply{}
+		}
+	}
+	return r
+}
