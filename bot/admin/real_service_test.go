@@ -269,16 +269,8 @@ segments:
 // keyspace, which on a shared server takes seconds: once, not per case.
 func redisRoot(t *testing.T) (redis.UniversalClient, string) {
 	t.Helper()
-	prefix := redistest.Prefix(t)
-	st, err := store.Open(context.Background(), store.Options{URL: redistest.URL(), KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		redistest.Clean(t, st.Redis(), prefix)
-		_ = st.Close()
-	})
-	return st.Redis(), prefix
+	st := redistest.Open(t)
+	return st.Redis(), st.KeyPrefix()
 }
 
 func newWorld(t *testing.T, rdb redis.UniversalClient, prefix string) *world {

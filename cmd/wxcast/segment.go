@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -30,6 +31,8 @@ type segmentEnv struct {
 	seg       *rules.Segment
 	st        *store.Store
 	followers *store.Followers
+	// closeStore closes st (see redisconn.Open).
+	closeStore func() error
 }
 
 // openSegment loads the config, the rules and the store for NAME.
@@ -59,12 +62,12 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 	if !ok {
 		return nil, fmt.Errorf("%s has no segment %q (segments: %s)", file, pos[0], segmentNames(rs))
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return nil, err
 	}
 	f2 := st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{})
-	return &segmentEnv{cfg: cfg, rs: rs, seg: seg, st: st, followers: f2}, nil
+	return &segmentEnv{cfg: cfg, rs: rs, seg: seg, st: st, followers: f2, closeStore: closeStore}, nil
 }
 
 func segmentNames(rs *rules.Ruleset) string {
@@ -86,7 +89,7 @@ func segmentCount(ctx context.Context, args, environ []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	defer func() { _ = e.st.Close() }()
+	defer func() { _ = e.closeStore() }()
 	start := time.Now()
 	t, err := e.rs.Select(e.seg, e.followers.Calendar(), start).Count(ctx, e.followers)
 	if err != nil {
@@ -113,7 +116,7 @@ func segmentSample(ctx context.Context, args, environ []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	defer func() { _ = e.st.Close() }()
+	defer func() { _ = e.closeStore() }()
 	ids, t, err := e.rs.Select(e.seg, e.followers.Calendar(), time.Now()).Sample(ctx, e.followers, *n, *seed)
 	if err != nil {
 		return err
@@ -160,11 +163,11 @@ func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	cal := store.Calendar{Loc: cfg.Location}
 	rep, err := rs.Backtest(ctx, st.Followers(cal, store.Limits{}), cal, time.Now(), *days)
 	if err != nil {
