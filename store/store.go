@@ -26,18 +26,16 @@ type Store struct {
 
 // Options configures Open.
 type Options struct {
-	// URL selects the Redis deployment.
-	URL string
+	// Conn says which Redis to connect to, and how.
+	Conn Conn
 	// KeyPrefix starts every key wxcast writes.
 	KeyPrefix string
 }
 
-// Open connects to Redis and checks that it answers.
+// Open connects to Redis and checks that it answers: a 7.0 or later
+// server, reachable within two seconds.
 func Open(ctx context.Context, o Options) (*Store, error) {
-	if o.URL == "" {
-		return nil, errors.New("store: no Redis URL")
-	}
-	opts, err := parseURL(o.URL)
+	opts, err := o.Conn.options()
 	if err != nil {
 		return nil, err
 	}
