@@ -29,9 +29,8 @@ type segmentEnv struct {
 	cfg       *configs.Config
 	rs        *rules.Ruleset
 	seg       *rules.Segment
-	st        *store.Store
 	followers *store.Followers
-	// closeStore closes st (see redisconn.Open).
+	// closeStore closes the store of followers (see redisconn.Open).
 	closeStore func() error
 }
 
@@ -67,7 +66,7 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 		return nil, err
 	}
 	f2 := st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{})
-	return &segmentEnv{cfg: cfg, rs: rs, seg: seg, st: st, followers: f2, closeStore: closeStore}, nil
+	return &segmentEnv{cfg: cfg, rs: rs, seg: seg, followers: f2, closeStore: closeStore}, nil
 }
 
 func segmentNames(rs *rules.Ruleset) string {
