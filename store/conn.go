@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -58,7 +59,7 @@ func (c Conn) options() (*redis.UniversalOptions, error) {
 	}
 	q := url.Values{}
 	for k, v := range c.Params {
-		q[k] = v
+		q[k] = slices.Clone(v) // addr= is appended to below: leave c's alone
 	}
 	for _, a := range c.Addrs[1:] {
 		q.Add("addr", a)
