@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxcast/wxcast/internal/openid"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -110,15 +111,4 @@ func toEvent(m *Message, k kind) store.Event {
 
 // validOpenID accepts what WeChat issues (28 characters of [A-Za-z0-9_-])
 // with room to spare. Anything else could break the {openid} hash tag.
-func validOpenID(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
+func validOpenID(s string) bool { return openid.Valid(s) }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/wxcast/wxcast/internal/openid"
 )
 
 // checkAdmins checks every admin, lower-cases their roles, and checks that
@@ -39,22 +41,19 @@ func (c *Config) checkAdmins() []check {
 	return append(checks, check{"broadcast.approvals_required", c.checkApprovers(approvers)})
 }
 
-// checkAdminOpenID accepts what WeChat issues (28 characters) with room to
-// spare, as the bot does for any sender.
+// checkAdminOpenID accepts what the bot accepts from any sender, worded
+// for the admins list: the message says how to find the right value.
 func checkAdminOpenID(s string) error {
+	err := openid.Check(s)
 	switch {
-	case s == "":
+	case err == nil:
+		return nil
+	case errors.Is(err, openid.ErrEmpty):
 		return errors.New("must not be empty: use the openid wxcast logs for the admin's messages")
-	case len(s) > 64:
-		return fmt.Errorf("must be at most 64 characters, got %d", len(s))
-	case strings.IndexFunc(s, notOpenIDChar) >= 0:
-		return fmt.Errorf("must contain only [A-Za-z0-9_-], got %q", s)
+	case errors.Is(err, openid.ErrTooLong):
+		return fmt.Errorf("must be at most %d characters, got %d", openid.Max, len(s))
 	}
-	return nil
-}
-
-func notOpenIDChar(r rune) bool {
-	return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '_' || r == '-')
+	return fmt.Errorf("must contain only [A-Za-z0-9_-], got %q", s)
 }
 
 func checkAdminName(s string) error {

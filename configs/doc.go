@@ -19,4 +19,11 @@
 //
 // docs/configuration.md is the reference for every key; its key table is
 // generated from this package by TestConfigurationDoc.
+//
+// configs owns what the keys mean, including the grammar of redis.url
+// ([ParseRedisURL]), but not what is built from them: the wiring (cmd,
+// and internal/redisconn for redis.url) maps parsed values to each
+// component's own options, such as a store.Conn, so that store need not
+// import configs. configs itself imports no other wxcast package, only
+// leaves under internal (yamlnode, openid) that import nothing of wxcast.
 package configs

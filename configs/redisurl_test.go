@@ -68,6 +68,9 @@ func TestParseRedisURLErrors(t *testing.T) {
 		{"redis://h#frag", "must not have a #fragment"},
 		{"redis://h?a=%zz", "malformed ?query"},
 		{"redis://:p%zz@h", "malformed %-escape"},
+		{"redis://:pw@h1:1/notanumber", "database must be a number"},
+		{"redis://:pw@ho^st:1", `has a host "ho^st" that is neither`},
+		{"redis://:pw@bad host:1", `has a host "bad host" that is neither`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.raw, func(t *testing.T) {

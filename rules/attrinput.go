@@ -9,13 +9,15 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wxcast/wxcast/internal/openid"
 )
 
 // MaxAttrString is the longest string attribute accepted, in bytes.
 const MaxAttrString = 1024
 
 // MaxOpenID is the longest openid accepted, in bytes.
-const MaxOpenID = 64
+const MaxOpenID = openid.Max
 
 // AttrError is a value, or an attribute name, that cannot be stored: Attr
 // names the attribute as given, Reason says what was wrong.
@@ -301,18 +303,4 @@ func clip(s string) string {
 
 // CheckOpenID reports whether s can be an openid: 1 to 64 bytes of
 // [A-Za-z0-9_-], as WeChat issues them (28 characters today).
-func CheckOpenID(s string) error {
-	switch {
-	case s == "":
-		return errors.New("empty openid")
-	case len(s) > MaxOpenID:
-		return fmt.Errorf("openid of %d bytes, longer than %d", len(s), MaxOpenID)
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
-			return fmt.Errorf("openid %s: only letters, digits, _ and - are allowed", clip(strconv.Quote(s)))
-		}
-	}
-	return nil
-}
+func CheckOpenID(s string) error { return openid.Check(s) }

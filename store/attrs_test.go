@@ -131,11 +131,7 @@ func TestCountAttrChangesAgreesWithTheScript(t *testing.T) {
 func TestSetAttributesBatchAfterScriptFlush(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Options{KeyPrefix: redistest.Prefix(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = s.Close() }()
+	s := redistest.OpenAt(t, "", redistest.Prefix(t)) // "": an embedded server of its own
 	f := followers(t, s)
 	ups := []store.AttrUpdate{{OpenID: "o1", Attrs: map[string]string{"a": "1"}}, {OpenID: "o2", Attrs: map[string]string{"a": "2"}}}
 	if err := s.Redis().ScriptFlush(ctx).Err(); err != nil {

@@ -8,16 +8,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
-	"go.uber.org/zap"
 )
 
 // Store is wxcast's handle on Redis. It is safe for concurrent use.
 type Store struct {
 	rdb    redis.UniversalClient
 	keys   keys
-	mini   *miniredis.Miniredis // set only for the embedded fallback
 	record *redis.Script
 	finish *redis.Script
 	attrs  *redis.Script
@@ -25,50 +22,24 @@ type Store struct {
 	sync   *redis.Script
 	gone   *redis.Script
 	wtags  *redis.Script
-
-	// stopClock ends the embedded server's clock (see runEmbeddedClock);
-	// clockDone closes when it has stopped.
-	stopClock, clockDone chan struct{}
 }
 
 // Options configures Open.
 type Options struct {
-	// URL selects the Redis deployment; empty starts the embedded store.
-	URL string
+	// Conn says which Redis to connect to, and how.
+	Conn Conn
 	// KeyPrefix starts every key wxcast writes.
 	KeyPrefix string
-	// Log receives the embedded-store warning.
-	Log *zap.Logger
 }
 
-// Open connects to Redis, or starts the embedded in-memory server when no
-// URL is given, and checks that it answers.
+// Open connects to Redis and checks that it answers: a 7.0 or later
+// server, reachable within two seconds.
 func Open(ctx context.Context, o Options) (*Store, error) {
-	if o.Log == nil {
-		o.Log = zap.NewNop()
-	}
-	var (
-		opts *redis.UniversalOptions
-		mini *miniredis.Miniredis
-		err  error
-	)
-	if o.URL == "" {
-		mini = miniredis.NewMiniRedis()
-		if err := mini.StartAddr("127.0.0.1:0"); err != nil {
-			return nil, fmt.Errorf("store: start embedded redis: %w", err)
-		}
-		o.Log.Warn("redis.url is empty: using the embedded in-memory store; all data is lost when wxcast exits",
-			zap.String("addr", mini.Addr()))
-		opts = &redis.UniversalOptions{Addrs: []string{mini.Addr()}}
-	} else if opts, err = parseURL(o.URL); err != nil {
+	opts, err := o.Conn.options()
+	if err != nil {
 		return nil, err
 	}
 	s := New(redis.NewUniversalClient(opts), o.KeyPrefix)
-	if mini != nil {
-		s.mini = mini
-		s.stopClock, s.clockDone = make(chan struct{}), make(chan struct{})
-		go s.runEmbeddedClock(time.Second)
-	}
 	if err := s.Ping(ctx); err != nil {
 		_ = s.Close()
 		return nil, err
@@ -130,35 +101,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// runEmbeddedClock counts the embedded server's TTLs down as time
-// passes. The embedded server only expires keys when told how much time
-// went by, so without this every dedup key, lease and expiring list would
-// live until exit: a long-running demo would grow by about 2 KB a
-// callback. Once a tick keeps the cost (a walk over every key) small.
-func (s *Store) runEmbeddedClock(every time.Duration) {
-	defer close(s.clockDone)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	last := time.Now()
-	for {
-		select {
-		case <-s.stopClock:
-			return
-		case now := <-t.C:
-			s.mini.FastForward(now.Sub(last))
-			last = now
-		}
-	}
-}
-
-// Close closes the client and stops the embedded server, if any.
+// Close closes the client; closing it twice is not an error.
 func (s *Store) Close() error {
 	err := s.rdb.Close()
-	if s.mini != nil {
-		close(s.stopClock)
-		<-s.clockDone
-		s.mini.Close()
-	}
 	if errors.Is(err, redis.ErrClosed) {
 		return nil
 	}

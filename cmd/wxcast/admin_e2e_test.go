@@ -16,7 +16,6 @@ import (
 
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
-	"github.com/wxcast/wxcast/store"
 )
 
 const adminRules = `
@@ -71,11 +70,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 		"WXCAST_BROADCAST_QUIET_HOURS=", // the test runs at any hour
 		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]},{"openid":"oOwner","name":"老板","roles":["owner"]}]`})
 	t.Cleanup(func() { cancel(); <-done })
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 
 	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
 		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})

@@ -8,7 +8,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/wxcast/wxcast/store"
+	"github.com/wxcast/wxcast/internal/redisconn"
 )
 
 // runAudit exports the admin audit log as JSON lines, oldest first.
@@ -36,11 +36,11 @@ func runAudit(ctx context.Context, args, environ []string, stdout, stderr io.Wri
 	if err := needServerRedis(cfg); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	w := bufio.NewWriter(stdout)
 	err = st.Broadcasts().AuditSince(ctx, from, func(e []byte) error {
 		_, _ = w.Write(e)

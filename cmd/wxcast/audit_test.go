@@ -10,17 +10,12 @@ import (
 
 	"github.com/wxcast/wxcast/bot/audit"
 	"github.com/wxcast/wxcast/internal/redistest"
-	"github.com/wxcast/wxcast/store"
 )
 
 func TestAuditExport(t *testing.T) {
 	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 	log := audit.New(st.Broadcasts())
 	for _, cmd := range []string{"新建 vip 文本 hi", "预览 1", "批准 1"} {
 		if err := log.Record(ctx, audit.Entry{At: time.Now(), By: "oA", Command: cmd, Outcome: "ok"}); err != nil {

@@ -165,11 +165,7 @@ type faultRig struct {
 
 func newFaultRig(t *testing.T) *faultRig {
 	url, prefix := redistest.URL(), redistest.Prefix(t)
-	st, err := store.Open(context.Background(), store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 
 	sim := wxsim.NewServer(wxsim.WithMassRetryGap(2 * time.Second))
 	sim.AddApp(tAppID, tSecret)

@@ -127,11 +127,7 @@ func TestServeEndToEndAndShutdown(t *testing.T) {
 		!res.Encrypted || !strings.Contains(string(res.Plain), "欢迎关注") {
 		t.Fatalf("callback: %v %+v", err, res)
 	}
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 	p, err := st.Followers(store.Calendar{}, store.Limits{}).Profile(ctx, "oCmdUser")
 	if err != nil || !p.Subscribed || p.Scene != "launch" {
 		t.Fatalf("profile after callback: %+v %v", p, err)
@@ -167,12 +163,11 @@ func TestTwoReplicasShareOneToken(t *testing.T) {
 		t.Cleanup(func() { <-done })
 	}
 
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
-	var tok store.Token
+	st := redistest.OpenAt(t, url, prefix)
+	var (
+		tok store.Token
+		err error
+	)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 		var ok bool
 		if tok, ok, err = st.Tokens(appID).Get(ctx); ok {

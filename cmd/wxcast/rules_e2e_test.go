@@ -48,11 +48,7 @@ func TestClicksTagFollowersAndSegmentsFollow(t *testing.T) {
 	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
 		"WXCAST_RULES_FILE=" + rulesFile})
 	t.Cleanup(func() { cancel(); <-done })
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 	cal := store.Calendar{Loc: time.FixedZone("CST", 8*3600)}
 	f := st.Followers(cal, store.Limits{})
 

@@ -13,7 +13,6 @@ import (
 
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
-	"github.com/wxcast/wxcast/store"
 )
 
 // The send-safety tests below check the wiring of the broadcast
@@ -61,11 +60,7 @@ func startSafetyServer(t *testing.T, ctx context.Context, followers []string, en
 		// against the simulator's roster is not what these tests are about.
 		"WXCAST_SYNC_INTERVAL=0", safetyAdmins}, environ...))
 	t.Cleanup(func() { cancel(); <-done })
-	st, err := store.Open(context.WithoutCancel(ctx), store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	redistest.OpenAt(t, url, prefix) // deletes the server's keys after the test
 
 	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
 		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -29,8 +30,9 @@ type segmentEnv struct {
 	cfg       *configs.Config
 	rs        *rules.Ruleset
 	seg       *rules.Segment
-	st        *store.Store
 	followers *store.Followers
+	// closeStore closes the store of followers (see redisconn.Open).
+	closeStore func() error
 }
 
 // openSegment loads the config, the rules and the store for NAME.
@@ -60,12 +62,12 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 	if !ok {
 		return nil, fmt.Errorf("%s has no segment %q (segments: %s)", file, pos[0], segmentNames(rs))
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return nil, err
 	}
 	f2 := st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{})
-	return &segmentEnv{cfg: cfg, rs: rs, seg: seg, st: st, followers: f2}, nil
+	return &segmentEnv{cfg: cfg, rs: rs, seg: seg, followers: f2, closeStore: closeStore}, nil
 }
 
 func segmentNames(rs *rules.Ruleset) string {
@@ -87,7 +89,7 @@ func segmentCount(ctx context.Context, args, environ []string, stdout, stderr io
 	if err != nil {
 		return err
 	}
-	defer func() { _ = e.st.Close() }()
+	defer func() { _ = e.closeStore() }()
 	start := time.Now()
 	t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), start).Count(ctx, e.followers)
 	if err != nil {
@@ -114,7 +116,7 @@ func segmentSample(ctx context.Context, args, environ []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	defer func() { _ = e.st.Close() }()
+	defer func() { _ = e.closeStore() }()
 	ids, t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), time.Now()).Sample(ctx, e.followers, *n, *seed)
 	if err != nil {
 		return err
@@ -161,11 +163,11 @@ func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr i
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	cal := store.Calendar{Loc: cfg.Location}
 	rep, err := segment.Backtest(ctx, rs, st.Followers(cal, store.Limits{}), cal, time.Now(), *days)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/handlers"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
@@ -83,11 +84,13 @@ type running struct {
 // stop accepting, finish in-flight callbacks, close Redis. onListen, when
 // set, is called once the server listens.
 func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen func(running)) error {
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix, Log: log})
+	// The store (and the embedded server, when redis.url is empty) closes
+	// last: everything below uses it.
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, log)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 
 	// Background work (the token keeper) stops after the HTTP server and
 	// before Redis closes.

@@ -12,7 +12,6 @@ import (
 
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
-	"github.com/wxcast/wxcast/store"
 )
 
 const usersSyncRules = `
@@ -67,11 +66,7 @@ func TestUsersSyncMirrorAndShow(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	addr, done := startServe(t, ctx, env)
 	t.Cleanup(func() { cancel(); <-done })
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	redistest.OpenAt(t, url, prefix) // deletes the server's keys after the test
 	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
 		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe})
 	if err != nil {

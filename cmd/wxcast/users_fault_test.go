@@ -45,11 +45,7 @@ func TestFaultKillSync(t *testing.T) {
 	t.Parallel()
 	const n = 40000 // four pages
 	url, prefix := redistest.URL(), redistest.Prefix(t)
-	st, err := store.Open(context.Background(), store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 	// The second sync runs in this process, whose WeChat API calls all go
 	// to the shared simulator (the SDK's client is process-wide).
 	sim, simURL := sharedSim()
@@ -92,7 +88,7 @@ func TestFaultKillSync(t *testing.T) {
 	for deadline := time.Now().Add(45 * time.Second); ; time.Sleep(time.Second) {
 		stdout.Reset()
 		stderr.Reset()
-		err = run(context.Background(), []string{"users", "sync", "--config", "../../configs/wxcast.example.yaml"},
+		err := run(context.Background(), []string{"users", "sync", "--config", "../../configs/wxcast.example.yaml"},
 			env, &stdout, &stderr)
 		if err == nil {
 			break

@@ -10,6 +10,7 @@ import (
 
 	"github.com/wxcast/wxcast/bot/attrimport"
 	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -54,11 +55,11 @@ func usersImport(ctx context.Context, args, environ []string, stdout, stderr io.
 		return err
 	}
 	defer func() { _ = in.Close() }()
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	bad := badLister{w: stderr, file: file}
 	start := time.Now()
 	sum, err := attrimport.Run(ctx, in, attrimport.Options{

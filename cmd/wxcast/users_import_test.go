@@ -27,11 +27,7 @@ type importRig struct {
 
 func newImportRig(t *testing.T) *importRig {
 	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
-	st, err := store.Open(context.Background(), store.Options{URL: url, KeyPrefix: prefix})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { redistest.Clean(t, st.Redis(), prefix); _ = st.Close() })
+	st := redistest.OpenAt(t, url, prefix)
 	dir := t.TempDir()
 	r := &importRig{dir: dir, rules: filepath.Join(dir, "rules.yaml"),
 		followers: st.Followers(store.Calendar{Loc: time.UTC}, store.Limits{})}

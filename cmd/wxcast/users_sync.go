@@ -13,6 +13,7 @@ import (
 
 	"github.com/wxcast/wxcast/bot/usersync"
 	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -208,6 +209,8 @@ type usersEnv struct {
 	st        *store.Store
 	followers *store.Followers
 	log       *zap.Logger
+	// closeStore closes st (see redisconn.Open).
+	closeStore func() error
 }
 
 // openUsers opens the configured Redis (the embedded store lives inside
@@ -220,14 +223,14 @@ func openUsers(ctx context.Context, cfg *configs.Config, stderr io.Writer) (*use
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, store.Options{URL: cfg.Redis.URL.Value(), KeyPrefix: cfg.Redis.KeyPrefix, Log: log})
+	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, log)
 	if err != nil {
 		return nil, err
 	}
 	f := st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{
 		HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
 	})
-	return &usersEnv{cfg: cfg, st: st, followers: f, log: log}, nil
+	return &usersEnv{cfg: cfg, st: st, followers: f, log: log, closeStore: closeStore}, nil
 }
 
-func (e *usersEnv) close() { _ = e.st.Close() }
+func (e *usersEnv) close() { _ = e.closeStore() }

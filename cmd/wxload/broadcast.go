@@ -97,11 +97,11 @@ func cmdBroadcast(ctx context.Context, args []string, stdout, stderr io.Writer) 
 // own inside c.prefix, deleted at the end; the followers are deleted too
 // when this run filled them in, unless c.keep.
 func benchBroadcast(ctx context.Context, c bcConfig, stderr io.Writer) (*bcReport, error) {
-	st, rdb, err := openSingle(ctx, c.redisURL, c.prefix)
+	st, rdb, closeStore, err := openSingle(ctx, c.redisURL, c.prefix)
 	if err != nil {
 		return nil, err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	clean := func(prefix string) {
 		n, err := deletePrefix(context.WithoutCancel(ctx), rdb, prefix)
 		fmt.Fprintf(stderr, "broadcast: deleted %d keys under %s\n", n, prefix)

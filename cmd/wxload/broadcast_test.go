@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/internal/redistest"
-	"github.com/wxcast/wxcast/store"
 )
 
 // TestBroadcastSmall fills an empty prefix with 2,500 subscribed
@@ -42,12 +41,7 @@ func TestBroadcastSmall(t *testing.T) {
 	if r.SendSeconds <= 0 || r.StateSeconds < r.SendSeconds || r.PreviewSeconds <= 0 {
 		t.Errorf("preview %vs, send %vs, state %vs", r.PreviewSeconds, r.SendSeconds, r.StateSeconds)
 	}
-	st, err := store.Open(ctx, store.Options{URL: url})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = st.Close() }()
-	rdb, err := singleNode(st.Redis())
+	rdb, err := singleNode(redistest.OpenAt(t, url, prefix).Redis())
 	if err != nil {
 		t.Fatal(err)
 	}

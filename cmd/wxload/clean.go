@@ -21,11 +21,11 @@ func cmdClean(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *prefix == "" {
 		return errors.New("clean: --prefix is required")
 	}
-	st, rdb, err := openSingle(ctx, *redisURL, "")
+	_, rdb, closeStore, err := openSingle(ctx, *redisURL, "")
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	n, err := deletePrefix(ctx, rdb, *prefix)
 	fmt.Fprintf(stdout, "deleted %d keys under %s\n", n, *prefix)
 	return err

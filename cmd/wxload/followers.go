@@ -33,11 +33,11 @@ func cmdFollowers(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if *prefix == "" || *n < 1 || *workers < 1 {
 		return errors.New("followers: --prefix must not be empty; --n and --concurrency > 0")
 	}
-	st, err := store.Open(ctx, store.Options{URL: *redisURL, KeyPrefix: *prefix})
+	st, closeStore, err := openStore(ctx, *redisURL, *prefix)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	if rdb, err := singleNode(st.Redis()); err == nil {
 		if busy, err := anyKey(ctx, rdb, *prefix); err != nil || busy {
 			return errors.Join(err, fmt.Errorf("followers: keys under %q exist already; clean them or pick another --prefix", *prefix))

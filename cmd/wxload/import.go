@@ -43,11 +43,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	st, rdb, err := openSingle(ctx, *redisURL, *prefix)
+	st, rdb, closeStore, err := openSingle(ctx, *redisURL, *prefix)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	if busy, err := anyKey(ctx, rdb, *prefix); err != nil || busy {
 		return errors.Join(err, fmt.Errorf("import: keys under %q exist already; clean them or pick another --prefix", *prefix))
 	}

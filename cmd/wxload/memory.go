@@ -11,6 +11,8 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -27,20 +29,25 @@ func singleNode(rdb redis.UniversalClient) (*redis.Client, error) {
 	return c, nil
 }
 
+// openStore opens the store at url (wxcast's redis.url, whose empty value
+// means the embedded server) under prefix. The caller calls closeAll.
+func openStore(ctx context.Context, url, prefix string) (st *store.Store, closeAll func() error, err error) {
+	return redisconn.Open(ctx, configs.RedisConfig{URL: configs.Secret(url), KeyPrefix: prefix}, nil)
+}
+
 // openSingle opens the store at url under prefix on a single Redis
 // server: the tools read its memory figures and scan its keys, which
-// Cluster and Sentinel do not allow this way. The caller closes the store.
-func openSingle(ctx context.Context, url, prefix string) (*store.Store, *redis.Client, error) {
-	st, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
+// Cluster and Sentinel do not allow this way. The caller calls closeAll.
+func openSingle(ctx context.Context, url, prefix string) (st *store.Store, rdb *redis.Client, closeAll func() error, err error) {
+	st, closeAll, err = openStore(ctx, url, prefix)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	rdb, err := singleNode(st.Redis())
-	if err != nil {
-		_ = st.Close()
-		return nil, nil, err
+	if rdb, err = singleNode(st.Redis()); err != nil {
+		_ = closeAll()
+		return nil, nil, nil, err
 	}
-	return st, rdb, nil
+	return st, rdb, closeAll, nil
 }
 
 // usedMemory returns INFO memory's used_memory, the bytes the allocator

@@ -73,11 +73,11 @@ func cmdProfiles(ctx context.Context, args []string, stdout, stderr io.Writer) (
 	if err != nil {
 		return err
 	}
-	st, rdb, err := openSingle(ctx, c.redisURL, c.prefix)
+	st, rdb, closeStore, err := openSingle(ctx, c.redisURL, c.prefix)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	if busy, err := anyKey(ctx, rdb, c.prefix); err != nil || busy {
 		return errors.Join(err, fmt.Errorf("profiles: keys under %q exist already; pick another --prefix", c.prefix))
 	}

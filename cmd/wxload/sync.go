@@ -69,11 +69,11 @@ func cmdSync(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errors.New("sync: --followers ≥ 1; --workers 1 to 32")
 	}
 	prefix := "bench:sync:" + randomHex(4) + ":"
-	st, rdb, err := openSingle(ctx, *redisURL, prefix)
+	st, rdb, closeStore, err := openSingle(ctx, *redisURL, prefix)
 	if err != nil {
 		return err
 	}
-	defer func() { _ = st.Close() }()
+	defer func() { _ = closeStore() }()
 	defer func() {
 		n, err := deletePrefix(context.WithoutCancel(ctx), rdb, prefix)
 		fmt.Fprintf(stderr, "sync: deleted %d keys under %s\n", n, prefix)

@@ -16,9 +16,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
 
+	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/embedredis"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -38,7 +40,7 @@ func Prefix(t testing.TB) string {
 // fresh prefix whose keys are deleted when the test ends.
 func Open(t testing.TB) *store.Store {
 	t.Helper()
-	return open(t, URL())
+	return OpenAt(t, URL(), Prefix(t))
 }
 
 // OpenCluster returns a store on TEST_REDIS_CLUSTER_URL. Without it the
@@ -52,21 +54,26 @@ func OpenCluster(t testing.TB) *store.Store {
 		}
 		t.Skip("TEST_REDIS_CLUSTER_URL not set: cluster tests run in CI (bash .ci/run)")
 	}
-	return open(t, u)
+	return OpenAt(t, u, Prefix(t))
 }
 
-func open(t testing.TB, url string) *store.Store {
+// OpenAt returns a store on url (a redis.url; empty starts an embedded
+// server) under prefix, whose keys are deleted when the test ends. Tests
+// use it to look into the Redis of a server they started on SharedURL.
+func OpenAt(t testing.TB, url, prefix string) *store.Store {
 	t.Helper()
+	if prefix == "" {
+		t.Fatal("redistest: OpenAt needs a prefix: its keys are deleted after the test")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	prefix := Prefix(t)
-	s, err := store.Open(ctx, store.Options{URL: url, KeyPrefix: prefix})
+	s, closeAll, err := redisconn.Open(ctx, configs.RedisConfig{URL: configs.Secret(url), KeyPrefix: prefix}, nil)
 	if err != nil {
 		t.Fatalf("redistest: open %q: %v", url, err)
 	}
 	t.Cleanup(func() {
 		Clean(t, s.Redis(), prefix)
-		_ = s.Close()
+		_ = closeAll()
 	})
 	return s
 }
@@ -124,10 +131,10 @@ func SharedURL(t testing.TB) string {
 	if u := URL(); u != "" {
 		return u
 	}
-	m := miniredis.NewMiniRedis()
-	if err := m.StartAddr("127.0.0.1:0"); err != nil {
-		t.Fatalf("redistest: embedded redis: %v", err)
+	srv, err := embedredis.Start()
+	if err != nil {
+		t.Fatalf("redistest: %v", err)
 	}
-	t.Cleanup(m.Close)
-	return "redis://" + m.Addr() + "/0"
+	t.Cleanup(srv.Close)
+	return srv.URL()
 }
