@@ -2,11 +2,16 @@ package bot
 
 import (
 	"context"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
+	"strconv"
+	"strings"
 	"time"
 
-	"github.com/wxcast/wxcast/store"
 	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/store"
 )
 
 // markFor picks the dedup mark that tells retries what to expect.
@@ -65,4 +70,22 @@ func (b *Bot) repeat(ctx context.Context, openid, id string, out store.Outcome) 
 		}
 	}
 	return r
+}
+
+// dedupID identifies one delivery among a follower's callbacks, following
+// WeChat's advice: MsgId for messages; for events CreateTime plus the event
+// and its key, since a follower can fire several events in one second.
+func dedupID(m *Message, k kind) string {
+	switch {
+	case k.system && m.JobMsgID != 0:
+		return "j" + strconv.FormatInt(m.JobMsgID, 10)
+	case m.MsgType != "event" && m.MsgID != 0:
+		return "m" + strconv.FormatInt(m.MsgID, 10)
+	}
+	key := m.EventKey
+	if len(key) > 64 {
+		sum := sha1.Sum([]byte(key))
+		key = hex.EncodeToString(sum[:])
+	}
+	return "e" + strconv.FormatInt(m.CreateTime, 10) + ":" + strings.ToLower(m.Event) + ":" + key
 }

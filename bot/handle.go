@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/wxcast/wxcast/store"
 	"go.uber.org/zap"
+
+	"github.com/wxcast/wxcast/store"
 )
 
 // Handle records m, runs the rules and returns the passive reply. A

@@ -1,9 +1,6 @@
 package bot
 
 import (
-	"crypto/sha1"
-	"encoding/hex"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,24 +72,6 @@ func (t kindTable) lookup(m *Message) kind {
 		return k
 	}
 	return kind{name: strings.ToLower(m.MsgType), class: store.ClassMessage}
-}
-
-// dedupID identifies one delivery among a follower's callbacks, following
-// WeChat's advice: MsgId for messages; for events CreateTime plus the event
-// and its key, since a follower can fire several events in one second.
-func dedupID(m *Message, k kind) string {
-	switch {
-	case k.system && m.JobMsgID != 0:
-		return "j" + strconv.FormatInt(m.JobMsgID, 10)
-	case m.MsgType != "event" && m.MsgID != 0:
-		return "m" + strconv.FormatInt(m.MsgID, 10)
-	}
-	key := m.EventKey
-	if len(key) > 64 {
-		sum := sha1.Sum([]byte(key))
-		key = hex.EncodeToString(sum[:])
-	}
-	return "e" + strconv.FormatInt(m.CreateTime, 10) + ":" + strings.ToLower(m.Event) + ":" + key
 }
 
 func toEvent(m *Message, k kind) store.Event {
