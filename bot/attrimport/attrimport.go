@@ -3,7 +3,8 @@
 // file's declarations, good rows are written in pipelined batches by a few
 // workers, and bad rows are reported by line and skipped. Memory stays
 // bounded whatever the file size. It is the engine of `wxcast users
-// import` and of the load tool that measures it.
+// import` and of the load tool that measures it. It builds on rules and
+// store and must not import handlers.
 package attrimport
 
 import (

@@ -12,4 +12,7 @@
 // (wechat_tag): changes are queued in Redis as the rules make them and
 // drained by one replica at a time into batchtagging/batchuntagging calls
 // of up to 50 followers.
+//
+// It calls WeChat through bot/wxapi and keeps its state in store; it must
+// not import handlers or the broadcast packages.
 package usersync

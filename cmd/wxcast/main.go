@@ -8,6 +8,11 @@
 //	wxcast users sync|import|show
 //	wxcast audit --since 2026-11-01       export the admin audit log (JSON lines)
 //	wxcast version                      print the version
+//
+// It is wiring and command-line only: serve.go and broadcasts.go build the
+// store, the WeChat client, the rules and word lists, the bot with its
+// broadcast services and the HTTP server from the configuration; every
+// decision is made in the packages they wire.
 package main
 
 import (

@@ -12,5 +12,5 @@
 // bot uses.
 //
 // The package also serves the page of `wxcast sim` (SimPage), for sending
-// callbacks by hand to a server under test.
+// callbacks by hand to a server under test. Only cmd may import it.
 package demo

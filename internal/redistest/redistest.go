@@ -4,7 +4,8 @@
 // TEST_REDIS_URL selects the server (CI sets it); TEST_REDIS_CLUSTER_URL a
 // Redis Cluster (redis+cluster://h1:p1,h2:p2). Each test gets its own key
 // prefix and deletes its keys afterwards, so test packages can share one
-// server in parallel; nothing here ever flushes a database.
+// server in parallel; nothing here ever flushes a database. Only tests
+// import it.
 package redistest
 
 import (

@@ -20,4 +20,7 @@
 //
 // The behaviour follows docs/wechat-platform.md in the shared docs; where
 // that document marks something UNCONFIRMED the code says so too.
+//
+// It imports no other wxcast package, and only cmd and internal may
+// import it: production code never depends on the simulator.
 package wxsim

@@ -1,7 +1,7 @@
 // Package yamlnode holds the yaml.v3 node helpers that the config loader
 // and the rules loader share: both walk the node tree themselves, so that
 // every problem can be reported with its key and line, and an unknown key
-// is an error rather than silently ignored.
+// is an error rather than silently ignored. It imports no wxcast package.
 package yamlnode
 
 import (

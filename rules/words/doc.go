@@ -32,4 +32,7 @@
 // Every occurrence of every word is reported, overlapping ones too, then
 // allow phrases cancel the hits inside them. A List is immutable and safe
 // for concurrent use.
+//
+// Like rules, words is pure: it imports rules/watch and nothing of store,
+// bot or handlers.
 package words
