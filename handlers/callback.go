@@ -99,38 +99,6 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 	s.answer(w, msg, res.Reply, encrypted, key, ts, nonce)
 }
 
-// open returns the plaintext XML of a callback body, or the refusal reason.
-func (s *Server) open(body []byte, encryptType, msgSig, ts, nonce string) (plain []byte, key int, encrypted bool, reason string) {
-	switch encryptType {
-	case "", "raw":
-		if s.keys.enabled() && !s.cfg.AllowPlaintext {
-			return nil, 0, false, reasonPlaintext
-		}
-		return body, 0, false, ""
-	case "aes":
-	default:
-		return nil, 0, false, reasonEncryptType
-	}
-	enc, ok := encryptedText(body)
-	if !ok {
-		return nil, 0, false, reasonXML
-	}
-	if !signatureOK(msgSig, s.cfg.Token, ts, nonce, enc) {
-		return nil, 0, false, reasonMsgSignature
-	}
-	if !s.keys.enabled() {
-		return nil, 0, false, reasonDecrypt
-	}
-	plain, key, err := s.keys.decrypt(enc)
-	switch {
-	case errors.Is(err, errAppID):
-		return nil, 0, false, reasonAppID
-	case err != nil:
-		return nil, 0, false, reasonDecrypt
-	}
-	return plain, key, true, ""
-}
-
 // refuse answers a callback that is not accepted, logs it once with its
 // reason, and counts it. Nothing about it reaches the store.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, extra ...zap.Field) {

@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -67,4 +68,131 @@ func (n *Notifier) GuardFailure(ctx context.Context, b *broadcast.Broadcast, rat
 func (n *Notifier) GuardUnsubscribe(ctx context.Context, b *broadcast.Broadcast, count int, rate, limit float64, paused bool) {
 	n.alertOwnersOnce(ctx, "guard-unsubscribe:"+strconv.FormatInt(b.ID, 10), guardOnce, b,
 		msgGuardUnsub(n.lang, b, count, rate, limit, paused))
+}
+
+// tell notifies b's creator.
+func (n *Notifier) tell(ctx context.Context, b *broadcast.Broadcast, text string) {
+	n.Notify(ctx, n.admin(b.Creator), b.ID, text)
+}
+
+// alertOwners notifies every owner about b (nil for none).
+func (n *Notifier) alertOwners(ctx context.Context, b *broadcast.Broadcast, text string) {
+	var id int64
+	if b != nil {
+		id = b.ID
+	}
+	for _, a := range n.o.Admins {
+		if a.Has(broadcast.RoleOwner) {
+			n.Notify(ctx, a, id, text)
+		}
+	}
+}
+
+// admin finds the admin with openid; someone no longer configured is
+// still reached by openid.
+func (n *Notifier) admin(openid string) broadcast.Admin {
+	for _, a := range n.o.Admins {
+		if a.OpenID == openid {
+			return a
+		}
+	}
+	return broadcast.Admin{OpenID: openid}
+}
+
+// The notices wxcast sends admins on its own, in zh or en. Replies to
+// commands are worded by the admin bot.
+
+func msgVoided(lang string, b *broadcast.Broadcast) string {
+	if lang == "en" {
+		return fmt.Sprintf("#%d was not sent: the rules changed since its preview, so its plan and approvals are void. Preview it again: preview %d", b.ID, b.ID)
+	}
+	return fmt.Sprintf("#%d 未发送：预览后规则已更新，计划与批准已作废。请重新预览：预览 %d", b.ID, b.ID)
+}
+
+func msgLate(lang string, b *broadcast.Broadcast, loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	at := b.SendAt.In(loc).Format("2006-01-02 15:04")
+	if lang == "en" {
+		return fmt.Sprintf("#%d was not sent: it was due at %s and wxcast was down for more than an hour then. It is approved again; send it with: send %d", b.ID, at, b.ID)
+	}
+	return fmt.Sprintf("#%d 未发送：原定 %s 发送时服务中断超过 1 小时。现为已批准状态，如仍需发送请「发送 %d」", b.ID, at, b.ID)
+}
+
+func msgStepsSkipped(lang string, b *broadcast.Broadcast, n int) string {
+	if lang == "en" {
+		return fmt.Sprintf("#%d: %d reminder(s) of the series were skipped, their time having passed more than an hour ago (wxcast was down or the series was paused).", b.ID, n)
+	}
+	return fmt.Sprintf("#%d：提醒系列中有 %d 次已过原定时间超过 1 小时（服务中断或已暂停），已跳过不发。", b.ID, n)
+}
+
+func msgFailed(lang string, b *broadcast.Broadcast) string {
+	p := b.Progress()
+	if lang == "en" {
+		return fmt.Sprintf("#%d stopped: %s. %d of %d batches sent.", b.ID, b.Failure, p.Done, p.Batches)
+	}
+	return fmt.Sprintf("#%d 已停止发送：%s。已发送 %d/%d 批。", b.ID, b.Failure, p.Done, p.Batches)
+}
+
+func msgDone(lang string, b *broadcast.Broadcast) string {
+	p := b.Progress()
+	rate := pct(p.FailureRate())
+	if lang == "en" {
+		s := fmt.Sprintf("#%d finished: %d batches, %s recipients", b.ID, p.Done, group(p.Recipients))
+		if p.Reported > 0 {
+			s += fmt.Sprintf(", WeChat delivered %s, %s errors", group(p.Sent), group(p.Errors))
+		}
+		return s + fmt.Sprintf(", failure rate %s.", rate)
+	}
+	s := fmt.Sprintf("#%d 发送完成：%d 批，%s 人", b.ID, p.Done, group(p.Recipients))
+	if p.Reported > 0 {
+		s += fmt.Sprintf("，微信送达 %s，失败 %s", group(p.Sent), group(p.Errors))
+	}
+	return s + fmt.Sprintf("，失败率 %s。", rate)
+}
+
+func msgHighFailure(lang string, b *broadcast.Broadcast, limit float64) string {
+	rate := pct(b.Progress().FailureRate())
+	if lang == "en" {
+		return fmt.Sprintf("Alert: #%d failure rate %s is above %s. See: status %d", b.ID, rate, pct(limit), b.ID)
+	}
+	return fmt.Sprintf("警告：#%d 失败率 %s，超过 %s。查看：状态 %d", b.ID, rate, pct(limit), b.ID)
+}
+
+// pct writes a share as a percentage with one decimal.
+func pct(f float64) string { return strconv.FormatFloat(f*100, 'f', 1, 64) + "%" }
+
+// group writes n with thousands separators: 1,234,567.
+func group(n int) string {
+	s := strconv.Itoa(n)
+	if n < 0 {
+		return "-" + group(-n)
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+func msgGuardFailure(lang string, b *broadcast.Broadcast, rate, limit float64) string {
+	if lang == "en" {
+		return fmt.Sprintf("Alert: #%d paused: %s of its recipients so far were not reached, above %s. Check, then: resume %d or cancel %d", b.ID, pct(rate), pct(limit), b.ID, b.ID)
+	}
+	return fmt.Sprintf("警告：#%d 已暂停：目前失败率 %s，超过 %s。请检查后「恢复 %d」或「取消 %d」", b.ID, pct(rate), pct(limit), b.ID, b.ID)
+}
+
+func msgGuardUnsub(lang string, b *broadcast.Broadcast, n int, rate, limit float64, paused bool) string {
+	if lang == "en" {
+		s := fmt.Sprintf("Alert: %d recipients of #%d (%s) unsubscribed within 24 h of receiving it, above %s.", n, b.ID, pct(rate), pct(limit))
+		if paused {
+			s += fmt.Sprintf(" What is left of it is paused; check, then: resume %d or cancel %d", b.ID, b.ID)
+		}
+		return s
+	}
+	s := fmt.Sprintf("警告：#%d 的收件人中 %d 人（%s）在收到后 24 小时内取关，超过 %s。", b.ID, n, pct(rate), pct(limit))
+	if paused {
+		s += fmt.Sprintf("剩余发送已暂停，请检查后「恢复 %d」或「取消 %d」", b.ID, b.ID)
+	}
+	return s
 }

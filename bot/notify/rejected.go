@@ -2,6 +2,7 @@ package notify
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 )
@@ -34,4 +35,25 @@ func (n *Notifier) WordsRejected(ctx context.Context, version string, err error)
 		msg = msg[:i] + "…" + moreProblems(n.lang, strings.Count(msg, "\n"))
 	}
 	n.alertOwners(ctx, nil, msgWordsRejected(n.lang, version, msg))
+}
+
+func msgRulesRejected(lang, version, problem string) string {
+	if lang == "en" {
+		return fmt.Sprintf("The rules file (version %s) has errors and was not loaded; the previous rules stay live. %s", version, problem)
+	}
+	return fmt.Sprintf("规则文件（版本 %s）有错误，未加载，仍使用原规则。%s", version, problem)
+}
+
+func msgWordsRejected(lang, version, problem string) string {
+	if lang == "en" {
+		return fmt.Sprintf("The content-check word lists (version %s) have errors and were not loaded; the previous lists stay. %s", version, problem)
+	}
+	return fmt.Sprintf("敏感词表（版本 %s）有错误，未加载，仍使用原词表。%s", version, problem)
+}
+
+func moreProblems(lang string, n int) string {
+	if lang == "en" {
+		return fmt.Sprintf(" (and %d more lines)", n)
+	}
+	return fmt.Sprintf("（另有 %d 行）", n)
 }

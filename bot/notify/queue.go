@@ -7,24 +7,6 @@ import (
 	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
-// tell notifies b's creator.
-func (n *Notifier) tell(ctx context.Context, b *broadcast.Broadcast, text string) {
-	n.Notify(ctx, n.admin(b.Creator), b.ID, text)
-}
-
-// alertOwners notifies every owner about b (nil for none).
-func (n *Notifier) alertOwners(ctx context.Context, b *broadcast.Broadcast, text string) {
-	var id int64
-	if b != nil {
-		id = b.ID
-	}
-	for _, a := range n.o.Admins {
-		if a.Has(broadcast.RoleOwner) {
-			n.Notify(ctx, a, id, text)
-		}
-	}
-}
-
 // alertOwnersOnce alerts the owners about b once per key across replicas
 // (for ttl), from Run's goroutine when Run is running, so that the
 // callback that tripped it answers WeChat without waiting.
@@ -36,17 +18,6 @@ func (n *Notifier) alertOwnersOnce(ctx context.Context, key string, ttl time.Dur
 		}
 		n.alertOwners(ctx, b, text)
 	})
-}
-
-// admin finds the admin with openid; someone no longer configured is
-// still reached by openid.
-func (n *Notifier) admin(openid string) broadcast.Admin {
-	for _, a := range n.o.Admins {
-		if a.OpenID == openid {
-			return a
-		}
-	}
-	return broadcast.Admin{OpenID: openid}
 }
 
 // Run sends the alerts queued to go out of their callback, until ctx
