@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"github.com/wxcast/wxcast/internal/clocktest"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -333,7 +334,7 @@ func TestTokensLifetime(t *testing.T) {
 			t.Parallel()
 			ctx := testContext(t)
 			st := replicaStores(t, 1)[0]
-			clk := newClock()
+			clk := clocktest.New(time.Now().Truncate(time.Second))
 			var fetches atomic.Int32
 			tokens := replica(t, st, "wx_lifetime", func(context.Context, bool) (string, int64, error) {
 				n := fetches.Add(1)
@@ -372,17 +373,26 @@ func TestTokensKeep(t *testing.T) {
 	appID, secret := newApp(t)
 	ctx := testContext(t)
 	st := replicaStores(t, 1)[0]
-	clk := newClock()
+	clk := clocktest.NewManual(time.Now().Truncate(time.Second))
 	tokens := replica(t, st, appID, StableFetcher(appID, secret), clk.Now)
-	const ahead = 10 * time.Minute
+	tokens.ticker = clk.Ticker
+	const every, ahead = 30 * time.Second, 10 * time.Minute
 
 	keepCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tokens.Keep(keepCtx, 5*time.Millisecond, ahead)
+		tokens.Keep(keepCtx, every, ahead)
 	}()
+	// rounds returns once Keep has run n more rounds. Keep takes a tick
+	// only between two rounds and Add returns once it was taken, so the
+	// tick after the nth proves the nth round over.
+	rounds := func(n int) {
+		for range n + 1 {
+			clk.Add(every)
+		}
+	}
 	stored := func() store.Token {
 		tok, _, err := st.Tokens(appID).Get(ctx)
 		if err != nil {
@@ -393,7 +403,7 @@ func TestTokensKeep(t *testing.T) {
 
 	waitFor(t, "Keep's first fetch", func() bool { return sim.CountCalls(appID, pathStable) == 1 && stored().Value != "" })
 	first := stored()
-	time.Sleep(60 * time.Millisecond) // a dozen ticks with a fresh token
+	rounds(12) // six minutes with a fresh token
 	wantCalls(t, appID, pathStable, 1)
 
 	// Move to five minutes before the stored expiry: inside ahead, but far
@@ -403,7 +413,7 @@ func TestTokensKeep(t *testing.T) {
 	if left := stored().ExpiresAt.Sub(clk.Now()); left <= ahead {
 		t.Fatalf("after Keep's refresh %v remain, want more than %v", left, ahead)
 	}
-	time.Sleep(60 * time.Millisecond)
+	rounds(12)
 	wantCalls(t, appID, pathStable, 2)
 	if got := stableForces(t, appID); len(got) != 2 || got[0] || got[1] {
 		t.Errorf("Keep used force_refresh: %v", got)
