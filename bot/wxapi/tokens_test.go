@@ -92,10 +92,11 @@ func TestTokensWaiterUsesLeaseHoldersToken(t *testing.T) {
 		<-release
 		return real(ctx, force)
 	}, nil)
-	waiter := replica(t, stores[1], appID, func(context.Context, bool) (string, int64, error) {
+	refused := leaseRefusals(stores[1].Tokens(appID))
+	waiter := NewTokens(refused, func(context.Context, bool) (string, int64, error) {
 		t.Error("the waiting replica fetched a token itself")
 		return "", 0, errors.New("must not fetch")
-	}, nil)
+	}, nil, zaptest.NewLogger(t))
 
 	held := make(chan string, 1)
 	go func() {
@@ -114,7 +115,9 @@ func TestTokensWaiterUsesLeaseHoldersToken(t *testing.T) {
 		}
 		waited <- tok
 	}()
-	time.Sleep(120 * time.Millisecond) // the waiter polls a few times
+	// The waiter found the lease taken three times, looking for the
+	// holder's token in between: it is waiting, not fetching.
+	refused.wait(t, 3)
 	close(release)
 	h, w := <-held, <-waited
 	if h == "" || h != w {
@@ -151,7 +154,8 @@ func TestTokensWaiterSkipsUnusableToken(t *testing.T) {
 			if ok, err := shared.AcquireLease(ctx, "other-replica", time.Minute); !ok || err != nil {
 				t.Fatalf("AcquireLease: %v %v", ok, err)
 			}
-			tokens := NewTokens(shared, func(context.Context, bool) (string, int64, error) {
+			refused := leaseRefusals(shared)
+			tokens := NewTokens(refused, func(context.Context, bool) (string, int64, error) {
 				t.Error("the waiting replica fetched a token itself")
 				return "", 0, errors.New("must not fetch")
 			}, nil, zaptest.NewLogger(t))
@@ -164,10 +168,16 @@ func TestTokensWaiterSkipsUnusableToken(t *testing.T) {
 				}
 				got <- tok
 			}()
-			select {
-			case tok := <-got:
-				t.Fatalf("the waiter returned %q while the lease holder was still fetching", tok)
-			case <-time.After(150 * time.Millisecond):
+			// Asking for the lease a third time, the waiter has looked at
+			// the stored token twice and passed it over.
+			for range 3 {
+				select {
+				case tok := <-got:
+					t.Fatalf("the waiter returned %q while the lease holder was still fetching", tok)
+				case <-refused.c:
+				case <-ctx.Done():
+					t.Fatal("the waiter was not refused the lease three times")
+				}
 			}
 			// The lease holder stores its new token and lets go.
 			if err := shared.Set(ctx, store.Token{Value: "new", ExpiresAt: now.Add(2 * time.Hour)}, now); err != nil {
@@ -424,5 +434,42 @@ func TestTokensKeep(t *testing.T) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("Keep did not return after its context was cancelled")
+	}
+}
+
+// refusals is a TokenStore that reports every time it refuses the lease,
+// so a test knows a replica has found another one fetching and is
+// waiting for it.
+type refusals struct {
+	TokenStore
+	c chan struct{}
+}
+
+func leaseRefusals(s TokenStore) *refusals {
+	return &refusals{TokenStore: s, c: make(chan struct{}, 1000)}
+}
+
+func (r *refusals) AcquireLease(ctx context.Context, owner string, ttl time.Duration) (bool, error) {
+	got, err := r.TokenStore.AcquireLease(ctx, owner, ttl)
+	if err == nil && !got {
+		select {
+		case r.c <- struct{}{}:
+		default:
+		}
+	}
+	return got, err
+}
+
+// wait returns once the lease was refused n times, or after 5 s with an
+// error, so that the caller still lets go of what it holds.
+func (r *refusals) wait(t *testing.T, n int) {
+	t.Helper()
+	for i := range n {
+		select {
+		case <-r.c:
+		case <-time.After(5 * time.Second):
+			t.Errorf("the lease was refused %d times within 5 s, want %d", i, n)
+			return
+		}
 	}
 }
