@@ -114,7 +114,10 @@ func (t *Tokens) Keep(ctx context.Context, every, ahead time.Duration) {
 		if err == nil && (!ok || tok.ExpiresAt.Sub(t.now()) < ahead) {
 			_, err = t.refresh(ctx, "", ahead)
 		}
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err == nil:
+			t.log.Debug("WeChat access token is fresh", zap.Duration("ahead", ahead))
+		case ctx.Err() == nil:
 			t.log.Warn("keep WeChat access token fresh", zap.Error(err))
 		}
 		select {
