@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/bot"
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
 
@@ -235,7 +236,11 @@ func TestRetriesSequentialSameAnswer(t *testing.T) {
 func TestRetriesWhileFirstInFlight(t *testing.T) {
 	t.Parallel()
 	rep := &countingReplier{hold: make(chan struct{}), entered: make(chan struct{})}
-	e := newEnv(t, envOpts{decider: rep})
+	pending := &pendingSeen{seen: make(chan struct{}, 2)}
+	e := newEnv(t, envOpts{decider: rep, watch: func(f bot.Followers) bot.Followers {
+		pending.Followers = f
+		return pending
+	}})
 	c := e.client(wxsim.ModePlain)
 	ctx := context.Background()
 	msg := wxsim.Text("oSlow", "在吗", 4242)
@@ -258,7 +263,15 @@ func TestRetriesWhileFirstInFlight(t *testing.T) {
 	wg.Add(2)
 	go send(1)
 	go send(2)
-	time.Sleep(100 * time.Millisecond) // the retries are now waiting
+	// Both retries found the first delivery still unanswered: they are
+	// waiting for its answer, not racing it to the rules.
+	for range 2 {
+		select {
+		case <-pending.seen:
+		case <-time.After(5 * time.Second):
+			t.Error("a retry did not find the first delivery unanswered")
+		}
+	}
 	close(rep.hold)
 	wg.Wait()
 	for i, a := range answers {

@@ -47,6 +47,9 @@ type envOpts struct {
 	// followers replaces the store (to simulate a failing Redis).
 	followers bot.Followers
 	ready     handlers.Pinger
+	// watch, when set, wraps the followers the bot uses, so a test can
+	// see what the bot asks of them.
+	watch func(bot.Followers) bot.Followers
 	// strict refuses plaintext callbacks, as a deployment with an AES key
 	// does by default; tests that post plaintext leave it off.
 	strict bool
@@ -64,6 +67,9 @@ func newEnv(t *testing.T, o envOpts) *env {
 	var bf bot.Followers = f
 	if o.followers != nil {
 		bf = o.followers
+	}
+	if o.watch != nil {
+		bf = o.watch(bf)
 	}
 	if o.keys == nil {
 		o.keys = []string{aesKey}
@@ -182,6 +188,25 @@ func (r *countingReplier) calls() int {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.n
+}
+
+// pendingSeen is bot.Followers that reports each delivery the store found
+// to be a duplicate of one still without its answer: from there on, that
+// delivery waits for the first one's answer.
+type pendingSeen struct {
+	bot.Followers
+	seen chan struct{}
+}
+
+func (p *pendingSeen) Record(ctx context.Context, ev store.Event, now time.Time, mark store.Mark) (store.Outcome, error) {
+	out, err := p.Followers.Record(ctx, ev, now, mark)
+	if err == nil && out.Duplicate && !out.Answered {
+		select {
+		case p.seen <- struct{}{}:
+		default:
+		}
+	}
+	return out, err
 }
 
 type nopCloser struct{ *bytes.Reader }

@@ -53,6 +53,7 @@ func Schedule(ctx context.Context, every time.Duration, o SyncOptions) {
 		if backoff == 0 {
 			wait = min(wait, poll)
 		}
+		o.Log.Debug("follower sync: waiting to look again", zap.Duration("wait", wait))
 		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():

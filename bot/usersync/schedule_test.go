@@ -5,6 +5,10 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 )
 
 // TestScheduleSyncsOncePerInterval runs the scheduled sync on two
@@ -17,11 +21,17 @@ func TestScheduleSyncsOncePerInterval(t *testing.T) {
 	ctx, cancel := context.WithCancel(e.ctx)
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
-	for _, owner := range []string{"replica-1", "replica-2"} {
+	var waiting []*observer.ObservedLogs
+	start := func(owner string) {
+		core, logs := observer.New(zap.DebugLevel)
+		waiting = append(waiting, logs)
 		o := e.opts()
 		o.Owner = owner
+		o.Log = zap.New(zapcore.NewTee(o.Log.Core(), core))
 		wg.Go(func() { Schedule(ctx, time.Hour, o) })
 	}
+	start("replica-1")
+	start("replica-2")
 	var last Summary
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		s, ok, err := LastSummary(e.ctx, e.st)
@@ -39,10 +49,20 @@ func TestScheduleSyncsOncePerInterval(t *testing.T) {
 	if last.Listed != 300 {
 		t.Fatalf("scheduled sync: %+v", last)
 	}
-	o := e.opts()
-	o.Owner = "replica-3"
-	wg.Go(func() { Schedule(ctx, time.Hour, o) })
-	time.Sleep(300 * time.Millisecond)
+	start("replica-3")
+	// A replica decides how long to wait only after the sync it decided
+	// to run, if any, has ended: once all three have, every sync there
+	// was to be has happened.
+	for i, logs := range waiting {
+		for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+			if logs.FilterMessage("follower sync: waiting to look again").Len() > 0 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("replica-%d did not decide to wait within 10 s", i+1)
+			}
+		}
+	}
 	// One run: one page of 300 and the empty page after it.
 	if n := sim.CountCalls(e.appID, "/cgi-bin/user/get"); n != 2 {
 		t.Errorf("user/get was called %d times, want 2: the replicas synced more than once", n)

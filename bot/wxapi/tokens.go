@@ -39,6 +39,8 @@ type Tokens struct {
 	log   *zap.Logger
 	// lease bounds a fetch; it is also how long others wait for one.
 	lease time.Duration
+	// ticker paces Keep: a time.Ticker delivering every d until stop.
+	ticker func(d time.Duration) (c <-chan time.Time, stop func())
 }
 
 var _ credential.AccessTokenContextHandle = (*Tokens)(nil)
@@ -53,7 +55,13 @@ func NewTokens(s TokenStore, fetch Fetcher, now func() time.Time, log *zap.Logge
 	if log == nil {
 		log = zap.NewNop()
 	}
-	return &Tokens{store: s, fetch: fetch, owner: hex.EncodeToString(b[:]), now: now, log: log, lease: 15 * time.Second}
+	return &Tokens{store: s, fetch: fetch, owner: hex.EncodeToString(b[:]), now: now, log: log, lease: 15 * time.Second,
+		ticker: realTicker}
+}
+
+func realTicker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
 }
 
 // StableFetcher fetches through the SDK's stable-token call. Stable tokens
@@ -99,20 +107,23 @@ func (t *Tokens) Invalidate(ctx context.Context, bad string) (string, error) {
 // Keep refreshes the token ahead of its expiry until ctx ends, so that no
 // API caller ever waits for a fetch.
 func (t *Tokens) Keep(ctx context.Context, every, ahead time.Duration) {
-	tick := time.NewTicker(every)
-	defer tick.Stop()
+	tick, stop := t.ticker(every)
+	defer stop()
 	for {
 		tok, ok, err := t.store.Get(ctx)
 		if err == nil && (!ok || tok.ExpiresAt.Sub(t.now()) < ahead) {
 			_, err = t.refresh(ctx, "", ahead)
 		}
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err == nil:
+			t.log.Debug("WeChat access token is fresh", zap.Duration("ahead", ahead))
+		case ctx.Err() == nil:
 			t.log.Warn("keep WeChat access token fresh", zap.Error(err))
 		}
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
+		case <-tick:
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"go.uber.org/zap/zaptest"
 
+	"github.com/wxcast/wxcast/internal/clocktest"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -91,10 +92,11 @@ func TestTokensWaiterUsesLeaseHoldersToken(t *testing.T) {
 		<-release
 		return real(ctx, force)
 	}, nil)
-	waiter := replica(t, stores[1], appID, func(context.Context, bool) (string, int64, error) {
+	refused := leaseRefusals(stores[1].Tokens(appID))
+	waiter := NewTokens(refused, func(context.Context, bool) (string, int64, error) {
 		t.Error("the waiting replica fetched a token itself")
 		return "", 0, errors.New("must not fetch")
-	}, nil)
+	}, nil, zaptest.NewLogger(t))
 
 	held := make(chan string, 1)
 	go func() {
@@ -113,7 +115,9 @@ func TestTokensWaiterUsesLeaseHoldersToken(t *testing.T) {
 		}
 		waited <- tok
 	}()
-	time.Sleep(120 * time.Millisecond) // the waiter polls a few times
+	// The waiter found the lease taken three times, looking for the
+	// holder's token in between: it is waiting, not fetching.
+	refused.wait(t, 3)
 	close(release)
 	h, w := <-held, <-waited
 	if h == "" || h != w {
@@ -150,7 +154,8 @@ func TestTokensWaiterSkipsUnusableToken(t *testing.T) {
 			if ok, err := shared.AcquireLease(ctx, "other-replica", time.Minute); !ok || err != nil {
 				t.Fatalf("AcquireLease: %v %v", ok, err)
 			}
-			tokens := NewTokens(shared, func(context.Context, bool) (string, int64, error) {
+			refused := leaseRefusals(shared)
+			tokens := NewTokens(refused, func(context.Context, bool) (string, int64, error) {
 				t.Error("the waiting replica fetched a token itself")
 				return "", 0, errors.New("must not fetch")
 			}, nil, zaptest.NewLogger(t))
@@ -163,10 +168,16 @@ func TestTokensWaiterSkipsUnusableToken(t *testing.T) {
 				}
 				got <- tok
 			}()
-			select {
-			case tok := <-got:
-				t.Fatalf("the waiter returned %q while the lease holder was still fetching", tok)
-			case <-time.After(150 * time.Millisecond):
+			// Asking for the lease a third time, the waiter has looked at
+			// the stored token twice and passed it over.
+			for range 3 {
+				select {
+				case tok := <-got:
+					t.Fatalf("the waiter returned %q while the lease holder was still fetching", tok)
+				case <-refused.c:
+				case <-ctx.Done():
+					t.Fatal("the waiter was not refused the lease three times")
+				}
 			}
 			// The lease holder stores its new token and lets go.
 			if err := shared.Set(ctx, store.Token{Value: "new", ExpiresAt: now.Add(2 * time.Hour)}, now); err != nil {
@@ -333,7 +344,7 @@ func TestTokensLifetime(t *testing.T) {
 			t.Parallel()
 			ctx := testContext(t)
 			st := replicaStores(t, 1)[0]
-			clk := newClock()
+			clk := clocktest.New(time.Now().Truncate(time.Second))
 			var fetches atomic.Int32
 			tokens := replica(t, st, "wx_lifetime", func(context.Context, bool) (string, int64, error) {
 				n := fetches.Add(1)
@@ -372,17 +383,26 @@ func TestTokensKeep(t *testing.T) {
 	appID, secret := newApp(t)
 	ctx := testContext(t)
 	st := replicaStores(t, 1)[0]
-	clk := newClock()
+	clk := clocktest.NewManual(time.Now().Truncate(time.Second))
 	tokens := replica(t, st, appID, StableFetcher(appID, secret), clk.Now)
-	const ahead = 10 * time.Minute
+	tokens.ticker = clk.Ticker
+	const every, ahead = 30 * time.Second, 10 * time.Minute
 
 	keepCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		tokens.Keep(keepCtx, 5*time.Millisecond, ahead)
+		tokens.Keep(keepCtx, every, ahead)
 	}()
+	// rounds returns once Keep has run n more rounds. Keep takes a tick
+	// only between two rounds and Add returns once it was taken, so the
+	// tick after the nth proves the nth round over.
+	rounds := func(n int) {
+		for range n + 1 {
+			clk.Add(every)
+		}
+	}
 	stored := func() store.Token {
 		tok, _, err := st.Tokens(appID).Get(ctx)
 		if err != nil {
@@ -393,7 +413,7 @@ func TestTokensKeep(t *testing.T) {
 
 	waitFor(t, "Keep's first fetch", func() bool { return sim.CountCalls(appID, pathStable) == 1 && stored().Value != "" })
 	first := stored()
-	time.Sleep(60 * time.Millisecond) // a dozen ticks with a fresh token
+	rounds(12) // six minutes with a fresh token
 	wantCalls(t, appID, pathStable, 1)
 
 	// Move to five minutes before the stored expiry: inside ahead, but far
@@ -403,7 +423,7 @@ func TestTokensKeep(t *testing.T) {
 	if left := stored().ExpiresAt.Sub(clk.Now()); left <= ahead {
 		t.Fatalf("after Keep's refresh %v remain, want more than %v", left, ahead)
 	}
-	time.Sleep(60 * time.Millisecond)
+	rounds(12)
 	wantCalls(t, appID, pathStable, 2)
 	if got := stableForces(t, appID); len(got) != 2 || got[0] || got[1] {
 		t.Errorf("Keep used force_refresh: %v", got)
@@ -414,5 +434,42 @@ func TestTokensKeep(t *testing.T) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("Keep did not return after its context was cancelled")
+	}
+}
+
+// refusals is a TokenStore that reports every time it refuses the lease,
+// so a test knows a replica has found another one fetching and is
+// waiting for it.
+type refusals struct {
+	TokenStore
+	c chan struct{}
+}
+
+func leaseRefusals(s TokenStore) *refusals {
+	return &refusals{TokenStore: s, c: make(chan struct{}, 1000)}
+}
+
+func (r *refusals) AcquireLease(ctx context.Context, owner string, ttl time.Duration) (bool, error) {
+	got, err := r.TokenStore.AcquireLease(ctx, owner, ttl)
+	if err == nil && !got {
+		select {
+		case r.c <- struct{}{}:
+		default:
+		}
+	}
+	return got, err
+}
+
+// wait returns once the lease was refused n times, or after 5 s with an
+// error, so that the caller still lets go of what it holds.
+func (r *refusals) wait(t *testing.T, n int) {
+	t.Helper()
+	for i := range n {
+		select {
+		case <-r.c:
+		case <-time.After(5 * time.Second):
+			t.Errorf("the lease was refused %d times within 5 s, want %d", i, n)
+			return
+		}
 	}
 }

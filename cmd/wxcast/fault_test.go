@@ -422,8 +422,12 @@ func (r *faultRig) batchState(id, clientMsgID string) string {
 	return b.Batches[i].State
 }
 
-// leaseKey is store's key of broadcast id's send lease (store/broadcast_keys.go).
-func (r *faultRig) leaseKey(id string) string { return r.prefix + "bc:{bc}:lease:" + id }
+// leaseKey is store's key of broadcast id's send lease.
+func (r *faultRig) leaseKey(id string) string { return sendLeaseKey(r.prefix, id) }
+
+// sendLeaseKey is store's key of broadcast id's send lease under prefix
+// (store/broadcast_keys.go).
+func sendLeaseKey(prefix, id string) string { return prefix + "bc:{bc}:lease:" + id }
 
 // leaseHolder returns the replica holding broadcast id's send lease. Its
 // value is the holder's name, host-pid-random (cmd/wxcast/broadcasts.go).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -15,7 +16,10 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redistest"
@@ -90,6 +94,14 @@ const (
 // its address; the server stops when the test ends.
 func startServe(t *testing.T, ctx context.Context, environ []string) (addr string, done <-chan error) {
 	t.Helper()
+	addr, done, _ = startServeLogged(t, ctx, environ)
+	return addr, done
+}
+
+// startServeLogged is startServe that also returns what the server logs,
+// debug lines included, for a test to wait on.
+func startServeLogged(t *testing.T, ctx context.Context, environ []string) (addr string, done <-chan error, logs *observer.ObservedLogs) {
+	t.Helper()
 	cfg, err := configs.Load("../../configs/wxcast.example.yaml", append([]string{
 		"WXCAST_LISTEN=127.0.0.1:0", "WXCAST_WECHAT_APP_ID=" + tAppID, "WXCAST_WECHAT_TOKEN=" + tToken,
 		"WXCAST_WECHAT_ENCODING_AES_KEY=" + tAESKey,
@@ -97,18 +109,20 @@ func startServe(t *testing.T, ctx context.Context, environ []string) (addr strin
 	if err != nil {
 		t.Fatal(err)
 	}
+	core, logs := observer.New(zap.DebugLevel)
+	log := zap.New(zapcore.NewTee(zaptest.NewLogger(t).Core(), core))
 	ready := make(chan net.Addr, 1)
 	errc := make(chan error, 1)
-	go func() { errc <- serve(ctx, cfg, zaptest.NewLogger(t), func(r running) { ready <- r.Addr }) }()
+	go func() { errc <- serve(ctx, cfg, log, func(r running) { ready <- r.Addr }) }()
 	select {
 	case a := <-ready:
-		return a.String(), errc
+		return a.String(), errc, logs
 	case err := <-errc:
 		t.Fatalf("serve: %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("serve did not start")
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 func TestServeEndToEndAndShutdown(t *testing.T) {
@@ -158,8 +172,10 @@ func TestTwoReplicasShareOneToken(t *testing.T) {
 	defer cancel()
 	// Both replicas start their token keepers at once; the lease must
 	// leave exactly one fetch.
+	var logs []*observer.ObservedLogs
 	for i := 0; i < 2; i++ {
-		_, done := startServe(t, ctx, environ)
+		_, done, l := startServeLogged(t, ctx, environ)
+		logs = append(logs, l)
 		t.Cleanup(func() { <-done })
 	}
 
@@ -177,7 +193,19 @@ func TestTwoReplicasShareOneToken(t *testing.T) {
 	if tok.Value == "" || !sim.ValidToken(appID, tok.Value) {
 		t.Fatalf("shared token %q is not valid at the simulator (err %v)", tok.Value, err)
 	}
-	time.Sleep(300 * time.Millisecond) // let the slower replica's first round finish
+	// Each replica takes the token twice at start: its keeper's first
+	// round and its first API call. Once all four are through, every
+	// fetch they would make has been made.
+	for i, l := range logs {
+		waitFor(t, 10*time.Second, fmt.Sprintf("replica %d's token keeper", i+1), func() bool {
+			return l.Filter(func(e observer.LoggedEntry) bool {
+				return e.Message == "WeChat access token is fresh" || e.Message == "keep WeChat access token fresh"
+			}).Len() > 0
+		})
+	}
+	waitFor(t, 10*time.Second, "both replicas' first API call", func() bool {
+		return sim.CountCalls(appID, "/cgi-bin/getcallbackip") == 2
+	})
 	if n := sim.CountCalls(appID, "/cgi-bin/stable_token"); n != 1 {
 		t.Fatalf("the simulator saw %d token fetches from two replicas, want 1", n)
 	}

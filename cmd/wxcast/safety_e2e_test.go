@@ -7,12 +7,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
 )
 
 // The send-safety tests below check the wiring of the broadcast
@@ -37,6 +39,7 @@ const safetyAdmins = `WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles"
 type safetyServer struct {
 	sim   *wxsim.Server
 	appID string
+	st    *store.Store // the server's keys
 	c     *wxsim.Client
 	ch    *chat
 }
@@ -60,7 +63,7 @@ func startSafetyServer(t *testing.T, ctx context.Context, followers []string, en
 		// against the simulator's roster is not what these tests are about.
 		"WXCAST_SYNC_INTERVAL=0", safetyAdmins}, environ...))
 	t.Cleanup(func() { cancel(); <-done })
-	redistest.OpenAt(t, url, prefix) // deletes the server's keys after the test
+	st := redistest.OpenAt(t, url, prefix) // deletes the server's keys after the test
 
 	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
 		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})
@@ -73,7 +76,31 @@ func startSafetyServer(t *testing.T, ctx context.Context, followers []string, en
 			t.Fatal(err)
 		}
 	}
-	return &safetyServer{sim: sim, appID: appID, c: c, ch: &chat{t: t, c: c}}
+	return &safetyServer{sim: sim, appID: appID, st: st, c: c, ch: &chat{t: t, c: c}}
+}
+
+// waitLetGo waits until the sender is done with broadcast id for now: it
+// has given back the send lease, which it holds from before the first
+// batch until it stops sending (through the waits between batches), and
+// id is not among the broadcasts it looks at, so it takes the lease no
+// more. Call it once a batch went: before, the lease may not be taken yet.
+func (s *safetyServer) waitLetGo(ctx context.Context, id string) {
+	s.ch.t.Helper()
+	n, err := strconv.ParseInt(id, 10, 64)
+	if err != nil {
+		s.ch.t.Fatal(err)
+	}
+	waitFor(s.ch.t, 15*time.Second, "the sender to let go of #"+id, func() bool {
+		held, err := s.st.Redis().Exists(ctx, sendLeaseKey(s.st.KeyPrefix(), id)).Result()
+		if err != nil {
+			s.ch.t.Fatal(err)
+		}
+		active, err := s.st.Broadcasts().Active(ctx)
+		if err != nil {
+			s.ch.t.Fatal(err)
+		}
+		return held == 0 && !slices.Contains(active, n)
+	})
 }
 
 // create has the editor create a text broadcast to everyone and returns
@@ -170,7 +197,7 @@ func TestSendSafetyQuietHoursAndContentEndToEnd(t *testing.T) {
 	r = ch.say(ctx, "oOwner", "发送 "+id+" 强制 系统故障补发通知")
 	wantIn(t, "owner's send", r, "#"+id+" 开始发送：3 人", "免打扰时段由所有者强制放行，理由：系统故障补发通知")
 	waitFor(t, 10*time.Second, "the delivery", func() bool { return len(s.sim.Deliveries(s.appID)) == len(fans) })
-	time.Sleep(200 * time.Millisecond) // a second send would be under way by now
+	s.waitLetGo(ctx, id) // a second send would have gone by then
 	if jobs := s.sim.Jobs(s.appID); len(jobs) != 1 || jobs[0].Content != "本店最佳选择，欢迎光临" {
 		t.Fatalf("mass sends %+v, want the one broadcast once", jobs)
 	}
@@ -299,8 +326,9 @@ func TestSendSafetyUnsubscribeGuardrailEndToEnd(t *testing.T) {
 				strings.Contains(m.Content, "剩余发送已暂停")
 		})
 	})
-	// Past the batch interval the second batch has still not gone.
-	time.Sleep(gap + time.Second)
+	// The sender stopped sending once it saw the pause: the second batch
+	// has not gone, and will not until the resume.
+	s.waitLetGo(ctx, id)
 	if jobs := s.sim.Jobs(s.appID); len(jobs) != 1 {
 		t.Fatalf("%d mass sends while paused, want 1", len(jobs))
 	}
