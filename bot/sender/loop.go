@@ -52,7 +52,7 @@ func (s *Sender) poll(ctx context.Context, wg *sync.WaitGroup) {
 			continue
 		}
 		b, err := s.o.Records.Get(ctx, id)
-		if err != nil || !s.due(ctx, b) || !s.claim(id) {
+		if err != nil || s.newer(b) || !s.due(ctx, b) || !s.claim(id) {
 			continue
 		}
 		wg.Go(func() {
@@ -60,6 +60,23 @@ func (s *Sender) poll(ctx context.Context, wg *sync.WaitGroup) {
 			s.sendBroadcast(ctx, id)
 		})
 	}
+}
+
+// newer reports whether b was stored by a newer wxcast than this one:
+// this replica must not write it, so it leaves it (and its lease) to a
+// replica that knows its schema, and says so once.
+func (s *Sender) newer(b *broadcast.Broadcast) bool {
+	if b.Schema <= broadcast.SchemaVersion {
+		return false
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.warned[b.ID] {
+		s.warned[b.ID] = true
+		s.o.Log.Warn("broadcast sender: a newer wxcast stored this broadcast; this replica leaves it alone until upgraded",
+			zap.Int64("id", b.ID), zap.Int("schema", b.Schema), zap.Int("known", broadcast.SchemaVersion))
+	}
+	return true
 }
 
 func (s *Sender) busy(id int64) bool {

@@ -2,6 +2,7 @@ package sender_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,5 +122,38 @@ func TestReservationSurvivesALostSave(t *testing.T) {
 		if x := c.Batches[0]; x.Size != len(list)-1 || x.Capped != 1 || c.Capped != 1 {
 			t.Fatalf("try %d: size %d capped %d/%d, want %d and 1", try, x.Size, x.Capped, c.Capped, len(list)-1)
 		}
+	}
+}
+
+// A broadcast stored by a newer wxcast is left to a replica that knows
+// its schema: this one neither sends nor writes it, nor holds its lease.
+func TestNewerRecordIsLeftAlone(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3, Manual: true})
+	b := w.Approved("everyone")
+	st := w.Store.Broadcasts()
+	raw, rev, _, err := st.Load(w.Ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newer := strings.Replace(strings.Replace(string(raw), `"schema":2`, `"schema":3`, 1), `"state":"approved"`, `"state":"sending"`, 1)
+	if newer == string(raw) || !strings.Contains(newer, `"schema":3`) {
+		t.Fatalf("record %s", raw)
+	}
+	if err := st.Save(w.Ctx, b.ID, rev, []byte(newer), store.Change{Active: 1}); err != nil {
+		t.Fatal(err)
+	}
+	w.Run()
+	w.Clock.Add(time.Second) // two polls: the second is taken once the first is done
+	w.Clock.Add(time.Second)
+	after, _, _, err := st.Load(w.Ctx, b.ID)
+	if err != nil || string(after) != newer {
+		t.Fatalf("the record changed: %s %v", after, err)
+	}
+	if n := len(sim.Jobs(w.AppID)); n != 0 || len(w.Sender.Sending()) != 0 {
+		t.Fatalf("%d mass sends, sending %v", n, w.Sender.Sending())
+	}
+	if ok, err := st.Lease(w.Ctx, b.ID, "a newer replica", time.Minute); !ok || err != nil {
+		t.Fatalf("a newer replica cannot take the lease: %v %v", ok, err)
 	}
 }

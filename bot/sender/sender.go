@@ -97,6 +97,7 @@ type Sender struct {
 
 	mu      sync.Mutex
 	sending map[int64]bool // broadcasts this replica is sending now
+	warned  map[int64]bool // broadcasts of a newer schema, logged once
 }
 
 const batchMax = 10000
@@ -120,7 +121,7 @@ func New(o Options) *Sender {
 		_, _ = rand.Read(b[:])
 		o.Owner = hex.EncodeToString(b[:])
 	}
-	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), sending: map[int64]bool{}}
+	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), sending: map[int64]bool{}, warned: map[int64]bool{}}
 }
 
 // Sending lists the broadcasts this replica is sending now.
