@@ -1,11 +1,14 @@
 package broadcast_test
 
 import (
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/internal/bctest"
+	"github.com/wxcast/wxcast/store"
 )
 
 func TestPlanVoidedWhenRulesChange(t *testing.T) {
@@ -148,5 +151,52 @@ func TestRetractTextIsRefused(t *testing.T) {
 	_, err := w.Lifecycle.Retract(w.Ctx, bctest.Owner, b.ID)
 	if r := w.Refusal(err, broadcast.CodeCannotRetract); r.Detail != "text" {
 		t.Fatalf("%+v", r)
+	}
+}
+
+// bump rewrites broadcast id's record as a newer wxcast would.
+func bump(w *bctest.World, id int64) {
+	w.T.Helper()
+	st := w.Store.Broadcasts()
+	raw, rev, _, err := st.Load(w.Ctx, id)
+	if err == nil {
+		err = st.Save(w.Ctx, id, rev, []byte(strings.Replace(string(raw), `"schema":2`, `"schema":3`, 1)), store.Change{})
+	}
+	if err != nil {
+		w.T.Fatal(err)
+	}
+}
+
+// A command on a record of a newer schema is refused before it does
+// anything at WeChat that the record could not keep.
+func TestNewerRecordRefusedBeforeWeChat(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3})
+	d, err := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bump(w, d.ID)
+	var ne *broadcast.NewerRecordError
+	if _, err := w.Lifecycle.Preview(w.Ctx, bctest.Editor, d.ID); !errors.As(err, &ne) || len(sim.Previews(w.AppID)) != 0 {
+		t.Fatalf("preview of a newer record: %v, %d previews", err, len(sim.Previews(w.AppID)))
+	}
+
+	n, _ := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "news", MediaID: "news1"})
+	if _, err := w.Lifecycle.Preview(w.Ctx, bctest.Editor, n.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Lifecycle.Approve(w.Ctx, bctest.Approver, n.ID, "", ""); err != nil {
+		t.Fatal(err)
+	}
+	w.SendNow(n.ID)
+	w.Run()
+	w.Wait(n.ID, "sent", func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
+	bump(w, n.ID)
+	if _, err := w.Lifecycle.Retract(w.Ctx, bctest.Owner, n.ID); !errors.As(err, &ne) {
+		t.Fatalf("retract of a newer record: %v", err)
+	}
+	if c := sim.CountCalls(w.AppID, "/cgi-bin/message/mass/delete"); c != 0 {
+		t.Fatalf("%d deletes at WeChat for a record that could not note them", c)
 	}
 }

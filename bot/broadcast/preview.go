@@ -46,6 +46,9 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	if !previewable(b.State) {
 		return b, wrongState(b)
 	}
+	if err := writable(b); err != nil {
+		return b, err // before the snapshot and the previews, which the record could not keep
+	}
 	if !mine {
 		// Previewing freezes a new plan, which may void the approvals.
 		return b, refuse(CodeNotYours, id)

@@ -150,6 +150,15 @@ func (e *NewerRecordError) Error() string {
 		e.ID, e.Schema, SchemaVersion)
 }
 
+// writable refuses, before anything is done, a change to a record this
+// replica could not save: one of a newer schema.
+func writable(b *Broadcast) error {
+	if b.Schema > SchemaVersion {
+		return &NewerRecordError{ID: b.ID, Schema: b.Schema}
+	}
+	return nil
+}
+
 // v1Content is a content as version 1 stored it.
 type v1Content struct{ Type, Text, MediaID string }
 
@@ -185,8 +194,8 @@ func decode(id int64, rec []byte) (*Broadcast, error) {
 // encode writes b in this version's format; it refuses a record of a
 // newer schema.
 func encode(b *Broadcast) ([]byte, error) {
-	if b.Schema > SchemaVersion {
-		return nil, &NewerRecordError{ID: b.ID, Schema: b.Schema}
+	if err := writable(b); err != nil {
+		return nil, err
 	}
 	c := *b
 	c.Schema = SchemaVersion

@@ -56,6 +56,9 @@ func (s *Service) Retract(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	if r := retractable(b); r != nil {
 		return b, r
 	}
+	if err := writable(b); err != nil {
+		return b, err // before deleting at WeChat what the record could not note
+	}
 	if s.o.API == nil {
 		return b, refuse(CodeNoAPI, id)
 	}

@@ -229,8 +229,9 @@ func (s *Sender) sendBroadcast(ctx context.Context, id int64) {
 	for lctx.Err() == nil {
 		wait, more, err := s.step(lctx, id, &attempt)
 		if err != nil {
-			if lctx.Err() != nil || errors.Is(err, store.ErrLeaseLost) {
-				return
+			var newer *broadcast.NewerRecordError
+			if lctx.Err() != nil || errors.Is(err, store.ErrLeaseLost) || errors.As(err, &newer) {
+				return // gone, taken over, or stored by a newer wxcast meanwhile
 			}
 			// Redis trouble, most likely: wait longer each time, so a
 			// long outage is not a log line a second.

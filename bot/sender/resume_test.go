@@ -1,12 +1,15 @@
 package sender_test
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/bot/sender"
 	"github.com/wxcast/wxcast/internal/bctest"
 	"github.com/wxcast/wxcast/store"
@@ -154,6 +157,55 @@ func TestNewerRecordIsLeftAlone(t *testing.T) {
 		t.Fatalf("%d mass sends, sending %v", n, w.Sender.Sending())
 	}
 	if ok, err := st.Lease(w.Ctx, b.ID, "a newer replica", time.Minute); !ok || err != nil {
+		t.Fatalf("a newer replica cannot take the lease: %v %v", ok, err)
+	}
+}
+
+// bumping rewrites broadcast id's record as a newer wxcast would, the
+// first time the sender reads the followers: between its poll and its
+// first write.
+type bumping struct {
+	segment.Profiles
+	w    *bctest.World
+	id   int64
+	once sync.Once
+}
+
+func (p *bumping) Scan(ctx context.Context, o store.ScanOptions, fn func([]*store.Profile) error) error {
+	p.once.Do(func() {
+		st := p.w.Store.Broadcasts()
+		raw, rev, _, err := st.Load(ctx, p.id)
+		if err == nil {
+			err = st.Save(ctx, p.id, rev, []byte(strings.Replace(string(raw), `"schema":2`, `"schema":3`, 1)), store.Change{})
+		}
+		if err != nil {
+			p.w.T.Error(err)
+		}
+	})
+	return p.Profiles.Scan(ctx, o, fn)
+}
+
+// A record that a newer wxcast writes while this replica sends it is let
+// go as soon as this replica fails to write it.
+func TestRecordMadeNewerWhileSendingIsLetGo(t *testing.T) {
+	t.Parallel()
+	var p *bumping
+	w := bctest.New(t, sim, bctest.Config{Followers: 3, Manual: true, Sender: func(o *sender.Options) {
+		p = &bumping{Profiles: o.Profiles}
+		o.Profiles = p
+	}})
+	b := w.Approved("everyone")
+	p.w, p.id = w, b.ID
+	w.Run()
+	w.SendNow(b.ID)
+	w.Wait(b.ID, "the newer record", func(b *broadcast.Broadcast) bool { return b.Schema == 3 })
+	w.DriveUntilIdle(time.Second)
+	w.Clock.Add(time.Second) // two more polls: the second is taken once the first is done
+	w.Clock.Add(time.Second)
+	if n := len(sim.Jobs(w.AppID)); n != 0 || len(w.Sender.Sending()) != 0 {
+		t.Fatalf("%d mass sends, sending %v", n, w.Sender.Sending())
+	}
+	if ok, err := w.Store.Broadcasts().Lease(w.Ctx, b.ID, "a newer replica", time.Minute); !ok || err != nil {
 		t.Fatalf("a newer replica cannot take the lease: %v %v", ok, err)
 	}
 }

@@ -25,7 +25,7 @@ func (s *Sender) step(ctx context.Context, id int64, attempt *int) (time.Duratio
 	if err != nil {
 		return 0, false, err
 	}
-	if b.State != broadcast.StateSending {
+	if b.State != broadcast.StateSending || s.newer(b) {
 		return 0, false, nil
 	}
 	if paused, err := s.o.Store.Paused(ctx); err != nil || paused {
