@@ -21,21 +21,26 @@ func (n *Notifier) alertOwnersOnce(ctx context.Context, key string, ttl time.Dur
 }
 
 // Run sends the alerts queued to go out of their callback, until ctx
-// ends; then, for a few seconds at most, what is still queued.
+// ends; then what is still queued, within drainFor.
 func (n *Notifier) Run(ctx context.Context) {
 	n.setRunning(true)
+	// Alerts run under life, which ends drainFor after ctx does: an alert
+	// under way as the server stops still goes out, as does what is still
+	// queued, and stopping takes drainFor at most.
+	life, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	defer context.AfterFunc(ctx, func() { time.AfterFunc(drainFor, cancel) })()
 	for {
 		select {
 		case fn := <-n.later:
-			n.do(ctx, fn)
+			fn(life)
 		case <-ctx.Done():
-			// From here on alerts go out in their caller's goroutine; what
-			// was queued before goes out now.
+			// From here on alerts go out in their caller's goroutine.
 			n.setRunning(false)
-			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); {
+			for life.Err() == nil {
 				select {
 				case fn := <-n.later:
-					n.do(ctx, fn)
+					fn(life)
 				default:
 					return
 				}
@@ -45,16 +50,8 @@ func (n *Notifier) Run(ctx context.Context) {
 	}
 }
 
-// alertBudget bounds one queued alert: a few calls to WeChat and Redis.
-const alertBudget = 10 * time.Second
-
-// do runs one queued alert with a time budget of its own, not ctx's: an
-// alert taken from the queue as the server stops still goes out.
-func (n *Notifier) do(ctx context.Context, fn func(context.Context)) {
-	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), alertBudget)
-	defer cancel()
-	fn(dctx)
-}
+// drainFor bounds the alerts sent after Run's context ended.
+const drainFor = 5 * time.Second
 
 func (n *Notifier) setRunning(on bool) {
 	n.mu.Lock()
