@@ -6,8 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The files testdata/v1-*.json are records as wxcast stored them before
@@ -52,11 +54,10 @@ func TestVersion1RecordsDecodeAndReencodeWithoutLoss(t *testing.T) {
 				t.Fatalf("schema %v, want %d", after["schema"], SchemaVersion)
 			}
 			delete(after, "schema")
-			// Version 1 wrote every content field, empty or not.
-			renameContent(after["content"])
+			renameContent(t, after["content"])
 			if vs, ok := after["variants"].([]any); ok {
 				for _, v := range vs {
-					renameContent(v)
+					renameContent(t, v)
 				}
 			}
 			if !reflect.DeepEqual(before, after) {
@@ -78,8 +79,9 @@ func TestVersion1RecordsDecodeAndReencodeWithoutLoss(t *testing.T) {
 }
 
 // renameContent turns a content as this version writes it back into
-// version 1's names and shape.
-func renameContent(v any) {
+// version 1's names and shape, and checks that the version-1 names this
+// version writes as well say the same.
+func renameContent(t *testing.T, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		return
@@ -90,6 +92,11 @@ func renameContent(v any) {
 	}
 	if s, ok := m["media_id"]; ok {
 		out["MediaID"] = s
+	}
+	for k, x := range out {
+		if m[k] != x {
+			t.Errorf("content %v: %s is %v, want %v as under its version-2 name", m, k, m[k], x)
+		}
 	}
 	for k := range m {
 		delete(m, k)
@@ -117,8 +124,25 @@ func TestVersion1ContentIsRead(t *testing.T) {
 		t.Fatalf("contents %+v, want %+v", got, want)
 	}
 	rec, _ := encode(b)
-	if !strings.Contains(string(rec), `"media_id":"IMG_media_43"`) || strings.Contains(string(rec), "MediaID") {
+	if !strings.Contains(string(rec), `"media_id":"IMG_media_43"`) {
 		t.Fatalf("version %d content names: %s", SchemaVersion, rec)
+	}
+	// A replica from before the schema version reads the contents of a
+	// record this version wrote by their version-1 names, media_id too:
+	// replicas can be upgraded one at a time.
+	var v1 struct {
+		Content  v1Content
+		Variants []v1Content
+	}
+	if err := json.Unmarshal(rec, &v1); err != nil {
+		t.Fatal(err)
+	}
+	got := []Content{v1.Content.content()}
+	for _, c := range v1.Variants {
+		got = append(got, c.content())
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("read as version 1: %+v, want %+v", got, want)
 	}
 }
 
@@ -135,5 +159,124 @@ func TestNewerRecordIsReadButNotWritten(t *testing.T) {
 	var ne *NewerRecordError
 	if !errors.As(err, &ne) || ne.Schema != 3 || !strings.Contains(err.Error(), "upgrade") {
 		t.Fatalf("encode a newer record: %v", err)
+	}
+}
+
+// jsonPaths lists the JSON paths of every field t stores ("batches[].sp").
+// A content is a leaf: its names are checked by the tests above.
+func jsonPaths(t reflect.Type, prefix string, out map[string]bool) {
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		if t.Kind() == reflect.Slice {
+			prefix += "[]"
+		}
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct || t == reflect.TypeFor[time.Time]() || t == reflect.TypeFor[Content]() {
+		out[prefix] = true
+		return
+	}
+	for f := range t.Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if !f.IsExported() || name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		p := name
+		if prefix != "" {
+			p = prefix + "." + name
+		}
+		jsonPaths(f.Type, p, out)
+	}
+}
+
+// seenPaths adds the paths of a decoded JSON value to out.
+func seenPaths(v any, prefix string, out map[string]bool) {
+	switch x := v.(type) {
+	case map[string]any:
+		if _, content := x["Type"]; content {
+			out[prefix] = true
+			return
+		}
+		for k, e := range x {
+			p := k
+			if prefix != "" {
+				p = prefix + "." + k
+			}
+			seenPaths(e, p, out)
+		}
+	case []any:
+		for _, e := range x {
+			seenPaths(e, prefix+"[]", out)
+		}
+		if len(x) == 0 {
+			out[prefix+"[]"] = true
+		}
+	default:
+		out[prefix] = true
+	}
+}
+
+// TestGoldenRecordsCoverEveryField keeps the version-1 records above
+// complete: a field of the record that none of them sets is a field the
+// lossless test cannot see dropped.
+func TestGoldenRecordsCoverEveryField(t *testing.T) {
+	want := map[string]bool{}
+	jsonPaths(reflect.TypeFor[Broadcast](), "", want)
+	delete(want, "schema") // version 1 had none
+	seen := map[string]bool{}
+	files, _ := filepath.Glob("testdata/v1-*.json")
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		seenPaths(v, "", seen)
+	}
+	var missing []string
+	for p := range want {
+		if !seen[p] {
+			missing = append(missing, p)
+		}
+	}
+	slices.Sort(missing)
+	if len(missing) > 0 {
+		t.Fatalf("no version-1 golden record sets %v", missing)
+	}
+}
+
+// TestVersion2RecordsAreStable reads the records this version wrote
+// (testdata/v2-*.json, the version-1 records above re-encoded) and writes
+// them again byte for byte: the format is what the next version will have
+// to read.
+func TestVersion2RecordsAreStable(t *testing.T) {
+	files, _ := filepath.Glob("testdata/v2-*.json")
+	if len(files) < 5 {
+		t.Fatalf("golden records: %v", files)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := decode(1, raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b.Schema != 2 {
+			t.Fatalf("%s: schema %d", f, b.Schema)
+		}
+		rec, err := encode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := string(rec) + "\n"; got != string(raw) {
+			t.Errorf("%s: written again as\n%s", f, got)
+		}
 	}
 }

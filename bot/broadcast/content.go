@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
@@ -12,6 +13,22 @@ type Content struct {
 	Type    string `json:"type"`               // "text", "news" or "image"
 	Text    string `json:"text,omitempty"`     // for text
 	MediaID string `json:"media_id,omitempty"` // for news and image
+}
+
+// MarshalJSON writes c under its names and, for one schema version, under
+// the names version 1 used too (Type, Text, MediaID). A replica from
+// before the schema version reads only those, and would read a news or
+// image broadcast without its media_id and send it so; with them, replicas
+// can be upgraded one at a time. Version 3 drops them.
+func (c Content) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Type      string `json:"type"`
+		Text      string `json:"text,omitempty"`
+		MediaID   string `json:"media_id,omitempty"`
+		V1Type    string `json:"Type"`
+		V1Text    string `json:"Text"`
+		V1MediaID string `json:"MediaID"`
+	}{c.Type, c.Text, c.MediaID, c.Type, c.Text, c.MediaID})
 }
 
 // maxText bounds a text broadcast; WeChat's own limit is not published,
