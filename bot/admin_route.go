@@ -21,7 +21,7 @@ type AdminBot interface {
 }
 
 // JobReports records WeChat's mass-send job reports, and hears about
-// unsubscribes for the broadcasts' guardrails (broadcast.Service).
+// unsubscribes for the broadcasts' guardrails (results.Service).
 type JobReports interface {
 	JobFinished(ctx context.Context, r broadcast.JobReport) error
 	Unsubscribed(ctx context.Context, openid string, at time.Time) error

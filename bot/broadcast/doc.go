@@ -13,6 +13,8 @@
 //
 // Sending the batches is bot/sender's job, notices to admins bot/notify's,
 // job reports, guardrails and A/B results bot/results', frequency caps
-// bot/caps'. They all build on this package; it imports none of them,
-// and nothing from handlers, cmd or internal.
+// bot/caps'. The sender, notify and results build on this package and it
+// imports none of them, nor bot/admin, handlers, cmd or anything under
+// internal; it uses bot/caps, bot/segment (the audience) and bot/wxapi
+// (previews and retractions).
 package broadcast

@@ -9,7 +9,7 @@ import (
 // format: renaming one is a schema change (see SchemaVersion).
 type Broadcast struct {
 	// Schema is the record format's version; a record without one is
-	// version 1 (see codec.go).
+	// version 1 (see records.go).
 	Schema      int       `json:"schema,omitempty"`
 	ID          int64     `json:"id"`
 	Creator     string    `json:"creator"`

@@ -7,15 +7,12 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-// allNeeds builds every part of a User.
-var allNeeds = rules.Needs{Counts: true, Tags: true, WeChatTags: true, Attrs: true}
-
 // User builds the rule environment's view of a stored profile as of now,
 // with the rolling windows counted in cal and the business attributes
 // typed by the ruleset's declarations.
 func User(rs *rules.Ruleset, p *store.Profile, cal store.Calendar, now time.Time) rules.User {
 	var u rules.User
-	fillUser(&u, rs, p, momentOf(cal, now), allNeeds)
+	fillUser(&u, rs, p, momentOf(cal, now), rules.Needs{Counts: true, Tags: true, WeChatTags: true, Attrs: true})
 	return u
 }
 

@@ -7,8 +7,11 @@
 //
 // Every replica runs one Sender; a broadcast whose sender died is resumed
 // by another. Time comes from a Clock, so tests drive it. It builds on
-// bot/broadcast (records), bot/caps and store, and tells admins through
-// a Notices (bot/notify); nothing below bot imports it.
+// bot/broadcast (records), bot/caps, bot/segment (whom to leave out),
+// bot/wxapi, rules and store, and tells admins and applies early reports
+// through interfaces of its own (Notices, EarlyReports) that bot/notify
+// and bot/results meet: it imports neither, and no other package under
+// bot imports it.
 package sender
 
 import (

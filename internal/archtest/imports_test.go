@@ -30,6 +30,25 @@ var forbidden = []struct {
 	{"store", "the adapter to Redis knows nothing of what it stores for", []string{"configs", "bot", "rules", "handlers"}},
 	{"configs", "configuration is a leaf", []string{"bot", "rules", "store", "handlers"}},
 	{"bot", "the domain does not speak HTTP", []string{"handlers"}},
+	{"bot/broadcast", "the record and its lifecycle are below the services built on them",
+		[]string{"bot/sender", "bot/results", "bot/notify", "bot/admin", "bot/audit"}},
+	{"bot/sender", "the sender reaches notices and reports through its own interfaces",
+		[]string{"bot/notify", "bot/results", "bot/admin"}},
+	{"bot/results", "results do not send", []string{"bot/sender", "bot/notify", "bot/admin"}},
+	{"bot/notify", "notices are below what sends them", []string{"bot/sender", "bot/results", "bot/admin"}},
+	{"bot/admin", "the admin bot knows the services by its interfaces",
+		[]string{"store", "bot/sender", "bot/notify"}},
+}
+
+// exact lists packages whose rule is about the package alone, not the
+// packages under it: bot, the callback path, must not import the services
+// wired into it.
+var exact = []struct {
+	pkg, why string
+	not      []string
+}{
+	{"bot", "the callback path reaches the admin bot and the results through its own interfaces",
+		[]string{"bot/admin", "bot/results", "bot/sender", "bot/notify"}},
 }
 
 // testOnly are the packages only cmd and internal may import: the WeChat
@@ -49,6 +68,13 @@ func TestDependenciesPointInward(t *testing.T) {
 			for _, r := range forbidden {
 				for _, not := range r.not {
 					if under(pkg, r.pkg) && under(dep, not) {
+						t.Errorf("%s imports %s: %s", pkg, dep, r.why)
+					}
+				}
+			}
+			for _, r := range exact {
+				for _, not := range r.not {
+					if pkg == r.pkg && under(dep, not) {
 						t.Errorf("%s imports %s: %s", pkg, dep, r.why)
 					}
 				}

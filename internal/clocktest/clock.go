@@ -100,6 +100,9 @@ func (c *Clock) Ticker(d time.Duration) (<-chan time.Time, func()) {
 		t := time.NewTicker(d)
 		return t.C, t.Stop
 	}
+	if d <= 0 {
+		panic("clocktest: non-positive interval for Ticker") // as time.NewTicker
+	}
 	return c.wait(d, d)
 }
 

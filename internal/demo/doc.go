@@ -12,5 +12,6 @@
 // bot uses.
 //
 // The package also serves the page of `wxcast sim` (SimPage), for sending
-// callbacks by hand to a server under test. Only cmd may import it.
+// callbacks by hand to a server under test. Only cmd and other packages
+// under internal may import it.
 package demo
