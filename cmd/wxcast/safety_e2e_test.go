@@ -48,11 +48,19 @@ type safetyServer struct {
 // admins and environ on top, and subscribes followers.
 func startSafetyServer(t *testing.T, ctx context.Context, followers []string, environ ...string) *safetyServer {
 	t.Helper()
+	return startChatServer(t, ctx, safetyRules, followers, environ...)
+}
+
+// startChatServer starts serve with the rules file rules, the three admins
+// and environ on top, at an app of its own in the shared simulator, and
+// subscribes followers.
+func startChatServer(t *testing.T, ctx context.Context, rules string, followers []string, environ ...string) *safetyServer {
+	t.Helper()
 	sim, simURL := sharedSim()
 	appID := newApp(t)
 	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
 	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
-	if err := os.WriteFile(rulesFile, []byte(safetyRules), 0o644); err != nil {
+	if err := os.WriteFile(rulesFile, []byte(rules), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(ctx)

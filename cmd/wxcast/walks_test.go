@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
 
@@ -42,33 +40,15 @@ replies:
 // such runs to count the files each walk touches.
 func TestWalks(t *testing.T) {
 	stop := os.Getenv("WXCAST_WALK")
-	sim, simURL := sharedSim()
-	appID := newApp(t)
-	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
-	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
-	if err := os.WriteFile(rulesFile, []byte(walkRules), 0o644); err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
-		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_APP_SECRET=" + tSecret,
-		"WXCAST_WECHAT_API_BASE_URL=" + simURL, "WXCAST_BROADCAST_BATCH_INTERVAL=0s", "WXCAST_BROADCAST_BATCH_SIZE=4",
-		"WXCAST_BROADCAST_QUIET_HOURS=", "WXCAST_SYNC_INTERVAL=0s", "WXCAST_SYNC_MIRROR_EVERY=1m",
-		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]}]`})
-	t.Cleanup(func() { cancel(); <-done })
-	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
-		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.SetPush(appID, c, 50*time.Millisecond)
-	ch := &chat{t: t, c: c}
-	for _, id := range []string{"oFan00", "oFan01", "oFan02"} {
-		for _, m := range []wxsim.Message{wxsim.Subscribe(id, ""), wxsim.Click(id, "MENU_PROMO")} {
-			if _, err := c.Send(ctx, m); err != nil {
-				t.Fatal(err)
-			}
+	fans := []string{"oFan00", "oFan01", "oFan02"}
+	s := startChatServer(t, ctx, walkRules, fans, "WXCAST_BROADCAST_BATCH_SIZE=4",
+		"WXCAST_BROADCAST_QUIET_HOURS=", "WXCAST_SYNC_MIRROR_EVERY=1m")
+	sim, appID, ch := s.sim, s.appID, s.ch
+	for _, id := range fans {
+		if _, err := s.c.Send(ctx, wxsim.Click(id, "MENU_PROMO")); err != nil {
+			t.Fatal(err)
 		}
 	}
 	// Each path once before the walks, so that they measure the walk and
