@@ -26,6 +26,7 @@ import (
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/internal/clocktest"
 	"github.com/wxcast/wxcast/internal/redistest"
+	"github.com/wxcast/wxcast/internal/simtest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
@@ -244,4 +245,14 @@ func RandomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// Main runs a test package of the broadcast services against a simulator
+// of its own (see internal/simtest), stored in *sim. WeChat's minute
+// between two sends with the same clientmsgid is shortened to 300 ms, so
+// that tests of retries and resumed batches need not wait for it.
+//
+//	func TestMain(m *testing.M) { os.Exit(bctest.Main(m, &sim)) }
+func Main(m *testing.M, sim **wxsim.Server) int {
+	return simtest.Run(m, wxapi.RouteSDK, sim, wxsim.WithMassRetryGap(300*time.Millisecond))
 }
