@@ -11,22 +11,19 @@ import (
 // was refused (the live rules stay). Every replica sees the file; only
 // the first to get here sends the alert.
 func (n *Notifier) RulesRejected(ctx context.Context, version string, err error) {
-	first, ferr := n.o.Store.Once(ctx, "rules-rejected:"+version, 24*time.Hour)
-	if ferr != nil || !first {
-		return
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		lines := strings.Count(msg, "\n") + 1
-		msg = msg[:i] + "…" + moreProblems(n.lang, lines-1)
-	}
-	n.alertOwners(ctx, nil, msgRulesRejected(n.lang, version, msg))
+	n.rejected(ctx, "rules-rejected:"+version, msgRulesRejected, version, err)
 }
 
 // WordsRejected alerts the owners that a new version of the content-check
 // word lists was refused (the lists in use stay), once across replicas.
 func (n *Notifier) WordsRejected(ctx context.Context, version string, err error) {
-	first, ferr := n.o.Store.Once(ctx, "words-rejected:"+version, 24*time.Hour)
+	n.rejected(ctx, "words-rejected:"+version, msgWordsRejected, version, err)
+}
+
+// rejected alerts the owners, once per key across replicas, with text of
+// the refused version and the first line of its problems.
+func (n *Notifier) rejected(ctx context.Context, key string, text func(lang, version, problem string) string, version string, err error) {
+	first, ferr := n.o.Store.Once(ctx, key, 24*time.Hour)
 	if ferr != nil || !first {
 		return
 	}
@@ -34,7 +31,7 @@ func (n *Notifier) WordsRejected(ctx context.Context, version string, err error)
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i] + "…" + moreProblems(n.lang, strings.Count(msg, "\n"))
 	}
-	n.alertOwners(ctx, nil, msgWordsRejected(n.lang, version, msg))
+	n.alertOwners(ctx, nil, text(n.lang, version, msg))
 }
 
 func msgRulesRejected(lang, version, problem string) string {
