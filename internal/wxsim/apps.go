@@ -42,7 +42,7 @@ func (s *Server) AddApp(appID, secret string) {
 func (s *Server) ExpireTokens(appID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
+	now := s.nowFor(appID)
 	for _, t := range s.tokens {
 		if t.appID == appID && t.expires.After(now) {
 			t.expires = now
@@ -55,7 +55,7 @@ func (s *Server) ExpireTokens(appID string) {
 func (s *Server) RevokeTokens(appID string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := s.now()
+	now := s.nowFor(appID)
 	for _, t := range s.tokens {
 		if t.appID == appID {
 			t.invalidateAt(now)
@@ -69,7 +69,7 @@ func (s *Server) ValidToken(appID, token string) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	t, ok := s.tokens[token]
-	return ok && t.appID == appID && t.check(s.now()) == nil
+	return ok && t.appID == appID && t.check(s.nowFor(appID)) == nil
 }
 
 // credentials validates the grant_type/appid/secret triple shared by both

@@ -31,6 +31,8 @@ const (
 	CodeRequirePOST = 43002
 	// CodeDailyQuota means a per-day API limit was reached.
 	CodeDailyQuota = 45009
+	// CodeClearQuotaLimit means clear_quota was used up for the month.
+	CodeClearQuotaLimit = 48006
 	// CodeMinuteQuota means a call came too soon after the previous one.
 	CodeMinuteQuota = 45011
 	// CodeDataFormat means the JSON request body could not be parsed.

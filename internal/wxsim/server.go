@@ -37,6 +37,28 @@ type Server struct {
 	// mass holds the message endpoints' server-wide settings and state
 	// (options, msg_id counter, injected faults, pending pushes).
 	mass massState
+	// quota counts calls against the daily API quotas (see quota.go).
+	quota quotaState
+	// clocks are per-app clocks (SetAppClock), by AppID.
+	clocks map[string]func() time.Time
+}
+
+// SetAppClock makes the calls of appID (and the tokens issued to it) run
+// on now instead of the Server's clock, so a test can move one app's time
+// (a back-off, WeChat's minute between two sends with one clientmsgid, a
+// day's quota) while other tests share the Server.
+func (s *Server) SetAppClock(appID string, now func() time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.clocks[appID] = now
+}
+
+// nowFor is appID's time. Callers hold s.mu.
+func (s *Server) nowFor(appID string) time.Time {
+	if now, ok := s.clocks[appID]; ok {
+		return now()
+	}
+	return s.now()
 }
 
 // Option configures a Server.
@@ -69,6 +91,8 @@ func NewServer(opts ...Option) *Server {
 		tokens: make(map[string]*accessToken),
 		calls:  make(map[string][]Call),
 		mass:   newMassState(),
+		quota:  newQuotaState(),
+		clocks: make(map[string]func() time.Time),
 	}
 	for _, o := range opts {
 		o(s)
@@ -87,9 +111,9 @@ type route struct {
 // its lines here and its handlers in its own file.
 //
 // Every handler runs behind withFaults, so FailNext and DropAfterAccept work
-// on any path.
+// on any path, and behind withQuotas, so daily quotas hold on every path.
 func routeTable() map[string]route {
-	return withFaults(map[string]route{
+	return withFaults(withQuotas(map[string]route{
 		"/cgi-bin/token":                 {http.MethodGet, (*Server).handleToken},
 		"/cgi-bin/stable_token":          {http.MethodPost, (*Server).handleStableToken},
 		"/cgi-bin/getcallbackip":         {http.MethodGet, (*Server).handleCallbackIP},
@@ -112,7 +136,10 @@ func routeTable() map[string]route {
 		"/cgi-bin/tags/members/batchtagging":   {http.MethodPost, (*Server).handleBatchTagging},
 		"/cgi-bin/tags/members/batchuntagging": {http.MethodPost, (*Server).handleBatchUntagging},
 		"/cgi-bin/tags/getidlist":              {http.MethodPost, (*Server).handleTagIDList},
-	})
+
+		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
+		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},
+	}))
 }
 
 // apiCall is one request as a handler sees it. Handlers set appID when they
@@ -170,8 +197,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) dispatch(c *apiCall) (int, any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c.now = s.now()
 	c.appID = s.appIDFromQuery(c.query)
+	c.now = s.nowFor(c.appID)
 
 	status := http.StatusOK
 	var resp any

@@ -32,6 +32,7 @@ func (s *Server) handleStableToken(c *apiCall) any {
 	}
 	if req.AppID != "" {
 		c.appID = req.AppID
+		c.now = s.nowFor(c.appID)
 	}
 	a, e := s.credentials(req.GrantType, req.AppID, req.Secret)
 	if e != nil {
