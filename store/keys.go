@@ -45,3 +45,8 @@ func (k keys) dedup(openid, id string) string {
 // token and tokenLease share the tag {wxtoken:appid} for one slot per account.
 func (k keys) token(appID string) string      { return k.prefix + "wx:{wxtoken:" + appID + "}:token" }
 func (k keys) tokenLease(appID string) string { return k.prefix + "wx:{wxtoken:" + appID + "}:lease" }
+
+// quotaWall marks an API path whose daily quota WeChat reported spent.
+func (k keys) quotaWall(appID, path string) string {
+	return k.prefix + "wx:{wxquota:" + appID + "}:" + path
+}

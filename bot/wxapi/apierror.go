@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/silenceper/wechat/v2/util"
 )
@@ -19,11 +20,15 @@ import (
 const maxAnswer = 1 << 20
 
 // APIError is a WeChat errcode answer. MsgID is set when WeChat names an
-// existing job (45065).
+// existing job (45065). Until is set for 45009: when the spent quota is
+// back; Held means the call was not made, because an earlier 45009 on the
+// same path is still in force.
 type APIError struct {
 	Code  int
 	Msg   string
 	MsgID int64
+	Until time.Time
+	Held  bool
 }
 
 func (e *APIError) Error() string {
@@ -76,7 +81,10 @@ type answer struct {
 // through util.PostJSONContext: its errors quote the URL, access token
 // included, and errors end up in logs.
 func (c *Client) post(ctx context.Context, path string, body, out any) error {
-	return c.Call(ctx, func() error {
+	if err := c.wallFor(ctx, path); err != nil {
+		return err
+	}
+	err := c.Call(ctx, func() error {
 		tok, err := c.tokens.GetAccessTokenContext(ctx)
 		if err != nil {
 			return err
@@ -87,12 +95,17 @@ func (c *Client) post(ctx context.Context, path string, body, out any) error {
 		}
 		return decodeAnswer(path, raw, out)
 	})
+	c.noteWall(ctx, path, err)
+	return err
 }
 
 // get is post for the API's GET endpoints: query holds the parameters
 // besides the token.
 func (c *Client) get(ctx context.Context, path string, query url.Values, out any) error {
-	return c.Call(ctx, func() error {
+	if err := c.wallFor(ctx, path); err != nil {
+		return err
+	}
+	err := c.Call(ctx, func() error {
 		tok, err := c.tokens.GetAccessTokenContext(ctx)
 		if err != nil {
 			return err
@@ -107,6 +120,8 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 		}
 		return decodeAnswer(path, raw, out)
 	})
+	c.noteWall(ctx, path, err)
+	return err
 }
 
 // decodeAnswer turns an errcode into an *APIError and otherwise decodes raw

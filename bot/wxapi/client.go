@@ -3,6 +3,7 @@ package wxapi
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/silenceper/wechat/v2/cache"
 	"github.com/silenceper/wechat/v2/officialaccount"
@@ -18,6 +19,8 @@ type Client struct {
 	// safe for concurrent first use.
 	user   *user.User
 	tokens *Tokens
+	walls  QuotaWalls       // optional; see WithQuotaWalls
+	now    func() time.Time // the walls' clock
 }
 
 // Config identifies the account.
