@@ -9,16 +9,30 @@ import (
 type Batch struct {
 	Size int `json:"n"`
 	// State: pending, sending (the call may have reached WeChat), sent,
-	// failed, skipped.
+	// failed, skipped, unknown.
 	State    string    `json:"s"`
 	Attempts int       `json:"a,omitempty"`
 	Began    time.Time `json:"b,omitzero"` // first attempt
-	MsgID    int64     `json:"m,omitempty"`
-	Error    string    `json:"e,omitempty"`
+	// MsgID is WeChat's id of the send. On a batch still sending it is
+	// the id a repeated clientmsgid (45065) named, not yet confirmed with
+	// mass/get.
+	MsgID int64  `json:"m,omitempty"`
+	Error string `json:"e,omitempty"`
+	// NotBefore holds the next attempt back (the retry back-off, WeChat's
+	// one minute after a lost answer, a spent daily quota); stored, so a
+	// replica that takes the lease over keeps to it.
+	NotBefore time.Time `json:"nb,omitzero"`
+	// Lost: an attempt may have reached WeChat without an answer (a
+	// timeout, a dropped connection, 45066). Such a batch is never given
+	// up as failed: past WeChat's 24 h clientmsgid window it is unknown.
+	Lost bool `json:"l,omitempty"`
 	// Accepted is when WeChat accepted the batch; Capped counts followers
 	// the frequency cap took out of it just before its first call.
 	Accepted time.Time `json:"at,omitzero"`
 	Capped   int       `json:"c,omitempty"`
+	// Lone counts the followers of a skipped batch: fewer than two were
+	// left after the cap, whom the API cannot reach.
+	Lone int `json:"ln,omitempty"`
 	// Variant is the content the batch sends (0 the main one); Step the
 	// reminder-series step it belongs to; Key names its openid list.
 	Variant int    `json:"v,omitempty"`
@@ -42,6 +56,11 @@ const (
 	// BatchSkipped: the frequency cap left fewer than two followers in it,
 	// whom the API cannot reach; no call was made.
 	BatchSkipped = "skipped"
+	// BatchUnknown: WeChat gave no answer about the batch within its 24 h
+	// clientmsgid window, so asking again could deliver it twice. It keeps
+	// its followers' cap slots, is never sent again and counts as not
+	// reached.
+	BatchUnknown = "unknown"
 )
 
 // BatchList names the stored openid list of batch i of b (see
@@ -84,9 +103,9 @@ func (b *Broadcast) AllReported() bool {
 
 // Progress sums the batches.
 type Progress struct {
-	Batches, Done, Failed int
+	Batches, Done, Failed, Unknown int
 	// Recipients are the openids in the batches; Unreached those in
-	// batches that failed.
+	// batches that failed or whose outcome is unknown.
 	Recipients, Unreached int
 	// As WeChat reported them, for the batches that have a report.
 	Total, Filtered, Sent, Errors int
@@ -104,6 +123,9 @@ func (b *Broadcast) Progress() Progress {
 			p.Done++
 		case BatchFailed:
 			p.Failed++
+			p.Unreached += x.Size
+		case BatchUnknown:
+			p.Unknown++
 			p.Unreached += x.Size
 		}
 		if x.Reported {
@@ -130,7 +152,9 @@ func (p Progress) FailureRate() float64 {
 // batches it is known for; the guardrails judge them.
 type Rates struct {
 	Reached, Failed int // recipients of accepted batches; not reached
-	Judged          int // recipients whose outcome is known (failed batches and reported ones)
+	// Judged: recipients whose outcome is known (reported batches), or
+	// taken as not reached (failed and unknown batches).
+	Judged int
 }
 
 // Rates counts b's delivery so far.
@@ -139,7 +163,7 @@ func (b *Broadcast) Rates() Rates {
 	reached := map[int]int{} // per reminder step
 	for _, x := range b.Batches {
 		switch {
-		case x.State == BatchFailed:
+		case x.State == BatchFailed || x.State == BatchUnknown:
 			g.Judged += x.Size
 			g.Failed += x.Size
 		case x.State == BatchSent:

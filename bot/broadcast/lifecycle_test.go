@@ -160,7 +160,7 @@ func bump(w *bctest.World, id int64) {
 	st := w.Store.Broadcasts()
 	raw, rev, _, err := st.Load(w.Ctx, id)
 	if err == nil {
-		err = st.Save(w.Ctx, id, rev, []byte(strings.Replace(string(raw), `"schema":2`, `"schema":3`, 1)), store.Change{})
+		err = st.Save(w.Ctx, id, rev, []byte(strings.Replace(string(raw), `"schema":3`, `"schema":4`, 1)), store.Change{})
 	}
 	if err != nil {
 		w.T.Fatal(err)

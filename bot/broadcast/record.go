@@ -57,6 +57,16 @@ type Broadcast struct {
 	// those a reminder step left out because they hold the series' tag.
 	Capped int `json:"capped,omitempty"`
 	Acted  int `json:"acted,omitempty"`
+	// Cut is what the current step's batches left out when they were
+	// built, for the accounting in status.
+	Cut *Cut `json:"cut,omitempty"`
+	// QuotaUntil: WeChat's daily mass-send quota is spent; the sending
+	// waits until then (the quota's reset, or the end of the quiet hours
+	// after it).
+	QuotaUntil time.Time `json:"quota_until,omitzero"`
+	// UnknownTold: the owners were told that a batch's outcome is unknown
+	// (once per broadcast).
+	UnknownTold bool `json:"unknown_told,omitempty"`
 	// Step is the reminder-series step sending or next (0 without one);
 	// Arms counts the audience per variant and, last, the holdout, once
 	// the audience is split.

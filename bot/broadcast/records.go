@@ -132,11 +132,14 @@ func (r *Records) Save(ctx context.Context, b *Broadcast, c store.Change) error 
 //
 // Version 1 (records without a schema field) stored each content with Go's
 // default JSON names (Type, Text, MediaID); version 2 names them type,
-// text and media_id and carries the schema field. A replica reads every
+// text and media_id and carries the schema field. Version 3 holds a
+// batch's retry time (nb) and whether an attempt may have gone out (l):
+// a version-2 batch in "sending" is read as possibly sent, since its
+// intent was recorded before the call. A replica reads every
 // version up to its own and writes its own. A record of a newer version
 // is read as far as this replica understands it, but never written: a
 // replica not yet upgraded must not drop what a newer one stored.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // NewerRecordError refuses to write a record of a schema this replica
 // does not know.
@@ -185,6 +188,13 @@ func decode(id int64, rec []byte) (*Broadcast, error) {
 		for i, c := range v1.Variants {
 			if i < len(b.Variants) {
 				b.Variants[i] = c.content()
+			}
+		}
+	}
+	if b.Schema < 3 {
+		for i := range b.Batches {
+			if b.Batches[i].State == BatchSending {
+				b.Batches[i].Lost = true
 			}
 		}
 	}
