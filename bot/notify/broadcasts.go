@@ -35,6 +35,27 @@ func (n *Notifier) Failed(ctx context.Context, b *broadcast.Broadcast) {
 	n.alertOwners(ctx, b, msgFailed(n.lang, b))
 }
 
+// Unknown alerts the owners that WeChat never answered about batch i of b
+// within its 24 h clientmsgid window: it is neither sent again nor counted
+// as reached. The sender calls it once per broadcast.
+func (n *Notifier) Unknown(ctx context.Context, b *broadcast.Broadcast, i int) {
+	n.alertOwners(ctx, b, msgUnknown(n.lang, b, i))
+}
+
+// QuotaWait tells b's creator and the owners, each once, that WeChat's
+// daily mass-send quota is spent and when b goes on by itself.
+func (n *Notifier) QuotaWait(ctx context.Context, b *broadcast.Broadcast, until time.Time) {
+	text := msgQuotaWait(n.lang, b, until, n.o.Location)
+	told := map[string]bool{b.Creator: true}
+	n.tell(ctx, b, text)
+	for _, a := range n.o.Admins {
+		if a.Has(broadcast.RoleOwner) && !told[a.OpenID] {
+			told[a.OpenID] = true
+			n.Notify(ctx, a, b.ID, text)
+		}
+	}
+}
+
 // Done tells b's creator and approvers, each once, that it finished.
 func (n *Notifier) Done(ctx context.Context, b *broadcast.Broadcast) {
 	text := msgDone(n.lang, b)
@@ -135,6 +156,27 @@ func msgFailed(lang string, b *broadcast.Broadcast) string {
 	return fmt.Sprintf("#%d 已停止发送：%s。已发送 %d/%d 批。", b.ID, b.Failure, p.Done, p.Batches)
 }
 
+func msgUnknown(lang string, b *broadcast.Broadcast, i int) string {
+	x := b.Batches[i]
+	if lang == "en" {
+		return fmt.Sprintf("Alert: #%d batch %d (%s followers): WeChat never confirmed whether it went out, and after 23 h asking again could send it twice. It is counted as not reached and will not be sent again; the other batches go on. See: status %d",
+			b.ID, i+1, group(x.Size), b.ID)
+	}
+	return fmt.Sprintf("警告：#%d 第 %d 批（%s 人）发出后始终未得到微信确认，已超过 23 小时，再问可能重复发送。该批按未送达计、不再重发，其余批次照常。查看：状态 %d",
+		b.ID, i+1, group(x.Size), b.ID)
+}
+
+func msgQuotaWait(lang string, b *broadcast.Broadcast, until time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	at := until.In(loc).Format("2006-01-02 15:04")
+	if lang == "en" {
+		return fmt.Sprintf("#%d is waiting: WeChat's daily mass-send quota is spent (45009). It goes on by itself at %s. Meanwhile: pause %d or cancel %d", b.ID, at, b.ID, b.ID)
+	}
+	return fmt.Sprintf("#%d 等待中：今日微信群发接口额度已用完（45009），将于 %s 自动继续。期间可「暂停 %d」或「取消 %d」", b.ID, at, b.ID, b.ID)
+}
+
 func msgDone(lang string, b *broadcast.Broadcast) string {
 	p := b.Progress()
 	rate := pct(p.FailureRate())
@@ -143,11 +185,17 @@ func msgDone(lang string, b *broadcast.Broadcast) string {
 		if p.Reported > 0 {
 			s += fmt.Sprintf(", WeChat delivered %s, %s errors", group(p.Sent), group(p.Errors))
 		}
+		if p.Unknown > 0 {
+			s += fmt.Sprintf(", %d batch(es) unconfirmed", p.Unknown)
+		}
 		return s + fmt.Sprintf(", failure rate %s.", rate)
 	}
 	s := fmt.Sprintf("#%d 发送完成：%d 批，%s 人", b.ID, p.Done, group(p.Recipients))
 	if p.Reported > 0 {
 		s += fmt.Sprintf("，微信送达 %s，失败 %s", group(p.Sent), group(p.Errors))
+	}
+	if p.Unknown > 0 {
+		s += fmt.Sprintf("，%d 批结果未知", p.Unknown)
 	}
 	return s + fmt.Sprintf("，失败率 %s。", rate)
 }

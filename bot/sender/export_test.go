@@ -10,8 +10,7 @@ import (
 // Step does the next thing broadcast id needs, as one turn of the send
 // loop would, for tests that stop a replica half-way.
 func (s *Sender) Step(ctx context.Context, id int64) error {
-	attempt := 0
-	_, _, err := s.step(ctx, id, &attempt)
+	_, _, err := s.step(ctx, id)
 	return err
 }
 

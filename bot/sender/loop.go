@@ -225,9 +225,9 @@ func (s *Sender) sendBroadcast(ctx context.Context, id int64) {
 		defer done()
 		_ = s.o.Store.ReleaseLease(rctx, id, s.o.Owner)
 	}()
-	attempt, failures := 0, 0
+	failures := 0
 	for lctx.Err() == nil {
-		wait, more, err := s.step(lctx, id, &attempt)
+		wait, more, err := s.step(lctx, id)
 		if err != nil {
 			var newer *broadcast.NewerRecordError
 			if lctx.Err() != nil || errors.Is(err, store.ErrLeaseLost) || errors.As(err, &newer) {

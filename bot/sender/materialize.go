@@ -86,6 +86,8 @@ func (s *Sender) materialize(ctx context.Context, b *broadcast.Broadcast) error 
 		b.Arms = append(cut.counts(), holdoutN)
 	}
 	b.Dropped = unsub
+	b.Cut = &broadcast.Cut{Step: b.Step, Unsubscribed: unsub, Acted: skipped, Capped: capped,
+		Lone: cut.lone, Holdout: holdoutN}
 	b.BatchKey = key
 	b.Batches = append(b.Batches, cut.batches...)
 	b.Lone += cut.lone

@@ -5,16 +5,22 @@ import (
 	"errors"
 	"time"
 
+	"go.uber.org/zap"
+
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/store"
 )
 
-// Batch outcomes.
+// What a mass-send answer means for the batch.
 const (
-	outcomeSent = iota
-	outcomeRetry
-	outcomeFail
+	outcomeSent        = iota
+	outcomeAlreadySent // 45065: an earlier attempt went out; confirm its msg_id
+	outcomeLost        // no answer: the call may have gone out
+	outcomeTooFast     // 45066: an attempt went out less than a minute ago
+	outcomeQuota       // 45009: the daily quota is spent
+	outcomeRetry       // refused for now: try again after a back-off
+	outcomeFail        // refused for good
 )
 
 // WeChat errcodes the sender treats specially.
@@ -30,20 +36,148 @@ const (
 	codeTaskTooMuch  = 9500002
 )
 
-// classify sorts a mass-send result: sent (including "already sent"),
-// worth retrying with the same clientmsgid, or final.
+// classify sorts a mass-send result.
 func classify(err error) (int, string) {
 	if err == nil {
 		return outcomeSent, ""
 	}
 	switch wxapi.ErrCode(err) {
+	case 0:
+		return outcomeLost, err.Error() // the network: the call may have arrived
 	case codeAlreadySent:
-		return outcomeSent, err.Error()
-	case 0, codeSystemBusy, codeDailyQuota, codeMinuteQuota, codeRetryTooFast, codeTaskTooMuch,
-		codeStaleToken, codeBadToken, codeTokenExpired:
-		return outcomeRetry, err.Error() // 0: the network; the call may have arrived
+		return outcomeAlreadySent, err.Error()
+	case codeRetryTooFast:
+		return outcomeTooFast, err.Error()
+	case codeDailyQuota:
+		return outcomeQuota, err.Error()
+	case codeSystemBusy, codeMinuteQuota, codeTaskTooMuch, codeStaleToken, codeBadToken, codeTokenExpired:
+		return outcomeRetry, err.Error()
 	}
 	return outcomeFail, err.Error()
+}
+
+// outcome records the answer to an attempt at batch i of b, which went to
+// n followers; wasLost is whether an earlier attempt may have gone out.
+func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, msgID int64, err error, wasLost bool) (time.Duration, bool, error) {
+	kind, detail := classify(err)
+	now := s.now()
+	x := &b.Batches[i]
+	switch kind {
+	case outcomeSent:
+		s.metrics.calls.WithLabelValues("sent").Inc()
+		s.metrics.recipients.Add(float64(n))
+		return 0, true, s.batchSent(ctx, b.ID, i, msgID)
+	case outcomeAlreadySent:
+		s.metrics.calls.WithLabelValues("already_sent").Inc()
+		var ae *wxapi.APIError
+		if errors.As(err, &ae) && ae.MsgID != 0 {
+			// The question is answered by mass/get at the next step.
+			return 0, true, s.hold(ctx, b.ID, i, time.Time{}, true, ae.MsgID, "")
+		}
+		// No msg_id to ask about: WeChat says it went out, so it did.
+		s.metrics.recipients.Add(float64(n))
+		return 0, true, s.batchSent(ctx, b.ID, i, 0)
+	case outcomeLost, outcomeTooFast:
+		// Ask again with the same clientmsgid, no sooner than WeChat's
+		// minute: that repeat is the question (45065 names the msg_id).
+		s.metrics.calls.WithLabelValues("lost").Inc()
+		at := now.Add(s.o.RetryGap)
+		s.o.Log.Warn("mass send: no answer, asking again", zap.Int64("id", b.ID), zap.Int("batch", i),
+			zap.Time("at", at), zap.String("error", detail))
+		return 0, true, s.hold(ctx, b.ID, i, at, true, 0, detail)
+	case outcomeQuota:
+		s.metrics.calls.WithLabelValues("quota").Inc()
+		return 0, true, s.quotaWait(ctx, b, i, err, wasLost, detail)
+	case outcomeRetry:
+		s.metrics.calls.WithLabelValues("retried").Inc()
+		wait := backoff(x.Attempts)
+		s.o.Log.Warn("mass send: retrying", zap.Int64("id", b.ID), zap.Int("batch", i),
+			zap.Duration("in", wait), zap.String("error", detail))
+		return 0, true, s.hold(ctx, b.ID, i, now.Add(wait), wasLost, 0, detail)
+	}
+	s.metrics.calls.WithLabelValues("failed").Inc()
+	if !wasLost {
+		s.release(ctx, b, i)
+	}
+	return 0, false, s.batchFailed(ctx, b.ID, i, detail)
+}
+
+// hold records that batch i of broadcast id waits until at (zero: not at
+// all), whether an attempt may have gone out, the msg_id to confirm, and
+// the last error.
+func (s *Sender) hold(ctx context.Context, id int64, i int, at time.Time, lost bool, msgID int64, why string) error {
+	_, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
+		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending {
+			return store.Change{}, broadcast.ErrNoChange
+		}
+		x := &b.Batches[i]
+		x.NotBefore, x.Lost, x.Error = at, lost, why
+		if msgID != 0 {
+			x.MsgID = msgID
+		}
+		return store.Change{}, nil
+	})
+	if errors.Is(err, broadcast.ErrNoChange) {
+		return nil
+	}
+	return err
+}
+
+// confirm asks WeChat with mass/get whether the send a repeated
+// clientmsgid named (batch i's MsgID) went out.
+func (s *Sender) confirm(ctx context.Context, b *broadcast.Broadcast, i int) (time.Duration, bool, error) {
+	x := &b.Batches[i]
+	status, err := s.o.API.MassStatus(ctx, x.MsgID)
+	if err != nil {
+		wait := backoff(x.Attempts)
+		s.o.Log.Warn("mass/get: retrying", zap.Int64("id", b.ID), zap.Int("batch", i), zap.Int64("msg_id", x.MsgID),
+			zap.Duration("in", wait), zap.Error(err))
+		return 0, true, s.hold(ctx, b.ID, i, s.now().Add(wait), true, 0, err.Error())
+	}
+	switch status {
+	case "SEND_FAIL":
+		s.metrics.calls.WithLabelValues("failed").Inc()
+		s.release(ctx, b, i)
+		return 0, false, s.batchFailed(ctx, b.ID, i, "WeChat reports the send failed (mass/get: SEND_FAIL)")
+	case "SEND_SUCCESS", "SENDING", "DELETE":
+	default:
+		// A status this wxcast does not know: WeChat has the send, so it
+		// is not sent again.
+		s.o.Log.Warn("mass/get: unknown status, taken as sent", zap.Int64("id", b.ID), zap.Int("batch", i), zap.String("status", status))
+	}
+	s.metrics.recipients.Add(float64(x.Size))
+	return 0, true, s.batchSent(ctx, b.ID, i, x.MsgID)
+}
+
+// outOfWindow gives up on batch i of b, of which an attempt may have gone
+// out but whose clientmsgid WeChat no longer remembers (or will not by the
+// time it may be asked): sending it again could deliver it twice. The
+// batch becomes unknown: it keeps its cap slots, counts as not reached
+// and does not hold up the batches after it. The owners are told once.
+func (s *Sender) outOfWindow(ctx context.Context, b *broadcast.Broadcast, i int) error {
+	tell := false
+	b, err := s.o.Records.Update(ctx, b.ID, func(b *broadcast.Broadcast) (store.Change, error) {
+		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending {
+			return store.Change{}, broadcast.ErrNoChange
+		}
+		x := &b.Batches[i]
+		x.State, x.Error = broadcast.BatchUnknown, "outcome unknown: no answer from WeChat within its 24 h clientmsgid window"
+		tell = !b.UnknownTold
+		b.UnknownTold = true
+		return store.Change{}, nil
+	})
+	if errors.Is(err, broadcast.ErrNoChange) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	s.metrics.calls.WithLabelValues("unknown").Inc()
+	s.o.Log.Warn("mass send: outcome unknown", zap.Int64("id", b.ID), zap.Int("batch", i))
+	if tell {
+		s.o.Notices.Unknown(ctx, b, i)
+	}
+	return nil
 }
 
 // batchSent records that WeChat accepted batch i. It needs no lease: a
@@ -61,8 +195,9 @@ func (s *Sender) batchSent(ctx context.Context, id int64, i int, msgID int64) er
 		}
 		x := &b.Batches[i]
 		now := s.now()
-		x.State, x.MsgID, x.Error, x.Accepted = broadcast.BatchSent, msgID, "", now
+		x.State, x.MsgID, x.Error, x.Accepted, x.NotBefore = broadcast.BatchSent, msgID, "", now, time.Time{}
 		b.NextBatch = now.Add(s.o.BatchInterval)
+		b.QuotaUntil = time.Time{}
 		c := store.Change{}
 		if msgID != 0 {
 			c.MsgIDs = map[int64]int{msgID: i}
@@ -126,7 +261,7 @@ func (s *Sender) finishSending(ctx context.Context, b *broadcast.Broadcast) erro
 	}
 	b.State, b.Finished = broadcast.StateSent, s.now()
 	for _, x := range b.Batches {
-		if x.State == broadcast.BatchFailed {
+		if x.State == broadcast.BatchFailed || x.State == broadcast.BatchUnknown {
 			b.State = broadcast.StatePartiallyFailed
 		}
 	}

@@ -139,8 +139,8 @@ func TestNewerRecordIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newer := strings.Replace(strings.Replace(string(raw), `"schema":2`, `"schema":3`, 1), `"state":"approved"`, `"state":"sending"`, 1)
-	if newer == string(raw) || !strings.Contains(newer, `"schema":3`) {
+	newer := strings.Replace(strings.Replace(string(raw), `"schema":3`, `"schema":4`, 1), `"state":"approved"`, `"state":"sending"`, 1)
+	if newer == string(raw) || !strings.Contains(newer, `"schema":4`) {
 		t.Fatalf("record %s", raw)
 	}
 	if err := st.Save(w.Ctx, b.ID, rev, []byte(newer), store.Change{Active: 1}); err != nil {
@@ -176,7 +176,7 @@ func (p *bumping) Scan(ctx context.Context, o store.ScanOptions, fn func([]*stor
 		st := p.w.Store.Broadcasts()
 		raw, rev, _, err := st.Load(ctx, p.id)
 		if err == nil {
-			err = st.Save(ctx, p.id, rev, []byte(strings.Replace(string(raw), `"schema":2`, `"schema":3`, 1)), store.Change{})
+			err = st.Save(ctx, p.id, rev, []byte(strings.Replace(string(raw), `"schema":3`, `"schema":4`, 1)), store.Change{})
 		}
 		if err != nil {
 			p.w.T.Error(err)
@@ -198,7 +198,7 @@ func TestRecordMadeNewerWhileSendingIsLetGo(t *testing.T) {
 	p.w, p.id = w, b.ID
 	w.Run()
 	w.SendNow(b.ID)
-	w.Wait(b.ID, "the newer record", func(b *broadcast.Broadcast) bool { return b.Schema == 3 })
+	w.Wait(b.ID, "the newer record", func(b *broadcast.Broadcast) bool { return b.Schema == broadcast.SchemaVersion+1 })
 	w.DriveUntilIdle(time.Second)
 	w.Clock.Add(time.Second) // two more polls: the second is taken once the first is done
 	w.Clock.Add(time.Second)

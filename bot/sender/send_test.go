@@ -148,28 +148,6 @@ func TestPauseStopsBetweenBatchesAndCancelStops(t *testing.T) {
 	}
 }
 
-func TestRetriesTransientErrors(t *testing.T) {
-	// Not parallel: the simulator's injected faults hit any app.
-	t.Cleanup(func() { sim.FailNext("/cgi-bin/message/mass/send", 0, 0) })
-	w := bctest.New(t, sim, bctest.Config{Followers: 6})
-	b := w.Approved("everyone")
-	// A batch answered -1 (system busy) is sent again, once.
-	sim.FailNext("/cgi-bin/message/mass/send", -1, 1)
-	if _, err := w.Lifecycle.Send(w.Ctx, bctest.Editor, b.ID, time.Time{}, broadcast.SendOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	w.Run()
-	w.Wait(b.ID, "sent", func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
-	for o, n := range w.Delivered() {
-		if n != 1 {
-			t.Fatalf("%s got %d", o, n)
-		}
-	}
-	if len(w.Delivered()) != 6 {
-		t.Fatalf("delivered %v", w.Delivered())
-	}
-}
-
 func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
 	// Not parallel: the simulator's injected faults hit any app.
 	t.Cleanup(func() { sim.FailNext("/cgi-bin/message/mass/send", 0, 0) })

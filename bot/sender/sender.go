@@ -35,6 +35,9 @@ import (
 // MassAPI sends one batch (wxapi.Client).
 type MassAPI interface {
 	MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (int64, error)
+	// MassStatus asks mass/get about a send: SEND_SUCCESS, SENDING,
+	// SEND_FAIL or DELETE.
+	MassStatus(ctx context.Context, msgID int64) (string, error)
 }
 
 // Notices tells admins what the sender did on its own (bot/notify).
@@ -43,6 +46,10 @@ type Notices interface {
 	Late(ctx context.Context, b *broadcast.Broadcast)
 	StepsSkipped(ctx context.Context, b *broadcast.Broadcast, n int)
 	Failed(ctx context.Context, b *broadcast.Broadcast)
+	// Unknown: batch i's outcome is unknown (once per broadcast).
+	Unknown(ctx context.Context, b *broadcast.Broadcast, i int)
+	// QuotaWait: the daily quota is spent; b goes on at until.
+	QuotaWait(ctx context.Context, b *broadcast.Broadcast, until time.Time)
 	Done(ctx context.Context, b *broadcast.Broadcast)
 	HighFailure(ctx context.Context, b *broadcast.Broadcast, limit float64)
 }
@@ -81,9 +88,13 @@ type Options struct {
 	// AlertFailureRate: a finished broadcast with more failures alerts the
 	// owners.
 	AlertFailureRate float64
-	// RetryGap is how long to wait after WeChat answers 45066 (the same
-	// clientmsgid again too soon); the platform asks for a minute.
+	// RetryGap is how long to wait after an attempt that may have gone out
+	// (no answer, or 45066: the same clientmsgid again too soon) before
+	// the same clientmsgid asks again; the platform asks for a minute.
 	RetryGap time.Duration
+	// Windows hold a broadcast that waited for WeChat's daily quota past
+	// its reset until the quiet hours end.
+	Windows broadcast.Windows
 
 	// Owner names this replica in send leases; random when empty.
 	Owner string

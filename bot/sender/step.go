@@ -8,7 +8,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
-	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -18,9 +17,9 @@ import (
 const dedupWindow = 23 * time.Hour
 
 // step does the next thing broadcast id needs: build the batches, send
-// one, or finish. It returns how long to wait before the next step and
-// whether there is one.
-func (s *Sender) step(ctx context.Context, id int64, attempt *int) (time.Duration, bool, error) {
+// one, ask WeChat about one, or finish. It returns how long to wait before
+// the next step and whether there is one.
+func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error) {
 	b, err := s.o.Records.Get(ctx, id)
 	if err != nil {
 		return 0, false, err
@@ -50,11 +49,17 @@ func (s *Sender) step(ctx context.Context, id int64, attempt *int) (time.Duratio
 		return w, true, nil
 	}
 	x := &b.Batches[i]
-	if x.State == broadcast.BatchSending && now.Sub(x.Began) > dedupWindow {
-		// WeChat no longer remembers this batch's clientmsgid: sending it
-		// again could deliver it twice. Stop and tell the owners.
-		x.State, x.Error = broadcast.BatchFailed, "outcome unknown: last attempt is older than WeChat's 24 h clientmsgid window"
-		return 0, true, s.fail(ctx, b, x.Error)
+	if x.State == broadcast.BatchSending && x.Lost &&
+		(now.Sub(x.Began) > dedupWindow || x.NotBefore.Sub(x.Began) > dedupWindow) {
+		// WeChat no longer remembers (or will not by the time it may be
+		// asked) the clientmsgid of an attempt that may have gone out.
+		return 0, true, s.outOfWindow(ctx, b, i)
+	}
+	if w := x.NotBefore.Sub(now); w > 0 {
+		return w, true, nil // held back: stored, so every replica keeps to it
+	}
+	if x.State == broadcast.BatchSending && x.MsgID != 0 {
+		return s.confirm(ctx, b, i)
 	}
 	if x.State == broadcast.BatchPending {
 		// First attempt: take the followers' cap slots, and send only to
@@ -75,18 +80,22 @@ func (s *Sender) step(ctx context.Context, id int64, attempt *int) (time.Duratio
 			return 0, true, err
 		}
 	}
-	return s.sendBatch(ctx, b, i, attempt)
+	return s.sendBatch(ctx, b, i)
 }
 
 // sendBatch makes one attempt at batch i of b. The intent is recorded
-// first: from there on a crash leaves the batch in "sending", and whoever
-// resumes it sends it again with the same clientmsgid, which WeChat
-// deduplicates.
-func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int, attempt *int) (time.Duration, bool, error) {
+// first, with the batch marked as possibly lost: from there on a crash
+// leaves the batch in "sending", and whoever resumes it sends it again
+// with the same clientmsgid, which WeChat deduplicates. An answer that
+// proves the call was refused takes the mark back.
+func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (time.Duration, bool, error) {
 	x := &b.Batches[i]
-	x.State = broadcast.BatchSending
+	wasLost := x.Lost
+	x.State, x.Lost = broadcast.BatchSending, true
 	x.Attempts++
-	if x.Began.IsZero() {
+	if !wasLost {
+		// The first attempt that may reach WeChat starts its 24 h
+		// clientmsgid window; refused attempts before it do not count.
 		x.Began = s.now()
 	}
 	if err := s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner}); err != nil {
@@ -104,35 +113,7 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int, a
 		return time.Second, true, err
 	}
 	msgID, err := s.o.API.MassSend(ctx, openids, b.ContentOf(x.Variant).WeChat(), b.ClientMsgID(i))
-	switch kind, detail := classify(err); kind {
-	case outcomeSent:
-		outcome := "sent"
-		if err != nil {
-			outcome = "already_sent"
-			var ae *wxapi.APIError
-			if errors.As(err, &ae) {
-				msgID = ae.MsgID
-			}
-		}
-		s.metrics.calls.WithLabelValues(outcome).Inc()
-		s.metrics.recipients.Add(float64(len(openids)))
-		*attempt = 0
-		return 0, true, s.batchSent(ctx, b.ID, i, msgID)
-	case outcomeRetry:
-		s.metrics.calls.WithLabelValues("retried").Inc()
-		*attempt++
-		wait := backoff(*attempt)
-		if wxapi.ErrCode(err) == codeRetryTooFast {
-			wait = s.o.RetryGap
-		}
-		s.o.Log.Warn("mass send: retrying", zap.Int64("id", b.ID), zap.Int("batch", i),
-			zap.Duration("in", wait), zap.String("error", detail))
-		return wait, true, nil
-	default:
-		s.metrics.calls.WithLabelValues("failed").Inc()
-		s.release(ctx, b, i)
-		return 0, false, s.batchFailed(ctx, b.ID, i, detail)
-	}
+	return s.outcome(ctx, b, i, len(openids), msgID, err, wasLost)
 }
 
 // reserve takes the cap slots of batch i of b (pending, about to be sent
@@ -154,7 +135,6 @@ func (s *Sender) reserve(ctx context.Context, b *broadcast.Broadcast, i int, now
 	if err != nil {
 		return false, err
 	}
-	x.Began = now
 	// Measured against the record, not the list: after a crash or a
 	// conflict the list may be cut down already while the record is not.
 	if n := x.Size - len(kept); n > 0 {
@@ -165,7 +145,7 @@ func (s *Sender) reserve(ctx context.Context, b *broadcast.Broadcast, i int, now
 		if err := s.o.Caps.Release(ctx, b.ID, i); err != nil {
 			return false, err
 		}
-		x.State, x.Size = broadcast.BatchSkipped, 0
+		x.State, x.Size, x.Lone = broadcast.BatchSkipped, 0, len(kept)
 		b.Lone += len(kept)
 		return true, nil
 	}

@@ -77,9 +77,10 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Alerts: n, AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
 		Wake: wake, Log: log.Named("results"),
 	})
+	windows := broadcast.Windows{Loc: cfg.Location, Quiet: bc.QuietHours, Best: bc.BestWindows}
 	lo := broadcast.Options{
 		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Calendar: followers.Calendar(),
-		Words: lists, Caps: cp, Windows: broadcast.Windows{Loc: cfg.Location, Quiet: bc.QuietHours, Best: bc.BestWindows},
+		Words: lists, Caps: cp, Windows: windows,
 		ApprovalsRequired: bc.ApprovalsRequired, ApprovalTTL: bc.ApprovalTTL.D(), AllowSelfApproval: bc.AllowSelfApproval,
 		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
 		AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
@@ -88,7 +89,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 	so := sender.Options{
 		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Caps: cp,
 		Notices: n, Reports: res, Wake: wake, BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
-		AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
+		Windows: windows, AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil
 		lo.API, lo.News, so.API = api, api, api

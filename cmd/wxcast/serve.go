@@ -220,7 +220,7 @@ func newWeChatClient(cfg *configs.Config, st *store.Store, log *zap.Logger) (*wx
 	client := wxapi.New(wxapi.Config{
 		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret.Value(),
 		Token: cfg.WeChat.Token.Value(), EncodingAESKey: cfg.WeChat.EncodingAESKey.Value(),
-	}, tokens, st.SDKCache())
+	}, tokens, st.SDKCache()).WithQuotaWalls(st.QuotaWalls(cfg.WeChat.AppID), nil)
 	return client, tokens, nil
 }
 

@@ -99,6 +99,25 @@ func (w *World) Wait(id int64, what string, ok func(*broadcast.Broadcast) bool) 
 	}
 }
 
+// WaitDriving is Wait on a world whose clock stands still: each poll
+// moves the clock by step, so held batches (back-offs, the minute after a
+// lost answer, a quota wall) come due.
+func (w *World) WaitDriving(id int64, what string, step time.Duration, ok func(*broadcast.Broadcast) bool) *broadcast.Broadcast {
+	w.T.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		b, err := w.Records.Get(w.Ctx, id)
+		if err == nil && ok(b) {
+			return b
+		}
+		if time.Now().After(deadline) {
+			w.T.Fatalf("timed out waiting for %s at %v: %+v (%v)", what, w.Clock.Now(), b, err)
+		}
+		w.Clock.Add(step)
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // WaitIdle waits until this world's sender has no broadcast in hand:
 // every goroutine that was sending one has returned.
 func (w *World) WaitIdle() {

@@ -71,6 +71,10 @@ type Config struct {
 	// Admins are the admins the notifier knows (Editor, Editor2, Approver
 	// and Owner when nil).
 	Admins []broadcast.Admin
+	// SimClock makes the simulator answer this world's app on the world's
+	// clock: WeChat's minute between two sends with one clientmsgid, its
+	// tokens' expiry and its daily quotas move with Clock.Add.
+	SimClock bool
 	// Per-service tweaks, applied last.
 	Lifecycle func(*broadcast.Options)
 	Sender    func(*sender.Options)
@@ -102,6 +106,7 @@ type World struct {
 	NotifyOptions notify.Options
 
 	manual bool
+	secret string
 	mu     sync.Mutex
 	rules  *rules.Ruleset
 }
@@ -121,6 +126,9 @@ func New(t *testing.T, sim *wxsim.Server, c Config) *World {
 	if c.Manual {
 		w.Clock, w.manual = clocktest.NewManual(c.Start), true
 	}
+	if c.SimClock {
+		sim.SetAppClock(appID, w.Clock.Now)
+	}
 	cal := store.Calendar{Loc: time.UTC}
 	w.Followers = w.Store.Followers(cal, store.Limits{DedupTTL: time.Minute, HistoryMax: 5, HistoryDays: 1})
 	for i := range c.Followers {
@@ -130,11 +138,19 @@ func New(t *testing.T, sim *wxsim.Server, c Config) *World {
 		c.Rules = Rules
 	}
 	w.SetRules(c.Rules)
-	log := zaptest.NewLogger(t)
-	tokens := wxapi.NewTokens(w.Store.Tokens(appID), wxapi.StableFetcher(appID, secret), nil, log)
-	w.API = wxapi.New(wxapi.Config{AppID: appID, AppSecret: secret, Token: "tok"}, tokens, w.Store.SDKCache())
+	w.secret = secret
+	w.API = w.NewAPI()
 	w.build(c, cal)
 	return w
+}
+
+// NewAPI is a WeChat client of the world's account as another replica
+// would build it: it shares only what lives in Redis (the token, the
+// quota walls) with the world's.
+func (w *World) NewAPI() *wxapi.Client {
+	tokens := wxapi.NewTokens(w.Store.Tokens(w.AppID), wxapi.StableFetcher(w.AppID, w.secret), nil, zaptest.NewLogger(w.T))
+	return wxapi.New(wxapi.Config{AppID: w.AppID, AppSecret: w.secret, Token: "tok"}, tokens, w.Store.SDKCache()).
+		WithQuotaWalls(w.Store.QuotaWalls(w.AppID), w.Clock.Now)
 }
 
 // build wires the services.
