@@ -83,6 +83,9 @@ const (
 	kPolicyGuard    key = "policy.guard"
 
 	kDetailCapped        key = "detail.capped"
+	kDetailAccount       key = "detail.account"
+	kDetailUnknown       key = "detail.unknown"
+	kDetailQuotaWait     key = "detail.quota_wait"
 	kDetailActed         key = "detail.acted"
 	kDetailStep          key = "detail.step"
 	kDetailQuietOverride key = "detail.quiet_override"

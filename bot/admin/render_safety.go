@@ -117,11 +117,24 @@ func (b *Bot) dur(d time.Duration) string {
 // that left followers out, the series' step, a pause.
 func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
 	var lines []string
-	if bc.Capped > 0 {
-		lines = append(lines, b.t(kDetailCapped, thousands(bc.Capped)))
+	if a, ok := bc.Accounting(); ok {
+		// The whole frozen audience, each follower counted once.
+		n := thousands
+		lines = append(lines, b.t(kDetailAccount, n(a.Audience), n(a.Sent), n(a.Failed), n(a.Unknown), n(a.Waiting),
+			n(a.LeftOut()), n(a.Unsubscribed), n(a.Capped), n(a.Lone), n(a.Acted), n(a.Holdout)))
+		if a.Unknown > 0 {
+			lines = append(lines, b.t(kDetailUnknown, n(a.Unknown)))
+		}
+	} else {
+		if bc.Capped > 0 {
+			lines = append(lines, b.t(kDetailCapped, thousands(bc.Capped)))
+		}
+		if bc.Acted > 0 && bc.Series != nil {
+			lines = append(lines, b.t(kDetailActed, thousands(bc.Acted), bc.Series.ExceptTag))
+		}
 	}
-	if bc.Acted > 0 && bc.Series != nil {
-		lines = append(lines, b.t(kDetailActed, thousands(bc.Acted), bc.Series.ExceptTag))
+	if q := bc.QuotaUntil; !q.IsZero() && q.After(b.now()) && (bc.State == broadcast.StateSending || bc.State == broadcast.StatePaused) {
+		lines = append(lines, b.t(kDetailQuotaWait, b.short(q)))
 	}
 	if sr := bc.Series; sr != nil && len(bc.Batches) > 0 {
 		lines = append(lines, b.t(kDetailStep, bc.Step+1, len(sr.Offsets)))

@@ -15,7 +15,7 @@ func newMetrics(reg prometheus.Registerer, log *zap.Logger) *metrics {
 	m := &metrics{
 		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wxcast_broadcast_batch_calls_total",
-			Help: "Mass-send calls for broadcast batches, by outcome: sent, already_sent (45065: an earlier attempt went out), retried, failed.",
+			Help: "Mass-send calls for broadcast batches, by outcome: sent, already_sent (45065: asked again, confirmed with mass/get), lost (no answer, or 45066: asked again after a minute), quota (45009: waiting for the daily reset), retried, failed, unknown (no answer within 23 h).",
 		}, []string{"outcome"}),
 		recipients: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "wxcast_broadcast_recipients_total",

@@ -219,6 +219,10 @@ func TestNoAnswerFor23HoursLeavesTheBatchUnknown(t *testing.T) {
 	if n := ownerGot(w, "未得到微信确认"); n != 1 {
 		t.Fatalf("the owner was told %d times", n)
 	}
+	// For the failure-rate guardrail, the unknown batch is not reached.
+	if r := b.Rates(); r.Failed != x.Size || r.Judged != x.Size {
+		t.Fatalf("rates %+v: the unknown batch's %d followers are not counted as not reached", r, x.Size)
+	}
 	acc, ok := b.Accounting()
 	if !ok || acc.Unknown != x.Size || acc.Sum() != acc.Audience {
 		t.Fatalf("accounting %+v (%v): unknown %d, want %d, adding up to the audience", acc, ok, acc.Unknown, x.Size)

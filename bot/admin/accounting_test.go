@@ -1,0 +1,45 @@
+package admin
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+)
+
+// Status accounts for the whole frozen audience: every part shown, adding
+// up to it, with the unknown batch explained and the quota wait's end.
+func TestStatusAccountsForTheWholeAudience(t *testing.T) {
+	f := newFixture(t)
+	m := f.inMemory()
+	b := f.draft(1, broadcast.StateSending, typeText)
+	b.Plan.Audience, b.BatchKey, b.Holdout = 1000, "k", 10
+	b.Cut = &broadcast.Cut{Unsubscribed: 12, Capped: 30, Lone: 0, Holdout: 100}
+	b.Batches = []broadcast.Batch{
+		{Size: 400, State: broadcast.BatchSent, Capped: 8},
+		{Size: 200, State: broadcast.BatchUnknown, Lone: 1},
+		{Size: 150, State: broadcast.BatchFailed},
+		{Size: 99, State: broadcast.BatchSending},
+	}
+	b.QuotaUntil = f.now.Add(14 * time.Hour)
+	m.put(b)
+	got := f.bot.Handle(t.Context(), editor, "状态 1")
+	for _, want := range []string{
+		"名单 1,000 人 = 已发 400 + 失败 150 + 未知 200 + 待发 99 + 发送时排除 51（退订 12、频次上限 38、不足两人 1、已有标签 0）+ 对照组 100",
+		"未知 200 人：微信始终未确认是否发出，按未送达计，不会重发",
+		"等待中：今日微信群发接口额度已用完，" + f.bot.short(b.QuotaUntil) + " 自动继续",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("status lacks %q:\n%s", want, got)
+		}
+	}
+	if a, _ := b.Accounting(); a.Sum() != a.Audience {
+		t.Errorf("parts %d, audience %d", a.Sum(), a.Audience)
+	}
+	// Once the wait is over, the line goes.
+	f.now = b.QuotaUntil.Add(time.Minute)
+	if got := f.bot.Handle(t.Context(), editor, "状态 1"); strings.Contains(got, "额度已用完") {
+		t.Errorf("the quota wait is still shown after it ended:\n%s", got)
+	}
+}
