@@ -49,6 +49,7 @@ func TestMonthlyCapLeavesCappedFollowersOut(t *testing.T) {
 	if b.Capped != 6 || len(b.Batches) != 0 {
 		t.Errorf("capped %d, batches %d; want 6 and none", b.Capped, len(b.Batches))
 	}
+	accounted(t, b, broadcast.Accounting{Audience: 6, Capped: 6})
 	for o, n := range w.Delivered() {
 		if n != 1 {
 			t.Errorf("%s received %d broadcasts, cap is 1", o, n)
@@ -94,6 +95,23 @@ func TestCapHoldsWithTwoBroadcastsSending(t *testing.T) {
 	}
 	if a.Capped+b.Capped != 6 {
 		t.Errorf("capped %d + %d, want 6 left out in all", a.Capped, b.Capped)
+	}
+	// Each status adds up: those capped at the batch's turn (and any
+	// left alone by them) are left out, the rest sent.
+	for _, x := range []*broadcast.Broadcast{a, b} {
+		acc, ok := x.Accounting()
+		if !ok || acc.Sum() != 6 || acc.Capped != x.Capped || acc.Sent+acc.Lone != 6-x.Capped {
+			t.Errorf("#%d accounting %+v (%v), capped %d", x.ID, acc, ok, x.Capped)
+		}
+	}
+}
+
+// accounted checks b's accounting against want.
+func accounted(t *testing.T, b *broadcast.Broadcast, want broadcast.Accounting) {
+	t.Helper()
+	got, ok := b.Accounting()
+	if !ok || got != want || got.Sum() != got.Audience {
+		t.Errorf("#%d accounting %+v (%v), want %+v", b.ID, got, ok, want)
 	}
 }
 
