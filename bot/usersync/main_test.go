@@ -47,7 +47,8 @@ func newEnv(t *testing.T) *env {
 	sim.AddApp(appID, secret)
 	st := redistest.Open(t)
 	tokens := wxapi.NewTokens(st.Tokens(appID), wxapi.StableFetcher(appID, secret), nil, zaptest.NewLogger(t))
-	api := wxapi.New(wxapi.Config{AppID: appID, AppSecret: secret, Token: "tok"}, tokens, st.SDKCache())
+	api := wxapi.New(wxapi.Config{AppID: appID, AppSecret: secret, Token: "tok"}, tokens, st.SDKCache()).
+		WithQuotaWalls(st.QuotaWalls(appID), nil)
 	return &env{t: t, ctx: context.Background(), appID: appID, st: st, api: api,
 		f: st.Followers(store.Calendar{Loc: time.UTC}, store.Limits{})}
 }

@@ -33,11 +33,13 @@ func (r Retry) withDefaults() Retry {
 	return r
 }
 
-// transient reports whether a call may succeed if made again: WeChat's
-// -1 (system busy) and 45009 (API quota reached), and network failures.
+// transient reports whether a call may succeed if made again soon:
+// WeChat's -1 (system busy) and network failures. 45009 (the API's daily
+// quota is spent) is not: it holds until 00:00 Beijing time, so the sync
+// stops and keeps its checkpoint.
 func transient(err error) bool {
 	switch wxapi.ErrCode(err) {
-	case -1, 45009:
+	case -1:
 		return true
 	case 0:
 		var ne net.Error

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -191,15 +192,37 @@ func TestSyncRetriesTransientErrors(t *testing.T) {
 	e := newEnv(t)
 	sim.PopulateFollowers(e.appID, 250, 3)
 	sim.FailNext("/cgi-bin/user/info/batchget", -1, 2)
-	sim.FailNext("/cgi-bin/user/get", 45009, 1)
 	defer sim.FailNext("/cgi-bin/user/info/batchget", 0, 0)
-	defer sim.FailNext("/cgi-bin/user/get", 0, 0)
 	sum, err := Sync(e.ctx, e.opts())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Retries != 3 || sum.Listed != 250 || sum.Created != 250 {
-		t.Errorf("sync through -1 and 45009: %+v; want 3 retries and 250 followers", sum)
+	if sum.Retries != 2 || sum.Listed != 250 || sum.Created != 250 {
+		t.Errorf("sync through -1: %+v; want 2 retries and 250 followers", sum)
+	}
+}
+
+// A spent daily quota (45009) stops the sync with the time it comes back,
+// keeps the checkpoint, and no replica calls that API again before then.
+func TestSyncStopsAtTheQuotaWall(t *testing.T) {
+	e := newEnv(t)
+	sim.PopulateFollowers(e.appID, 250, 3)
+	sim.FailNext("/cgi-bin/user/get", 45009, 1)
+	defer sim.FailNext("/cgi-bin/user/get", 0, 0)
+	_, err := Sync(e.ctx, e.opts())
+	var ae *wxapi.APIError
+	if !errors.As(err, &ae) || ae.Code != 45009 || ae.Until.IsZero() || !strings.Contains(err.Error(), "daily quota back at") {
+		t.Fatalf("sync at a spent quota: %v; want 45009 naming when it comes back", err)
+	}
+	calls := len(sim.Calls(e.appID))
+	_, err = Sync(e.ctx, e.opts())
+	if !errors.As(err, &ae) || !ae.Held {
+		t.Fatalf("second sync: %v; want held at the wall", err)
+	}
+	for _, c := range sim.Calls(e.appID)[calls:] {
+		if c.Path == "/cgi-bin/user/get" {
+			t.Fatalf("user/get called again behind the wall: %+v", c)
+		}
 	}
 }
 

@@ -32,6 +32,9 @@ type APIError struct {
 }
 
 func (e *APIError) Error() string {
+	if !e.Until.IsZero() {
+		return fmt.Sprintf("wxapi: errcode %d: %s (daily quota back at %s)", e.Code, e.Msg, e.Until.Format(time.RFC3339))
+	}
 	if e.MsgID != 0 {
 		return fmt.Sprintf("wxapi: errcode %d: %s (msg_id %d)", e.Code, e.Msg, e.MsgID)
 	}

@@ -150,12 +150,24 @@ func (c *Client) TagMembers(ctx context.Context, tagID int, openids []string, ad
 // can reach a log: in place for a transport error (*url.Error, which
 // keeps its Timeout and so stays retryable), in the text otherwise (an
 // HTTP status).
+//
+// A 45009 is recorded as the path's quota wall (see WithQuotaWalls) and
+// returned as an *APIError with Until set.
 func (c *Client) sdkCall(ctx context.Context, api string, call func() error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	path := "/cgi-bin/" + api
+	if err := c.wallFor(ctx, path); err != nil {
+		return err
+	}
 	err := c.Call(ctx, call)
 	var ce *util.CommonError
+	if errors.As(err, &ce) && ce.ErrCode == CodeDailyQuota {
+		err = &APIError{Code: CodeDailyQuota, Msg: ce.ErrMsg}
+		c.noteWall(ctx, path, err)
+		return err
+	}
 	if err == nil || errors.As(err, &ce) {
 		return err
 	}
