@@ -97,3 +97,41 @@ func toGot(w *bctest.World, openid, s string) int {
 	}
 	return n
 }
+
+// A batch that may have gone out and must wait for the quota past its
+// 23 hours becomes unknown at once: by the reset, WeChat could no longer
+// tell whether it was sent. The batch after it waits for the reset.
+func TestQuotaWaitPastTheWindowLeavesALostBatchUnknown(t *testing.T) {
+	// Not parallel: the simulator's injected faults hit any app.
+	t.Cleanup(func() { sim.FailNext(massSendPath, 0, 0) })
+	start := time.Date(2026, 12, 7, 16, 10, 0, 0, time.UTC) // 00:10 in Beijing
+	lossy := &lossyAPI{lose: map[string]bool{}, seen: map[string]int{}}
+	w := bctest.New(t, sim, bctest.Config{Followers: 9, SimClock: true, Start: start, AlertFailureRate: 0.99,
+		Sender: func(o *sender.Options) {
+			lossy.MassAPI = o.API
+			o.API, o.RetryGap = lossy, time.Minute
+		}})
+	b := w.Approved("everyone")
+	lossy.lose[b.ClientMsgID(1)] = true
+	w.SendNow(b.ID)
+	w.Run()
+	w.Wait(b.ID, "batch 1's answer lost", func(b *broadcast.Broadcast) bool {
+		return len(b.Batches) > 1 && b.Batches[1].Lost && !b.Batches[1].NotBefore.IsZero()
+	})
+	sim.FailNext(massSendPath, wxsim.CodeDailyQuota, 1)
+	w.Clock.Add(time.Minute) // the question is refused: the quota is back at 00:05 tomorrow, 23 h 55 min on
+	b = w.Wait(b.ID, "batch 1 unknown", func(b *broadcast.Broadcast) bool { return b.Batches[1].State == broadcast.BatchUnknown })
+	if got := w.Clock.Now().Sub(start); got > 2*time.Minute {
+		t.Fatalf("unknown only after %v", got)
+	}
+	if b.State != broadcast.StateSending || b.Batches[2].State != broadcast.BatchPending && b.Batches[2].State != broadcast.BatchSending {
+		t.Fatalf("state %s, batch 2 %+v: the rest should wait for the quota", b.State, b.Batches[2])
+	}
+	b = w.WaitDriving(b.ID, "the end", time.Hour, func(b *broadcast.Broadcast) bool { return b.State == broadcast.StatePartiallyFailed })
+	if b.Batches[2].State != broadcast.BatchSent || b.Batches[2].Accepted.Before(time.Date(2026, 12, 8, 16, 5, 0, 0, time.UTC)) {
+		t.Fatalf("batch 2 %+v: want sent after the reset", b.Batches[2])
+	}
+	if n := lossy.seen[b.ClientMsgID(1)]; n != 2 {
+		t.Fatalf("batch 1 tried %d times, want 2 (the lost one and the refused question)", n)
+	}
+}
