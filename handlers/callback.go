@@ -26,6 +26,16 @@ const (
 	reasonPlaintext    = "plaintext_refused"
 )
 
+// logReasons lists every reason a callback is refused or ignored for,
+// each with its sampled logger.
+func logReasons() []string {
+	return []string{
+		reasonSignature, reasonMsgSignature, reasonTimestamp, reasonTooLarge, reasonXML, reasonDecrypt,
+		reasonAppID, reasonEncryptType, reasonMessage, reasonEchostr, reasonPlaintext,
+		ignoreFuture, ignoreCoordinates,
+	}
+}
+
 // handleCallback verifies, decrypts and decodes a message or event, lets
 // the bot record it, and answers: "success" when there is nothing to say
 // (WeChat then stops retrying and shows nothing), else the passive reply,
@@ -71,6 +81,10 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusBadRequest, reasonXML)
 		return
 	}
+	if reason := s.implausible(&msg); reason != "" {
+		s.ignore(w, &msg, reason)
+		return
+	}
 	res, err := s.bot.Handle(r.Context(), msg)
 	if errors.Is(err, bot.ErrInvalid) {
 		s.refuse(w, r, http.StatusBadRequest, reasonMessage, zap.Error(err))
@@ -100,7 +114,7 @@ func (s *Server) handleCallback(w http.ResponseWriter, r *http.Request) {
 }
 
 // refuse answers a callback that is not accepted, logs it once with its
-// reason, and counts it. Nothing about it reaches the store.
+// reason (sampled: anyone can send refused callbacks), and counts it. Nothing about it reaches the store.
 func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reason string, extra ...zap.Field) {
 	s.metrics.refusals.WithLabelValues(reason).Inc()
 	s.metrics.callbacks.WithLabelValues("unknown", "refused").Inc()
@@ -108,7 +122,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, reas
 		zap.String("reason", reason), zap.Int("status", status),
 		zap.String("remote", r.RemoteAddr), zap.String("method", r.Method),
 	}, extra...)
-	s.log.Warn("callback refused", fields...)
+	s.quiet.get(reason).Warn("callback refused", fields...)
 	http.Error(w, http.StatusText(status), status)
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/wxcast/wxcast/bot"
@@ -39,6 +40,7 @@ type env struct {
 	store     *store.Store
 	followers *store.Followers
 	reg       *prometheus.Registry
+	handler   http.Handler
 }
 
 type envOpts struct {
@@ -58,6 +60,10 @@ type envOpts struct {
 	apiToken   string
 	rules      func() *rules.Ruleset
 	attributes handlers.AttrSetter
+	// log replaces the test logger (to see what is logged).
+	log *zap.Logger
+	// now replaces the server's clock.
+	now func() time.Time
 }
 
 func newEnv(t *testing.T, o envOpts) *env {
@@ -79,6 +85,9 @@ func newEnv(t *testing.T, o envOpts) *env {
 		ready = o.ready
 	}
 	log := zaptest.NewLogger(t)
+	if o.log != nil {
+		log = o.log
+	}
 	var as handlers.AttrSetter = attrs.NewService(f, o.rules, log)
 	if o.attributes != nil {
 		as = o.attributes
@@ -88,14 +97,15 @@ func newEnv(t *testing.T, o envOpts) *env {
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID: appID, Token: token, AESKeys: o.keys, AllowPlaintext: !o.strict, CallbackPath: "/wechat",
 		TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
-		APIToken: o.apiToken, Attributes: as,
+		APIToken: o.apiToken, Attributes: as, Now: o.now,
 	}, b, ready, reg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	h := srv.Handler()
+	hs := httptest.NewServer(h)
 	t.Cleanup(hs.Close)
-	return &env{t: t, url: hs.URL, store: s, followers: f, reg: reg}
+	return &env{t: t, url: hs.URL, store: s, followers: f, reg: reg, handler: h}
 }
 
 func (e *env) client(mode wxsim.Mode, tweak ...func(*wxsim.ClientConfig)) *wxsim.Client {

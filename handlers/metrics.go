@@ -13,6 +13,8 @@ type metrics struct {
 	dedupHits prometheus.Counter
 	latency   prometheus.Histogram
 	tags      *prometheus.CounterVec
+	ignored   *prometheus.CounterVec
+	dropped   *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -38,8 +40,16 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "wxcast_tag_changes_total",
 			Help: "Tag changes decided by tag rules, by tag and change: added (a ttl tag matched again counts too, its expiry moves) or removed.",
 		}, []string{"tag", "change"}),
+		ignored: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_callback_ignored_total",
+			Help: "Signed callbacks answered success but not recorded, by reason: future_create_time (CreateTime more than callback.timestamp_tolerance ahead), bad_coordinates (NaN, infinite or out of range).",
+		}, []string{"reason"}),
+		dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_log_dropped_total",
+			Help: "Log entries of refused or ignored callbacks dropped by sampling (10 a second per reason are written), by reason.",
+		}, []string{"reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.callbacks, m.refusals, m.dedupHits, m.latency, m.tags} {
+	for _, c := range []prometheus.Collector{m.callbacks, m.refusals, m.dedupHits, m.latency, m.tags, m.ignored, m.dropped} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("handlers: register metrics: %w", err)
 		}

@@ -59,8 +59,11 @@ type Server struct {
 	ready   Pinger
 	log     *zap.Logger
 	metrics *metrics
-	gather  prometheus.Gatherer
-	bufs    sync.Pool
+	// quiet logs refusals and ignored callbacks, sampled: anyone can
+	// cause them.
+	quiet  quietLogs
+	gather prometheus.Gatherer
+	bufs   sync.Pool
 }
 
 // NewServer builds the HTTP surface. reg receives the metrics and is what
@@ -83,7 +86,8 @@ func NewServer(cfg Config, b Bot, ready Pinger, reg *prometheus.Registry, log *z
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, keys: keys, bot: b, ready: ready, log: log, metrics: m, gather: reg}, nil
+	quiet := newQuietLogs(log, m.dropped, logReasons())
+	return &Server{cfg: cfg, keys: keys, bot: b, ready: ready, log: log, metrics: m, quiet: quiet, gather: reg}, nil
 }
 
 // Handler returns every route.
