@@ -34,7 +34,7 @@ type JobReports interface {
 func (b *Bot) handleAdmin(ctx context.Context, m *Message, k kind, ev store.Event, a broadcast.Admin) (Result, error) {
 	if m.MsgType != "text" {
 		out, err := b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
-		return Result{Kind: k.name, Duplicate: out.Duplicate}, err
+		return Result{Kind: k.label(), Duplicate: out.Duplicate}, err
 	}
 	now := b.o.Now()
 	var (
@@ -47,10 +47,10 @@ func (b *Bot) handleAdmin(ctx context.Context, m *Message, k kind, ev store.Even
 		out, err = b.o.Followers.Begin(ctx, m.OpenID, ev.DedupID, now)
 	}
 	if err != nil {
-		return Result{Kind: k.name}, err
+		return Result{Kind: k.label()}, err
 	}
 	if out.Duplicate {
-		return Result{Kind: k.name, Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
+		return Result{Kind: k.label(), Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
 	}
 	text := b.o.Admins.Handle(ctx, a, m.Content)
 	reply := Reply{}
@@ -61,7 +61,7 @@ func (b *Bot) handleAdmin(ctx context.Context, m *Message, k kind, ev store.Even
 	if _, err := b.o.Followers.Finish(ctx, m.OpenID, ev.DedupID, string(raw), nil, b.o.Now()); err != nil {
 		b.o.Log.Warn("store an admin reply", zap.String("openid", m.OpenID), zap.Error(err))
 	}
-	return Result{Kind: k.name, Reply: reply}, nil
+	return Result{Kind: k.label(), Reply: reply}, nil
 }
 
 // handleSystem takes WeChat's own reports. A mass-send report is applied
@@ -74,11 +74,11 @@ func (b *Bot) handleSystem(ctx context.Context, m *Message, k kind, ev store.Eve
 			Filtered: int(m.FilterCount), Sent: int(m.SentCount), Errors: int(m.Errors),
 		})
 		if err != nil {
-			return Result{Kind: k.name}, err
+			return Result{Kind: k.label()}, err
 		}
 	}
 	out, err := b.o.Followers.MarkSeen(ctx, m.OpenID, ev.DedupID)
-	return Result{Kind: k.name, Duplicate: out.Duplicate}, err
+	return Result{Kind: k.label(), Duplicate: out.Duplicate}, err
 }
 
 // maxReplyBytes caps an admin's passive text reply. WeChat publishes no

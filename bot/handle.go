@@ -43,10 +43,10 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	now := b.o.Now()
 	out, err := b.o.Followers.Record(ctx, ev, now, mark)
 	if err != nil {
-		return Result{Kind: k.name}, err
+		return Result{Kind: k.label()}, err
 	}
 	if out.Duplicate {
-		return Result{Kind: k.name, Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
+		return Result{Kind: k.label(), Duplicate: true, Reply: b.repeat(ctx, m.OpenID, ev.DedupID, out)}, nil
 	}
 	if k.name == "unsubscribe" && b.o.Jobs != nil {
 		// Once per delivery (duplicates returned above). A failure costs
@@ -56,7 +56,7 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 		}
 	}
 	if mark == store.MarkFinal {
-		return Result{Kind: k.name}, nil
+		return Result{Kind: k.label()}, nil
 	}
 	d := plan.Decide(ctx, out.Profile, &ev, now)
 	answer := ""
@@ -82,5 +82,5 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 			}
 		}
 	}
-	return Result{Kind: k.name, Reply: d.Reply, TagChanges: d.Changes}, nil
+	return Result{Kind: k.label(), Reply: d.Reply, TagChanges: d.Changes}, nil
 }

@@ -15,7 +15,22 @@ type kind struct {
 	// system callbacks come from WeChat, not a follower (job reports):
 	// they are deduplicated but update no profile.
 	system bool
-	fill   func(m *Message, ev *store.Event)
+	// unknown is a type outside the table, recorded under its own name.
+	unknown bool
+	fill    func(m *Message, ev *store.Event)
+}
+
+// OtherKind is the Result.Kind of every callback type outside the kind
+// table. The type's name comes from the sender, and as a metric label each
+// made-up name would be a series of its own.
+const OtherKind = "other"
+
+// label is the kind as Result.Kind reports it: its name, or OtherKind.
+func (k kind) label() string {
+	if k.unknown {
+		return OtherKind
+	}
+	return k.name
 }
 
 // kindTable maps MsgType (and, for events, the lower-cased Event) to its
@@ -59,19 +74,20 @@ func newKindTable() kindTable {
 	}
 }
 
-// lookup finds m's kind; unknown types still count, under their own name.
+// lookup finds m's kind; unknown types still count in the profile, under
+// their own name.
 func (t kindTable) lookup(m *Message) kind {
 	if m.MsgType == "event" {
 		e := strings.ToLower(m.Event)
 		if k, ok := t["event:"+e]; ok {
 			return k
 		}
-		return kind{name: e, class: store.ClassEvent, fill: func(m *Message, e *store.Event) { e.Key = m.EventKey }}
+		return kind{name: e, class: store.ClassEvent, unknown: true, fill: func(m *Message, e *store.Event) { e.Key = m.EventKey }}
 	}
 	if k, ok := t[m.MsgType]; ok {
 		return k
 	}
-	return kind{name: strings.ToLower(m.MsgType), class: store.ClassMessage}
+	return kind{name: strings.ToLower(m.MsgType), class: store.ClassMessage, unknown: true}
 }
 
 func toEvent(m *Message, k kind) store.Event {

@@ -67,7 +67,8 @@ func (r Reply) Empty() bool { return r.Type == "" }
 type Result struct {
 	Reply Reply
 	// Kind is the event kind the callback was counted as (text, subscribe,
-	// location_report…), for metrics.
+	// location_report…), for metrics: OtherKind for a type outside the
+	// kind table, so that made-up types add no label values.
 	Kind string
 	// Duplicate is true when this was a retried delivery: nothing changed
 	// and Reply repeats the first delivery's answer.
