@@ -59,9 +59,15 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	obj, status, msg := readJSONObject(w, r)
+	obj, body, status, msg := readJSONObject(w, r)
 	if status != 0 {
 		apiError(w, status, msg)
+		return
+	}
+	// encoding/json has replaced what is not UTF-8 with U+FFFD: refused
+	// here, since the decoded values can no longer tell.
+	if err := rules.CheckJSONText(body); err != nil {
+		refuseAttrs(w, err)
 		return
 	}
 	res, err := s.cfg.Attributes.Put(r.Context(), openid, obj)
@@ -81,6 +87,12 @@ func (s *Server) attrsError(w http.ResponseWriter, openid string, err error) {
 		apiError(w, http.StatusInternalServerError, "the store failed; try again")
 		return
 	}
+	refuseAttrs(w, err)
+}
+
+// refuseAttrs answers 422 for values that cannot be stored, naming the
+// attribute at fault when err is a *rules.AttrError.
+func refuseAttrs(w http.ResponseWriter, err error) {
 	body := map[string]string{"error": err.Error()}
 	var ae *rules.AttrError
 	if errors.As(err, &ae) {
@@ -102,35 +114,35 @@ func (s *Server) authorized(r *http.Request) bool {
 }
 
 // readJSONObject reads a JSON object body of at most maxAttrsBody bytes,
-// numbers kept as json.Number so that 3 and 3.5 stay apart. On failure it
-// returns the status and reason to answer.
-func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, int, string) {
+// numbers kept as json.Number so that 3 and 3.5 stay apart; the body is
+// returned too. On failure it returns the status and reason to answer.
+func readJSONObject(w http.ResponseWriter, r *http.Request) (map[string]any, []byte, int, string) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
-		return nil, http.StatusUnsupportedMediaType, "send the attributes as Content-Type: application/json"
+		return nil, nil, http.StatusUnsupportedMediaType, "send the attributes as Content-Type: application/json"
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxAttrsBody))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB"
+			return nil, nil, http.StatusRequestEntityTooLarge, "the body is larger than 64 KiB"
 		}
-		return nil, http.StatusBadRequest, "cannot read the body"
+		return nil, nil, http.StatusBadRequest, "cannot read the body"
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, http.StatusBadRequest, "malformed JSON: " + err.Error()
+		return nil, nil, http.StatusBadRequest, "malformed JSON: " + err.Error()
 	}
 	if dec.More() {
-		return nil, http.StatusBadRequest, "malformed JSON: more than one value in the body"
+		return nil, nil, http.StatusBadRequest, "malformed JSON: more than one value in the body"
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, http.StatusBadRequest, `want a JSON object of attribute to value, e.g. {"vip_level": 3, "city": null}`
+		return nil, nil, http.StatusBadRequest, `want a JSON object of attribute to value, e.g. {"vip_level": 3, "city": null}`
 	}
-	return obj, 0, ""
+	return obj, body, 0, ""
 }
 
 func apiError(w http.ResponseWriter, status int, msg string) {

@@ -174,3 +174,25 @@ func TestPutAttributesFails(t *testing.T) {
 		}
 	}
 }
+
+// encoding/json reads what is not UTF-8 as U+FFFD; the API refuses it,
+// naming the attribute, instead of storing the replacement.
+func TestPutAttributesRefusesInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	rs := parseRules(t, "attributes:\n  vip_level: int\n  city: string\n")
+	e := newEnv(t, envOpts{apiToken: apiToken, rules: func() *rules.Ruleset { return rs }})
+	for _, tt := range []struct{ name, body, attr string }{
+		{"byte that is not UTF-8", "{\"vip_level\": 3, \"city\": \"Shang\xffhai\"}", "city"},
+		{"lone surrogate", `{"vip_level": 3, "city": "\ud800"}`, "city"},
+		{"in the name", "{\"vip_level\": 3, \"ci\xfety\": \"x\"}", `"ci\xfety"`},
+	} {
+		status, ans, _ := put(t, e.url, "o1", "Bearer "+apiToken, "application/json", tt.body)
+		msg, _ := ans["error"].(string)
+		if status != 422 || ans["attribute"] != tt.attr || !strings.Contains(msg, "not valid UTF-8") {
+			t.Errorf("%s: %d %v; want 422 naming %s", tt.name, status, ans, tt.attr)
+		}
+	}
+	if p, _ := e.followers.Profile(context.Background(), "o1"); p.Known {
+		t.Errorf("a refused update stored %v", p.Attrs())
+	}
+}

@@ -292,3 +292,30 @@ func TestCSVRecordTooLong(t *testing.T) {
 		t.Fatalf("err = %v, want a FileError at line 3 about an unclosed quote", err)
 	}
 }
+
+// encoding/json reads what is not UTF-8 as U+FFFD; the row is refused by
+// line and attribute instead of storing the replacement.
+func TestJSONLinesInvalidUTF8(t *testing.T) {
+	t.Parallel()
+	f := testFollowers(t)
+	file := `{"openid": "o1", "city": "北京"}` + "\n" +
+		"{\"openid\": \"o2\", \"vip_level\": 2, \"city\": \"Bei\xffjing\"}\n" +
+		`{"openid": "o3", "city": "\udfff"}` + "\n"
+	sum, bad, err := runFile(t, f, JSONLines, file, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Summary{Read: 3, Applied: 1, Changed: 1, Bad: 2}); sum != want {
+		t.Errorf("summary %+v, want %+v", sum, want)
+	}
+	wantBad := "2: attribute city: not valid UTF-8 (a byte that is not UTF-8, or an escaped lone surrogate such as \\ud800)\n" +
+		"3: attribute city: not valid UTF-8 (a byte that is not UTF-8, or an escaped lone surrogate such as \\ud800)"
+	if got := problems(bad); got != wantBad {
+		t.Errorf("bad rows:\n%s\nwant:\n%s", got, wantBad)
+	}
+	for _, id := range []string{"o2", "o3"} {
+		if a := attrs(t, f, id); a != "map[]" {
+			t.Errorf("%s = %s, want nothing stored", id, a)
+		}
+	}
+}

@@ -245,6 +245,11 @@ func (s *jsonSource) parse(data []byte) (row, string) {
 	if obj == nil {
 		return row{}, "want a JSON object, got null"
 	}
+	// The decoder has replaced what is not UTF-8 with U+FFFD; the line
+	// still tells.
+	if err := rules.CheckJSONText(data); err != nil {
+		return row{}, err.Error()
+	}
 	raw, ok := obj["openid"]
 	if !ok {
 		return row{}, "no openid"
