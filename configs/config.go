@@ -35,7 +35,7 @@ type Config struct {
 
 // CallbackConfig tunes how WeChat's callbacks are accepted.
 type CallbackConfig struct {
-	// A callback whose timestamp is further than this from the server clock is refused as a replay.
+	// A callback whose timestamp is further than this from the server clock is refused as a replay; one whose CreateTime is further ahead is answered success and not recorded.
 	TimestampTolerance Duration `yaml:"timestamp_tolerance" json:"timestamp_tolerance"`
 	// How long a delivered callback's id is remembered to drop WeChat's retries; at least 1m.
 	DedupTTL Duration `yaml:"dedup_ttl" json:"dedup_ttl"`
