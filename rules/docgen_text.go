@@ -133,6 +133,10 @@ const docAttributes = "## Business attributes\n\n" +
 	"- A CSV column that names no declared attribute refuses the whole file. A bad\n" +
 	"  value or openid refuses its row: the import lists it as `FILE:LINE: reason`,\n" +
 	"  applies the other rows and exits 1; the API answers 422 naming the attribute.\n" +
+	"- A string that is not valid UTF-8 is refused, in a CSV cell and in JSON\n" +
+	"  alike: a byte that is not UTF-8, or in JSON an escaped lone surrogate\n" +
+	"  (`\"\\ud800\"`), which a JSON decoder would otherwise silently replace with\n" +
+	"  U+FFFD.\n" +
 	"- A follower listed twice in one file gets the values of the later row.\n\n"
 
 const docSemantics = "## How rules run\n\n" +
