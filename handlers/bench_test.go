@@ -11,6 +11,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/wxcast/wxcast/bot"
 	"github.com/wxcast/wxcast/handlers"
@@ -91,4 +92,56 @@ func BenchmarkCallback(b *testing.B) {
 			})
 		})
 	}
+}
+
+// countingWriter counts the bytes written to it.
+type countingWriter struct{ n atomic.Int64 }
+
+func (w *countingWriter) Write(p []byte) (int, error) { w.n.Add(int64(len(p))); return len(p), nil }
+
+// BenchmarkRefusalFlood measures a flood of callbacks signed with a wrong
+// token: the time each refusal costs and the bytes of JSON log each one
+// writes (log-B/op), which sampling keeps near zero.
+//
+//	TEST_REDIS_URL=redis://127.0.0.1:6379/0 go test -run '^$' -bench RefusalFlood ./handlers/
+func BenchmarkRefusalFlood(b *testing.B) {
+	s := redistest.Open(b)
+	f := s.Followers(store.Calendar{Loc: cst}, store.Limits{DedupTTL: time.Minute, HistoryMax: 50, HistoryDays: 8})
+	out := &countingWriter{}
+	enc := zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig())
+	log := zap.New(zapcore.NewCore(enc, zapcore.AddSync(out), zap.InfoLevel))
+	srv, err := handlers.NewServer(handlers.Config{
+		AppID: appID, Token: token, AESKeys: []string{aesKey}, AllowPlaintext: true, CallbackPath: "/wechat",
+		TimestampTolerance: 300 * time.Second, MaxBodyBytes: 64 << 10,
+	}, bot.New(bot.Options{Followers: f, ReplyWait: time.Second}), s, prometheus.NewRegistry(), log)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := srv.Handler()
+	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://wxcast/wechat", Token: "notTheToken",
+		EncodingAESKey: aesKey, AppID: appID, OriginalID: original, Mode: wxsim.ModePlain})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req, err := c.BuildRequest(context.Background(), wxsim.Text("oFlood", "hi", 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := readAll(b, req)
+	b.SetParallelism(16)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := req.Clone(context.Background())
+			r.Body = nopCloser{bytesReader(body)}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code != http.StatusUnauthorized {
+				b.Errorf("status %d", w.Code)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(out.n.Load())/float64(b.N), "log-B/op")
 }
