@@ -21,7 +21,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		callbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wxcast_callbacks_total",
-			Help: "WeChat callbacks by kind (text, subscribe, click…) and result (ok, duplicate, refused, error).",
+			Help: "WeChat callbacks by kind (text, subscribe, click…, other for a type outside the known kinds) and result (ok, duplicate, refused, ignored, error).",
 		}, []string{"type", "result"}),
 		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "wxcast_callback_refusals_total",
