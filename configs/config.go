@@ -41,6 +41,8 @@ type CallbackConfig struct {
 	DedupTTL Duration `yaml:"dedup_ttl" json:"dedup_ttl"`
 	// Longest a retried delivery waits for the first delivery's answer (and never past 1s after the first began); 0 to 4.5s, since WeChat gives up after 5s.
 	ReplyWait Duration `yaml:"reply_wait" json:"reply_wait"`
+	// Longest any one Redis call of a callback may take before the callback is answered 503 (WeChat then retries), so a hung Redis does not outlast WeChat's 5s; 100ms to 4s.
+	RedisTimeout Duration `yaml:"redis_timeout" json:"redis_timeout"`
 	// Largest callback body accepted, in bytes (1024 to 1048576).
 	MaxBodyBytes int64 `yaml:"max_body_bytes" json:"max_body_bytes"`
 	// Accept plaintext callbacks although encoding_aes_key is set; only while switching the console's mode, since a plaintext signature does not cover the body.
@@ -162,6 +164,7 @@ func Default() Config {
 			TimestampTolerance: Duration{300 * time.Second},
 			DedupTTL:           Duration{10 * time.Minute},
 			ReplyWait:          Duration{4 * time.Second},
+			RedisTimeout:       Duration{2500 * time.Millisecond},
 			MaxBodyBytes:       64 << 10,
 		},
 		WeChat: WeChatConfig{

@@ -45,6 +45,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"callback.timestamp_tolerance", checkPositive(cb.TimestampTolerance.Duration)},
 		{"callback.dedup_ttl", checkAtLeast(cb.DedupTTL.Duration, time.Minute)},
 		{"callback.reply_wait", checkBetween(cb.ReplyWait.Duration, 0, 4500*time.Millisecond)},
+		{"callback.redis_timeout", checkBetween(cb.RedisTimeout.Duration, 100*time.Millisecond, 4*time.Second)},
 		{"callback.max_body_bytes", checkBetween(cb.MaxBodyBytes, 1024, 1<<20)},
 		{"wechat.app_id", checkAppID(w.AppID)},
 		{"wechat.app_secret", checkNoSpace(w.AppSecret.Value())},

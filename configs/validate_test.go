@@ -36,6 +36,8 @@ func TestValidate(t *testing.T) {
 		{"dedup 1m", func(c *Config) { c.Callback.DedupTTL = Duration{time.Minute} }, ""},
 		{"reply_wait 0", func(c *Config) { c.Callback.ReplyWait = Duration{} }, ""},
 		{"reply_wait 4.5s", func(c *Config) { c.Callback.ReplyWait = Duration{4500 * time.Millisecond} }, ""},
+		{"redis_timeout 4s", func(c *Config) { c.Callback.RedisTimeout = Duration{4 * time.Second} }, ""},
+		{"redis_timeout 5s", func(c *Config) { c.Callback.RedisTimeout = Duration{5 * time.Second} }, "callback.redis_timeout: must be between 100ms and 4s, got 5s"},
 		{"reply_wait 5s", func(c *Config) { c.Callback.ReplyWait = Duration{5 * time.Second} }, "callback.reply_wait: must be between 0s and 4.5s, got 5s"},
 		{"body too small", func(c *Config) { c.Callback.MaxBodyBytes = 1023 }, "callback.max_body_bytes: must be between 1024 and 1048576"},
 		{"body too big", func(c *Config) { c.Callback.MaxBodyBytes = 1<<20 + 1 }, "callback.max_body_bytes"},

@@ -128,6 +128,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	opts := bot.Options{
 		Followers:         followers,
 		ReplyWait:         cfg.Callback.ReplyWait.D(),
+		RedisTimeout:      cfg.Callback.RedisTimeout.D(),
 		Jobs:              bcs.results,
 		AdminsAsFollowers: cfg.Bot.AdminsAsFollowers,
 		Log:               log,
