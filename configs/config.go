@@ -28,6 +28,7 @@ type Config struct {
 	Broadcast BroadcastConfig `yaml:"broadcast" json:"broadcast"`
 	Sync      SyncConfig      `yaml:"sync" json:"sync"`
 	API       APIConfig       `yaml:"api" json:"api"`
+	Metrics   MetricsConfig   `yaml:"metrics" json:"metrics"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -150,6 +151,14 @@ type SyncConfig struct {
 // APIConfig guards wxcast's HTTP API for other systems (PUT /api/followers/{openid}/attributes).
 type APIConfig struct {
 	// Bearer token other systems send as "Authorization: Bearer TOKEN": 16 to 256 visible ASCII characters; empty turns the API off.
+	Token Secret `yaml:"token" json:"token"`
+}
+
+// MetricsConfig says where and to whom GET /metrics answers.
+type MetricsConfig struct {
+	// Address of a listener of its own for /metrics, as host:port (e.g. "127.0.0.1:9090" or a private address); /metrics then answers 404 on listen. Empty serves /metrics on listen, next to the callback.
+	Listen string `yaml:"listen" json:"listen"`
+	// Bearer token /metrics requires, as "Authorization: Bearer TOKEN": 16 to 256 visible ASCII characters; empty requires none.
 	Token Secret `yaml:"token" json:"token"`
 }
 

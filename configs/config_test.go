@@ -62,6 +62,8 @@ func TestDefault(t *testing.T) {
 		{"sync.workers", d.Sync.Workers, 16},
 		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},
 		{"api.token", d.API.Token, Secret("")},
+		{"metrics.listen", d.Metrics.Listen, ""},
+		{"metrics.token", d.Metrics.Token, Secret("")},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))

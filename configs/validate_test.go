@@ -116,6 +116,12 @@ func TestValidate(t *testing.T) {
 		{"api token 15", func(c *Config) { c.API.Token = Secret(strings.Repeat("k", 15)) }, "api.token: must be 16 to 256 characters (e.g. openssl rand -hex 24), got 15 characters"},
 		{"api token 257", func(c *Config) { c.API.Token = Secret(strings.Repeat("k", 257)) }, "api.token: must be 16 to 256 characters"},
 		{"api token space", func(c *Config) { c.API.Token = "abcdefgh ijklmnopq" }, "api.token: must be visible ASCII characters without spaces, got 18 bytes"},
+		{"metrics listen empty", func(c *Config) { c.Metrics.Listen = "" }, ""},
+		{"metrics listen loopback", func(c *Config) { c.Metrics.Listen = "127.0.0.1:9090" }, ""},
+		{"metrics listen no port", func(c *Config) { c.Metrics.Listen = "127.0.0.1" }, `metrics.listen: must be host:port, e.g. ":8080", got "127.0.0.1"`},
+		{"metrics listen same as listen", func(c *Config) { c.Listen, c.Metrics.Listen = ":8080", ":8080" }, `metrics.listen: must differ from listen (":8080")`},
+		{"metrics token 16", func(c *Config) { c.Metrics.Token = Secret(strings.Repeat("k", 16)) }, ""},
+		{"metrics token 15", func(c *Config) { c.Metrics.Token = Secret(strings.Repeat("k", 15)) }, "metrics.token: must be 16 to 256 characters (e.g. openssl rand -hex 24), got 15 characters; leave it empty to require none"},
 		{"api token non-ascii", func(c *Config) { c.API.Token = "密钥密钥密钥密钥密钥" }, "api.token: must be visible ASCII"},
 		{"failure rate NaN", func(c *Config) { c.Broadcast.AlertFailureRate = math.NaN() }, "broadcast.alert_failure_rate: must be between 0 and 1, got NaN"},
 	}
