@@ -118,6 +118,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	defer useRedisLog(ctx, log)()
 	exposed := exposureWarning(pageLn.Addr())
 	if exposed != "" {
 		log.Warn(exposed, zap.String("listen", pageLn.Addr().String()))

@@ -21,15 +21,10 @@ import (
 func TestHungRedisAnswersInTime(t *testing.T) {
 	t.Parallel()
 	target, prefix := redistest.SharedURL(t), redistest.Prefix(t)
-	u, err := url.Parse(target)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := startPausableProxy(t, u.Host)
-	u.Host = p.addr()
+	p := startPausableProxy(t, hostOf(t, target))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + u.String(), "WXCAST_REDIS_KEY_PREFIX=" + prefix})
+	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + withHost(t, target, p.addr()), "WXCAST_REDIS_KEY_PREFIX=" + prefix})
 	t.Cleanup(func() { cancel(); <-done })
 	// Keys the server wrote go when the test ends; Redis is reached
 	// directly, not through the proxy.
@@ -116,21 +111,48 @@ func startPausableProxy(t *testing.T, target string) *pausableProxy {
 	var wg sync.WaitGroup
 	wg.Go(func() { p.serve(&wg) })
 	t.Cleanup(func() {
-		p.mu.Lock()
-		p.closed = true
-		conns := p.conns
-		p.mu.Unlock()
 		p.resume()
-		_ = ln.Close()
-		for _, c := range conns {
-			_ = c.Close()
-		}
+		p.cut()
 		wg.Wait()
 	})
 	return p
 }
 
 func (p *pausableProxy) addr() string { return p.ln.Addr().String() }
+
+// cut closes every connection and the listener: Redis is gone, and a
+// dial is refused.
+func (p *pausableProxy) cut() {
+	p.mu.Lock()
+	p.closed = true
+	conns := p.conns
+	p.mu.Unlock()
+	_ = p.ln.Close()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+}
+
+// hostOf is the host:port of a Redis URL.
+func hostOf(t *testing.T, redisURL string) string {
+	t.Helper()
+	u, err := url.Parse(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+// withHost is redisURL with its host:port replaced.
+func withHost(t *testing.T, redisURL, hostport string) string {
+	t.Helper()
+	u, err := url.Parse(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.Host = hostport
+	return u.String()
+}
 
 func (p *pausableProxy) pause() {
 	p.mu.Lock()

@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args, environ []string, _, stderr io.Writer) 
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	defer useRedisLog(ctx, log)()
 	return serve(ctx, cfg, log, nil)
 }
 
