@@ -90,6 +90,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		return err
 	}
 	defer func() { _ = closeStore() }()
+	warnPersistence(ctx, cfg.Redis, st, log)
 
 	// Background work (the token keeper) stops after the HTTP server and
 	// before Redis closes.
