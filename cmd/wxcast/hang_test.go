@@ -17,7 +17,7 @@ import (
 // front of it stops passing bytes, as a SIGSTOPped or partitioned server
 // would) and checks that a callback still gets its 503 before WeChat's 5 s
 // run out, and /readyz its "not ready" before a probe's 1 s; once Redis
-// answers again, callbacks succeed.
+// answers again, callbacks succeed; once it is gone, they fail in time too.
 func TestHungRedisAnswersInTime(t *testing.T) {
 	t.Parallel()
 	target, prefix := redistest.SharedURL(t), redistest.Prefix(t)
@@ -83,6 +83,15 @@ func TestHungRedisAnswersInTime(t *testing.T) {
 	}
 	if st, _ := ready(); st != 200 {
 		t.Fatalf("readyz after the resume: status %d", st)
+	}
+
+	// A Redis that is gone (connections closed, dials refused) gets its
+	// 503 as before (about 1.7 s: go-redis's dial retries).
+	p.cut()
+	st, took = send(wxsim.Text("oHangUser", "你好", 1004))
+	t.Logf("callback on a dead Redis: %d after %v", st, took)
+	if st != http.StatusServiceUnavailable || took > 3500*time.Millisecond {
+		t.Fatalf("callback on a dead Redis: status %d after %v, want 503 within 3.5s", st, took)
 	}
 }
 
