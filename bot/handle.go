@@ -15,7 +15,10 @@ import (
 // The returned error is ErrInvalid for a malformed message, or a store
 // error: then nothing was recorded and WeChat should retry. Each Redis
 // call is bounded by RedisTimeout, so a Redis that stopped answering
-// fails the callback in time for WeChat to hear about it.
+// fails the callback in time for WeChat to hear about it. The bound is a
+// context value: an admin command that finishes in the background keeps
+// it per call, which a healthy Redis meets by far (its largest call
+// writes one list of openids).
 func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	if b.o.RedisTimeout > 0 {
 		ctx = store.WithCallTimeout(ctx, b.o.RedisTimeout)
