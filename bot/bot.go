@@ -60,6 +60,9 @@ type Options struct {
 	// ReplyWait bounds how long a retried delivery waits for the first
 	// delivery's answer before it answers nothing.
 	ReplyWait time.Duration
+	// RedisTimeout bounds each Redis call of a callback (see
+	// store.WithCallTimeout); 0 leaves them unbounded.
+	RedisTimeout time.Duration
 	// TagMirror, when set, hears about applied tag changes.
 	TagMirror TagMirror
 	// Admins runs admin commands; nil turns the admin bot off.

@@ -13,8 +13,16 @@ import (
 // Handle records m, runs the rules and returns the passive reply. A
 // retried delivery changes nothing and returns the first delivery's reply.
 // The returned error is ErrInvalid for a malformed message, or a store
-// error: then nothing was recorded and WeChat should retry.
+// error: then nothing was recorded and WeChat should retry. Each Redis
+// call is bounded by RedisTimeout, so a Redis that stopped answering
+// fails the callback in time for WeChat to hear about it. The bound is a
+// context value: an admin command that finishes in the background keeps
+// it per call, which a healthy Redis meets by far (its largest call
+// writes one list of openids).
 func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
+	if b.o.RedisTimeout > 0 {
+		ctx = store.WithCallTimeout(ctx, b.o.RedisTimeout)
+	}
 	if !validOpenID(m.OpenID) {
 		return Result{}, fmt.Errorf("%w: FromUserName %q is not an openid", ErrInvalid, m.OpenID)
 	}

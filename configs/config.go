@@ -28,6 +28,7 @@ type Config struct {
 	Broadcast BroadcastConfig `yaml:"broadcast" json:"broadcast"`
 	Sync      SyncConfig      `yaml:"sync" json:"sync"`
 	API       APIConfig       `yaml:"api" json:"api"`
+	Metrics   MetricsConfig   `yaml:"metrics" json:"metrics"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -41,6 +42,8 @@ type CallbackConfig struct {
 	DedupTTL Duration `yaml:"dedup_ttl" json:"dedup_ttl"`
 	// Longest a retried delivery waits for the first delivery's answer (and never past 1s after the first began); 0 to 4.5s, since WeChat gives up after 5s.
 	ReplyWait Duration `yaml:"reply_wait" json:"reply_wait"`
+	// Longest any one Redis call of a callback may take before the callback is answered 503 (WeChat then retries), so a hung Redis does not outlast WeChat's 5s; 100ms to 4s.
+	RedisTimeout Duration `yaml:"redis_timeout" json:"redis_timeout"`
 	// Largest callback body accepted, in bytes (1024 to 1048576).
 	MaxBodyBytes int64 `yaml:"max_body_bytes" json:"max_body_bytes"`
 	// Accept plaintext callbacks although encoding_aes_key is set; only while switching the console's mode, since a plaintext signature does not cover the body.
@@ -151,6 +154,14 @@ type APIConfig struct {
 	Token Secret `yaml:"token" json:"token"`
 }
 
+// MetricsConfig says where and to whom GET /metrics answers.
+type MetricsConfig struct {
+	// Address of a listener of its own for /metrics, as host:port (e.g. "127.0.0.1:9090" or a private address); /metrics then answers 404 on listen. Empty serves /metrics on listen, next to the callback.
+	Listen string `yaml:"listen" json:"listen"`
+	// Bearer token /metrics requires, as "Authorization: Bearer TOKEN": 16 to 256 visible ASCII characters; empty requires none.
+	Token Secret `yaml:"token" json:"token"`
+}
+
 // Default returns the configuration with every key at its default value.
 // It does not validate: the WeChat credentials have no default.
 func Default() Config {
@@ -162,6 +173,7 @@ func Default() Config {
 			TimestampTolerance: Duration{300 * time.Second},
 			DedupTTL:           Duration{10 * time.Minute},
 			ReplyWait:          Duration{4 * time.Second},
+			RedisTimeout:       Duration{2500 * time.Millisecond},
 			MaxBodyBytes:       64 << 10,
 		},
 		WeChat: WeChatConfig{

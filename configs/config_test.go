@@ -26,6 +26,7 @@ func TestDefault(t *testing.T) {
 		{"callback.timestamp_tolerance", d.Callback.TimestampTolerance.D(), 300 * time.Second},
 		{"callback.dedup_ttl", d.Callback.DedupTTL.D(), 10 * time.Minute},
 		{"callback.reply_wait", d.Callback.ReplyWait.D(), 4 * time.Second},
+		{"callback.redis_timeout", d.Callback.RedisTimeout.D(), 2500 * time.Millisecond},
 		{"callback.max_body_bytes", d.Callback.MaxBodyBytes, int64(65536)},
 		{"callback.allow_plaintext", d.Callback.AllowPlaintext, false},
 		{"wechat.app_id", d.WeChat.AppID, ""},
@@ -61,6 +62,8 @@ func TestDefault(t *testing.T) {
 		{"sync.workers", d.Sync.Workers, 16},
 		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},
 		{"api.token", d.API.Token, Secret("")},
+		{"metrics.listen", d.Metrics.Listen, ""},
+		{"metrics.token", d.Metrics.Token, Secret("")},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))

@@ -58,6 +58,8 @@ func secretConfig(t *testing.T) *Config {
 	c.WeChat.EncodingAESKey = leak + "x"
 	c.WeChat.PreviousEncodingAESKey = leak + "y"
 	c.Redis.URL = "redis://:" + leak + "@localhost:6379"
+	c.API.Token = leak
+	c.Metrics.Token = leak + "m"
 	return &c
 }
 

@@ -45,6 +45,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"callback.timestamp_tolerance", checkPositive(cb.TimestampTolerance.Duration)},
 		{"callback.dedup_ttl", checkAtLeast(cb.DedupTTL.Duration, time.Minute)},
 		{"callback.reply_wait", checkBetween(cb.ReplyWait.Duration, 0, 4500*time.Millisecond)},
+		{"callback.redis_timeout", checkBetween(cb.RedisTimeout.Duration, 100*time.Millisecond, 4*time.Second)},
 		{"callback.max_body_bytes", checkBetween(cb.MaxBodyBytes, 1024, 1<<20)},
 		{"wechat.app_id", checkAppID(w.AppID)},
 		{"wechat.app_secret", checkNoSpace(w.AppSecret.Value())},
@@ -74,6 +75,8 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"sync.workers", checkBetween(c.Sync.Workers, 1, 32)},
 		{"sync.mirror_every", checkBetween(c.Sync.MirrorEvery.Duration, 100*time.Millisecond, time.Minute)},
 		{"api.token", checkAPIToken(c.API.Token.Value())},
+		{"metrics.listen", checkMetricsListen(c.Metrics.Listen, c.Listen)},
+		{"metrics.token", checkBearerToken(c.Metrics.Token.Value(), "require none")},
 	}
 	checks = append(checks, c.checkAdmins()...)
 	var errs []error
@@ -236,7 +239,27 @@ func checkBestWindows(best ClockRanges, quiet ClockRange) error {
 
 // checkAPIToken accepts "" (API off) or a bearer token long enough not to
 // be guessed, in characters an Authorization header carries as they are.
-func checkAPIToken(s string) error {
+func checkAPIToken(s string) error { return checkBearerToken(s, "turn the API off") }
+
+// checkMetricsListen accepts "" (/metrics on listen) or a host:port other
+// than listen's (port 0, a free port, is never the same).
+func checkMetricsListen(s, listen string) error {
+	if s == "" {
+		return nil
+	}
+	if err := checkListen(s); err != nil {
+		return err
+	}
+	if _, port, _ := net.SplitHostPort(s); s == listen && port != "0" {
+		return fmt.Errorf("must differ from listen (%q); leave it empty to serve /metrics there", listen)
+	}
+	return nil
+}
+
+// checkBearerToken accepts "" or a bearer token long enough not to be
+// guessed, in characters an Authorization header carries as they are;
+// empty says what leaving it empty does.
+func checkBearerToken(s, empty string) error {
 	n := len(s)
 	if n == 0 {
 		return nil
@@ -247,7 +270,7 @@ func checkAPIToken(s string) error {
 		}
 	}
 	if n < 16 || n > 256 {
-		return fmt.Errorf("must be 16 to 256 characters (e.g. openssl rand -hex 24), got %d characters; leave it empty to turn the API off", n)
+		return fmt.Errorf("must be 16 to 256 characters (e.g. openssl rand -hex 24), got %d characters; leave it empty to %s", n, empty)
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func (s *Server) handlePutAttributes(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusNotFound, "the API is off: set api.token (WXCAST_API_TOKEN) to turn it on")
 		return
 	}
-	if !s.authorized(r) {
+	if !bearerOK(r, s.cfg.APIToken) {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="wxcast"`)
 		apiError(w, http.StatusUnauthorized, "missing or wrong bearer token: send Authorization: Bearer <api.token>")
 		return
@@ -101,16 +101,16 @@ func refuseAttrs(w http.ResponseWriter, err error) {
 	writeJSON(w, http.StatusUnprocessableEntity, body)
 }
 
-// authorized compares the bearer token with api.token in constant time;
-// hashing both first hides the token's length too.
-func (s *Server) authorized(r *http.Request) bool {
+// bearerOK compares r's bearer token with want (api.token, metrics.token)
+// in constant time; hashing both first hides the token's length too.
+func bearerOK(r *http.Request, want string) bool {
 	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if !ok || !strings.EqualFold(scheme, "Bearer") {
 		return false
 	}
-	got := sha256.Sum256([]byte(strings.TrimSpace(tok)))
-	want := sha256.Sum256([]byte(s.cfg.APIToken))
-	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
+	g := sha256.Sum256([]byte(strings.TrimSpace(tok)))
+	w := sha256.Sum256([]byte(want))
+	return subtle.ConstantTimeCompare(g[:], w[:]) == 1
 }
 
 // readJSONObject reads a JSON object body of at most maxAttrsBody bytes,

@@ -2,9 +2,26 @@ package handlers
 
 import (
 	"fmt"
+	"net/http"
 
+	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
+
+// metricsRoute adds GET /metrics to r, behind metrics.token when it is
+// set.
+func (s *Server) metricsRoute(r *mux.Router) {
+	h := promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{})
+	r.HandleFunc("/metrics", func(w http.ResponseWriter, req *http.Request) {
+		if s.cfg.MetricsToken != "" && !bearerOK(req, s.cfg.MetricsToken) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="wxcast metrics"`)
+			http.Error(w, "missing or wrong bearer token: send Authorization: Bearer <metrics.token>", http.StatusUnauthorized)
+			return
+		}
+		h.ServeHTTP(w, req)
+	}).Methods(http.MethodGet)
+}
 
 // metrics are the callback counters and latency served on /metrics.
 type metrics struct {

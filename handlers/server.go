@@ -8,7 +8,6 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
@@ -49,6 +48,12 @@ type Config struct {
 	// Attributes serves the attributes API (an attrs.Service, which
 	// checks values against the live rules); nil turns the API off.
 	Attributes AttrSetter
+	// MetricsApart leaves /metrics out of Handler: MetricsHandler serves
+	// it on a listener of its own (metrics.listen), so that the public
+	// callback listener does not show it.
+	MetricsApart bool
+	// MetricsToken, when set, is the bearer token /metrics requires.
+	MetricsToken string
 }
 
 // Server serves wxcast's HTTP routes.
@@ -97,7 +102,17 @@ func (s *Server) Handler() http.Handler {
 	r.HandleFunc(s.cfg.CallbackPath, s.handleCallback).Methods(http.MethodPost)
 	r.HandleFunc("/healthz", s.handleHealthz).Methods(http.MethodGet)
 	r.HandleFunc("/readyz", s.handleReadyz).Methods(http.MethodGet)
-	r.Handle("/metrics", promhttp.HandlerFor(s.gather, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	if !s.cfg.MetricsApart {
+		s.metricsRoute(r)
+	}
 	r.HandleFunc("/api/followers/{openid}/attributes", s.handlePutAttributes).Methods(http.MethodPut)
+	return r
+}
+
+// MetricsHandler serves /metrics alone, for the listener of
+// metrics.listen.
+func (s *Server) MetricsHandler() http.Handler {
+	r := mux.NewRouter()
+	s.metricsRoute(r)
 	return r
 }

@@ -45,7 +45,10 @@ type Conn struct {
 // options turns c into go-redis options. It goes through go-redis's own
 // URL parsers (extra hosts as addr= parameters), which are what read
 // Params; their messages may quote the URL, so errors have the password
-// replaced by "xxxxx".
+// replaced by "xxxxx". Context deadlines always reach the socket
+// (ContextTimeoutEnabled): without it a call waits out go-redis's read
+// timeout whatever its context says, and WithCallTimeout could not bound
+// the callback path.
 func (c Conn) options() (*redis.UniversalOptions, error) {
 	if len(c.Addrs) == 0 {
 		return nil, errors.New("store: no Redis address")
@@ -91,6 +94,7 @@ func (c Conn) clusterOptions(u url.URL, q url.Values) (*redis.UniversalOptions, 
 		Addrs: o.Addrs, Username: o.Username, Password: o.Password, TLSConfig: o.TLSConfig,
 		DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout, WriteTimeout: o.WriteTimeout,
 		PoolSize: o.PoolSize, Protocol: o.Protocol, IsClusterMode: true,
+		ContextTimeoutEnabled: true,
 	}, nil
 }
 
@@ -110,6 +114,7 @@ func (c Conn) sentinelOptions(u url.URL, q url.Values) (*redis.UniversalOptions,
 		SentinelUsername: o.SentinelUsername, SentinelPassword: o.SentinelPassword,
 		TLSConfig: o.TLSConfig, DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout,
 		WriteTimeout: o.WriteTimeout, PoolSize: o.PoolSize, Protocol: o.Protocol,
+		ContextTimeoutEnabled: true,
 	}, nil
 }
 
@@ -123,6 +128,7 @@ func (c Conn) singleOptions(u url.URL, q url.Values) (*redis.UniversalOptions, e
 		Addrs: []string{o.Addr}, DB: o.DB, Username: o.Username, Password: o.Password,
 		TLSConfig: o.TLSConfig, DialTimeout: o.DialTimeout, ReadTimeout: o.ReadTimeout,
 		WriteTimeout: o.WriteTimeout, PoolSize: o.PoolSize, Protocol: o.Protocol,
+		ContextTimeoutEnabled: true,
 	}, nil
 }
 

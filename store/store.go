@@ -74,7 +74,9 @@ func (s *Store) checkVersion(ctx context.Context) error {
 }
 
 // New wraps an existing go-redis client; tests and tools use it directly.
+// It adds the hook that applies WithCallTimeout to rdb.
 func New(rdb redis.UniversalClient, prefix string) *Store {
+	rdb.AddHook(boundHook{})
 	return &Store{
 		rdb:    rdb,
 		keys:   keys{prefix: prefix},

@@ -118,6 +118,11 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	defer useRedisLog(ctx, log)()
+	exposed := exposureWarning(pageLn.Addr())
+	if exposed != "" {
+		log.Warn(exposed, zap.String("listen", pageLn.Addr().String()))
+	}
 
 	// The simulator, last to stop.
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
@@ -178,8 +183,11 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
   rules                     %s  (wxcast reloads it when it changes)
   %d simulated followers follow over %v, then do about %g things a second
   admins                    小李 (editor) and 老王 (approver, owner); type 帮助 in the page's chat
-All data is in memory and lost on exit. Ctrl-C stops the demo.
 `, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate)
+	if exposed != "" {
+		fmt.Fprintf(stdout, "WARNING: %s\n", exposed)
+	}
+	fmt.Fprintln(stdout, "All data is in memory and lost on exit. Ctrl-C stops the demo.")
 
 	select {
 	case <-ctx.Done():
@@ -188,6 +196,17 @@ All data is in memory and lost on exit. Ctrl-C stops the demo.
 		served <- nil // reported here; the deferred wait must not block
 		return fmt.Errorf("demo: wxcast stopped: %w", err)
 	}
+}
+
+// exposureWarning is the warning for a demo page listening on a, or ""
+// when only this host can reach it. The page has no login: whoever
+// reaches it acts as the demo's admins and followers.
+func exposureWarning(a net.Addr) string {
+	if ta, ok := a.(*net.TCPAddr); ok && ta.IP.IsLoopback() {
+		return ""
+	}
+	return fmt.Sprintf("the demo page listens on %s, beyond this host: anyone who reaches it can act as "+
+		"the demo's admins and followers, without a password; use --listen 127.0.0.1:PORT to keep it local", a)
 }
 
 // demoEnv configures wxcast for the demo through the same environment

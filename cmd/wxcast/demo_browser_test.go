@@ -277,3 +277,62 @@ func (b *browser) screenshot(name string) {
 	}
 	b.t.Logf("screenshot: %s", path)
 }
+
+// TestDemoWarnsWhenExposed runs the demo with its page on every interface
+// and on loopback only: the first prints and logs a warning, the second
+// neither.
+func TestDemoWarnsWhenExposed(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		listen string
+		warn   bool
+	}{{"0.0.0.0:0", true}, {"127.0.0.1:0", false}} {
+		t.Run(tc.listen, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(os.Args[0], "-test.run=^$")
+			cmd.Env = append(os.Environ(), demoProcessEnv+"=--listen "+tc.listen+" --followers 0")
+			stdout, err := cmd.StdoutPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			stderr := &lockedBuffer{}
+			cmd.Stderr = stderr
+			stdin, err := cmd.StdinPipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
+			banner := make(chan string, 1)
+			go func() {
+				var b strings.Builder
+				sc := bufio.NewScanner(stdout)
+				for sc.Scan() {
+					b.WriteString(sc.Text() + "\n")
+					if strings.Contains(sc.Text(), "Ctrl-C stops the demo") {
+						break
+					}
+				}
+				banner <- b.String()
+				_, _ = io.Copy(io.Discard, stdout)
+			}()
+			var out string
+			select {
+			case out = <-banner:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("no banner within 30 s; stderr:\n%s", stderr.String())
+			}
+			if !strings.Contains(out, "Ctrl-C stops the demo") {
+				t.Fatalf("the demo did not start:\n%s\nstderr:\n%s", out, stderr.String())
+			}
+			printed := strings.Contains(out, "WARNING: the demo page listens on")
+			logged := strings.Contains(stderr.String(), "the demo page listens on")
+			if printed != tc.warn || logged != tc.warn {
+				t.Fatalf("--listen %s: warning printed %v, logged %v, want %v\nstdout:\n%s\nstderr:\n%s",
+					tc.listen, printed, logged, tc.warn, out, stderr.String())
+			}
+		})
+	}
+}

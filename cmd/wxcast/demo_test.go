@@ -280,3 +280,31 @@ func TestSimFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoExposureWarning checks that a demo page reachable from beyond
+// the host (--listen :PORT, a LAN address) is warned about, and a
+// loopback one is not.
+func TestDemoExposureWarning(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", ":0") // what --listen :PORT binds
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	for _, tc := range []struct {
+		addr net.Addr
+		warn bool
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8080}, false},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 8080}, false},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 8080}, true},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 8080}, true},
+		{&net.TCPAddr{IP: net.IPv4(192, 168, 1, 5), Port: 8080}, true},
+		{ln.Addr(), true},
+	} {
+		got := exposureWarning(tc.addr)
+		if (got != "") != tc.warn || tc.warn && !strings.Contains(got, tc.addr.String()) {
+			t.Errorf("%s: warning %q, want one: %v", tc.addr, got, tc.warn)
+		}
+	}
+}

@@ -47,6 +47,11 @@ func TestMain(m *testing.M) {
 	if args := os.Getenv(demoProcessEnv); args != "" {
 		os.Exit(demoProcess(strings.Fields(args)))
 	}
+	if args := os.Getenv(mainProcessEnv); args != "" {
+		os.Args = append([]string{"wxcast"}, strings.Fields(args)...)
+		main()
+		os.Exit(0)
+	}
 	os.Exit(m.Run())
 }
 

@@ -24,12 +24,18 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/wxcast/wxcast/configs"
+
 	// The binary must know Asia/Shanghai even on hosts without tzdata.
 	_ "time/tzdata"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// go-redis logs through one process-wide logger; until a command has
+	// its own, its lines are JSON on stderr like the default log.
+	fallback, _ := newLogger(configs.LogConfig{Level: "warn", Format: "json"}, os.Stderr)
+	ctx = withRedisLog(ctx, installRedisLog(fallback))
 	err := run(ctx, os.Args[1:], os.Environ(), os.Stdout, os.Stderr)
 	stop()
 	var reported errReported

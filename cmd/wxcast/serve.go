@@ -37,6 +37,7 @@ func runServe(ctx context.Context, args, environ []string, _, stderr io.Writer) 
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	defer useRedisLog(ctx, log)()
 	return serve(ctx, cfg, log, nil)
 }
 
@@ -71,9 +72,11 @@ func lookupEnv(environ []string, key string) string {
 // address (tests and the demo listen on port 0) and the parts the demo
 // page looks through.
 type running struct {
-	Addr       net.Addr
-	Followers  *store.Followers
-	Broadcasts *broadcast.Service
+	Addr net.Addr
+	// MetricsAddr is the listener of metrics.listen; nil without one.
+	MetricsAddr net.Addr
+	Followers   *store.Followers
+	Broadcasts  *broadcast.Service
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully:
@@ -87,6 +90,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		return err
 	}
 	defer func() { _ = closeStore() }()
+	warnPersistence(ctx, cfg.Redis, st, log)
 
 	// Background work (the token keeper) stops after the HTTP server and
 	// before Redis closes.
@@ -128,6 +132,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	opts := bot.Options{
 		Followers:         followers,
 		ReplyWait:         cfg.Callback.ReplyWait.D(),
+		RedisTimeout:      cfg.Callback.RedisTimeout.D(),
 		Jobs:              bcs.results,
 		AdminsAsFollowers: cfg.Bot.AdminsAsFollowers,
 		Log:               log,
@@ -161,6 +166,8 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		ReadyInfo:          readyInfo,
 		APIToken:           cfg.API.Token.Value(),
 		Attributes:         attrs.NewService(followers, liveRules, log),
+		MetricsApart:       cfg.Metrics.Listen != "",
+		MetricsToken:       cfg.Metrics.Token.Value(),
 	}, b, st, reg, log)
 	if err != nil {
 		return err
@@ -168,10 +175,27 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	if cfg.API.Token.Value() != "" {
 		log.Info("API on: PUT /api/followers/{openid}/attributes takes the bearer token of api.token")
 	}
+	var metricsAddr net.Addr
+	if cfg.Metrics.Listen != "" {
+		// Stops after the main listener has drained (deferred first, run last).
+		mctx, stopMetrics := context.WithCancel(context.WithoutCancel(ctx))
+		var metricsDone sync.WaitGroup
+		defer func() { stopMetrics(); metricsDone.Wait() }()
+		addr := make(chan net.Addr, 1)
+		metricsErr := make(chan error, 1)
+		metricsDone.Go(func() {
+			metricsErr <- listenAndServe(mctx, cfg.Metrics.Listen, srv.MetricsHandler(), log.Named("metrics"), func(a net.Addr) { addr <- a })
+		})
+		select {
+		case metricsAddr = <-addr:
+		case err := <-metricsErr:
+			return fmt.Errorf("metrics.listen: %w", err)
+		}
+	}
 	var listening func(net.Addr)
 	if onListen != nil {
 		listening = func(a net.Addr) {
-			onListen(running{Addr: a, Followers: followers, Broadcasts: bcs.lifecycle})
+			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle})
 		}
 	}
 	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)

@@ -2,6 +2,7 @@ package embedredis
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +20,7 @@ func TestKeysExpire(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	rdb := redis.NewClient(&redis.Options{Addr: s.Addr()})
+	rdb := redis.NewClient(&redis.Options{Addr: s.Addr(), Password: s.Password()})
 	defer rdb.Close()
 	if err := rdb.Set(ctx, "embedded:short", "1", time.Second).Err(); err != nil {
 		t.Fatal(err)
@@ -54,7 +55,39 @@ func TestURL(t *testing.T) {
 	}
 	defer s.Close()
 	o, err := redis.ParseURL(s.URL())
-	if err != nil || o.Addr != s.Addr() || o.DB != 0 {
+	if err != nil || o.Addr != s.Addr() || o.DB != 0 || o.Password != s.Password() {
 		t.Fatalf("%s: %+v, %v", s.URL(), o, err)
+	}
+}
+
+// TestRequiresPassword checks that the embedded server, whose port any
+// user of the host can reach, refuses a client without its password, and
+// that each start has a password of its own.
+func TestRequiresPassword(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, tc := range []struct{ name, password, want string }{
+		{"no password", "", "NOAUTH"},
+		{"wrong password", "not-" + s.Password(), "WRONGPASS"},
+	} {
+		rdb := redis.NewClient(&redis.Options{Addr: s.Addr(), Password: tc.password, MaxRetries: -1})
+		err := rdb.Set(ctx, "embedded:intruder", "1", 0).Err()
+		_ = rdb.Close()
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Fatalf("%s: SET gave %v, want a %s refusal", tc.name, err, tc.want)
+		}
+	}
+	other, err := Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if len(s.Password()) < 32 || s.Password() == other.Password() {
+		t.Fatalf("passwords %q and %q: want random ones of at least 32 characters", s.Password(), other.Password())
 	}
 }

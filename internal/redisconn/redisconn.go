@@ -39,10 +39,13 @@ func Open(ctx context.Context, rc configs.RedisConfig, log *zap.Logger) (st *sto
 		return nil, nil, err
 	}
 	if log != nil {
+		// The address without the password, which stays in this process.
 		log.Warn("redis.url is empty: using the embedded in-memory store; all data is lost when wxcast exits",
 			zap.String("addr", srv.Addr()))
 	}
-	st, err = store.Open(ctx, store.Options{Conn: store.Conn{Addrs: []string{srv.Addr()}}, KeyPrefix: rc.KeyPrefix})
+	st, err = store.Open(ctx, store.Options{
+		Conn: store.Conn{Addrs: []string{srv.Addr()}, Password: srv.Password()}, KeyPrefix: rc.KeyPrefix,
+	})
 	if err != nil {
 		srv.Close()
 		return nil, nil, err

@@ -2,6 +2,7 @@ package redisconn
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/url"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
@@ -18,7 +20,8 @@ import (
 
 // TestOpenEmbedded checks the empty redis.url: a working store on an
 // embedded server, the warning operators rely on, and a closeAll that
-// stops the server too.
+// stops the server too. The server takes only wxcast's own connections:
+// one without the password is refused, and the password is not logged.
 func TestOpenEmbedded(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -37,6 +40,21 @@ func TestOpenEmbedded(t *testing.T) {
 	addr, _ := warned[0].ContextMap()["addr"].(string)
 	if addr == "" {
 		t.Fatalf("the warning names no addr: %v", warned[0].ContextMap())
+	}
+	intruder := redis.NewClient(&redis.Options{Addr: addr, MaxRetries: -1})
+	err = intruder.Set(ctx, "embedded:k", "intruder", 0).Err()
+	_ = intruder.Close()
+	if err == nil || !strings.Contains(err.Error(), "NOAUTH") {
+		t.Fatalf("a client without the password: %v, want NOAUTH", err)
+	}
+	pw := st.Redis().(*redis.Client).Options().Password
+	if pw == "" {
+		t.Fatal("wxcast's own client has no password")
+	}
+	for _, e := range logs.All() {
+		if strings.Contains(fmt.Sprint(e.Message, e.ContextMap()), pw) {
+			t.Fatalf("the password is logged: %s %v", e.Message, e.ContextMap())
+		}
 	}
 	if err := closeAll(); err != nil {
 		t.Fatal(err)
