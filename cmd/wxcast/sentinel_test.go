@@ -35,8 +35,11 @@ const (
 // followers goes out in 15 batches. WeChat revokes the access token right
 // after the failover, so the next API call needs a new one, fetched under
 // the token lease on the new primary. Callbacks must succeed again within
-// seconds, every follower must receive the broadcast exactly once, and the
-// new token must be stored where every replica reads it.
+// seconds and still once the old primary has become a replica, only those
+// of the seconds around the switch may be lost, every follower must
+// receive the broadcast exactly once, and the new token must be stored
+// where every replica reads it. It takes about 20 s, most of it waiting
+// for the Sentinels to demote the old primary.
 func TestSentinelFailover(t *testing.T) {
 	url := redistest.SentinelURL(t)
 	t.Parallel()
