@@ -284,6 +284,13 @@ func checkSentOnce(t *testing.T, s *safetyServer, fans []string) {
 	if len(jobs) != sentinelBatches || len(ids) != sentinelBatches {
 		t.Errorf("%d jobs with %d distinct clientmsgids, want %d of each", len(jobs), len(ids), sentinelBatches)
 	}
+	codes := map[int]int{}
+	for _, c := range s.sim.Calls(s.appID) {
+		if c.Path == massSendPath {
+			codes[c.ErrCode]++
+		}
+	}
+	t.Logf("mass-send calls by errcode: %v (45065: a batch resent after its record was lost)", codes)
 }
 
 // sentinels drives the Sentinel setup of a redis+sentinel:// URL.
