@@ -56,9 +56,15 @@ func startSafetyServer(t *testing.T, ctx context.Context, followers []string, en
 // subscribes followers.
 func startChatServer(t *testing.T, ctx context.Context, rules string, followers []string, environ ...string) *safetyServer {
 	t.Helper()
+	return startChatServerAt(t, ctx, redistest.SharedURL(t), rules, followers, environ...)
+}
+
+// startChatServerAt is startChatServer on the Redis of url (a redis.url).
+func startChatServerAt(t *testing.T, ctx context.Context, url, rules string, followers []string, environ ...string) *safetyServer {
+	t.Helper()
 	sim, simURL := sharedSim()
 	appID := newApp(t)
-	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
+	prefix := redistest.Prefix(t)
 	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
 	if err := os.WriteFile(rulesFile, []byte(rules), 0o644); err != nil {
 		t.Fatal(err)

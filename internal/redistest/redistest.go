@@ -2,7 +2,9 @@
 // configured, and on the embedded in-memory server otherwise.
 //
 // TEST_REDIS_URL selects the server (CI sets it); TEST_REDIS_CLUSTER_URL a
-// Redis Cluster (redis+cluster://h1:p1,h2:p2). Each test gets its own key
+// Redis Cluster (redis+cluster://h1:p1,h2:p2); TEST_REDIS_SENTINEL_URL a
+// primary and replica behind Sentinels (redis+sentinel://s1,s2,s3/master/db)
+// that a test may fail over. Each test gets its own key
 // prefix and deletes its keys afterwards, so test packages can share one
 // server in parallel; nothing here ever flushes a database. Only tests
 // import it.
@@ -56,6 +58,20 @@ func OpenCluster(t testing.TB) *store.Store {
 		t.Skip("TEST_REDIS_CLUSTER_URL not set: cluster tests run in CI (bash .ci/run)")
 	}
 	return OpenAt(t, u, Prefix(t))
+}
+
+// SentinelURL returns TEST_REDIS_SENTINEL_URL. Without it the test is
+// skipped, except under CI, where a missing Sentinel setup is a failure.
+func SentinelURL(t testing.TB) string {
+	t.Helper()
+	u := os.Getenv("TEST_REDIS_SENTINEL_URL")
+	if u == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("TEST_REDIS_SENTINEL_URL is not set under CI: .ci/run should start Sentinel")
+		}
+		t.Skip("TEST_REDIS_SENTINEL_URL not set: Sentinel tests run in CI (bash .ci/run)")
+	}
+	return u
 }
 
 // OpenAt returns a store on url (a redis.url; empty starts an embedded
