@@ -118,7 +118,11 @@ func TestFaultKillSender(t *testing.T) {
 		// hold kills the sender while WeChat holds a mass-send call it
 		// accepted; otherwise right after the third batch was accepted.
 		hold bool
+		// lost kills nothing: the sender's held call times out, and it
+		// must ask WeChat again a minute later, once.
+		lost bool
 	}{
+		{name: "lost answer, no kill", replicas: 1, hold: true, lost: true},
 		{name: "one replica restarted, held call", replicas: 1, restart: true, hold: true},
 		{name: "two replicas, held call", replicas: 2, hold: true},
 		{name: "two replicas, after a batch", replicas: 2},
@@ -140,6 +144,12 @@ func TestFaultKillSender(t *testing.T) {
 				held = r.holdNextBatch(id)
 			} else {
 				r.waitJobs(3)
+			}
+			if tc.lost {
+				r.waitSent(live[0], id)
+				r.checkExactlyOnce(audience, held)
+				r.checkAskedOnce(held)
+				return
 			}
 			victim := r.leaseHolder(id, live)
 			killedAt := time.Now()
@@ -466,6 +476,34 @@ func (r *faultRig) waitResumed(killedAt time.Time) {
 		})
 	})
 	r.t.Logf("resumed %s after the kill", time.Since(killedAt).Round(time.Second))
+}
+
+// checkAskedOnce checks that the held batch, whose answer was lost, was
+// sent once more with its clientmsgid, no sooner than a minute after the
+// first call, answered 45065 and confirmed with mass/get: no 45066 from
+// retrying too fast.
+func (r *faultRig) checkAskedOnce(held *wxsim.Job) {
+	t := r.t
+	t.Helper()
+	var sends []wxsim.Call
+	gets := 0
+	for _, c := range r.sim.Calls(tAppID) {
+		switch {
+		case c.Path == massSendPath && strings.Contains(string(c.Body), `"clientmsgid":"`+held.ClientMsgID+`"`):
+			sends = append(sends, c)
+		case c.Path == "/cgi-bin/message/mass/get":
+			gets++
+		}
+	}
+	if len(sends) != 2 || sends[1].ErrCode != wxsim.CodeClientMsgIDExist || gets != 1 {
+		for _, c := range sends {
+			t.Logf("%s errcode %d", c.Time.Format(time.TimeOnly), c.ErrCode)
+		}
+		t.Fatalf("the lost batch was sent %d times (want 2: the call and one question answered 45065), mass/get %d times (want 1)", len(sends), gets)
+	}
+	if gap := sends[1].Time.Sub(sends[0].Time); gap < time.Minute {
+		t.Fatalf("asked again %v after the first call, want a minute or more", gap)
+	}
 }
 
 // waitSent waits until the status of broadcast id, asked of replica p,
