@@ -204,9 +204,10 @@ func memberPath(n ast.Node) string {
 
 // RuleCost is the static cost of one rule: the sum of its expressions'.
 type RuleCost struct {
-	Path string // "tags.vip", "segments.active", "replies.price"
-	Pos  Position
-	Cost int64
+	Path     string // "tags.vip", "segments.active", "replies.price"
+	Pos      Position
+	Cost     int64
+	Programs []*Program // the rule's expressions (a tag rule's unless may be nil)
 }
 
 // Costs lists the cost of every rule, in file order: tags, segments,
@@ -223,17 +224,17 @@ func (rs *Ruleset) Costs() []RuleCost {
 		return c
 	}
 	for _, t := range rs.Tags {
-		out = append(out, RuleCost{"tags." + t.Name, t.Pos, cost(t.When, t.Unless)})
+		out = append(out, RuleCost{"tags." + t.Name, t.Pos, cost(t.When, t.Unless), []*Program{t.When, t.Unless}})
 	}
 	for _, s := range rs.Segments {
-		out = append(out, RuleCost{"segments." + s.Name, s.Pos, cost(s.Rule)})
+		out = append(out, RuleCost{"segments." + s.Name, s.Pos, cost(s.Rule), []*Program{s.Rule}})
 	}
 	for _, r := range rs.Replies {
 		path := "replies." + r.Name
 		if strings.HasPrefix(r.Name, "replies[") {
 			path = r.Name
 		}
-		out = append(out, RuleCost{path, r.Pos, cost(r.When)})
+		out = append(out, RuleCost{path, r.Pos, cost(r.When), []*Program{r.When}})
 	}
 	return out
 }
