@@ -66,4 +66,22 @@ func TestCostLimits(t *testing.T) {
 	if got := problems(t, b.String(), Options{Limits: Limits{MaxFileCost: 10_000_000}}); len(got) > 0 {
 		t.Errorf("with max_file_cost raised: %v", got)
 	}
+
+	// The files shipped with wxcast pass with a wide margin.
+	for _, path := range []string{"../configs/rules.example.yaml", "../cmd/wxload/testdata/rules50.yaml"} {
+		rs, err := Load(path, Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		var total int64
+		for _, c := range rs.Costs() {
+			total += c.Cost
+			if c.Cost > DefaultMaxRuleCost/20 {
+				t.Errorf("%s: %s costs %d, within 20 times of the limit", path, c.Path, c.Cost)
+			}
+		}
+		if total == 0 || total > DefaultMaxFileCost/20 {
+			t.Errorf("%s costs %d, want more than 0 and 20 times less than the limit", path, total)
+		}
+	}
 }

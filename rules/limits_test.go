@@ -30,7 +30,7 @@ func TestHostileFilesAreRefused(t *testing.T) {
 		name string
 		src  string
 		lim  Limits
-		want string // the single expected problem
+		want string // the single expected problem; "" for none
 	}{
 		{"700,000 nots, long", tagFile(strings.Repeat("!", 700_000) + "true"), Limits{MaxFileSize: 16 << 20},
 			"rules.yaml:3:11: tags.t.when: the expression is 700004 bytes long, over the limit of 4096 (rules.max_expr_len)"},
@@ -48,6 +48,13 @@ func TestHostileFilesAreRefused(t *testing.T) {
 			"rules.yaml:1:1: the file is 2097190 bytes, over the limit of 1048576 (rules.max_file_size)"},
 		{"too many rules", manyRules, Limits{MaxRules: 3},
 			"rules.yaml:8:5: the file has 4 rules (tags, segments and replies), over the limit of 3 (rules.max_rules); this is rule 4"},
+		// Within the limits: nesting up to the limit, brackets in strings,
+		// binary minus chains, optional chaining.
+		{"64 parentheses", tagFile(strings.Repeat("(", 64) + "true" + strings.Repeat(")", 64)), Limits{}, ""},
+		{"64 nots", tagFile(strings.Repeat("!", 64) + "true"), Limits{}, ""},
+		{"brackets in a string", tagFile("event.content contains '" + strings.Repeat("((((", 50) + "'"), Limits{}, ""},
+		{"minus chain", tagFile(strings.Repeat("(user.messages_7d - 1) - ", 40) + "1 > 0"), Limits{}, ""},
+		{"optional chaining", tagFile("user.location?.known ?? false"), Limits{}, ""},
 		{"YAML nested 100,000 deep", strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000), Limits{MaxFileSize: 1 << 20},
 			"rules.yaml:1:1: YAML syntax error: exceeded max depth of 10000"},
 	}
@@ -55,7 +62,7 @@ func TestHostileFilesAreRefused(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			got := problems(t, tc.src, Options{Limits: tc.lim})
-			if len(got) != 1 || got[0] != tc.want {
+			if tc.want == "" && len(got) > 0 || tc.want != "" && (len(got) != 1 || got[0] != tc.want) {
 				t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), tc.want)
 			}
 		})
@@ -74,45 +81,6 @@ func TestLoadRefusesABigFileUnread(t *testing.T) {
 	var le *LoadError
 	if !errors.As(err, &le) || !strings.Contains(err.Error(), path+":1:1: the file is 5035 bytes, over the limit of 4096 (rules.max_file_size)") {
 		t.Fatalf("Load: %v", err)
-	}
-}
-
-// TestNestingWithinLimitsIsAccepted: nesting up to the limit, brackets
-// inside strings and binary minus chains are no problem.
-func TestNestingWithinLimitsIsAccepted(t *testing.T) {
-	t.Parallel()
-	for _, expr := range []string{
-		strings.Repeat("(", 64) + "true" + strings.Repeat(")", 64),
-		strings.Repeat("!", 64) + "true",
-		`event.content contains '` + strings.Repeat("((((", 50) + `'`,
-		strings.Repeat("(user.messages_7d - 1) - ", 40) + "1 > 0",
-		`user.location?.known ?? false`,
-	} {
-		if got := problems(t, tagFile(strings.ReplaceAll(expr, `"`, `\"`)), Options{}); len(got) > 0 {
-			t.Errorf("%.60s…: %v", expr, got)
-		}
-	}
-}
-
-// TestExampleFilesAreWithinLimits: the files shipped with wxcast pass the
-// default limits with a wide margin.
-func TestExampleFilesAreWithinLimits(t *testing.T) {
-	t.Parallel()
-	for _, path := range []string{"../configs/rules.example.yaml", "../cmd/wxload/testdata/rules50.yaml"} {
-		rs, err := Load(path, Options{})
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		var total int64
-		for _, c := range rs.Costs() {
-			total += c.Cost
-			if c.Cost > DefaultMaxRuleCost/20 {
-				t.Errorf("%s: %s costs %d, within 20 times of the limit", path, c.Path, c.Cost)
-			}
-		}
-		if total > DefaultMaxFileCost/20 {
-			t.Errorf("%s costs %d, within 20 times of the limit", path, total)
-		}
 	}
 }
 
