@@ -104,7 +104,9 @@ func TestServeRefusesHostileRulesAtStart(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			err = serve(context.Background(), cfg, zaptest.NewLogger(t), func(running) { t.Error("serve started") })
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			err = serve(ctx, cfg, zaptest.NewLogger(t), func(running) { t.Error("serve started"); cancel() })
 			if err == nil || !strings.HasPrefix(err.Error(), "rules_file:") || !strings.Contains(err.Error(), rulesFile+":") ||
 				!strings.Contains(err.Error(), h.want) {
 				t.Fatalf("serve: %.500v", err)
