@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"cmp"
 	"fmt"
 	"reflect"
 	"slices"
@@ -35,11 +36,17 @@ func (c *compiler) costModel() costModel {
 	return costModel{tags: int64(c.opts.Limits.MaxRules), attrs: int64(len(c.attrs)), counts: int64(len(EventTypes()))}
 }
 
-// predicateBuiltins loop over their first argument, running a predicate
-// (or, for count and sum, nothing) per element; listBuiltins walk a
-// collection once without a predicate.
-var listBuiltins = []string{"sort", "uniq", "reverse", "concat", "flatten", "join", "keys", "values",
-	"toPairs", "fromPairs", "min", "max", "mean", "median", "sum", "count", "take", "toJSON"}
+// walksList reports whether the builtin name, called without a predicate,
+// walks its first argument once (with a predicate every builtin is a
+// loop over its first argument).
+func walksList(name string) bool {
+	switch name {
+	case "sort", "uniq", "reverse", "concat", "flatten", "join", "keys", "values",
+		"toPairs", "fromPairs", "min", "max", "mean", "median", "sum", "count", "take", "toJSON":
+		return true
+	}
+	return false
+}
 
 func add(a, b int64) int64 { return min(a+b, costCap) }
 
@@ -129,7 +136,7 @@ func (m costModel) builtin(n *ast.BuiltinNode) int64 {
 		for _, a := range n.Arguments {
 			c = add(c, m.bound(a))
 		}
-	case slices.Contains(listBuiltins, n.Name):
+	case walksList(n.Name):
 		c = add(c, m.bound(n.Arguments[0]))
 	}
 	return c
@@ -261,7 +268,7 @@ func (d *decoder) checkCosts(rs *Ruleset) {
 		return
 	}
 	top := slices.Clone(costs)
-	slices.SortStableFunc(top, func(a, b RuleCost) int { return int(min(max(b.Cost-a.Cost, -1), 1)) })
+	slices.SortStableFunc(top, func(a, b RuleCost) int { return cmp.Compare(b.Cost, a.Cost) })
 	var names []string
 	for _, rc := range top[:min(3, len(top))] {
 		names = append(names, fmt.Sprintf("%s (%d)", rc.Path, rc.Cost))

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -15,7 +16,7 @@ import (
 )
 
 // readRules reads the rules file at path, keeping at most max bytes. For
-// a larger file src is nil and size says how large it is; version names
+// a larger file src is nil and size (> max) says how large it is; version names
 // the whole content either way, as versionOf does, so that a file too big
 // to keep is refused once per version and its size is never held in
 // memory.
@@ -87,9 +88,8 @@ func (c *compiler) checkShape(src string) (exprError, bool) {
 // scanDepth reports whether src nests at most max deep, counting each
 // open bracket ( [ { and each unary operator in a run of them (! - + not)
 // as a level, and each ? or ?? as a level up to the closing bracket. A
-// - + or not right after an operand is binary and not counted; it may
-// over-count (comments are scanned like code), never under-count. Text
-// inside string literals is skipped. off is the rune offset where the
+// - + or not right after an operand is binary and not counted. Text
+// inside string literals and comments is skipped. off is the rune offset where the
 // limit is passed.
 func scanDepth(src string, max int) (off int, ok bool) {
 	var stack []int // the depth outside each open bracket
@@ -103,6 +103,12 @@ func scanDepth(src string, max int) (off int, ok bool) {
 			n, runes := skipString(src[i:], c)
 			i, r = i+n, r+runes-1
 			run, operand = 0, true
+			continue
+		case c == '/' && (strings.HasPrefix(src[i:], "//") || strings.HasPrefix(src[i:], "/*")):
+			// A comment, which may hold a quote that would otherwise
+			// hide what follows it from the scan.
+			n := skipComment(src[i:])
+			i, r = i+n, r+utf8.RuneCountInString(src[i:i+n])-1
 			continue
 		case c == '(' || c == '[' || c == '{':
 			stack = append(stack, depth)
@@ -141,6 +147,19 @@ func scanDepth(src string, max int) (off int, ok bool) {
 		i += w
 	}
 	return 0, true
+}
+
+// skipComment returns the bytes of the comment at the start of s: to the
+// end of the line for //, past */ for /* (to the end of s if unclosed).
+func skipComment(s string) int {
+	end, after := "\n", 0
+	if strings.HasPrefix(s, "/*") {
+		end, after = "*/", 2
+	}
+	if i := strings.Index(s[2:], end); i >= 0 {
+		return 2 + i + after
+	}
+	return len(s)
 }
 
 // isNotWord reports whether the keyword not starts at src[i].

@@ -107,6 +107,11 @@ func TestScanDepth(t *testing.T) {
 		{"a?.b ?? c", 1, -1},
 		{"(a ? b : c) + (a ? b : c)", 2, -1},
 		{"'unclosed ((((", 1, -1},
+		{"/* ' */ ((a)) /* ' */", 1, 9},
+		{"a // it's\n((a))", 1, 11},
+		{"a // ((((\n(a)", 1, -1},
+		{"a /* (((( */ (a)", 1, -1},
+		{"a /* unclosed ((((", 1, -1},
 	}
 	for _, tc := range tests {
 		off, ok := scanDepth(tc.src, tc.max)

@@ -17,7 +17,7 @@ func Load(path string, o Options) (*Ruleset, error) {
 	if err != nil {
 		return nil, err
 	}
-	if src == nil && size > max {
+	if size > max {
 		return nil, tooBig(path, size, max)
 	}
 	return Parse(path, src, o)

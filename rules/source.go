@@ -69,7 +69,7 @@ func loader(path string, o Options) watch.Loader[*Ruleset] {
 			if err != nil {
 				return watch.Content[*Ruleset]{}, err
 			}
-			if src == nil && size > max {
+			if size > max {
 				return watch.Content[*Ruleset]{Version: version,
 					Parse: func() (*Ruleset, error) { return nil, tooBig(path, size, max) }}, nil
 			}
