@@ -48,9 +48,11 @@ func walksList(name string) bool {
 	return false
 }
 
-func add(a, b int64) int64 { return min(a+b, costCap) }
+// satAdd and satMul saturate at costCap, so no file can wrap a cost
+// around to a small number.
+func satAdd(a, b int64) int64 { return min(a+b, costCap) }
 
-func mul(a, b int64) int64 {
+func satMul(a, b int64) int64 {
 	if a != 0 && b > costCap/a {
 		return costCap
 	}
@@ -65,42 +67,42 @@ func (m costModel) cost(n ast.Node) int64 {
 	case *ast.BuiltinNode:
 		return m.builtin(n)
 	case *ast.PredicateNode:
-		return add(1, m.cost(n.Node))
+		return satAdd(1, m.cost(n.Node))
 	case *ast.BinaryNode:
-		c := add(1, add(m.cost(n.Left), m.cost(n.Right)))
+		c := satAdd(1, satAdd(m.cost(n.Left), m.cost(n.Right)))
 		switch n.Operator {
 		case "..":
-			c = add(c, m.bound(n))
+			c = satAdd(c, m.bound(n))
 		case "in", "not in":
-			c = add(c, m.bound(n.Right))
+			c = satAdd(c, m.bound(n.Right))
 		}
 		return c
 	case *ast.CallNode:
-		c := add(1, m.sum(n.Arguments...))
+		c := satAdd(1, m.sum(n.Arguments...))
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == "in_strings" && len(n.Arguments) == 2 {
-			c = add(c, m.bound(n.Arguments[1]))
+			c = satAdd(c, m.bound(n.Arguments[1]))
 		}
 		return c
 	case *ast.UnaryNode:
-		return add(1, m.cost(n.Node))
+		return satAdd(1, m.cost(n.Node))
 	case *ast.ChainNode:
-		return add(1, m.cost(n.Node))
+		return satAdd(1, m.cost(n.Node))
 	case *ast.MemberNode:
-		return add(1, add(m.cost(n.Node), m.cost(n.Property)))
+		return satAdd(1, satAdd(m.cost(n.Node), m.cost(n.Property)))
 	case *ast.SliceNode:
-		return add(1, m.sum(n.Node, n.From, n.To))
+		return satAdd(1, m.sum(n.Node, n.From, n.To))
 	case *ast.ConditionalNode:
-		return add(1, m.sum(n.Cond, n.Exp1, n.Exp2))
+		return satAdd(1, m.sum(n.Cond, n.Exp1, n.Exp2))
 	case *ast.VariableDeclaratorNode:
-		return add(1, add(m.cost(n.Value), m.cost(n.Expr)))
+		return satAdd(1, satAdd(m.cost(n.Value), m.cost(n.Expr)))
 	case *ast.SequenceNode:
-		return add(1, m.sum(n.Nodes...))
+		return satAdd(1, m.sum(n.Nodes...))
 	case *ast.ArrayNode:
-		return add(1, m.sum(n.Nodes...))
+		return satAdd(1, m.sum(n.Nodes...))
 	case *ast.MapNode:
-		return add(1, m.sum(n.Pairs...))
+		return satAdd(1, m.sum(n.Pairs...))
 	case *ast.PairNode:
-		return add(1, add(m.cost(n.Key), m.cost(n.Value)))
+		return satAdd(1, satAdd(m.cost(n.Key), m.cost(n.Value)))
 	}
 	return 1 // a leaf: a literal, a name, a constant, #
 }
@@ -108,7 +110,7 @@ func (m costModel) cost(n ast.Node) int64 {
 func (m costModel) sum(ns ...ast.Node) int64 {
 	var c int64
 	for _, n := range ns {
-		c = add(c, m.cost(n))
+		c = satAdd(c, m.cost(n))
 	}
 	return c
 }
@@ -120,24 +122,24 @@ func (m costModel) builtin(n *ast.BuiltinNode) int64 {
 	loops := false
 	for _, a := range n.Arguments {
 		if p, ok := a.(*ast.PredicateNode); ok {
-			per, loops = add(per, m.cost(p.Node)), true
+			per, loops = satAdd(per, m.cost(p.Node)), true
 			continue
 		}
-		c = add(c, m.cost(a))
+		c = satAdd(c, m.cost(a))
 	}
 	if n.Map != nil {
-		per, loops = add(per, m.cost(n.Map)), true
+		per, loops = satAdd(per, m.cost(n.Map)), true
 	}
 	switch {
 	case len(n.Arguments) == 0:
 	case loops:
-		c = add(c, mul(m.bound(n.Arguments[0]), add(per, 1)))
+		c = satAdd(c, satMul(m.bound(n.Arguments[0]), satAdd(per, 1)))
 	case n.Name == "concat":
 		for _, a := range n.Arguments {
-			c = add(c, m.bound(a))
+			c = satAdd(c, m.bound(a))
 		}
 	case walksList(n.Name):
-		c = add(c, m.bound(n.Arguments[0]))
+		c = satAdd(c, m.bound(n.Arguments[0]))
 	}
 	return c
 }
@@ -182,7 +184,7 @@ func (m costModel) bound(n ast.Node) int64 {
 		case n.Name == "concat":
 			var b int64
 			for _, a := range n.Arguments {
-				b = add(b, m.bound(a))
+				b = satAdd(b, m.bound(a))
 			}
 			return b
 		case slices.Contains([]string{"filter", "map", "sort", "sortBy", "uniq", "reverse", "keys", "values", "take", "toPairs"}, n.Name):
@@ -225,7 +227,7 @@ func (rs *Ruleset) Costs() []RuleCost {
 		var c int64
 		for _, p := range ps {
 			if p != nil {
-				c = add(c, p.Cost)
+				c = satAdd(c, p.Cost)
 			}
 		}
 		return c
@@ -259,7 +261,7 @@ func (d *decoder) checkCosts(rs *Ruleset) {
 			d.problems = append(d.problems, Problem{Pos: rc.Pos, Path: rc.Path,
 				Msg: fmt.Sprintf("the rule costs %d, over the limit of %d (rules.max_rule_cost)", rc.Cost, lim.MaxRuleCost)})
 		}
-		total = add(total, rc.Cost)
+		total = satAdd(total, rc.Cost)
 		if at < 0 && total > lim.MaxFileCost {
 			at = i
 		}
