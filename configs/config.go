@@ -17,6 +17,7 @@ type Config struct {
 	RulesFile string `yaml:"rules_file" json:"rules_file"`
 	// Directory of content-check word lists (one <category>.txt per category, plus allow.txt); a relative path in the config file is relative to that file's directory. Empty uses the built-in lists.
 	WordsDir string         `yaml:"words_dir" json:"words_dir"`
+	Rules    RulesConfig    `yaml:"rules" json:"rules"`
 	Callback CallbackConfig `yaml:"callback" json:"callback"`
 	WeChat   WeChatConfig   `yaml:"wechat" json:"wechat"`
 	Redis    RedisConfig    `yaml:"redis" json:"redis"`
@@ -32,6 +33,24 @@ type Config struct {
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
+}
+
+// RulesConfig bounds what a rules file may ask of the server; a file over
+// a limit is refused (at start, on reload and by rules check) with the
+// place and the key.
+type RulesConfig struct {
+	// Largest rules file read, in bytes (1024 to 16777216).
+	MaxFileSize int64 `yaml:"max_file_size" json:"max_file_size"`
+	// Most rules (tags, segments and replies together) in a rules file (1 to 100000).
+	MaxRules int `yaml:"max_rules" json:"max_rules"`
+	// Longest expression, in bytes (64 to 65536).
+	MaxExprLen int `yaml:"max_expr_len" json:"max_expr_len"`
+	// Deepest nesting of brackets, unary operators and conditionals in an expression (8 to 1000).
+	MaxDepth int `yaml:"max_depth" json:"max_depth"`
+	// Highest static cost of one rule: an upper bound on its work per run, see docs/rules.md (100 to 1000000000).
+	MaxRuleCost int64 `yaml:"max_rule_cost" json:"max_rule_cost"`
+	// Highest static cost of all rules of the file together, roughly what one callback may cost at worst (100 to 1000000000).
+	MaxFileCost int64 `yaml:"max_file_cost" json:"max_file_cost"`
 }
 
 // CallbackConfig tunes how WeChat's callbacks are accepted.
@@ -169,6 +188,14 @@ func Default() Config {
 		Listen:       ":8080",
 		CallbackPath: "/wechat",
 		Timezone:     "Asia/Shanghai",
+		Rules: RulesConfig{
+			MaxFileSize: 1 << 20,
+			MaxRules:    1000,
+			MaxExprLen:  4 << 10,
+			MaxDepth:    64,
+			MaxRuleCost: 50_000,
+			MaxFileCost: 500_000,
+		},
 		Callback: CallbackConfig{
 			TimestampTolerance: Duration{300 * time.Second},
 			DedupTTL:           Duration{10 * time.Minute},

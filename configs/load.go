@@ -3,6 +3,7 @@ package configs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -42,12 +43,18 @@ func Load(path string, environ []string) (*Config, error) {
 	return &cfg, nil
 }
 
+// MaxFileSize bounds the configuration file, read before it is parsed:
+// real ones are a few KiB, and yaml.v3 holds many times a file's size in
+// memory while parsing it.
+const MaxFileSize = 1 << 20
+
 // loadFile decodes the YAML file at path into cfg. The returned error is
-// fatal (unreadable file, bad syntax); the list holds key-level problems.
+// fatal (unreadable file, too big, bad syntax); the list holds key-level
+// problems.
 func loadFile(cfg *Config, path string, origins map[string]origin) ([]error, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path, MaxFileSize)
 	if err != nil {
-		return nil, fmt.Errorf("configs: %w", err)
+		return nil, err
 	}
 	root, err := yamlnode.Parse(data)
 	if err != nil {
@@ -56,6 +63,24 @@ func loadFile(cfg *Config, path string, origins map[string]origin) ([]error, err
 	d := &fileDecoder{file: path, origins: origins}
 	d.decode(root, cfg)
 	return d.errs, nil
+}
+
+// readBounded reads the file at path, refusing one over max bytes
+// without reading the rest of it.
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("configs: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("configs: %w", err)
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s: the configuration file is over the limit of %d bytes", path, max)
+	}
+	return data, nil
 }
 
 // yamlSyntaxError turns yaml.v3's "yaml: line 7: msg" into "path:7: msg".

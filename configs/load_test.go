@@ -231,3 +231,28 @@ profile:
 		t.Errorf("error leaks the Redis password:\n%v", err)
 	}
 }
+
+// TestLoadRefusesHostileFiles: a huge file is refused before it is parsed,
+// and a deeply nested one by yaml.v3's own depth limit (kept here so that
+// an upgrade that drops it is noticed), each naming the file. Within the
+// size limit a block sequence cannot nest past yaml.v3's limit: each level
+// costs a line of indentation.
+func TestLoadRefusesHostileFiles(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"too big", "listen: \":8080\"\n#" + strings.Repeat("x", MaxFileSize) + "\n",
+			"the configuration file is over the limit of 1048576 bytes"},
+		{"flow sequence 100,000 deep", "admins: " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n",
+			"exceeded max depth of 10000"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			path := writeYAML(t, tc.src)
+			_, err := Load(path, nil)
+			if err == nil || !strings.HasPrefix(err.Error(), path+":") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load: %v; want %s: …%s", err, path, tc.want)
+			}
+		})
+	}
+}

@@ -138,17 +138,21 @@ default:
 }
 
 // TestEvaluationIsBounded: a valid rule that would loop for seconds fails
-// fast instead (it counts as false) and cannot hold a callback.
+// fast instead (it counts as false) and cannot hold a callback. Its static
+// cost refuses it at load (TestCostLimits); with the cost limits lifted,
+// expr's memory budget is the second line of defence.
 func TestEvaluationIsBounded(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 20, 10, 0, 0, 0, cst)
-	rs := mustParse(t, `
+	rs, err := Parse("r.yaml", []byte(`
 segments:
   - name: slow
     rule: 'any(1..999000, {any(1..200, {# < 0})})'
   - name: fine
     rule: 'any(user.tags, {# startsWith "v"})'
-`, now)
+`), Options{Location: cst, Limits: Limits{MaxRuleCost: 1 << 40, MaxFileCost: 1 << 40}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	env := Env{User: User{Tags: []string{"a", "vip"}}}
 	ev := NewEvaluator()
 	// Unbounded, it would run for seconds and then be false without error.

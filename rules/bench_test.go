@@ -31,3 +31,27 @@ func BenchmarkSegmentRule(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkFileAtCostLimit runs every tag rule of a file whose static cost
+// is just under the default rules.max_file_cost (20 rules of
+// any(1..4999, {# < 0}), 24999 each): the worst one callback can cost
+// with the default limits.
+func BenchmarkFileAtCostLimit(b *testing.B) {
+	src := "tags:\n"
+	for i := range DefaultMaxFileCost / 24999 {
+		src += "  - name: t" + string(rune('a'+i)) + "\n    when: 'any(1..4999, {# < 0})'\n"
+	}
+	rs, err := Parse("rules.yaml", []byte(src), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := &Env{}
+	e := NewEvaluator()
+	for b.Loop() {
+		for _, t := range rs.Tags {
+			if ok, err := e.Eval(t.When, env); ok || err != nil {
+				b.Fatal(ok, err)
+			}
+		}
+	}
+}

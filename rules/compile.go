@@ -17,6 +17,9 @@ type Program struct {
 	Source string   // the expression as written
 	Path   string   // where it sits in the file, e.g. "tags.vip.when"
 	Pos    Position // position of the expression in the file
+	// Cost is the static cost of one run: an upper bound on its work (see
+	// docs/rules.md, Limits).
+	Cost int64
 
 	program  *vm.Program
 	compiler *compiler // kept for Explain, which compiles clauses
@@ -56,6 +59,9 @@ type exprError struct {
 func (c *compiler) compile(src string, segment, asBool bool) (*vm.Program, []string, []exprError) {
 	if strings.TrimSpace(src) == "" {
 		return nil, nil, []exprError{{-1, "empty expression"}}
+	}
+	if e, ok := c.checkShape(src); !ok {
+		return nil, nil, []exprError{e}
 	}
 	p := &attrPatch{attrs: c.attrs, declared: c.declared, noEvent: segment}
 	use := &attrUse{}

@@ -9,6 +9,12 @@
 // trigger it. Parse reports every problem of a file at once, each with the
 // file:line:column of the offending token inside the YAML.
 //
+// A file is bounded before and after compiling (Options.Limits): its size
+// and rule count, each expression's length and nesting (scanned before
+// expr parses it, since a deep enough nesting overflows the parser's
+// stack, a fatal error), and each rule's and the file's static cost, an
+// upper bound on their work per run (Program.Cost, Ruleset.Costs).
+//
 // Compiled programs (Program) are immutable and safe for concurrent use.
 // Running them needs an Evaluator, which owns a reusable virtual machine
 // and must not be shared between goroutines: create one per worker.

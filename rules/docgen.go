@@ -24,6 +24,8 @@ func Doc() string {
 	writeHelpers(&b)
 	b.WriteString(docAttributes)
 	b.WriteString(docSemantics)
+	fmt.Fprintf(&b, docLimitsFormat, DefaultMaxFileSize, DefaultMaxRules, DefaultMaxExprLen, DefaultMaxDepth,
+		DefaultMaxRuleCost, DefaultMaxFileCost)
 	writeErrors(&b)
 	b.WriteString(docTools)
 	b.WriteString(docRecipes)

@@ -160,7 +160,40 @@ const docSemantics = "## How rules run\n\n" +
 	"- Replies: the first reply rule whose `when` is true answers. `default` answers\n" +
 	"  only messages a follower sent (text, image, voice, video, shortvideo,\n" +
 	"  location, link), never events such as subscribe or click.\n" +
-	"- An expression may have at most 2000 syntax nodes (by default).\n\n"
+	"- An expression may have at most 2000 syntax nodes (by default), and the file\n" +
+	"  is bounded in size, nesting and cost: see Limits.\n\n"
+
+const docLimitsFormat = "## Limits\n\n" +
+	"No rules file, however written, may crash the server or slow every callback\n" +
+	"down: a file over one of these limits is refused like any invalid file (at\n" +
+	"start the server stops; on reload the live rules stay; `rules check` exits 1),\n" +
+	"with the place and the configuration key. The defaults are far above real\n" +
+	"files; the keys are in docs/configuration.md.\n\n" +
+	"| Key | Default | Bounds |\n|---|---|---|\n" +
+	"| `rules.max_file_size` | %d | the bytes of the file, checked before it is read whole |\n" +
+	"| `rules.max_rules` | %d | tags, segments and replies together |\n" +
+	"| `rules.max_expr_len` | %d | the bytes of one expression |\n" +
+	"| `rules.max_depth` | %d | the nesting of one expression: each open bracket `(` `[` `{`, each unary `!` `-` `+` `not` in a row, and each `?` or `??` up to its closing bracket count one level |\n" +
+	"| `rules.max_rule_cost` | %d | the static cost of one rule (`when` and `unless` together) |\n" +
+	"| `rules.max_file_cost` | %d | the static cost of all rules together |\n\n" +
+	"The nesting is checked on the text, before the expression is parsed: a deep\n" +
+	"enough nesting would overflow the parser's stack.\n\n" +
+	"The static cost is an upper bound on the work of one run, worked out from the\n" +
+	"compiled expression, so it is the same on every server: one per syntax node,\n" +
+	"and for a loop (`all`, `any`, `none`, `one`, `filter`, `map`, `count`, `sum`,\n" +
+	"`find`…, `in` a list, a range `a..b`) the most elements it can visit times the\n" +
+	"cost of its predicate plus one. Nested loops multiply. The most elements are:\n" +
+	"`b - a + 1` for a range of two numbers, the length of a literal list,\n" +
+	"`rules.max_rules` for `user.tags` (the tags of the tag rules), 20 for\n" +
+	"`user.wechat_tags` (WeChat's limit per follower), the declared attributes for\n" +
+	"`user.attrs`, the event types for `user.counts`, and 10000 for anything else\n" +
+	"(a range of computed bounds, `split(...)`): no run may build or walk more than\n" +
+	"10000 elements (expr's memory budget, which still stops a run that tries: the\n" +
+	"rule then counts as false). For example `'vip' in user.tags` costs 1005,\n" +
+	"`any(user.tags, {# startsWith 'v'})` 4004, and `any(1..4999, {# < 0})` 24999:\n" +
+	"300 such rules (which made every callback take about 80 ms) cost 7.5 million\n" +
+	"and are refused. `wxcast rules check` prints each rule's cost, and a time per\n" +
+	"run measured on an empty follower for information only.\n\n"
 
 const docErrorsIntro = "All problems of a file are reported at once, one per line, sorted by\n" +
 	"position, as `<file>:<line>:<column>: <path>: <message>`. Line and column point\n" +
@@ -183,7 +216,8 @@ segments:
 
 const docTools = "## Working with a rules file\n\n" +
 	"- `wxcast rules check [FILE]` compiles the file (default: `rules_file` of the\n" +
-	"  config) and lists every problem; it exits 1 if there is one.\n" +
+	"  config) and lists every problem; it exits 1 if there is one. A valid file's\n" +
+	"  rules are listed with their static cost (see Limits).\n" +
 	"- `wxcast rules test FILE --user user.json [--event event.json]` shows, for one\n" +
 	"  follower and one callback (JSON objects with the field names above), which\n" +
 	"  tags change, which reply fires and which segments match, and why: each\n" +

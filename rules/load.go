@@ -1,8 +1,6 @@
 package rules
 
 import (
-	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 
@@ -14,17 +12,25 @@ import (
 // Load reads and parses the rules file at path; messages name the file
 // as path was given.
 func Load(path string, o Options) (*Ruleset, error) {
-	src, err := os.ReadFile(path)
+	max := o.Limits.withDefaults().MaxFileSize
+	src, _, size, err := readRules(path, max)
 	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
+		return nil, err
+	}
+	if size > max {
+		return nil, tooBig(path, size, max)
 	}
 	return Parse(path, src, o)
 }
 
 // Parse parses and compiles a rules file. On any problem it returns a
 // *LoadError listing all of them; filename is used in their positions.
-// An empty file is a valid, empty ruleset.
+// An empty file is a valid, empty ruleset. A file over the limits of
+// o.Limits is refused, whatever its content, without crashing.
 func Parse(filename string, src []byte, o Options) (*Ruleset, error) {
+	if max := o.Limits.withDefaults().MaxFileSize; int64(len(src)) > max {
+		return nil, tooBig(filename, int64(len(src)), max)
+	}
 	rs := &Ruleset{File: filename, Version: versionOf(src)}
 	d := &decoder{src: newSource(filename, src), comp: newCompiler(o, nil)}
 	root, err := yamlnode.Parse(src)
@@ -45,7 +51,7 @@ func Parse(filename string, src []byte, o Options) (*Ruleset, error) {
 // place in the file, because every expression is checked against them.
 func (d *decoder) ruleset(root *yaml.Node, rs *Ruleset, o Options) {
 	f, ok := d.fields(root, "", "attributes", "tags", "segments", "replies", "default")
-	if !ok {
+	if !ok || !d.checkRuleCount(f) {
 		return
 	}
 	rs.Attributes = d.attributes(f["attributes"])
@@ -62,6 +68,9 @@ func (d *decoder) ruleset(root *yaml.Node, rs *Ruleset, o Options) {
 		if r, ok := d.defaultReply(n); ok {
 			rs.Default = &r
 		}
+	}
+	if len(d.problems) == 0 {
+		d.checkCosts(rs)
 	}
 }
 

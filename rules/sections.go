@@ -137,7 +137,8 @@ func (d *decoder) program(f map[string]*yaml.Node, parent *yaml.Node, path, key 
 	if len(errs) > 0 {
 		return nil
 	}
-	return &Program{Source: src, Path: path, Pos: d.src.exprPos(n, 0), program: prog, compiler: d.comp, attrs: attrs}
+	return &Program{Source: src, Path: path, Pos: d.src.exprPos(n, 0), Cost: d.comp.costModel().cost(prog.Node()),
+		program: prog, compiler: d.comp, attrs: attrs}
 }
 
 // eventTypes decodes `on`: one event type or a list of them.

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
-	"os"
 	"path/filepath"
 
 	"go.uber.org/zap"
@@ -66,12 +64,17 @@ func loader(path string, o Options) watch.Loader[*Ruleset] {
 		What:  "rules file",
 		Where: []zap.Field{zap.String("file", path)},
 		Read: func() (watch.Content[*Ruleset], error) {
-			src, err := os.ReadFile(path)
+			max := o.Limits.withDefaults().MaxFileSize
+			src, version, size, err := readRules(path, max)
 			if err != nil {
-				return watch.Content[*Ruleset]{}, fmt.Errorf("rules: %w", err)
+				return watch.Content[*Ruleset]{}, err
+			}
+			if size > max {
+				return watch.Content[*Ruleset]{Version: version,
+					Parse: func() (*Ruleset, error) { return nil, tooBig(path, size, max) }}, nil
 			}
 			return watch.Content[*Ruleset]{
-				Version: versionOf(src),
+				Version: version,
 				Blank:   len(bytes.TrimSpace(src)) == 0,
 				Parse:   func() (*Ruleset, error) { return Parse(path, src, o) },
 			}, nil

@@ -85,7 +85,13 @@ func (c cliFlags) loadConfigOrDefaults(environ []string) (*configs.Config, error
 
 // ruleOptions are the compile options matching the configuration.
 func ruleOptions(cfg *configs.Config, now func() time.Time) rules.Options {
-	return rules.Options{Location: cfg.Location, Clock: now}
+	return rules.Options{Location: cfg.Location, Clock: now, Limits: ruleLimits(cfg.Rules)}
+}
+
+// ruleLimits maps the rules.* keys onto the rules file's limits.
+func ruleLimits(c configs.RulesConfig) rules.Limits {
+	return rules.Limits{MaxFileSize: c.MaxFileSize, MaxRules: c.MaxRules, MaxExprLen: c.MaxExprLen,
+		MaxDepth: c.MaxDepth, MaxRuleCost: c.MaxRuleCost, MaxFileCost: c.MaxFileCost}
 }
 
 // loadRules compiles file, printing every problem to stderr on failure.
@@ -133,9 +139,11 @@ func rulesCheck(_ context.Context, args, environ []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(stdout, "%s: ok, version %s: %d attributes, %d tag rules, %d segments, %d reply rules%s\n",
-		file, rs.Version, len(rs.Attributes), len(rs.Tags), len(rs.Segments), len(rs.Replies), defaultNote(rs))
-	return err
+	if _, err = fmt.Fprintf(stdout, "%s: ok, version %s: %d attributes, %d tag rules, %d segments, %d reply rules%s\n",
+		file, rs.Version, len(rs.Attributes), len(rs.Tags), len(rs.Segments), len(rs.Replies), defaultNote(rs)); err != nil {
+		return err
+	}
+	return printCosts(stdout, rs, cfg.Rules)
 }
 
 func defaultNote(rs *rules.Ruleset) string {

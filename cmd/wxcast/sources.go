@@ -26,7 +26,8 @@ func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *s
 		return nil, nil
 	}
 	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{
-		Options: rules.Options{Location: cfg.Location, AccountTags: accountTags}, Log: log, OnReject: onReject,
+		Options: rules.Options{Location: cfg.Location, AccountTags: accountTags, Limits: ruleLimits(cfg.Rules)},
+		Log:     log, OnReject: onReject,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rules_file:\n%w", err)

@@ -10,6 +10,8 @@
 // entirely inside an occurrence of them (第一次 cancels 第一). A word may
 // be listed in several categories and is then reported under each. Parse
 // reports every problem at once, each as words/<file>:<line>: <what>.
+// Lists are bounded (MaxFileSize, MaxTotalSize, MaxFiles) before they are
+// parsed, and Load reads no file past its bound.
 // The default lists are configs.DefaultWords(); a Source keeps the live
 // lists of a directory and reloads them when the files change, refusing
 // an invalid version.

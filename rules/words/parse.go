@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"slices"
 	"strings"
@@ -15,14 +16,28 @@ import (
 // allowFile lists the phrases that cancel hits inside them; it is no category.
 const allowFile = "allow.txt"
 
+// Bounds on the word lists, far above real ones (the built-in lists are a
+// few KiB): the matcher's automaton grows with the words, and a list is
+// read whole before it is parsed.
+const (
+	MaxFileSize  = 1 << 20 // bytes of one list
+	MaxTotalSize = 4 << 20 // bytes of all lists together
+	MaxFiles     = 100     // *.txt files in the directory
+)
+
 // Parse compiles word lists, keyed by file name ("medical.txt"). It reports
 // every problem at once, one per line, each as words/<file>:<line>: <what>.
 func Parse(files map[string][]byte) (*List, error) {
 	names := make([]string, 0, len(files))
-	for name := range files {
+	total := 0
+	for name, src := range files {
 		names = append(names, name)
+		total += len(src)
 	}
 	slices.Sort(names)
+	if err := checkSizes(names, files, total); err != nil {
+		return nil, err
+	}
 	var (
 		errs   []error
 		cats   []string
@@ -99,25 +114,60 @@ func Load(fsys fs.FS) (*List, error) {
 	return Parse(files)
 }
 
-// readLists reads the word list files at the root of fsys.
+// checkSizes refuses lists over MaxFiles, MaxFileSize or MaxTotalSize.
+func checkSizes(names []string, files map[string][]byte, total int) error {
+	var errs []error
+	if len(names) > MaxFiles {
+		errs = append(errs, fmt.Errorf("words: %d word list files, over the limit of %d", len(names), MaxFiles))
+	}
+	for _, name := range names {
+		if len(files[name]) > MaxFileSize {
+			errs = append(errs, fmt.Errorf("words/%s: the file is over the limit of %d bytes", name, MaxFileSize))
+		}
+	}
+	if total > MaxTotalSize {
+		errs = append(errs, fmt.Errorf("words: the lists are over the limit of %d bytes in all", MaxTotalSize))
+	}
+	return errors.Join(errs...)
+}
+
+// readLists reads the word list files at the root of fsys, reading no
+// more of a file than one byte past MaxFileSize (Parse then refuses it),
+// and no more files once the total is past MaxTotalSize.
 func readLists(fsys fs.FS) (map[string][]byte, error) {
 	entries, err := fs.ReadDir(fsys, ".")
 	if err != nil {
 		return nil, err
 	}
 	files := make(map[string][]byte)
+	total := 0
 	for _, e := range entries {
 		name := e.Name()
 		if !strings.HasSuffix(name, ".txt") || strings.HasPrefix(name, ".") || e.IsDir() {
 			continue
 		}
-		src, err := fs.ReadFile(fsys, name)
+		if len(files) == MaxFiles || total > MaxTotalSize {
+			files[name] = nil // counted, not read: Parse refuses the lists
+			continue
+		}
+		src, err := readBounded(fsys, name, MaxFileSize+1)
 		if err != nil {
 			return nil, err
 		}
 		files[name] = src
+		total += len(src)
 	}
 	return files, nil
+}
+
+// readBounded reads at most max bytes of the file name in fsys.
+func readBounded(fsys fs.FS, name string, max int64) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max))
 }
 
 func validCategory(s string) bool {

@@ -1,6 +1,9 @@
 package words_test
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -81,5 +84,37 @@ func TestParseCountsAndVersion(t *testing.T) {
 	renamed, _ := words.Parse(map[string][]byte{"c.txt": files["a.txt"], "b.txt": files["b.txt"], "allow.txt": files["allow.txt"]})
 	if again.Version != l.Version || renamed.Version == l.Version {
 		t.Errorf("versions: %s, again %s, renamed %s", l.Version, again.Version, renamed.Version)
+	}
+}
+
+// TestOversizedListsAreRefused: a list too big, too many lists or too
+// much in all is refused with the file and the limit, before the matcher
+// is built and (for Load) without reading a big file whole.
+func TestOversizedListsAreRefused(t *testing.T) {
+	t.Parallel()
+	line := strings.Repeat("词", 20) + "\n"
+	big := []byte(strings.Repeat(line, words.MaxFileSize/len(line)+1))
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "medical.txt"), big, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := words.Load(os.DirFS(dir)); err == nil || !strings.Contains(err.Error(), "words/medical.txt: the file is over the limit of 1048576 bytes") {
+		t.Errorf("Load of a big list: %v", err)
+	}
+
+	many := make(map[string][]byte)
+	for i := range words.MaxFiles + 1 {
+		many[fmt.Sprintf("c%03d.txt", i)] = []byte("词\n")
+	}
+	if _, err := words.Parse(many); err == nil || !strings.Contains(err.Error(), "words: 101 word list files, over the limit of 100") {
+		t.Errorf("Parse of too many lists: %v", err)
+	}
+
+	total := make(map[string][]byte)
+	for i := range words.MaxTotalSize/len(big) + 2 {
+		total[fmt.Sprintf("c%d.txt", i)] = big[:words.MaxFileSize-len(line)]
+	}
+	if _, err := words.Parse(total); err == nil || !strings.Contains(err.Error(), "words: the lists are over the limit of 4194304 bytes in all") {
+		t.Errorf("Parse of too much in all: %v", err)
 	}
 }
