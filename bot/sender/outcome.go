@@ -72,7 +72,7 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		var ae *wxapi.APIError
 		if errors.As(err, &ae) && ae.MsgID != 0 {
 			// The question is answered by mass/get at the next step.
-			return 0, true, s.hold(ctx, b.ID, i, time.Time{}, true, ae.MsgID, "")
+			return 0, true, s.hold(ctx, b.ID, i, x.Attempts, time.Time{}, true, ae.MsgID, "")
 		}
 		// No msg_id to ask about: WeChat says it went out, so it did.
 		s.metrics.recipients.Add(float64(n))
@@ -84,16 +84,16 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		at := now.Add(s.o.RetryGap)
 		s.o.Log.Warn("mass send: no answer, asking again", zap.Int64("id", b.ID), zap.Int("batch", i),
 			zap.Time("at", at), zap.String("error", detail))
-		return 0, true, s.hold(ctx, b.ID, i, at, true, 0, detail)
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, at, true, 0, detail)
 	case outcomeQuota:
 		s.metrics.calls.WithLabelValues("quota").Inc()
-		return 0, true, s.quotaWait(ctx, b, i, err, wasLost, detail)
+		return 0, true, s.quotaWait(ctx, b, i, x.Attempts, err, wasLost, detail)
 	case outcomeRetry:
 		s.metrics.calls.WithLabelValues("retried").Inc()
 		wait := backoff(x.Attempts)
 		s.o.Log.Warn("mass send: retrying", zap.Int64("id", b.ID), zap.Int("batch", i),
 			zap.Duration("in", wait), zap.String("error", detail))
-		return 0, true, s.hold(ctx, b.ID, i, now.Add(wait), wasLost, 0, detail)
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, now.Add(wait), wasLost, 0, detail)
 	}
 	s.metrics.calls.WithLabelValues("failed").Inc()
 	if !wasLost {
@@ -104,10 +104,12 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 
 // hold records that batch i of broadcast id waits until at (zero: not at
 // all), whether an attempt may have gone out, the msg_id to confirm, and
-// the last error.
-func (s *Sender) hold(ctx context.Context, id int64, i int, at time.Time, lost bool, msgID int64, why string) error {
+// the last error, as the answer to attempt number attempt. An answer that
+// comes after another attempt began (this replica stalled and lost the
+// lease) is dropped: it must not take back the newer attempt's mark.
+func (s *Sender) hold(ctx context.Context, id int64, i, attempt int, at time.Time, lost bool, msgID int64, why string) error {
 	_, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
-		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending {
+		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending || b.Batches[i].Attempts != attempt {
 			return store.Change{}, broadcast.ErrNoChange
 		}
 		x := &b.Batches[i]
@@ -115,7 +117,7 @@ func (s *Sender) hold(ctx context.Context, id int64, i int, at time.Time, lost b
 		if msgID != 0 {
 			x.MsgID = msgID
 		}
-		return store.Change{}, nil
+		return store.Change{Owner: s.o.Owner}, nil
 	})
 	if errors.Is(err, broadcast.ErrNoChange) {
 		return nil
@@ -128,17 +130,24 @@ func (s *Sender) hold(ctx context.Context, id int64, i int, at time.Time, lost b
 func (s *Sender) confirm(ctx context.Context, b *broadcast.Broadcast, i int) (time.Duration, bool, error) {
 	x := &b.Batches[i]
 	status, err := s.o.API.MassStatus(ctx, x.MsgID)
-	if err != nil {
-		wait := backoff(x.Attempts)
-		s.o.Log.Warn("mass/get: retrying", zap.Int64("id", b.ID), zap.Int("batch", i), zap.Int64("msg_id", x.MsgID),
-			zap.Duration("in", wait), zap.Error(err))
-		return 0, true, s.hold(ctx, b.ID, i, s.now().Add(wait), true, 0, err.Error())
+	if kind, _ := classify(err); err != nil && kind != outcomeLost && kind != outcomeRetry && kind != outcomeQuota {
+		// mass/get refuses for good (a msg_id it no longer knows, say):
+		// the 45065 already said WeChat has the send.
+		s.o.Log.Warn("mass/get refused; the send WeChat named is taken as sent", zap.Int64("id", b.ID), zap.Int("batch", i),
+			zap.Int64("msg_id", x.MsgID), zap.Error(err))
+		status = "SEND_SUCCESS"
+	} else if err != nil {
+		// Once a minute at most: the answer may take as long as WeChat's
+		// trouble, up to the batch's 23 hours.
+		s.o.Log.Warn("mass/get: asking again", zap.Int64("id", b.ID), zap.Int("batch", i), zap.Int64("msg_id", x.MsgID),
+			zap.Duration("in", s.o.RetryGap), zap.Error(err))
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, s.now().Add(s.o.RetryGap), true, 0, err.Error())
 	}
 	switch status {
 	case "SEND_FAIL":
 		s.metrics.calls.WithLabelValues("failed").Inc()
 		s.release(ctx, b, i)
-		return 0, false, s.batchFailed(ctx, b.ID, i, "WeChat reports the send failed (mass/get: SEND_FAIL)")
+		return 0, false, s.batchFailed(ctx, b.ID, i, "mass/get: SEND_FAIL")
 	case "SEND_SUCCESS", "SENDING", "DELETE":
 	default:
 		// A status this wxcast does not know: WeChat has the send, so it

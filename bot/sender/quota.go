@@ -17,20 +17,22 @@ import (
 // reset. The broadcast waits for the later of the reset and the end of
 // the quiet hours, shows so in status, and its creator and the owners are
 // told when it goes on. Pause and cancel work meanwhile.
-func (s *Sender) quotaWait(ctx context.Context, b *broadcast.Broadcast, i int, err error, wasLost bool, why string) error {
+func (s *Sender) quotaWait(ctx context.Context, b *broadcast.Broadcast, i, attempt int, err error, wasLost bool, why string) error {
 	now := s.now()
 	until := quotaUntil(err, now)
 	resume := s.o.Windows.QuietEnd(until)
 	changed := false
 	b, uerr := s.o.Records.Update(ctx, b.ID, func(b *broadcast.Broadcast) (store.Change, error) {
-		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending {
-			return store.Change{}, broadcast.ErrNoChange
+		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending || b.Batches[i].Attempts != attempt {
+			return store.Change{}, broadcast.ErrNoChange // see hold
 		}
 		x := &b.Batches[i]
 		x.NotBefore, x.Lost, x.Error = resume, wasLost, why
-		changed = !b.QuotaUntil.Equal(resume)
+		// A broadcast paused meanwhile keeps the wait but tells no one
+		// it goes on by itself: it does not.
+		changed = !b.QuotaUntil.Equal(resume) && b.State == broadcast.StateSending
 		b.QuotaUntil = resume
-		return store.Change{}, nil
+		return store.Change{Owner: s.o.Owner}, nil
 	})
 	if errors.Is(uerr, broadcast.ErrNoChange) {
 		return nil

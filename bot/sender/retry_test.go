@@ -239,3 +239,57 @@ func ownerGot(w *bctest.World, s string) int {
 	}
 	return n
 }
+
+// stallAPI passes a call of a stalled clientmsgid to WeChat, then never
+// answers: the replica hangs in the call until it stops.
+type stallAPI struct {
+	sender.MassAPI
+	stall string
+	calls chan struct{}
+}
+
+func (s *stallAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, id string) (int64, error) {
+	if id != s.stall {
+		return s.MassAPI.MassSend(ctx, openids, c, id)
+	}
+	s.stall = "" // the next call answers
+	_, _ = s.MassAPI.MassSend(ctx, openids, c, id)
+	s.calls <- struct{}{}
+	<-ctx.Done()
+	return 0, ctx.Err()
+}
+
+// A replica that dies in the middle of a call leaves the batch to the next
+// one, which asks WeChat again only a minute after the call began: sooner
+// would be answered 45066.
+func TestTakeoverAfterACrashMidCallWaitsAMinute(t *testing.T) {
+	t.Parallel()
+	stall := &stallAPI{calls: make(chan struct{}, 1)}
+	w := bctest.New(t, sim, bctest.Config{Followers: 3, SimClock: true, Sender: func(o *sender.Options) {
+		stall.MassAPI = o.API
+		o.API, o.RetryGap = stall, time.Minute
+	}})
+	b := w.Approved("everyone")
+	stall.stall = b.ClientMsgID(0)
+	w.SendNow(b.ID)
+	stop := w.Run()
+	<-stall.calls
+	stop() // the replica dies in the call: its answer is never recorded
+	if x := w.Get(b.ID).Batches[0]; x.State != broadcast.BatchSending || !x.Lost {
+		t.Fatalf("batch 0 after the crash: %+v", x)
+	}
+	o := w.SenderOptions
+	o.Owner = "second-" + t.Name()
+	w.RunSender(sender.New(o))
+	stillFor(t, w, massSendPath, 1, 1500*time.Millisecond, "the next replica within the minute")
+	w.Clock.Add(time.Minute)
+	b = w.WaitDriving(b.ID, "sent", time.Second, func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
+	if all, fast := massCalls(w, massSendPath, wxsim.CodeClientMsgIDRetryTooFast); all != 2 || fast != 0 {
+		t.Fatalf("%d calls, %d answered 45066; want the call and one question", all, fast)
+	}
+	for o, n := range w.Delivered() {
+		if n != 1 {
+			t.Fatalf("%s got %d", o, n)
+		}
+	}
+}

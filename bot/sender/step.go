@@ -93,11 +93,15 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (
 	wasLost := x.Lost
 	x.State, x.Lost = broadcast.BatchSending, true
 	x.Attempts++
+	now := s.now()
 	if !wasLost {
 		// The first attempt that may reach WeChat starts its 24 h
 		// clientmsgid window; refused attempts before it do not count.
-		x.Began = s.now()
+		x.Began = now
 	}
+	// Should this replica die during the call, the one that takes over
+	// asks again only after WeChat's minute; an answer replaces this.
+	x.NotBefore = now.Add(s.o.RetryGap)
 	if err := s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner}); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return 0, true, nil
