@@ -43,3 +43,19 @@ func TestStatusAccountsForTheWholeAudience(t *testing.T) {
 		t.Errorf("the quota wait is still shown after it ended:\n%s", got)
 	}
 }
+
+// A broadcast that no longer sends shows its unsent batches as never
+// sent, not as waiting.
+func TestStatusOfAStoppedBroadcastSaysNeverSent(t *testing.T) {
+	f := newFixture(t)
+	m := f.inMemory()
+	b := f.draft(1, broadcast.StateCancelled, typeText)
+	b.Plan.Audience, b.BatchKey = 10, "k"
+	b.Cut = &broadcast.Cut{Holdout: 1}
+	b.Batches = []broadcast.Batch{{Size: 3, State: broadcast.BatchSent}, {Size: 3, State: broadcast.BatchPending}, {Size: 3, State: broadcast.BatchPending}}
+	m.put(b)
+	got := f.bot.Handle(t.Context(), editor, "状态 1")
+	if want := "名单 10 人 = 已发 3 + 失败 0 + 未知 0 + 已停止未发 6 + 发送时排除 0"; !strings.Contains(got, want) || strings.Contains(got, "待发") {
+		t.Errorf("status lacks %q (and must not say 待发):\n%s", want, got)
+	}
+}

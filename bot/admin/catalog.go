@@ -84,6 +84,7 @@ const (
 
 	kDetailCapped        key = "detail.capped"
 	kDetailAccount       key = "detail.account"
+	kDetailAccountEnded  key = "detail.account_ended"
 	kDetailUnknown       key = "detail.unknown"
 	kDetailQuotaWait     key = "detail.quota_wait"
 	kDetailActed         key = "detail.acted"

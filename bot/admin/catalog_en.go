@@ -159,6 +159,7 @@ func catalogEN() catalog {
 
 		kDetailCapped:        "Left out at send by the frequency cap: %s",
 		kDetailAccount:       "Audience %s = sent %s + failed %s + unknown %s + not yet sent %s + left out at send %s (unsubscribed %s, frequency cap %s, alone in a batch %s, already tagged %s) + holdout %s",
+		kDetailAccountEnded:  "Audience %s = sent %s + failed %s + unknown %s + never sent (stopped) %s + left out at send %s (unsubscribed %s, frequency cap %s, alone in a batch %s, already tagged %s) + holdout %s",
 		kDetailUnknown:       "Unknown %s: WeChat never confirmed whether they were sent; counted as not reached, never sent again",
 		kDetailQuotaWait:     "Waiting: WeChat's daily mass-send quota is spent; goes on by itself at %s",
 		kDetailActed:         "Reminders skipped %s followers tagged \"%s\"",

@@ -158,6 +158,7 @@ func catalogZH() catalog {
 
 		kDetailCapped:        "发送时因频次上限排除：%s 人",
 		kDetailAccount:       "名单 %s 人 = 已发 %s + 失败 %s + 未知 %s + 待发 %s + 发送时排除 %s（退订 %s、频次上限 %s、不足两人 %s、已有标签 %s）+ 对照组 %s",
+		kDetailAccountEnded:  "名单 %s 人 = 已发 %s + 失败 %s + 未知 %s + 已停止未发 %s + 发送时排除 %s（退订 %s、频次上限 %s、不足两人 %s、已有标签 %s）+ 对照组 %s",
 		kDetailUnknown:       "未知 %s 人：微信始终未确认是否发出，按未送达计，不会重发",
 		kDetailQuotaWait:     "等待中：今日微信群发接口额度已用完，%s 自动继续",
 		kDetailActed:         "提醒跳过：%s 人已有标签「%s」",

@@ -120,7 +120,11 @@ func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
 	if a, ok := bc.Accounting(); ok {
 		// The whole frozen audience, each follower counted once.
 		n := thousands
-		lines = append(lines, b.t(kDetailAccount, n(a.Audience), n(a.Sent), n(a.Failed), n(a.Unknown), n(a.Waiting),
+		k, waiting := kDetailAccount, a.Waiting
+		if a.Stopped > 0 {
+			k, waiting = kDetailAccountEnded, a.Stopped
+		}
+		lines = append(lines, b.t(k, n(a.Audience), n(a.Sent), n(a.Failed), n(a.Unknown), n(waiting),
 			n(a.LeftOut()), n(a.Unsubscribed), n(a.Capped), n(a.Lone), n(a.Acted), n(a.Holdout)))
 		if a.Unknown > 0 {
 			lines = append(lines, b.t(kDetailUnknown, n(a.Unknown)))

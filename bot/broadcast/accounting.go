@@ -18,8 +18,10 @@ type Cut struct {
 type Accounting struct {
 	Audience int
 	// Recipients of the step's batches, by the batch's state. Waiting is
-	// not yet sent (pending, or sending and not yet answered).
-	Sent, Failed, Unknown, Waiting int
+	// not yet sent (pending, or sending and not yet answered); Stopped is
+	// the same in a broadcast that no longer sends (cancelled, or stopped
+	// by a failure): never sent.
+	Sent, Failed, Unknown, Waiting, Stopped int
 	// Left out at send: unsubscribed since the preview, at a frequency
 	// cap, alone in a list the API refuses, holding the reminder tag.
 	Unsubscribed, Capped, Lone, Acted int
@@ -31,7 +33,7 @@ func (a Accounting) LeftOut() int { return a.Unsubscribed + a.Capped + a.Lone + 
 
 // Sum adds every part; it equals Audience when nothing is missing.
 func (a Accounting) Sum() int {
-	return a.Sent + a.Failed + a.Unknown + a.Waiting + a.LeftOut() + a.Holdout
+	return a.Sent + a.Failed + a.Unknown + a.Waiting + a.Stopped + a.LeftOut() + a.Holdout
 }
 
 // Accounting accounts for b's frozen audience in its current step. ok is
@@ -44,6 +46,10 @@ func (b *Broadcast) Accounting() (a Accounting, ok bool) {
 	}
 	a = Accounting{Audience: b.Plan.Audience, Unsubscribed: c.Unsubscribed, Acted: c.Acted,
 		Capped: c.Capped, Lone: c.Lone, Holdout: c.Holdout}
+	waiting := &a.Waiting
+	if b.State != StateSending && b.State != StatePaused {
+		waiting = &a.Stopped
+	}
 	for _, x := range b.Batches {
 		if x.Step != c.Step {
 			continue
@@ -58,7 +64,7 @@ func (b *Broadcast) Accounting() (a Accounting, ok bool) {
 		case BatchUnknown:
 			a.Unknown += x.Size
 		case BatchPending, BatchSending:
-			a.Waiting += x.Size
+			*waiting += x.Size
 		}
 	}
 	return a, true
