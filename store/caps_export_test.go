@@ -15,3 +15,6 @@ func (c *Caps) Count(ctx context.Context, id int64, batch int, openids []string,
 	_, first, err := c.Reserve(ctx, id, batch, openids, limits, at)
 	return first, err
 }
+
+// RecordScriptForTest is the record script's source.
+const RecordScriptForTest = recordScript

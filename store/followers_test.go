@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -333,5 +334,35 @@ func TestHistoriesMatchHistory(t *testing.T) {
 	}
 	if hs, err := f.Histories(ctx, nil); err != nil || len(hs) != 0 {
 		t.Fatalf("histories of nobody: %v %v", hs, err)
+	}
+}
+
+// Made-up callback types cannot grow a profile without bound: past
+// MaxKinds kinds, new ones count as "other".
+func TestMadeUpKindsAreBounded(t *testing.T) {
+	t.Parallel()
+	if !strings.Contains(store.RecordScriptForTest, fmt.Sprintf("local MAXKINDS = %d", store.MaxKinds)) {
+		t.Fatal("the record script's MAXKINDS differs from store.MaxKinds")
+	}
+	f := followers(t, redistest.Open(t))
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, shanghai)
+	const n = 200
+	for i := range n {
+		ev := store.Event{OpenID: "o1", DedupID: fmt.Sprintf("m%d", i), At: now, Kind: fmt.Sprintf("madeup%d", i), Class: store.ClassMessage}
+		if _, err := f.Record(ctx, ev, now, store.MarkPending); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := f.Profile(ctx, "o1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Counts()
+	if len(c) != store.MaxKinds {
+		t.Fatalf("%d kinds counted apart, want %d", len(c), store.MaxKinds)
+	}
+	if c["madeup0"] != 1 || c["other"] != n-(store.MaxKinds-1) {
+		t.Fatalf("madeup0 %d, other %d; want 1 and %d", c["madeup0"], c["other"], n-(store.MaxKinds-1))
 	}
 }

@@ -1,11 +1,19 @@
 package store
 
+// MaxKinds bounds the kinds a profile counts apart (luaProfile's
+// MAXKINDS): a signed callback of a type no one knows still counts under
+// its own name, so rules can use a type WeChat adds, but a follower's
+// profile never holds more than MaxKinds of them; later new kinds count
+// as "other". About twenty kinds exist today.
+const MaxKinds = 64
+
 // luaProfile is shared by the scripts that rewrite a profile string (see
 // blob.go for its fields): load(raw) splits it into the table P with at
 // least nFields entries, keeping any newer fields it does not know;
 // table.concat(P, '\30') writes it back.
 const luaProfile = `
 local NF = 24
+local MAXKINDS = 64
 local function load(raw)
   local P = {}
   if raw then
@@ -91,10 +99,13 @@ local function bump(s, now, keep, unit)
 end
 
 -- Counts "kind=n" \31-separated: the kind's number is found and replaced.
+-- A new kind past the first MAXKINDS - 1 goes under "other" (see MaxKinds).
 local function count(s, kind)
   local a, b, n = string.find('\31' .. s, '\31' .. kind .. '=(%d+)')
   if not a then
     if s == '' then return kind .. '=1' end
+    local _, seps = string.gsub(s, '\31', '')
+    if seps + 1 >= MAXKINDS - 1 and kind ~= 'other' then return count(s, 'other') end
     return s .. '\31' .. kind .. '=1'
   end
   -- a and b index '\31' .. s: the number ends at b - 1 in s.
