@@ -19,6 +19,9 @@ import (
 const (
 	// wechatTagsBound: WeChat puts at most 20 tags on one follower.
 	wechatTagsBound = 20
+	// countsBound: a profile counts at most 64 kinds apart (store.MaxKinds;
+	// unknown types count under their own name up to that).
+	countsBound = 64
 	// unknownBound is the memory budget of one run: expr refuses a run
 	// that builds or walks more elements than that.
 	unknownBound = memoryBudget
@@ -27,13 +30,14 @@ const (
 
 // costModel holds the bounds that depend on the file: user.tags holds the
 // tags of tag rules, at most Limits.MaxRules of them; user.attrs the
-// declared attributes; user.counts one entry per event type.
+// declared attributes; user.counts one entry per kind, at most
+// countsBound.
 type costModel struct {
 	tags, attrs, counts int64
 }
 
 func (c *compiler) costModel() costModel {
-	return costModel{tags: int64(c.opts.Limits.MaxRules), attrs: int64(len(c.attrs)), counts: int64(len(EventTypes()))}
+	return costModel{tags: int64(c.opts.Limits.MaxRules), attrs: int64(len(c.attrs)), counts: int64(max(len(EventTypes()), countsBound))}
 }
 
 // walksList reports whether the builtin name, called without a predicate,

@@ -186,7 +186,7 @@ const docLimitsFormat = "## Limits\n\n" +
 	"`b - a + 1` for a range of two numbers, the length of a literal list,\n" +
 	"`rules.max_rules` for `user.tags` (the tags of the tag rules), 20 for\n" +
 	"`user.wechat_tags` (WeChat's limit per follower), the declared attributes for\n" +
-	"`user.attrs`, the event types for `user.counts`, and 10000 for anything else\n" +
+	"`user.attrs`, 64 for `user.counts` (the kinds a profile counts apart), and 10000 for anything else\n" +
 	"(a range of computed bounds, `split(...)`): no run may build or walk more than\n" +
 	"10000 elements (expr's memory budget, which still stops a run that tries: the\n" +
 	"rule then counts as false). For example `'vip' in user.tags` costs 1005,\n" +
