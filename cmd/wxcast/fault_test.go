@@ -102,13 +102,7 @@ func TestFaultKillSender(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: each fault case waits for a send lease to expire (30 s)")
 	}
-	if redistest.URL() == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_REDIS_URL is not set under CI: the fault tests need a real Redis")
-		}
-		t.Skip("TEST_REDIS_URL not set: replicas run as subprocesses and must share a real Redis; " +
-			"the embedded store lives in one process")
-	}
+	redistest.Require(t, "TEST_REDIS_URL", "replicas run as subprocesses and must share a real Redis; the embedded store lives in one process")
 	cases := []struct {
 		name string
 		// replicas run from the start; with restart, a fresh one starts

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -17,12 +16,7 @@ import (
 // this broadcast and not for a second one, while status shows the wait
 // and cancel still works.
 func TestQuotaWallAcrossReplicas(t *testing.T) {
-	if redistest.URL() == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_REDIS_URL is not set under CI: the replicas must share a real Redis")
-		}
-		t.Skip("TEST_REDIS_URL not set: replicas run as subprocesses and must share a real Redis")
-	}
+	redistest.Require(t, "TEST_REDIS_URL", "replicas run as subprocesses and must share a real Redis")
 	t.Parallel()
 	r := newFaultRig(t)
 	r.sim.SetDailyQuota(massSendPath, 2)

@@ -36,12 +36,7 @@ func TestFaultKillSync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: the resumed sync waits for the killed one's lease to expire (30 s)")
 	}
-	if redistest.URL() == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_REDIS_URL is not set under CI: the fault tests need a real Redis")
-		}
-		t.Skip("TEST_REDIS_URL not set: the killed sync runs as a subprocess and must share a real Redis")
-	}
+	redistest.Require(t, "TEST_REDIS_URL", "the killed sync runs as a subprocess and must share a real Redis")
 	t.Parallel()
 	const n = 40000 // four pages
 	url, prefix := redistest.URL(), redistest.Prefix(t)

@@ -50,26 +50,27 @@ func Open(t testing.TB) *store.Store {
 // test is skipped, except under CI, where a missing cluster is a failure.
 func OpenCluster(t testing.TB) *store.Store {
 	t.Helper()
-	u := os.Getenv("TEST_REDIS_CLUSTER_URL")
-	if u == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_REDIS_CLUSTER_URL is not set under CI: .ci/run should start a cluster")
-		}
-		t.Skip("TEST_REDIS_CLUSTER_URL not set: cluster tests run in CI (bash .ci/run)")
-	}
-	return OpenAt(t, u, Prefix(t))
+	return OpenAt(t, Require(t, "TEST_REDIS_CLUSTER_URL", "the cluster tests need a Redis Cluster"), Prefix(t))
 }
 
 // SentinelURL returns TEST_REDIS_SENTINEL_URL. Without it the test is
 // skipped, except under CI, where a missing Sentinel setup is a failure.
 func SentinelURL(t testing.TB) string {
 	t.Helper()
-	u := os.Getenv("TEST_REDIS_SENTINEL_URL")
+	return Require(t, "TEST_REDIS_SENTINEL_URL", "the failover test needs a primary, a replica and Sentinels")
+}
+
+// Require returns the environment variable name, which names a Redis the
+// test needs. Without it the test is skipped, saying why (what needs it),
+// except under CI, where .ci/run sets it and its absence is a failure.
+func Require(t testing.TB, name, why string) string {
+	t.Helper()
+	u := os.Getenv(name)
 	if u == "" {
 		if os.Getenv("CI") != "" {
-			t.Fatal("TEST_REDIS_SENTINEL_URL is not set under CI: .ci/run should start Sentinel")
+			t.Fatalf("%s is not set under CI, where .ci/run sets it: %s", name, why)
 		}
-		t.Skip("TEST_REDIS_SENTINEL_URL not set: Sentinel tests run in CI (bash .ci/run)")
+		t.Skipf("%s not set: %s", name, why)
 	}
 	return u
 }
