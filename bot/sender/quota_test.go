@@ -105,12 +105,8 @@ func TestQuotaWaitPastTheWindowLeavesALostBatchUnknown(t *testing.T) {
 	// Not parallel: the simulator's injected faults hit any app.
 	t.Cleanup(func() { sim.FailNext(massSendPath, 0, 0) })
 	start := time.Date(2026, 12, 7, 16, 10, 0, 0, time.UTC) // 00:10 in Beijing
-	lossy := &lossyAPI{lose: map[string]bool{}, seen: map[string]int{}}
-	w := bctest.New(t, sim, bctest.Config{Followers: 9, SimClock: true, Start: start, AlertFailureRate: 0.99,
-		Sender: func(o *sender.Options) {
-			lossy.MassAPI = o.API
-			o.API, o.RetryGap = lossy, time.Minute
-		}})
+	lossy, wire := lossyNet(false)
+	w := bctest.New(t, sim, bctest.Config{Followers: 9, SimClock: true, Start: start, AlertFailureRate: 0.99, Sender: wire})
 	b := w.Approved("everyone")
 	lossy.lose[b.ClientMsgID(1)] = true
 	w.SendNow(b.ID)

@@ -108,6 +108,16 @@ type lossyAPI struct {
 	seen     map[string]int
 }
 
+// lossyNet puts a lossyAPI between a world's sender and WeChat, with
+// WeChat's real minute before a lost answer is asked about again.
+func lossyNet(blackout bool) (*lossyAPI, func(*sender.Options)) {
+	l := &lossyAPI{lose: map[string]bool{}, seen: map[string]int{}, blackout: blackout}
+	return l, func(o *sender.Options) {
+		l.MassAPI = o.API
+		o.API, o.RetryGap = l, time.Minute
+	}
+}
+
 func (l *lossyAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, id string) (int64, error) {
 	l.mu.Lock()
 	l.seen[id]++
@@ -125,11 +135,8 @@ func (l *lossyAPI) MassSend(ctx context.Context, openids []string, c wxapi.Conte
 
 func TestLostAnswerIsAskedAgainAfterAMinuteAndConfirmed(t *testing.T) {
 	t.Parallel()
-	lossy := &lossyAPI{lose: map[string]bool{}, seen: map[string]int{}}
-	w := bctest.New(t, sim, bctest.Config{Followers: 6, SimClock: true, Sender: func(o *sender.Options) {
-		lossy.MassAPI = o.API
-		o.API, o.RetryGap = lossy, time.Minute
-	}})
+	lossy, wire := lossyNet(false)
+	w := bctest.New(t, sim, bctest.Config{Followers: 6, SimClock: true, Sender: wire})
 	b := w.Approved("everyone")
 	lossy.lose[b.ClientMsgID(0)] = true
 	w.SendNow(b.ID)
@@ -174,11 +181,8 @@ func TestLostAnswerIsAskedAgainAfterAMinuteAndConfirmed(t *testing.T) {
 
 func TestNoAnswerFor23HoursLeavesTheBatchUnknown(t *testing.T) {
 	t.Parallel()
-	lossy := &lossyAPI{lose: map[string]bool{}, seen: map[string]int{}, blackout: true}
-	w := bctest.New(t, sim, bctest.Config{Followers: 9, SimClock: true, AlertFailureRate: 0.99, Sender: func(o *sender.Options) {
-		lossy.MassAPI = o.API
-		o.API, o.RetryGap = lossy, time.Minute
-	}})
+	lossy, wire := lossyNet(true)
+	w := bctest.New(t, sim, bctest.Config{Followers: 9, SimClock: true, AlertFailureRate: 0.99, Sender: wire})
 	sim.Interact(w.AppID, bctest.Owner.OpenID, "message", w.Clock.Now())
 	b := w.Approved("everyone")
 	lossy.lose[b.ClientMsgID(1)] = true
@@ -230,15 +234,7 @@ func TestNoAnswerFor23HoursLeavesTheBatchUnknown(t *testing.T) {
 }
 
 // ownerGot counts the owner's messages that hold s.
-func ownerGot(w *bctest.World, s string) int {
-	n := 0
-	for _, m := range sim.CustomMessages(w.AppID) {
-		if m.To == bctest.Owner.OpenID && strings.Contains(m.Content, s) {
-			n++
-		}
-	}
-	return n
-}
+func ownerGot(w *bctest.World, s string) int { return toGot(w, bctest.Owner.OpenID, s) }
 
 // stallAPI passes a call of a stalled clientmsgid to WeChat, then never
 // answers: the replica hangs in the call until it stops.

@@ -86,22 +86,12 @@ func (w *World) Get(id int64) *broadcast.Broadcast {
 // Wait polls broadcast id until ok holds.
 func (w *World) Wait(id int64, what string, ok func(*broadcast.Broadcast) bool) *broadcast.Broadcast {
 	w.T.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for {
-		b, err := w.Records.Get(w.Ctx, id)
-		if err == nil && ok(b) {
-			return b
-		}
-		if time.Now().After(deadline) {
-			w.T.Fatalf("timed out waiting for %s: %+v (%v)", what, b, err)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	return w.WaitDriving(id, what, 0, ok)
 }
 
 // WaitDriving is Wait on a world whose clock stands still: each poll
-// moves the clock by step, so held batches (back-offs, the minute after a
-// lost answer, a quota wall) come due.
+// moves the clock by step (0: not at all), so held batches (back-offs,
+// the minute after a lost answer, a quota wall) come due.
 func (w *World) WaitDriving(id int64, what string, step time.Duration, ok func(*broadcast.Broadcast) bool) *broadcast.Broadcast {
 	w.T.Helper()
 	deadline := time.Now().Add(15 * time.Second)
@@ -113,7 +103,9 @@ func (w *World) WaitDriving(id int64, what string, step time.Duration, ok func(*
 		if time.Now().After(deadline) {
 			w.T.Fatalf("timed out waiting for %s at %v: %+v (%v)", what, w.Clock.Now(), b, err)
 		}
-		w.Clock.Add(step)
+		if step > 0 {
+			w.Clock.Add(step)
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
 }
