@@ -3,6 +3,7 @@ package broadcast
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -260,13 +261,13 @@ func TestGoldenRecordsCoverEveryField(t *testing.T) {
 	}
 }
 
-// TestVersion2RecordsBecomeVersion3 reads the records version 2 wrote
-// (testdata/v2-*.json, the version-1 records above re-encoded) and writes
-// them as version 3 (testdata/v3-*.json of the same name): nothing is
-// lost, and a batch caught in "sending" is taken as possibly sent.
-func TestVersion2RecordsBecomeVersion3(t *testing.T) {
-	files, _ := filepath.Glob("testdata/v2-*.json")
-	if len(files) < 5 {
+// golden reads the golden records of schema version v (testdata/v<v>-*.json,
+// at least n of them) and returns each file with its decoded record and
+// that record written again by this version.
+func golden(t *testing.T, v, n int) (files []string, recs []*Broadcast, again [][]byte) {
+	t.Helper()
+	files, _ = filepath.Glob(fmt.Sprintf("testdata/v%d-*.json", v))
+	if len(files) < n {
 		t.Fatalf("golden records: %v", files)
 	}
 	for _, f := range files {
@@ -278,24 +279,36 @@ func TestVersion2RecordsBecomeVersion3(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b.Schema != 2 {
+		if b.Schema != v {
 			t.Fatalf("%s: schema %d", f, b.Schema)
-		}
-		for i, x := range b.Batches {
-			if x.Lost != (x.State == BatchSending) {
-				t.Errorf("%s: batch %d in %s read with lost=%v", f, i, x.State, x.Lost)
-			}
 		}
 		rec, err := encode(b)
 		if err != nil {
 			t.Fatal(err)
 		}
+		recs, again = append(recs, b), append(again, append(rec, '\n'))
+	}
+	return files, recs, again
+}
+
+// TestVersion2RecordsBecomeVersion3 reads the records version 2 wrote
+// (testdata/v2-*.json, the version-1 records above re-encoded) and writes
+// them as version 3 (testdata/v3-*.json of the same name): nothing is
+// lost, and a batch caught in "sending" is taken as possibly sent.
+func TestVersion2RecordsBecomeVersion3(t *testing.T) {
+	files, recs, again := golden(t, 2, 5)
+	for k, f := range files {
+		for i, x := range recs[k].Batches {
+			if x.Lost != (x.State == BatchSending) {
+				t.Errorf("%s: batch %d in %s read with lost=%v", f, i, x.State, x.Lost)
+			}
+		}
 		want, err := os.ReadFile(strings.Replace(f, "v2-", "v3-", 1))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := string(rec) + "\n"; got != string(want) {
-			t.Errorf("%s: written as\n%s\nwant\n%s", f, got, want)
+		if string(again[k]) != string(want) {
+			t.Errorf("%s: written as\n%s\nwant\n%s", f, again[k], want)
 		}
 	}
 }
@@ -304,28 +317,14 @@ func TestVersion2RecordsBecomeVersion3(t *testing.T) {
 // writes them again byte for byte: the format is what the next version
 // will have to read.
 func TestVersion3RecordsAreStable(t *testing.T) {
-	files, _ := filepath.Glob("testdata/v3-*.json")
-	if len(files) < 6 {
-		t.Fatalf("golden records: %v", files)
-	}
-	for _, f := range files {
+	files, _, again := golden(t, 3, 6)
+	for k, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := decode(1, raw)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b.Schema != 3 {
-			t.Fatalf("%s: schema %d", f, b.Schema)
-		}
-		rec, err := encode(b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := string(rec) + "\n"; got != string(raw) {
-			t.Errorf("%s: written again as\n%s", f, got)
+		if string(again[k]) != string(raw) {
+			t.Errorf("%s: written again as\n%s", f, again[k])
 		}
 	}
 }
