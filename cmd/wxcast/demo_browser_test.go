@@ -43,6 +43,19 @@ func demoProcess(args []string) int {
 // URL.
 func startDemo(t *testing.T, args ...string) string {
 	t.Helper()
+	banner, stderr := launchDemo(t, args...)
+	m := regexp.MustCompile(`open (http://\S+/)`).FindStringSubmatch(banner)
+	if m == nil {
+		t.Fatalf("the demo's banner names no page:\n%s\nstderr:\n%s", banner, stderr.String())
+	}
+	return m[1]
+}
+
+// launchDemo runs the demo in a process of its own, which stops when the
+// test ends, and returns its banner (stdout up to "Ctrl-C stops the
+// demo") once printed, and its stderr so far and to come.
+func launchDemo(t *testing.T, args ...string) (string, *lockedBuffer) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), demoProcessEnv+"="+strings.Join(args, " "))
 	stdout, err := cmd.StdoutPipe()
@@ -73,27 +86,30 @@ func startDemo(t *testing.T, args ...string) string {
 			t.Logf("demo output:\n%s", stderr.String())
 		}
 	})
-	found := make(chan string, 1)
+	banner := make(chan string, 1)
 	go func() {
+		var b strings.Builder
 		sc := bufio.NewScanner(stdout)
-		re := regexp.MustCompile(`open (http://\S+/)`)
 		for sc.Scan() {
-			if m := re.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
+			b.WriteString(sc.Text() + "\n")
+			if strings.Contains(sc.Text(), "Ctrl-C stops the demo") {
+				banner <- b.String()
+				_, _ = io.Copy(io.Discard, stdout)
+				return
 			}
 		}
-		close(found)
+		close(banner)
 	}()
 	select {
-	case u, ok := <-found:
+	case out, ok := <-banner:
 		if !ok {
 			t.Fatalf("the demo exited before it served:\n%s", stderr.String())
 		}
-		return u
+		return out, stderr
 	case <-time.After(30 * time.Second):
 		t.Fatalf("the demo did not start:\n%s", stderr.String())
 	}
-	return ""
+	return "", nil
 }
 
 // chromePath finds Chromium; without it the browser test is skipped, and
@@ -289,44 +305,7 @@ func TestDemoWarnsWhenExposed(t *testing.T) {
 	}{{"0.0.0.0:0", true}, {"127.0.0.1:0", false}} {
 		t.Run(tc.listen, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), demoProcessEnv+"=--listen "+tc.listen+" --followers 0")
-			stdout, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			stderr := &lockedBuffer{}
-			cmd.Stderr = stderr
-			stdin, err := cmd.StdinPipe()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() { _ = stdin.Close(); _ = cmd.Wait() }()
-			banner := make(chan string, 1)
-			go func() {
-				var b strings.Builder
-				sc := bufio.NewScanner(stdout)
-				for sc.Scan() {
-					b.WriteString(sc.Text() + "\n")
-					if strings.Contains(sc.Text(), "Ctrl-C stops the demo") {
-						break
-					}
-				}
-				banner <- b.String()
-				_, _ = io.Copy(io.Discard, stdout)
-			}()
-			var out string
-			select {
-			case out = <-banner:
-			case <-time.After(30 * time.Second):
-				t.Fatalf("no banner within 30 s; stderr:\n%s", stderr.String())
-			}
-			if !strings.Contains(out, "Ctrl-C stops the demo") {
-				t.Fatalf("the demo did not start:\n%s\nstderr:\n%s", out, stderr.String())
-			}
+			out, stderr := launchDemo(t, "--listen", tc.listen, "--followers", "0")
 			printed := strings.Contains(out, "WARNING: the demo page listens on")
 			logged := strings.Contains(stderr.String(), "the demo page listens on")
 			if printed != tc.warn || logged != tc.warn {
