@@ -4,7 +4,7 @@
 # servers this script started (and only those).
 set -euo pipefail
 ports=(17000 17001 17002)
-dir=${WXCAST_CLUSTER_DIR:-/tmp/wxcast-redis-cluster}
+dir=${CI_REDIS_CLUSTER_DIR:-/tmp/wxcast-redis-cluster}
 
 # ours reports whether the server on port $1 was started by this script:
 # its working directory is ours.

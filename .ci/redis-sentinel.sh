@@ -10,7 +10,7 @@ set -euo pipefail
 master=wxcast
 data_ports=(17100 17101)
 sentinel_ports=(17110 17111 17112)
-dir=${WXCAST_SENTINEL_DIR:-/tmp/wxcast-redis-sentinel}
+dir=${CI_REDIS_SENTINEL_DIR:-/tmp/wxcast-redis-sentinel}
 
 # ours reports whether the server on port $1 was started by this script:
 # its working directory (a data server) or its config file (a Sentinel,
