@@ -1,6 +1,7 @@
 package broadcast
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -156,7 +157,7 @@ func TestVersion1ContentIsRead(t *testing.T) {
 }
 
 func TestNewerRecordIsReadButNotWritten(t *testing.T) {
-	rec := []byte(`{"schema":4,"id":7,"state":"sending","content":{"type":"text","text":"hi"},"shiny_new_field":{"x":1},"rev":4}`)
+	rec := []byte(`{"schema":99,"id":7,"state":"sending","content":{"type":"text","text":"hi"},"shiny_new_field":{"x":1},"rev":4}`)
 	b, err := decode(7, rec)
 	if err != nil {
 		t.Fatal(err)
@@ -230,7 +231,7 @@ func seenPaths(v any, prefix string, out map[string]bool) {
 // TestGoldenRecordsCoverEveryField keeps the golden records complete: a
 // field of the record that none of them sets is a field the lossless
 // tests cannot see dropped. Fields older than version 3 are set by the
-// version-1 records, those of version 3 by its own.
+// version-1 records, those of versions 3 and 4 by their own.
 func TestGoldenRecordsCoverEveryField(t *testing.T) {
 	want := map[string]bool{}
 	jsonPaths(reflect.TypeFor[Broadcast](), "", want)
@@ -238,7 +239,8 @@ func TestGoldenRecordsCoverEveryField(t *testing.T) {
 	seen := map[string]bool{}
 	files, _ := filepath.Glob("testdata/v1-*.json")
 	v3, _ := filepath.Glob("testdata/v3-*.json")
-	for _, f := range append(files, v3...) {
+	v4, _ := filepath.Glob("testdata/v4-*.json")
+	for _, f := range append(append(files, v3...), v4...) {
 		raw, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
@@ -307,17 +309,35 @@ func TestVersion2RecordsBecomeVersion3(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Written by this version, which stamps its own number.
+		want = bytes.Replace(want, []byte(`{"schema":3,`), []byte(fmt.Sprintf(`{"schema":%d,`, SchemaVersion)), 1)
 		if string(again[k]) != string(want) {
 			t.Errorf("%s: written as\n%s\nwant\n%s", f, again[k], want)
 		}
 	}
 }
 
-// TestVersion3RecordsAreStable reads the records this version wrote and
+// TestVersion3RecordsBecomeVersion4 reads the records version 3 wrote and
+// writes them as version 4 (testdata/v4-*.json of the same name): version
+// 4 only adds fields, so nothing changes but the version.
+func TestVersion3RecordsBecomeVersion4(t *testing.T) {
+	files, _, again := golden(t, 3, 6)
+	for k, f := range files {
+		want, err := os.ReadFile(strings.Replace(f, "v3-", "v4-", 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again[k]) != string(want) {
+			t.Errorf("%s: written as\n%s\nwant\n%s", f, again[k], want)
+		}
+	}
+}
+
+// TestVersion4RecordsAreStable reads the records this version wrote and
 // writes them again byte for byte: the format is what the next version
 // will have to read.
-func TestVersion3RecordsAreStable(t *testing.T) {
-	files, _, again := golden(t, 3, 6)
+func TestVersion4RecordsAreStable(t *testing.T) {
+	files, _, again := golden(t, 4, 7)
 	for k, f := range files {
 		raw, err := os.ReadFile(f)
 		if err != nil {

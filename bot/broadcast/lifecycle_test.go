@@ -2,6 +2,7 @@ package broadcast_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -160,7 +161,7 @@ func bump(w *bctest.World, id int64) {
 	st := w.Store.Broadcasts()
 	raw, rev, _, err := st.Load(w.Ctx, id)
 	if err == nil {
-		err = st.Save(w.Ctx, id, rev, []byte(strings.Replace(string(raw), `"schema":3`, `"schema":4`, 1)), store.Change{})
+		err = st.Save(w.Ctx, id, rev, []byte(strings.Replace(string(raw), schemaNow, schemaNext, 1)), store.Change{})
 	}
 	if err != nil {
 		w.T.Fatal(err)
@@ -200,3 +201,10 @@ func TestNewerRecordRefusedBeforeWeChat(t *testing.T) {
 		t.Fatalf("%d deletes at WeChat for a record that could not note them", c)
 	}
 }
+
+// schemaNow and schemaNext are the schema field as this version writes it
+// and as the next version would.
+var (
+	schemaNow  = fmt.Sprintf(`"schema":%d`, broadcast.SchemaVersion)
+	schemaNext = fmt.Sprintf(`"schema":%d`, broadcast.SchemaVersion+1)
+)

@@ -21,7 +21,19 @@ type Plan struct {
 	Hits         []Hit    `json:"hits,omitempty"`
 	WordsVersion string   `json:"words,omitempty"`
 	Unchecked    []string `json:"unchecked,omitempty"`
+	// Channel is how the plan reaches its audience: "" by openid batches
+	// (mass/send), ChannelTag by one WeChat tag per version (mass/sendall).
+	Channel string `json:"channel,omitempty"`
+	// News are the articles of every news content as preview read them
+	// from the draft box: what the approvers approved and what is sent.
+	News []News `json:"news,omitempty"`
+
+	// audience is the audience's digest, for seal; not stored.
+	audience [24]byte
 }
+
+// ChannelTag is Plan.Channel for a plan that sends by WeChat tag.
+const ChannelTag = "tag"
 
 // Hit is one listed word found in a broadcast's content.
 type Hit struct {

@@ -3,7 +3,6 @@ package broadcast
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -73,6 +72,7 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience, Need: plan.Capped}
 	}
 	plan.Hits, plan.WordsVersion, plan.Unchecked = s.checkContent(ctx, b)
+	plan.seal(b)
 	if err := s.sendPreviews(ctx, a, b); err != nil {
 		return b, err
 	}
@@ -142,9 +142,9 @@ func (s *Service) sendPreviews(ctx context.Context, a Admin, b *Broadcast) error
 }
 
 // snapshot stores the openids seg selects now as chunks of the plan and
-// returns the plan. The hash covers everything approvers approve: content,
-// segment, rules version and the audience (as an order-free digest, since
-// the scan reads followers in no fixed order).
+// returns the plan, its hash not yet sealed (see Plan.seal), with the
+// audience as an order-free digest, since the scan reads followers in no
+// fixed order.
 func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset, seg *rules.Segment) (*Plan, error) {
 	now := s.o.Now()
 	key := RandomKey()
@@ -175,16 +175,12 @@ func (s *Service) snapshot(ctx context.Context, b *Broadcast, rs *rules.Ruleset,
 	if err != nil {
 		return nil, err
 	}
-	h := sha256.New()
-	_, _ = h.Write([]byte(spec(b)))
-	_, _ = h.Write([]byte(strconv.Itoa(len(rs.Version)) + ":" + rs.Version))
 	var d [24]byte
 	binary.BigEndian.PutUint64(d[0:], uint64(t.Matched-capped))
 	binary.BigEndian.PutUint64(d[8:], sum)
 	binary.BigEndian.PutUint64(d[16:], xor)
-	_, _ = h.Write(d[:])
 	return &Plan{
-		Hash: hex.EncodeToString(h.Sum(nil)[:4]), RulesVersion: rs.Version,
+		RulesVersion: rs.Version, audience: d,
 		Audience: t.Matched - capped, Capped: capped, Chunks: chunks, Key: key, At: now,
 	}, nil
 }

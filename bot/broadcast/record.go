@@ -67,6 +67,9 @@ type Broadcast struct {
 	// UnknownTold: the owners were told that a batch's outcome is unknown
 	// (once per broadcast).
 	UnknownTold bool `json:"unknown_told,omitempty"`
+	// Uploads are the news ids the approved articles were sent as, one per
+	// news variant, made when sending began (see Upload).
+	Uploads []Upload `json:"uploads,omitempty"`
 	// Step is the reminder-series step sending or next (0 without one);
 	// Arms counts the audience per variant and, last, the holdout, once
 	// the audience is split.

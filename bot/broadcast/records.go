@@ -135,11 +135,16 @@ func (r *Records) Save(ctx context.Context, b *Broadcast, c store.Change) error 
 // text and media_id and carries the schema field. Version 3 holds a
 // batch's retry time (nb) and whether an attempt may have gone out (l):
 // a version-2 batch in "sending" is read as possibly sent, since its
-// intent was recorded before the call. A replica reads every
+// intent was recorded before the call. Version 4 freezes a news
+// broadcast's articles in the plan (plan.news) and sends them from one
+// media/uploadnews id, and may send by WeChat tag (plan.channel): a
+// version-3 replica would send the draft's id, whose words may have
+// changed since the approval, so it must not take such a record over.
+// A replica reads every
 // version up to its own and writes its own. A record of a newer version
 // is read as far as this replica understands it, but never written: a
 // replica not yet upgraded must not drop what a newer one stored.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // NewerRecordError refuses to write a record of a schema this replica
 // does not know.

@@ -2,6 +2,7 @@ package sender_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"sync"
@@ -139,8 +140,8 @@ func TestNewerRecordIsLeftAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	newer := strings.Replace(strings.Replace(string(raw), `"schema":3`, `"schema":4`, 1), `"state":"approved"`, `"state":"sending"`, 1)
-	if newer == string(raw) || !strings.Contains(newer, `"schema":4`) {
+	newer := strings.Replace(strings.Replace(string(raw), schemaNow, schemaNext, 1), `"state":"approved"`, `"state":"sending"`, 1)
+	if newer == string(raw) || !strings.Contains(newer, schemaNext) {
 		t.Fatalf("record %s", raw)
 	}
 	if err := st.Save(w.Ctx, b.ID, rev, []byte(newer), store.Change{Active: 1}); err != nil {
@@ -176,7 +177,7 @@ func (p *bumping) Scan(ctx context.Context, o store.ScanOptions, fn func([]*stor
 		st := p.w.Store.Broadcasts()
 		raw, rev, _, err := st.Load(ctx, p.id)
 		if err == nil {
-			err = st.Save(ctx, p.id, rev, []byte(strings.Replace(string(raw), `"schema":3`, `"schema":4`, 1)), store.Change{})
+			err = st.Save(ctx, p.id, rev, []byte(strings.Replace(string(raw), schemaNow, schemaNext, 1)), store.Change{})
 		}
 		if err != nil {
 			p.w.T.Error(err)
@@ -209,3 +210,10 @@ func TestRecordMadeNewerWhileSendingIsLetGo(t *testing.T) {
 		t.Fatalf("a newer replica cannot take the lease: %v %v", ok, err)
 	}
 }
+
+// schemaNow and schemaNext are the schema field as this version writes it
+// and as the next version would.
+var (
+	schemaNow  = fmt.Sprintf(`"schema":%d`, broadcast.SchemaVersion)
+	schemaNext = fmt.Sprintf(`"schema":%d`, broadcast.SchemaVersion+1)
+)
