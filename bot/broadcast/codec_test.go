@@ -162,12 +162,12 @@ func TestNewerRecordIsReadButNotWritten(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.State != StateSending || b.Content.Text != "hi" || b.Schema != 4 {
+	if b.State != StateSending || b.Content.Text != "hi" || b.Schema != 99 {
 		t.Fatalf("read %+v", b)
 	}
 	_, err = encode(b)
 	var ne *NewerRecordError
-	if !errors.As(err, &ne) || ne.Schema != 4 || !strings.Contains(err.Error(), "upgrade") {
+	if !errors.As(err, &ne) || ne.Schema != 99 || !strings.Contains(err.Error(), "upgrade") {
 		t.Fatalf("encode a newer record: %v", err)
 	}
 }
