@@ -38,6 +38,12 @@ type Batch struct {
 	Variant int    `json:"v,omitempty"`
 	Step    int    `json:"sp,omitempty"`
 	Key     string `json:"k,omitempty"`
+	// Tag is the WeChat tag a mass/sendall batch sends to (0: a mass/send
+	// batch of openids); Size is then the followers tagged. Held: the
+	// batch's followers' cap slots are held by the tag runs they were
+	// reserved in, not by the batch (see TagSend).
+	Tag  int  `json:"tg,omitempty"`
+	Held bool `json:"hd,omitempty"`
 	// From MASSSENDJOBFINISH.
 	Reported bool   `json:"r,omitempty"`
 	Status   string `json:"st,omitempty"`

@@ -67,6 +67,9 @@ type Broadcast struct {
 	// UnknownTold: the owners were told that a batch's outcome is unknown
 	// (once per broadcast).
 	UnknownTold bool `json:"unknown_told,omitempty"`
+	// TagSend is the tag channel's progress (Plan.Channel ChannelTag),
+	// from when sending began.
+	TagSend *TagSend `json:"tag_send,omitempty"`
 	// Uploads are the news ids the approved articles were sent as, one per
 	// news variant, made when sending began (see Upload).
 	Uploads []Upload `json:"uploads,omitempty"`

@@ -165,7 +165,8 @@ func (m *Mirror) drainChunk(ctx context.Context, tag store.WeChatTag, add bool, 
 	return m.queue.Done(ctx, ops)
 }
 
-// tagMembers calls WeChat for followers, isolating the ones it refuses.
+// tagMembers calls WeChat for followers, isolating the ones it refuses
+// (wxapi.TagIsolating).
 func (m *Mirror) tagMembers(ctx context.Context, tag store.WeChatTag, add bool, ps []*store.Profile, st *DrainStats) error {
 	ids := make([]string, len(ps))
 	for i, p := range ps {
@@ -175,50 +176,58 @@ func (m *Mirror) tagMembers(ctx context.Context, tag store.WeChatTag, add bool, 
 	if add {
 		op = "tag"
 	}
-	st.Calls++
-	err := m.o.Retry.do(ctx, nil, func() error { return m.o.API.TagMembers(ctx, tag.ID, ids, add) })
-	switch code := wxapi.ErrCode(err); {
-	case err == nil:
-		m.m.calls.WithLabelValues(op, "ok").Inc()
-		if add {
-			st.Tagged += len(ps)
-		} else {
-			st.Untagged += len(ps)
+	refused, calls, err := wxapi.TagIsolating(ctx, ids, func(ids []string) error {
+		err := m.o.Retry.do(ctx, nil, func() error { return m.o.API.TagMembers(ctx, tag.ID, ids, add) })
+		switch code := wxapi.ErrCode(err); {
+		case err == nil:
+			m.m.calls.WithLabelValues(op, "ok").Inc()
+		case code == 45059 || code == 40003 || code == 49003 || code == 45159:
+			m.m.calls.WithLabelValues(op, "refused").Inc()
+		default:
+			m.m.calls.WithLabelValues(op, "failed").Inc()
 		}
-		return m.record(ctx, tag, add, ps)
-	case code == 45059 || code == 40003 || code == 49003:
-		m.m.calls.WithLabelValues(op, "refused").Inc()
-		if len(ps) > 1 {
-			for _, p := range ps {
-				if err := m.tagMembers(ctx, tag, add, []*store.Profile{p}, st); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
+		return err
+	})
+	st.Calls += calls
+	if wxapi.ErrCode(err) == 45159 {
+		// The tag was deleted on WeChat's side: forget its id; the
+		// next drain creates it again.
+		m.mu.Lock()
+		delete(m.ids, tag.Name)
+		m.mu.Unlock()
+		return fmt.Errorf("WeChat tag %s (id %d) no longer exists: %w", tag.Name, tag.ID, err)
+	}
+	no := make(map[string]bool, len(refused))
+	for _, r := range refused {
+		no[r.OpenID] = true
 		reason := "invalid_openid"
-		if code == 45059 {
+		if r.Code == 45059 {
 			reason = "follower_full"
 			st.FollowerFull++
 		} else {
 			st.Invalid++
 		}
 		m.m.skipped.WithLabelValues(reason).Inc()
-		m.o.Log.Info("tag mirror: WeChat refused a follower", zap.String("openid", ps[0].OpenID),
-			zap.String("wechat_tag", tag.Name), zap.Int("errcode", code))
-		return nil
-	case code == 45159:
-		// The tag was deleted on WeChat's side: forget its id; the
-		// next drain creates it again.
-		m.mu.Lock()
-		delete(m.ids, tag.Name)
-		m.mu.Unlock()
-		m.m.calls.WithLabelValues(op, "refused").Inc()
-		return fmt.Errorf("WeChat tag %s (id %d) no longer exists: %w", tag.Name, tag.ID, err)
-	default:
-		m.m.calls.WithLabelValues(op, "failed").Inc()
+		m.o.Log.Info("tag mirror: WeChat refused a follower", zap.String("openid", r.OpenID),
+			zap.String("wechat_tag", tag.Name), zap.Int("errcode", r.Code))
+	}
+	if err != nil {
+		// Which of the rest went through is not known: the queue keeps
+		// them, and tagging again is harmless.
 		return err
 	}
+	var done []*store.Profile
+	for _, p := range ps {
+		if !no[p.OpenID] {
+			done = append(done, p)
+		}
+	}
+	if add {
+		st.Tagged += len(done)
+	} else {
+		st.Untagged += len(done)
+	}
+	return m.record(ctx, tag, add, done)
 }
 
 // record notes in the profiles what WeChat now holds.
