@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -23,77 +24,110 @@ func (s *Sender) materialize(ctx context.Context, b *broadcast.Broadcast) error 
 	if b.Series != nil && b.Step > 0 {
 		tag = b.Series.ExceptTag
 	}
-	gone, acted, err := s.excluded(ctx, tag)
+	ex, err := s.excluded(ctx, tag, false)
 	if err != nil {
 		return err
 	}
 	key := broadcast.RandomKey()
-	first := len(b.Batches)
+	cut := s.newCutter(ctx, b, key, len(b.Batches))
+	w, err := s.walk(ctx, b, ex, cut.add)
+	if err != nil {
+		return err
+	}
+	if err := cut.finish(); err != nil {
+		return err
+	}
+	if err := s.settle(ctx, b, key, w, cut); err != nil {
+		return err
+	}
+	return s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner})
+}
+
+func (s *Sender) newCutter(ctx context.Context, b *broadcast.Broadcast, key string, first int) *cutter {
+	return &cutter{st: s.o.Store, ctx: ctx, id: b.ID, key: key, step: b.Step, first: first,
+		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants))}
+}
+
+// walked is what walk left out of the frozen audience, and each
+// variant's count.
+type walked struct {
+	unsub, acted, capped, holdoutN int
+	holdout                        []string
+	split                          bool
+	counts                         []int
+}
+
+// walk streams b's audience snapshot, leaves out the followers ex names
+// and those other broadcasts brought to a frequency cap since, splits the
+// rest into the holdout and the variants (broadcast.ArmOf), and hands
+// each variant's followers to add. The openid batches and the tag
+// channel's runs are both built on it.
+func (s *Sender) walk(ctx context.Context, b *broadcast.Broadcast, ex exclusions, add func(v int, o string) error) (walked, error) {
 	// The audience is split once, when the first step that goes out is
 	// built (a late first reminder may have been skipped).
-	split := first == 0
-	cut := &cutter{st: s.o.Store, ctx: ctx, id: b.ID, key: key, step: b.Step, first: first,
-		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants))}
-	var holdout []string
-	holdoutN, capped, skipped, unsub := 0, 0, 0, 0
+	w := walked{split: len(b.Batches) == 0, counts: make([]int, 1+len(b.Variants))}
 	now := s.now()
 	for i := range b.Plan.Chunks {
 		chunk, err := s.o.Store.ReadList(ctx, b.ID, "a"+b.Plan.Key, i)
 		if err != nil {
-			return err
+			return w, err
 		}
 		live := chunk[:0:0]
 		for _, o := range chunk {
-			_, g := gone[o]
-			_, a := acted[o]
+			_, g := ex.gone[o]
+			_, a := ex.acted[o]
 			switch {
 			case g:
-				unsub++
+				w.unsub++
 			case a:
-				skipped++
+				w.acted++
 			default:
 				live = append(live, o)
 			}
 		}
 		live, n, err := s.o.Caps.Uncapped(ctx, live, now)
 		if err != nil {
-			return err
+			return w, err
 		}
-		capped += n
+		w.capped += n
 		for _, o := range live {
 			v := broadcast.ArmOf(o, b.ID, b.Holdout, len(b.Variants)+1)
 			if v < 0 {
-				holdoutN++
-				if split {
-					holdout = append(holdout, o)
+				w.holdoutN++
+				if w.split {
+					w.holdout = append(w.holdout, o)
 				}
 				continue
 			}
-			if err := cut.add(v, o); err != nil {
-				return err
+			w.counts[v]++
+			if err := add(v, o); err != nil {
+				return w, err
 			}
 		}
 	}
-	if err := cut.finish(); err != nil {
-		return err
-	}
-	if split {
-		n, err := s.writeHoldout(ctx, b.ID, key, holdout)
+	return w, nil
+}
+
+// settle records on b what walk and cut did: the holdout, the cut, the
+// batches (not saved).
+func (s *Sender) settle(ctx context.Context, b *broadcast.Broadcast, key string, w walked, cut *cutter) error {
+	if w.split {
+		n, err := s.writeHoldout(ctx, b.ID, key, w.holdout)
 		if err != nil {
 			return err
 		}
 		b.HoldoutKey, b.HoldoutN = key, n
-		b.Arms = append(cut.counts(), holdoutN)
+		b.Arms = append(w.counts, w.holdoutN)
 	}
-	b.Dropped = unsub
-	b.Cut = &broadcast.Cut{Step: b.Step, Unsubscribed: unsub, Acted: skipped, Capped: capped,
-		Lone: cut.lone, Holdout: holdoutN}
+	b.Dropped = w.unsub
+	b.Cut = &broadcast.Cut{Step: b.Step, Unsubscribed: w.unsub, Acted: w.acted, Capped: w.capped,
+		Lone: cut.lone, Holdout: w.holdoutN}
 	b.BatchKey = key
 	b.Batches = append(b.Batches, cut.batches...)
 	b.Lone += cut.lone
-	b.Capped += capped
-	b.Acted += skipped
-	return s.o.Records.Save(ctx, b, store.Change{Owner: s.o.Owner})
+	b.Capped += w.capped
+	b.Acted += w.acted
+	return nil
 }
 
 // writeHoldout keeps the holdout's openids, to measure them later.
@@ -109,26 +143,40 @@ func (s *Sender) writeHoldout(ctx context.Context, id int64, key string, openids
 	return n, nil
 }
 
+// exclusions are the followers left out when sending begins: not
+// subscribed now (gone), holding a reminder series' tag (acted), and,
+// for the tag channel, holding WeChat's 20 tags already (full).
+type exclusions struct {
+	gone, acted, full map[string]struct{}
+}
+
 // excluded lists every follower who is not subscribed now and, with tag
-// set, every subscribed follower who holds tag now.
-func (s *Sender) excluded(ctx context.Context, tag string) (gone, acted map[string]struct{}, err error) {
+// set, every subscribed follower who holds tag now; with full set, every
+// subscribed follower whose profile shows wxapi.MaxFollowerTags WeChat
+// tags.
+func (s *Sender) excluded(ctx context.Context, tag string, full bool) (exclusions, error) {
 	var mu sync.Mutex
-	gone, acted = map[string]struct{}{}, map[string]struct{}{}
+	ex := exclusions{gone: map[string]struct{}{}, acted: map[string]struct{}{}, full: map[string]struct{}{}}
 	now := s.now()
-	err = s.o.Profiles.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
+	err := s.o.Profiles.Scan(ctx, store.ScanOptions{}, func(batch []*store.Profile) error {
+		var held []string
 		mu.Lock()
 		defer mu.Unlock()
 		for _, p := range batch {
 			switch {
 			case !p.Subscribed:
-				gone[p.OpenID] = struct{}{}
+				ex.gone[p.OpenID] = struct{}{}
 			case tag != "" && p.HasTag(tag, now):
-				acted[p.OpenID] = struct{}{}
+				ex.acted[p.OpenID] = struct{}{}
+			case full:
+				if held = p.AppendWeChatTags(held[:0]); len(held) >= wxapi.MaxFollowerTags {
+					ex.full[p.OpenID] = struct{}{}
+				}
 			}
 		}
 		return nil
 	})
-	return gone, acted, err
+	return ex, err
 }
 
 // cutter cuts each variant's followers into batches as they stream in.
