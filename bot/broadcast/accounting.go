@@ -50,6 +50,16 @@ func (b *Broadcast) Accounting() (a Accounting, ok bool) {
 	if b.State != StateSending && b.State != StatePaused {
 		waiting = &a.Stopped
 	}
+	if t := b.TagSend; t != nil && c.Step == 0 {
+		for _, v := range t.Versions {
+			a.Capped += v.Capped
+			a.Unsubscribed += v.Unsubscribed
+			if v.Stage == TagStageTag {
+				// Not yet in a batch: on their way into the tag.
+				*waiting += v.Members - v.Capped
+			}
+		}
+	}
 	for _, x := range b.Batches {
 		if x.Step != c.Step {
 			continue

@@ -26,6 +26,9 @@ func (s *Service) Cancel(ctx context.Context, a Admin, id int64) (*Broadcast, er
 			c.Active = -1
 			b.Finished = s.o.Now()
 		}
+		if !b.TagSend.Cleaned() {
+			c.Active = 1 // the sender removes the broadcast's tag, then drops it
+		}
 		b.State, b.CancelledBy = StateCancelled, a.OpenID
 		return c, nil
 	})

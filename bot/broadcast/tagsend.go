@@ -36,6 +36,13 @@ type TagVersion struct {
 	// lists; Runs how many it has (of at most 10,000 followers each).
 	FirstRun int `json:"first"`
 	Runs     int `json:"runs"`
+	// Members counts the followers written to the runs: the version's
+	// sendable audience when sending began. Capped counts those the
+	// runs' reservations left out; Unsubscribed those tagged who left
+	// before the sendall.
+	Members      int `json:"n,omitempty"`
+	Capped       int `json:"c,omitempty"`
+	Unsubscribed int `json:"u,omitempty"`
 	// Done counts the runs reserved and tagged (the checkpoint); Tagged
 	// the followers WeChat holds in the tag; Refused those it refused to
 	// tag (45059: at 20 tags by now), who go in openid batches instead.

@@ -90,6 +90,10 @@ func (s *Sender) busy(id int64) bool {
 // whether b needs sending.
 func (s *Sender) due(ctx context.Context, b *broadcast.Broadcast) bool {
 	now := s.now()
+	if b.State.Final() && !b.TagSend.Cleaned() {
+		// Its tag is still on WeChat: the cleanup needs the lease.
+		return s.o.API != nil && s.tags != nil
+	}
 	switch b.State {
 	case broadcast.StateSending:
 		if s.o.API == nil {

@@ -9,6 +9,9 @@ import (
 type metrics struct {
 	calls      *prometheus.CounterVec
 	recipients prometheus.Counter
+	// The tag channel: followers tagged, tagging calls by direction.
+	tagged   prometheus.Counter
+	tagCalls *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer, log *zap.Logger) *metrics {
@@ -21,9 +24,17 @@ func newMetrics(reg prometheus.Registerer, log *zap.Logger) *metrics {
 			Name: "wxcast_broadcast_recipients_total",
 			Help: "Followers in broadcast batches WeChat accepted.",
 		}),
+		tagged: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "wxcast_broadcast_tagged_total",
+			Help: "Followers given a broadcast's temporary WeChat tag (the tag channel).",
+		}),
+		tagCalls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "wxcast_broadcast_tag_calls_total",
+			Help: "batchtagging (tag) and batchuntagging (untag) calls of the tag channel.",
+		}, []string{"op"}),
 	}
 	if reg != nil {
-		for _, c := range []prometheus.Collector{m.calls, m.recipients} {
+		for _, c := range []prometheus.Collector{m.calls, m.recipients, m.tagged, m.tagCalls} {
 			if err := reg.Register(c); err != nil {
 				log.Warn("register broadcast metrics", zap.Error(err))
 			}

@@ -96,6 +96,14 @@ type Options struct {
 	// its reset until the quiet hours end.
 	Windows broadcast.Windows
 
+	// Tags is the WeChat API of the tag channel (nil: API, when it has
+	// it); TagWorkers the tagging calls in flight at once (default 6);
+	// TagRate the tagging calls a second assumed when judging whether a
+	// tag send finishes today (default 100).
+	Tags       TagAPI
+	TagWorkers int
+	TagRate    int
+
 	// Owner names this replica in send leases; random when empty.
 	Owner string
 	// Clock is the sender's time (the wall clock when nil).
@@ -108,6 +116,7 @@ type Options struct {
 type Sender struct {
 	o       Options
 	metrics *metrics
+	tags    TagAPI // nil: the tag channel is not available
 
 	mu      sync.Mutex
 	sending map[int64]bool // broadcasts this replica is sending now
@@ -130,12 +139,23 @@ func New(o Options) *Sender {
 	if o.RetryGap <= 0 {
 		o.RetryGap = time.Minute
 	}
+	if o.TagWorkers <= 0 {
+		o.TagWorkers = 6
+	}
+	if o.TagRate <= 0 {
+		o.TagRate = 100
+	}
+	if o.Tags == nil {
+		if t, ok := o.API.(TagAPI); ok {
+			o.Tags = t
+		}
+	}
 	if o.Owner == "" {
 		var b [8]byte
 		_, _ = rand.Read(b[:])
 		o.Owner = hex.EncodeToString(b[:])
 	}
-	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), sending: map[int64]bool{}, warned: map[int64]bool{}}
+	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), tags: o.Tags, sending: map[int64]bool{}, warned: map[int64]bool{}}
 }
 
 // Sending lists the broadcasts this replica is sending now.

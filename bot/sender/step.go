@@ -24,14 +24,25 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 	if err != nil {
 		return 0, false, err
 	}
-	if b.State != broadcast.StateSending || s.newer(b) {
+	if s.newer(b) {
+		return 0, false, nil
+	}
+	if b.State != broadcast.StateSending {
+		if b.State.Final() && !b.TagSend.Cleaned() && s.tags != nil {
+			// Cancelled or stopped with a tag on WeChat: remove it.
+			return s.cleanupStep(ctx, b)
+		}
 		return 0, false, nil
 	}
 	if paused, err := s.o.Store.Paused(ctx); err != nil || paused {
 		return 0, false, err
 	}
 	if b.BatchKey == "" {
-		err := s.materialize(ctx, b)
+		build := s.materialize
+		if b.Plan != nil && b.Plan.Channel == broadcast.ChannelTag && b.Series == nil {
+			build = s.materializeTag
+		}
+		err := build(ctx, b)
 		switch {
 		case errors.Is(err, store.ErrConflict):
 			return 0, true, nil // someone wrote meanwhile: build again
@@ -40,8 +51,14 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 		}
 		return 0, true, err
 	}
+	if b.TagSend.Tagging() {
+		return s.tagStep(ctx, b)
+	}
 	i := b.NextBatchIndex()
 	if i < 0 {
+		if !b.TagSend.Cleaned() {
+			return s.cleanupStep(ctx, b)
+		}
 		return 0, false, s.finishSending(ctx, b)
 	}
 	now := s.now()
@@ -61,7 +78,7 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 	if x.State == broadcast.BatchSending && x.MsgID != 0 {
 		return s.confirm(ctx, b, i)
 	}
-	if x.State == broadcast.BatchPending {
+	if x.State == broadcast.BatchPending && !x.Held {
 		// First attempt: take the followers' cap slots, and send only to
 		// those who got one.
 		skip, err := s.reserve(ctx, b, i, now)
@@ -107,6 +124,12 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (
 			return 0, true, nil
 		}
 		return 0, false, err
+	}
+	if x.Tag != 0 {
+		// The tag channel's one call for a version: every follower the
+		// tag holds (see tagStep).
+		msgID, err := s.tags.MassSendAll(ctx, x.Tag, b.SendContent(x.Variant).WeChat(), b.ClientMsgID(i))
+		return s.outcome(ctx, b, i, x.Size, msgID, err, wasLost)
 	}
 	openids, err := s.o.Store.ReadList(ctx, b.ID, b.BatchList(i), i)
 	if errors.Is(err, store.ErrListGone) {
