@@ -140,6 +140,7 @@ func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
 	if q := bc.QuotaUntil; !q.IsZero() && q.After(b.now()) && (bc.State == broadcast.StateSending || bc.State == broadcast.StatePaused) {
 		lines = append(lines, b.t(kDetailQuotaWait, b.short(q)))
 	}
+	lines = append(lines, b.tagLines(bc)...)
 	if sr := bc.Series; sr != nil && len(bc.Batches) > 0 {
 		lines = append(lines, b.t(kDetailStep, bc.Step+1, len(sr.Offsets)))
 	}
@@ -225,4 +226,23 @@ func (b *Bot) policyLine(p broadcast.Policy) string {
 		return ""
 	}
 	return b.t(kPolicy, strings.Join(parts, b.t(kPolicySep)))
+}
+
+// tagLines show a tag send's progress: the day it waits for, the
+// tagging, the cleanup.
+func (b *Bot) tagLines(bc *broadcast.Broadcast) []string {
+	t := bc.TagSend
+	if t == nil || t.Cleaned() {
+		return nil
+	}
+	switch {
+	case t.Tagging() && t.NotBefore.After(b.now()):
+		return []string{b.t(kDetailTagWait, b.short(t.NotBefore))}
+	case t.Tagging():
+		done, runs, tagged := t.Progress()
+		return []string{b.t(kDetailTagging, thousands(tagged), done, runs, t.Versions[0].Name)}
+	case bc.NextBatchIndex() < 0 || bc.State != broadcast.StateSending:
+		return []string{b.t(kDetailTagCleanup)}
+	}
+	return nil
 }

@@ -113,6 +113,14 @@ func (s *Sender) SweepTags(ctx context.Context) ([]string, error) {
 	if s.tags == nil {
 		return nil, nil
 	}
+	removed, err := s.sweepTags(ctx)
+	if err != nil && ctx.Err() == nil {
+		s.o.Log.Warn("tag channel: sweeping orphaned WeChat tags", zap.Strings("removed", removed), zap.Error(err))
+	}
+	return removed, err
+}
+
+func (s *Sender) sweepTags(ctx context.Context) ([]string, error) {
 	tags, err := s.tags.AccountTags(ctx)
 	if err != nil {
 		return nil, err

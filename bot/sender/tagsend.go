@@ -24,14 +24,16 @@ type TagAPI interface {
 }
 
 const (
-	// accountTagMax is how many tags an account may hold.
+	// accountTagMax is how many tags of its own an account may hold;
+	// the platform's tags (星标组, id 2, and below) are not among them.
 	accountTagMax = 100
+	systemTagMax  = 2
 	// runSpan separates the versions' runs among the stored lists: a
 	// version has at most runSpan runs of 10,000 followers.
 	runSpan = 100000
 	// tagDeleteMax is the most followers a tag may hold for WeChat to
 	// delete it (45057 above).
-	tagDeleteMax = 100000
+	tagDeleteMax   = 100000
 	codeTagTooBig  = 45057
 	codeNoSuchTag  = 45159
 	codeTagExists  = 45157
@@ -55,7 +57,12 @@ func (s *Sender) materializeTag(ctx context.Context, b *broadcast.Broadcast) err
 	if err != nil {
 		return err
 	}
-	free := accountTagMax - len(tags)
+	free := accountTagMax
+	for _, t := range tags {
+		if t.ID > systemTagMax {
+			free--
+		}
+	}
 	for v := range versions {
 		for _, t := range tags {
 			if t.Name == broadcast.TagName(b, v) {

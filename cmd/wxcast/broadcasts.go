@@ -103,6 +103,9 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 func (b *broadcasting) run(ctx context.Context, wg *sync.WaitGroup) {
 	wg.Go(func() { b.notify.Run(ctx) })
 	wg.Go(func() { b.sender.Run(ctx) })
+	// Tags of tag sends that a crash or a lost record left on WeChat
+	// (SweepTags logs what it removes, and why it could not).
+	wg.Go(func() { _, _ = b.sender.SweepTags(ctx) })
 }
 
 func (b *broadcasting) adminBot(cfg *configs.Config, log *zap.Logger) *admin.Bot {
