@@ -19,3 +19,7 @@ func (s *Sender) Step(ctx context.Context, id int64) error {
 func (s *Sender) Reserve(ctx context.Context, b *broadcast.Broadcast, i int, now time.Time) (bool, error) {
 	return s.reserve(ctx, b, i, now)
 }
+
+// SetTagRunSize makes the tag channel's runs n followers long, so that a
+// small audience has several.
+func (s *Sender) SetTagRunSize(n int) { s.runSize = n }

@@ -117,6 +117,7 @@ type Sender struct {
 	o       Options
 	metrics *metrics
 	tags    TagAPI // nil: the tag channel is not available
+	runSize int    // followers a tag run, 10,000 (smaller in tests)
 
 	mu      sync.Mutex
 	sending map[int64]bool // broadcasts this replica is sending now
@@ -155,7 +156,7 @@ func New(o Options) *Sender {
 		_, _ = rand.Read(b[:])
 		o.Owner = hex.EncodeToString(b[:])
 	}
-	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), tags: o.Tags, sending: map[int64]bool{}, warned: map[int64]bool{}}
+	return &Sender{o: o, metrics: newMetrics(o.Metrics, o.Log), tags: o.Tags, runSize: batchMax, sending: map[int64]bool{}, warned: map[int64]bool{}}
 }
 
 // Sending lists the broadcasts this replica is sending now.

@@ -126,7 +126,7 @@ type runWriter struct {
 func (r *runWriter) add(o string) error {
 	r.cur = append(r.cur, o)
 	r.members++
-	if len(r.cur) < batchMax {
+	if len(r.cur) < r.s.runSize {
 		return nil
 	}
 	return r.flush()
@@ -137,7 +137,7 @@ func (r *runWriter) flush() error {
 		return nil
 	}
 	if r.n >= runSpan {
-		return fmt.Errorf("a version of broadcast %d has more than %d runs of %d followers", r.id, runSpan, batchMax)
+		return fmt.Errorf("a version of broadcast %d has more than %d runs of %d followers", r.id, runSpan, r.s.runSize)
 	}
 	if err := r.s.o.Store.WriteList(r.ctx, r.id, r.name, r.first+r.n, r.cur, broadcast.ListTTL); err != nil {
 		return err

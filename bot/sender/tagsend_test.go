@@ -1,0 +1,240 @@
+package sender_test
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/sender"
+	"github.com/wxcast/wxcast/internal/bctest"
+	"github.com/wxcast/wxcast/internal/wxsim"
+)
+
+// tagWorld is a world of n followers, on wxcast's side and on WeChat's
+// roster, whose plans send by tag, with runs of runSize followers.
+func tagWorld(t *testing.T, n, runSize int, c bctest.Config) *bctest.World {
+	t.Helper()
+	c.Followers = n
+	c.Lifecycle = func(o *broadcast.Options) { o.TagSendAbove = 1 }
+	w := bctest.New(t, sim, c)
+	fs := make([]wxsim.Follower, n)
+	for i := range fs {
+		fs[i] = wxsim.Follower{OpenID: bctest.FollowerID(i)}
+	}
+	w.Sim.AddFollowers(w.AppID, fs...)
+	w.Sender.SetTagRunSize(runSize)
+	return w
+}
+
+// replica is a second sender of w's, with runs of runSize.
+func replica(w *bctest.World, owner string, runSize int) *sender.Sender {
+	o := w.SenderOptions
+	o.Owner = owner
+	s := sender.New(o)
+	s.SetTagRunSize(runSize)
+	return s
+}
+
+// simTag is the tag named name on w's WeChat, if any.
+func simTag(w *bctest.World, name string) (wxsim.TagInfo, bool) {
+	for _, t := range w.Sim.WeChatTags(w.AppID) {
+		if t.Name == name {
+			return t, true
+		}
+	}
+	return wxsim.TagInfo{}, false
+}
+
+// tagApproved is an approved plan of w's that sends by tag, sent now and
+// leased to w's sender, which has stepped n times.
+func tagStarted(t *testing.T, w *bctest.World, steps int) *broadcast.Broadcast {
+	t.Helper()
+	b := w.Approved("everyone")
+	if b.Plan.Channel != broadcast.ChannelTag {
+		t.Fatalf("the plan sends by %q, want the tag channel", b.Plan.Channel)
+	}
+	w.SendNow(b.ID)
+	if ok, err := w.Store.Broadcasts().Lease(w.Ctx, b.ID, w.SenderOptions.Owner, time.Minute); !ok || err != nil {
+		t.Fatal("lease", err)
+	}
+	for range steps {
+		if err := w.Sender.Step(w.Ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return w.Get(b.ID)
+}
+
+func capped(t *testing.T, w *bctest.World, n int) int {
+	t.Helper()
+	_, c, err := w.Caps.Uncapped(w.Ctx, bctest.FollowerIDs(n), w.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTagSendCancelledWhileTaggingGivesBackSlotsAndRemovesTheTag(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 25, 10, bctest.Config{MonthlyCap: 1})
+	// Build the runs, create the tag, tag the first run of 10.
+	b := tagStarted(t, w, 3)
+	v := b.TagSend.Versions[0]
+	if v.Runs != 3 || v.Done != 1 || v.TagID == 0 || v.Tagged != 10 || v.Members != 25 {
+		t.Fatalf("after one run: %+v", v)
+	}
+	if tag, ok := simTag(w, v.Name); !ok || tag.Count != 10 || tag.ID != v.TagID {
+		t.Fatalf("WeChat's tag %s: %+v %v", v.Name, tag, ok)
+	}
+	if n := capped(t, w, 25); n != 10 {
+		t.Fatalf("%d followers hold a cap slot after one run, want 10", n)
+	}
+	if _, err := w.Lifecycle.Cancel(w.Ctx, bctest.Editor, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Store.Broadcasts().ReleaseLease(w.Ctx, b.ID, w.SenderOptions.Owner)
+	w.Run()
+	b = w.Wait(b.ID, "the tag removed", func(b *broadcast.Broadcast) bool { return b.TagSend.Cleaned() })
+	if _, ok := simTag(w, v.Name); ok {
+		t.Fatal("the cancelled broadcast's tag is still on WeChat")
+	}
+	if n := capped(t, w, 25); n != 0 {
+		t.Fatalf("%d followers still hold a slot of the cancelled broadcast", n)
+	}
+	if !b.TagSend.Versions[0].Released || b.State != broadcast.StateCancelled {
+		t.Fatalf("after the cleanup: %s %+v", b.State, b.TagSend.Versions[0])
+	}
+	if d := w.Delivered(); len(d) != 0 {
+		t.Fatalf("a cancelled tag send delivered to %v", d)
+	}
+	w.Wait(b.ID, "left the active set", func(*broadcast.Broadcast) bool {
+		act, _ := w.Store.Broadcasts().Active(w.Ctx)
+		return !slices.Contains(act, b.ID)
+	})
+}
+
+func TestSweepRemovesOrphanedTagsOnly(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 6, 10, bctest.Config{})
+	// In flight: its tag exists, the tagging is under way.
+	live := tagStarted(t, w, 2)
+	liveName := live.TagSend.Versions[0].Name
+	// Orphans: a broadcast wxcast does not know, and one that never sent
+	// by tag; both hold followers.
+	orphans := []string{"wxc-987654-A-deadbeef", "wxc-" + itoa(w.Approved("everyone").ID) + "-A-00000000"}
+	var ids []int
+	for _, name := range orphans {
+		id, err := w.Sim.CreateTag(w.AppID, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+		if err := w.API.TagMembers(w.Ctx, id, bctest.FollowerIDs(3), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := w.Sim.CreateTag(w.AppID, "wx-vip"); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := w.Sender.SweepTags(w.Ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(removed)
+	want := slices.Clone(orphans)
+	slices.Sort(want)
+	if !slices.Equal(removed, want) {
+		t.Fatalf("swept %v, want %v", removed, want)
+	}
+	var left []string
+	for _, tag := range w.Sim.WeChatTags(w.AppID) {
+		left = append(left, tag.Name)
+	}
+	for _, name := range []string{liveName, "wx-vip"} {
+		if !slices.Contains(left, name) {
+			t.Fatalf("the sweep removed %s; left %v", name, left)
+		}
+	}
+	for _, name := range orphans {
+		if slices.Contains(left, name) {
+			t.Fatalf("the sweep left %s", name)
+		}
+	}
+	for _, id := range ids {
+		if slices.Contains(w.Sim.FollowerTagIDs(w.AppID, bctest.FollowerID(0)), id) {
+			t.Fatalf("follower 0 still holds swept tag %d", id)
+		}
+	}
+}
+
+// TestSweepUntagsATagTooBigToDelete: WeChat refuses to delete a tag held
+// by over 100,000 followers (45057): the cleanup untags down to that, then
+// deletes.
+func TestSweepUntagsATagTooBigToDelete(t *testing.T) {
+	if testing.Short() {
+		t.Skip("tags 100,001 followers")
+	}
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{})
+	const n = 100001
+	w.Sim.PopulateFollowers(w.AppID, n, 7)
+	var all []string
+	for next := ""; ; {
+		p, err := w.API.Followers(w.Ctx, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, p.OpenIDs...)
+		if p.Next == "" || len(p.OpenIDs) == 0 {
+			break
+		}
+		next = p.Next
+	}
+	if len(all) != n {
+		t.Fatalf("%d followers listed", len(all))
+	}
+	id, err := w.Sim.CreateTag(w.AppID, "wxc-424242-A-abcdef01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunks := make(chan []string)
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for c := range chunks {
+				if err := w.API.TagMembers(w.Ctx, id, c, true); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for i := 0; i < n; i += 50 {
+		chunks <- all[i:min(i+50, n)]
+	}
+	close(chunks)
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if tag, _ := simTag(w, "wxc-424242-A-abcdef01"); tag.Count != n {
+		t.Fatalf("the tag holds %d", tag.Count)
+	}
+	if err := w.API.DeleteTag(w.Ctx, id); err == nil || !strings.Contains(err.Error(), "45057") {
+		t.Fatalf("WeChat deleted a tag of %d followers: %v", n, err)
+	}
+	removed, err := w.Sender.SweepTags(w.Ctx)
+	if err != nil || len(removed) != 1 {
+		t.Fatalf("swept %v, %v", removed, err)
+	}
+	if _, ok := simTag(w, "wxc-424242-A-abcdef01"); ok {
+		t.Fatal("the tag is still there")
+	}
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
