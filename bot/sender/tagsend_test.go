@@ -10,7 +10,9 @@ import (
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/sender"
 	"github.com/wxcast/wxcast/internal/bctest"
+	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
 )
 
 // tagWorld is a world of n followers, on wxcast's side and on WeChat's
@@ -238,3 +240,205 @@ func TestSweepUntagsATagTooBigToDelete(t *testing.T) {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// onceEach fails unless each of the first n followers received exactly
+// one message, and no one else any.
+func onceEach(t *testing.T, w *bctest.World, n int) {
+	t.Helper()
+	d := w.Delivered()
+	for i := range n {
+		if got := d[bctest.FollowerID(i)]; got != 1 {
+			t.Errorf("%s received %d messages, want 1", bctest.FollowerID(i), got)
+		}
+	}
+	if len(d) != n {
+		t.Errorf("%d received, want %d: %v", len(d), n, d)
+	}
+}
+
+// tagGone fails unless b's tags are cleaned up, on the record and at
+// WeChat.
+func tagGone(t *testing.T, w *bctest.World, b *broadcast.Broadcast) {
+	t.Helper()
+	for _, v := range b.TagSend.Versions {
+		if v.Stage != broadcast.TagStageDone {
+			t.Errorf("version %d at stage %s", v.Variant, v.Stage)
+		}
+		if _, ok := simTag(w, v.Name); ok {
+			t.Errorf("the tag %s is still on WeChat", v.Name)
+		}
+	}
+}
+
+func tagAccounted(t *testing.T, b *broadcast.Broadcast) broadcast.Accounting {
+	t.Helper()
+	a, ok := b.Accounting()
+	if !ok || a.Sum() != a.Audience {
+		t.Fatalf("the accounting does not add up: %+v (%v)", a, ok)
+	}
+	return a
+}
+
+func TestTagSendWithFollowersAtTwentyTags(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 30, 10, bctest.Config{MonthlyCap: 1})
+	var twenty []int
+	for k := range wxapiMaxFollowerTags {
+		id, err := w.Sim.CreateTag(w.AppID, "own"+itoa(int64(k)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		twenty = append(twenty, id)
+	}
+	// Followers 0-2 hold 20 tags, and their profiles say so: they go in
+	// an openid batch from the start. Followers 3-4 hold 20 tags too, but
+	// wxcast has not seen it: WeChat refuses to tag them (45059), and
+	// they go in an openid batch after the tagging.
+	for i := range 5 {
+		w.Sim.AddFollowers(w.AppID, wxsim.Follower{OpenID: bctest.FollowerID(i), TagIDs: twenty})
+	}
+	for i := range 3 {
+		for k, id := range twenty {
+			if err := w.Followers.SetWeChatTag(w.Ctx, bctest.FollowerID(i), storeTag(id, "own"+itoa(int64(k))), true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b := w.Approved("everyone")
+	w.SendNow(b.ID)
+	w.Run()
+	b = w.Wait(b.ID, "sent and cleaned up", func(b *broadcast.Broadcast) bool {
+		return b.State == broadcast.StateSent && b.TagSend.Cleaned()
+	})
+	onceEach(t, w, 30)
+	tagGone(t, w, b)
+	v := b.TagSend.Versions[0]
+	if v.Members != 27 || v.Tagged != 25 || v.Refused != 2 {
+		t.Fatalf("the version: %+v", v)
+	}
+	var sizes []int
+	tagged := 0
+	for _, x := range b.Batches {
+		if x.Tag != 0 {
+			tagged += x.Size
+			continue
+		}
+		sizes = append(sizes, x.Size)
+	}
+	if tagged != 25 || !slices.Equal(sizes, []int{3, 2}) {
+		t.Fatalf("sent %d by tag and %v by openid, want 25 and [3 2]", tagged, sizes)
+	}
+	if a := tagAccounted(t, b); a.Sent != 30 {
+		t.Fatalf("accounting: %+v", a)
+	}
+	if n := capped(t, w, 30); n != 30 {
+		t.Fatalf("%d followers hold the broadcast's cap slot, want 30", n)
+	}
+}
+
+// TestTagSendResumedAfterACrashWhileTagging: the replica tagging dies in
+// the middle of a run; another takes over from the checkpoint.
+func TestTagSendResumedAfterACrashWhileTagging(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 25, 10, bctest.Config{MonthlyCap: 1})
+	b := tagStarted(t, w, 3) // runs: 10 tagged of 25
+	v := b.TagSend.Versions[0]
+	// Mid-run 1: half of it tagged at WeChat, nothing recorded, then the
+	// replica is gone (its lease lapses).
+	run1, err := w.Store.Broadcasts().ReadList(w.Ctx, b.ID, "t"+b.TagSend.Key, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.API.TagMembers(w.Ctx, v.TagID, run1[:5], true); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Store.Broadcasts().ReleaseLease(w.Ctx, b.ID, w.SenderOptions.Owner)
+	w.RunSender(replica(w, "other", 10))
+	b = w.Wait(b.ID, "sent and cleaned up", func(b *broadcast.Broadcast) bool {
+		return b.State == broadcast.StateSent && b.TagSend.Cleaned()
+	})
+	onceEach(t, w, 25)
+	tagGone(t, w, b)
+	if v := b.TagSend.Versions[0]; v.Tagged != 25 || v.TagID != b.TagSend.Versions[0].TagID {
+		t.Fatalf("the version: %+v", v)
+	}
+	tags := 0
+	for _, tag := range w.Sim.WeChatTags(w.AppID) {
+		if strings.HasPrefix(tag.Name, "wxc-") {
+			tags++
+		}
+	}
+	if tags != 0 {
+		t.Fatalf("%d wxc- tags left", tags)
+	}
+	if n := capped(t, w, 25); n != 25 {
+		t.Fatalf("%d followers hold a slot, want 25", n)
+	}
+}
+
+// TestTagSendResumedWhileSendallInFlight: the replica dies after WeChat
+// accepted the sendall, before it recorded the answer; the next one asks
+// again with the same clientmsgid and does not send twice.
+func TestTagSendResumedWhileSendallInFlight(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 25, 10, bctest.Config{})
+	b := tagStarted(t, w, 6) // runs built, tag created, 3 runs, verified
+	i := b.TagSend.Versions[0].Batch
+	if i < 0 || b.Batches[i].Tag == 0 {
+		t.Fatalf("no sendall batch after the check: %+v", b.TagSend.Versions[0])
+	}
+	x := &b.Batches[i]
+	x.State, x.Attempts, x.Began, x.Lost = broadcast.BatchSending, 1, w.Clock.Now(), true
+	if err := w.Records.Save(w.Ctx, b, storeChange()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.API.MassSendAll(w.Ctx, x.Tag, b.SendContent(0).WeChat(), b.ClientMsgID(i)); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Store.Broadcasts().ReleaseLease(w.Ctx, b.ID, w.SenderOptions.Owner)
+	w.RunSender(replica(w, "other", 10))
+	b = w.Wait(b.ID, "sent and cleaned up", func(b *broadcast.Broadcast) bool {
+		return b.State == broadcast.StateSent && b.TagSend.Cleaned()
+	})
+	onceEach(t, w, 25)
+	tagGone(t, w, b)
+	if b.Batches[i].MsgID == 0 {
+		t.Fatalf("the sendall batch has no msg_id: %+v", b.Batches[i])
+	}
+}
+
+// TestTagSendRepairsTheTagBeforeSendall: someone put a follower outside
+// the audience on the tag; the check before the sendall untags them.
+func TestTagSendRepairsTheTagBeforeSendall(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 12, 10, bctest.Config{})
+	const outsider = "oOutsider000000000000000001"
+	w.Sim.AddFollowers(w.AppID, wxsim.Follower{OpenID: outsider})
+	b := tagStarted(t, w, 4) // runs built, tag created, both runs tagged
+	v := b.TagSend.Versions[0]
+	if v.Done != v.Runs || v.Stage != broadcast.TagStageTag {
+		t.Fatalf("not yet checked: %+v", v)
+	}
+	if err := w.API.TagMembers(w.Ctx, v.TagID, []string{outsider}, true); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Store.Broadcasts().ReleaseLease(w.Ctx, b.ID, w.SenderOptions.Owner)
+	w.Run()
+	b = w.Wait(b.ID, "sent and cleaned up", func(b *broadcast.Broadcast) bool {
+		return b.State == broadcast.StateSent && b.TagSend.Cleaned()
+	})
+	if n := w.Delivered()[outsider]; n != 0 {
+		t.Fatalf("the outsider received %d", n)
+	}
+	onceEach(t, w, 12)
+	if v := b.TagSend.Versions[0]; v.Repaired != 1 {
+		t.Fatalf("repaired %d, want 1", v.Repaired)
+	}
+	tagGone(t, w, b)
+}
+
+const wxapiMaxFollowerTags = wxapi.MaxFollowerTags
+
+func storeTag(id int, name string) store.WeChatTag { return store.WeChatTag{ID: id, Name: name} }
+
+func storeChange() store.Change { return store.Change{} }
