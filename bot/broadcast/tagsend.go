@@ -127,3 +127,21 @@ func (t *TagSend) Progress() (done, runs, tagged int) {
 	}
 	return done, runs, tagged
 }
+
+// TagCalls counts the calls a tag send makes besides its sendall, for
+// versions of members followers each: creating each tag and tagging its
+// members 50 a call; and the cleanup, untagging a tag over 100,000
+// members down to that, 50 a call, then deleting it. Reading the tags
+// (tags/get) and the checks before the sendall are not counted.
+func TagCalls(members []int) (tagging, cleanup int) {
+	for _, n := range members {
+		tagging += 1 + (n+tagBatch-1)/tagBatch
+		cleanup += 1 + (max(0, n-tagDeleteMax)+tagBatch-1)/tagBatch
+	}
+	return tagging, cleanup
+}
+
+const (
+	tagBatch     = 50     // openids a batchtagging call (wxapi.MaxTagBatch)
+	tagDeleteMax = 100000 // members a tag may have and be deleted (45057)
+)

@@ -21,6 +21,10 @@ func tagWorld(t *testing.T, n, runSize int, c bctest.Config) *bctest.World {
 	t.Helper()
 	c.Followers = n
 	c.Lifecycle = func(o *broadcast.Options) { o.TagSendAbove = 1 }
+	if c.Start.IsZero() {
+		// Midday: the tagging of a small audience always fits the day.
+		c.Start = time.Date(2026, 3, 10, 12, 0, 0, 0, time.UTC)
+	}
 	w := bctest.New(t, sim, c)
 	fs := make([]wxsim.Follower, n)
 	for i := range fs {
@@ -444,3 +448,29 @@ const wxapiMaxFollowerTags = wxapi.MaxFollowerTags
 func storeTag(id int, name string) store.WeChatTag { return store.WeChatTag{ID: id, Name: name} }
 
 func storeChange() store.Change { return store.Change{} }
+
+// TestTagSendWaitsForADayItCanFinishIn: tagging and sendall must finish
+// on one calendar day; five minutes before midnight the tagging waits
+// for the next day, and nothing is reserved or tagged meanwhile.
+func TestTagSendWaitsForADayItCanFinishIn(t *testing.T) {
+	t.Parallel()
+	start := time.Date(2026, 3, 10, 23, 55, 0, 0, time.UTC)
+	w := tagWorld(t, 12, 10, bctest.Config{Start: start, MonthlyCap: 1})
+	b := tagStarted(t, w, 3) // runs built; then two steps that must wait
+	midnight := time.Date(2026, 3, 11, 0, 0, 0, 0, time.UTC)
+	if ts := b.TagSend; ts.Day != "2026-03-11" || !ts.NotBefore.Equal(midnight) || ts.Versions[0].TagID != 0 {
+		t.Fatalf("before midnight: day %s, not before %v, tag %d", ts.Day, ts.NotBefore, ts.Versions[0].TagID)
+	}
+	if n := capped(t, w, 12); n != 0 {
+		t.Fatalf("%d slots taken before the day", n)
+	}
+	w.Clock.Set(midnight.Add(time.Second))
+	for range 2 { // the tag, the first run
+		if err := w.Sender.Step(w.Ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if v := w.Get(b.ID).TagSend.Versions[0]; v.TagID == 0 || v.Done != 1 || v.Tagged != 10 {
+		t.Fatalf("after midnight: %+v", v)
+	}
+}
