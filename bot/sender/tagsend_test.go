@@ -9,8 +9,8 @@ import (
 
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/sender"
-	"github.com/wxcast/wxcast/internal/bctest"
 	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/internal/bctest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/store"
 )
