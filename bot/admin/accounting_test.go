@@ -59,3 +59,39 @@ func TestStatusOfAStoppedBroadcastSaysNeverSent(t *testing.T) {
 		t.Errorf("status lacks %q (and must not say 待发):\n%s", want, got)
 	}
 }
+
+// A tag send shows its tagging, the day it waits for, and its cleanup;
+// followers on their way into the tag are waiting.
+func TestStatusShowsTheTagging(t *testing.T) {
+	f := newFixture(t)
+	m := f.inMemory()
+	b := f.draft(1, broadcast.StateSending, typeText)
+	b.Plan.Audience, b.BatchKey = 25000, "k"
+	b.Cut = &broadcast.Cut{Unsubscribed: 3}
+	b.Batches = []broadcast.Batch{{Size: 2, State: broadcast.BatchPending}}
+	b.TagSend = &broadcast.TagSend{Key: "t", Versions: []broadcast.TagVersion{{Name: "wxc-1-A-a1b2c3d4",
+		Stage: broadcast.TagStageTag, Runs: 3, Done: 1, Members: 24995, Capped: 5, Tagged: 9990, Batch: -1}}}
+	m.put(b)
+	got := f.bot.Handle(t.Context(), editor, "状态 1")
+	for _, want := range []string{
+		"按标签发送：已打标签 9,990 人（1/3 组），临时标签「wxc-1-A-a1b2c3d4」",
+		"待发 24,992",
+		"频次上限 5",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("status lacks %q:\n%s", want, got)
+		}
+	}
+	b.TagSend.NotBefore = f.now.Add(5 * time.Hour)
+	m.put(b)
+	if got := f.bot.Handle(t.Context(), editor, "状态 1"); !strings.Contains(got, f.bot.short(b.TagSend.NotBefore)+" 开始打标签") {
+		t.Errorf("status lacks the day the tagging waits for:\n%s", got)
+	}
+	b.TagSend.NotBefore = time.Time{}
+	b.TagSend.Versions[0].Stage = broadcast.TagStageCleanup
+	b.Batches[0].State = broadcast.BatchSent
+	m.put(b)
+	if got := f.bot.Handle(t.Context(), editor, "状态 1"); !strings.Contains(got, "正在移除临时标签") {
+		t.Errorf("status lacks the cleanup:\n%s", got)
+	}
+}
