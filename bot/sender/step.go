@@ -97,6 +97,11 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 			return 0, true, err
 		}
 	}
+	if x.Tag != 0 && x.Attempts == 0 {
+		if err := s.recheck(ctx, b, i); err != nil {
+			return time.Second, true, err
+		}
+	}
 	return s.sendBatch(ctx, b, i)
 }
 

@@ -474,3 +474,53 @@ func TestTagSendWaitsForADayItCanFinishIn(t *testing.T) {
 		t.Fatalf("after midnight: %+v", v)
 	}
 }
+
+// TestTagSendPausedWhileTaggingGoesOnWhenResumed: a pause stops the
+// tagging at its checkpoint; a resume goes on from there, and the tag
+// changed meanwhile is checked again just before the sendall.
+func TestTagSendPausedWhileTaggingGoesOnWhenResumed(t *testing.T) {
+	t.Parallel()
+	w := tagWorld(t, 25, 10, bctest.Config{MonthlyCap: 1})
+	const outsider = "oOutsider000000000000000002"
+	w.Sim.AddFollowers(w.AppID, wxsim.Follower{OpenID: outsider})
+	b := tagStarted(t, w, 3) // one run tagged
+	if _, err := w.Lifecycle.Pause(w.Ctx, bctest.Owner, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Sender.Step(w.Ctx, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if v := w.Get(b.ID).TagSend.Versions[0]; v.Done != 1 {
+		t.Fatalf("a paused broadcast went on tagging: %+v", v)
+	}
+	if _, err := w.Lifecycle.Resume(w.Ctx, bctest.Owner, b.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // the two other runs, the check: the sendall batch exists
+		if err := w.Sender.Step(w.Ctx, b.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b = w.Get(b.ID)
+	v := b.TagSend.Versions[0]
+	if v.Stage != broadcast.TagStageSend || v.Repaired != 0 {
+		t.Fatalf("after the check: %+v", v)
+	}
+	// Someone tags an outsider between the check and the sendall.
+	if err := w.API.TagMembers(w.Ctx, v.TagID, []string{outsider}, true); err != nil {
+		t.Fatal(err)
+	}
+	_ = w.Store.Broadcasts().ReleaseLease(w.Ctx, b.ID, w.SenderOptions.Owner)
+	w.Run()
+	b = w.Wait(b.ID, "sent and cleaned up", func(b *broadcast.Broadcast) bool {
+		return b.State == broadcast.StateSent && b.TagSend.Cleaned()
+	})
+	if n := w.Delivered()[outsider]; n != 0 {
+		t.Fatalf("the outsider received %d", n)
+	}
+	onceEach(t, w, 25)
+	tagGone(t, w, b)
+	if n := capped(t, w, 25); n != 25 {
+		t.Fatalf("%d followers hold the broadcast's slot, want 25", n)
+	}
+}

@@ -19,36 +19,9 @@ import (
 func (s *Sender) verify(ctx context.Context, b *broadcast.Broadcast, i int) (time.Duration, bool, error) {
 	t := b.TagSend
 	v := &t.Versions[i]
-	ex, err := s.excluded(ctx, "", false)
+	ex, refused, lists, unsub, err := s.tagged(ctx, b, v)
 	if err != nil {
 		return 0, true, err
-	}
-	refused := map[string]struct{}{}
-	var lists [][]string // the refused followers, by run
-	unsub := 0
-	for k := range v.Done {
-		idx := v.FirstRun + k
-		r, err := s.o.Store.ReadList(ctx, b.ID, "x"+t.Key, idx)
-		if err != nil {
-			return 0, true, err
-		}
-		lists = append(lists, r)
-		for _, o := range r {
-			refused[o] = struct{}{}
-		}
-	}
-	for k := range v.Done {
-		kept, err := s.o.Store.ReadList(ctx, b.ID, "k"+t.Key, v.FirstRun+k)
-		if err != nil {
-			return 0, true, err
-		}
-		for _, o := range kept {
-			_, r := refused[o]
-			_, g := ex.gone[o]
-			if g && !r {
-				unsub++
-			}
-		}
 	}
 	want := v.Tagged - unsub
 	if v.Tagged > 0 {
@@ -100,6 +73,73 @@ func (s *Sender) verify(ctx context.Context, b *broadcast.Broadcast, i int) (tim
 	b.Lone += cut.lone
 	b.Cut.Lone += cut.lone
 	return 0, true, s.save(ctx, b)
+}
+
+// tagged reads what v's runs did: the followers not subscribed now (in
+// ex.gone), those WeChat refused to tag (as a set and by run), and how
+// many of those tagged unsubscribed since.
+func (s *Sender) tagged(ctx context.Context, b *broadcast.Broadcast, v *broadcast.TagVersion) (
+	ex exclusions, refused map[string]struct{}, lists [][]string, unsub int, err error) {
+	t := b.TagSend
+	if ex, err = s.excluded(ctx, "", false); err != nil {
+		return ex, nil, nil, 0, err
+	}
+	refused = map[string]struct{}{}
+	for k := range v.Done {
+		r, err := s.o.Store.ReadList(ctx, b.ID, "x"+t.Key, v.FirstRun+k)
+		if err != nil {
+			return ex, nil, nil, 0, err
+		}
+		lists = append(lists, r)
+		for _, o := range r {
+			refused[o] = struct{}{}
+		}
+	}
+	for k := range v.Done {
+		kept, err := s.o.Store.ReadList(ctx, b.ID, "k"+t.Key, v.FirstRun+k)
+		if err != nil {
+			return ex, nil, nil, 0, err
+		}
+		for _, o := range kept {
+			_, r := refused[o]
+			_, g := ex.gone[o]
+			if g && !r {
+				unsub++
+			}
+		}
+	}
+	return ex, refused, lists, unsub, nil
+}
+
+// recheck looks at the tag of sendall batch i of b once more just before
+// its first call, when time may have passed since verify (a pause, a
+// quota wait): if WeChat counts other members than the batch's, the tag
+// is repaired as verify would.
+func (s *Sender) recheck(ctx context.Context, b *broadcast.Broadcast, i int) error {
+	x := &b.Batches[i]
+	var v *broadcast.TagVersion
+	for k := range b.TagSend.Versions {
+		if b.TagSend.Versions[k].Batch == i {
+			v = &b.TagSend.Versions[k]
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	_, count, ok, err := s.findTag(ctx, x.Tag, "")
+	if err != nil || !ok || count == int64(x.Size) {
+		return err // a tag gone: the sendall's refusal says so
+	}
+	ex, refused, _, _, err := s.tagged(ctx, b, v)
+	if err != nil {
+		return err
+	}
+	n, err := s.repair(ctx, b, v, refused, ex.gone)
+	if n > 0 {
+		s.o.Log.Warn("tag channel: the tag changed before its sendall; untagged the outsiders",
+			zap.Int64("id", b.ID), zap.String("wechat_tag", v.Name), zap.Int("untagged", n))
+	}
+	return err
 }
 
 // repair lists the members of v's tag and untags anyone outside the
