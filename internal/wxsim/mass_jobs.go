@@ -18,7 +18,11 @@ type Job struct {
 	MsgID       int64
 	MsgDataID   int64 // mpnews only
 	ClientMsgID string
-	MsgType     string
+	// TagID is a mass/sendall job's filter.tag_id, ToAll its is_to_all;
+	// a mass/send job has neither.
+	TagID   int
+	ToAll   bool
+	MsgType string
 	// Content is a text job's text; MediaID an mpnews or image job's
 	// media_id(s), comma-separated.
 	Content, MediaID string

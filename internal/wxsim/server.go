@@ -118,6 +118,7 @@ func routeTable() map[string]route {
 		"/cgi-bin/stable_token":          {http.MethodPost, (*Server).handleStableToken},
 		"/cgi-bin/getcallbackip":         {http.MethodGet, (*Server).handleCallbackIP},
 		"/cgi-bin/message/mass/send":     {http.MethodPost, (*Server).handleMassSend},
+		"/cgi-bin/message/mass/sendall":  {http.MethodPost, (*Server).handleMassSendAll},
 		"/cgi-bin/message/mass/preview":  {http.MethodPost, (*Server).handleMassPreview},
 		"/cgi-bin/message/mass/delete":   {http.MethodPost, (*Server).handleMassDelete},
 		"/cgi-bin/message/mass/get":      {http.MethodPost, (*Server).handleMassGet},

@@ -86,7 +86,10 @@ type appMessages struct {
 	// massCalls are the times of recent mass/send calls, oldest first, for
 	// the per-minute limit.
 	massCalls []time.Time
-	push      *pushTarget
+	// toAllDay is the Beijing day of the last successful is_to_all
+	// mass/sendall: one a day (45028 after).
+	toAllDay int
+	push     *pushTarget
 
 	previews     []Preview
 	previewDay   int // Beijing yyyymmdd that previewCount counts
