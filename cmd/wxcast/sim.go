@@ -28,6 +28,8 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	aesKey := fs.String("aes-key", demoAESKey, "EncodingAESKey (wechat.encoding_aes_key); empty for plaintext mode")
 	mode := fs.String("mode", "safe", "message encryption mode: plain, compat or safe")
 	followers := fs.Int("followers", 0, "followers to put on the roster, for `wxcast users sync` (0 to 1000000)")
+	quotas := quotaFlag{}
+	fs.Var(quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -45,7 +47,7 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
+	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDailyQuotas(quotas))
 	defer sim.Close()
 	sim.AddApp(*appID, *secret)
 	addDemoUploads(sim, *appID)
