@@ -18,11 +18,7 @@ type Job struct {
 	MsgID       int64
 	MsgDataID   int64 // mpnews only
 	ClientMsgID string
-	// TagID is a mass/sendall job's filter.tag_id, ToAll its is_to_all;
-	// a mass/send job has neither.
-	TagID   int
-	ToAll   bool
-	MsgType string
+	MsgType     string
 	// Content is a text job's text; MediaID an mpnews or image job's
 	// media_id(s), comma-separated.
 	Content, MediaID string
@@ -40,6 +36,11 @@ type Job struct {
 	// tries it took and whether one was answered 2xx.
 	PushAttempts int
 	Pushed       bool
+
+	// TagID is a mass/sendall job's filter.tag_id, ToAll its is_to_all;
+	// a mass/send job has neither.
+	TagID int
+	ToAll bool
 }
 
 // Jobs returns copies of appID's accepted mass sends, oldest first.

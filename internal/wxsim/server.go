@@ -118,7 +118,6 @@ func routeTable() map[string]route {
 		"/cgi-bin/stable_token":          {http.MethodPost, (*Server).handleStableToken},
 		"/cgi-bin/getcallbackip":         {http.MethodGet, (*Server).handleCallbackIP},
 		"/cgi-bin/message/mass/send":     {http.MethodPost, (*Server).handleMassSend},
-		"/cgi-bin/message/mass/sendall":  {http.MethodPost, (*Server).handleMassSendAll},
 		"/cgi-bin/message/mass/preview":  {http.MethodPost, (*Server).handleMassPreview},
 		"/cgi-bin/message/mass/delete":   {http.MethodPost, (*Server).handleMassDelete},
 		"/cgi-bin/message/mass/get":      {http.MethodPost, (*Server).handleMassGet},
@@ -137,6 +136,10 @@ func routeTable() map[string]route {
 		"/cgi-bin/tags/members/batchtagging":   {http.MethodPost, (*Server).handleBatchTagging},
 		"/cgi-bin/tags/members/batchuntagging": {http.MethodPost, (*Server).handleBatchUntagging},
 		"/cgi-bin/tags/getidlist":              {http.MethodPost, (*Server).handleTagIDList},
+
+		"/cgi-bin/message/mass/sendall":   {http.MethodPost, (*Server).handleMassSendAll},
+		"/cgi-bin/message/mass/speed/get": {http.MethodPost, (*Server).handleMassSpeedGet},
+		"/cgi-bin/message/mass/speed/set": {http.MethodPost, (*Server).handleMassSpeedSet},
 
 		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
 		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},

@@ -86,10 +86,13 @@ type appMessages struct {
 	// massCalls are the times of recent mass/send calls, oldest first, for
 	// the per-minute limit.
 	massCalls []time.Time
+	push      *pushTarget
+
 	// toAllDay is the Beijing day of the last successful is_to_all
 	// mass/sendall: one a day (45028 after).
 	toAllDay int
-	push     *pushTarget
+	// speed is the mass delivery level of speed/set, 0..4.
+	speed int
 
 	previews     []Preview
 	previewDay   int // Beijing yyyymmdd that previewCount counts
