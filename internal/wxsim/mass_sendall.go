@@ -22,14 +22,11 @@ type sendAllFilter struct {
 	TagID   int  `json:"tag_id"`
 }
 
+// massSendAllRequest is mass/send's body with a filter for touser (a
+// touser in it is ignored).
 type massSendAllRequest struct {
-	Filter            sendAllFilter `json:"filter"`
-	MsgType           string        `json:"msgtype"`
-	Text              *textBody     `json:"text"`
-	MPNews            *mediaRef     `json:"mpnews"`
-	Images            *imagesBody   `json:"images"`
-	SendIgnoreReprint int           `json:"send_ignore_reprint"`
-	ClientMsgID       string        `json:"clientmsgid"`
+	Filter sendAllFilter `json:"filter"`
+	massSendRequest
 }
 
 // scope is the dedupe scope of a filter, standing in for mass/send's
@@ -70,16 +67,11 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 			return errInvalidTagID()
 		}
 	}
-	p := payload{msgType: req.MsgType, text: textOf(req.Text)}
-	switch req.MsgType {
-	case SendMPNews:
-		p.mediaIDs = mediaIDOf(req.MPNews)
-	case SendImage:
-		if req.Images != nil {
-			p.mediaIDs = req.Images.MediaIDs
-		}
-	}
-	if e := m.check(p, SendText, SendMPNews, SendImage); e != nil {
+	// The message part is mass/send's, validated the same way (drafts,
+	// uploadnews ids and material for mpnews).
+	send := req.massSendRequest
+	p, e := s.checkMass(m, send.payload())
+	if e != nil {
 		return e
 	}
 	if len(req.ClientMsgID) > maxClientMsgIDLen {
@@ -96,9 +88,8 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 	if req.Filter.IsToAll && m.toAllDay == today {
 		return errNoMassQuota()
 	}
-	job := s.acceptMass(a, c.now, &massSendRequest{
-		ToUser: a.users.holding(slot), MsgType: req.MsgType, ClientMsgID: req.ClientMsgID,
-	}, p)
+	send.ToUser = a.users.holding(slot)
+	job := s.acceptMass(a, c.now, &send, p)
 	job.TagID, job.ToAll = req.Filter.TagID, req.Filter.IsToAll
 	if req.Filter.IsToAll {
 		job.TagID = 0

@@ -248,3 +248,36 @@ func TestMassSendAllJobFinishPush(t *testing.T) {
 		t.Errorf("mass/get = %+v", s)
 	}
 }
+
+// A draft sent by tag leaves the box like one sent by openid list, and
+// the job keeps its words; DraftIDsOnce then refuses the id.
+func TestMassSendAllDraft(t *testing.T) {
+	e := newMsgEnv(t, WithDraftMode(DraftIDsOnce))
+	vip := e.mustTag("vip")
+	e.addFans(fanIDs(2), vip)
+	id := e.sim.AddDraft(testApp, DraftArticle{Title: "标题", Content: "<p>正文</p>"})
+	body := func(clientMsgID string) map[string]any {
+		return map[string]any{"filter": map[string]any{"tag_id": vip}, "msgtype": "mpnews",
+			"mpnews": map[string]string{"media_id": id}, "clientmsgid": clientMsgID}
+	}
+	wantCode(t, e.post(pathMassSendAll, body("d1")), 0)
+	if _, inBox := e.sim.Draft(testApp, id); inBox {
+		t.Error("the draft is still in the box after a tag send")
+	}
+	j := e.sim.Jobs(testApp)[0]
+	if j.MediaID != id || len(j.Articles) != 1 || j.Articles[0].Title != "标题" {
+		t.Errorf("job = %+v, want the draft's words", j)
+	}
+	wantCode(t, e.post(pathMassSendAll, body("d2")), CodeInvalidMediaID)
+}
+
+// A deleted tag's id is gone: a send to it is refused, not sent to no one.
+func TestMassSendAllDeletedTag(t *testing.T) {
+	e := newMsgEnv(t)
+	gone := e.mustTag("gone")
+	e.addFans(fanIDs(2), gone)
+	if c := e.code(pathTagDelete, map[string]any{"tag": map[string]int{"id": gone}}); c != 0 {
+		t.Fatalf("tags/delete: %d", c)
+	}
+	wantCode(t, e.post(pathMassSendAll, sendAllText(gone, false, "x", "g")), CodeInvalidTagID)
+}

@@ -16,6 +16,7 @@ import (
 //	/cgi-bin/message/mass/send (+sendall)  100        DOC API_Call_Limits (高级群发)
 //	/cgi-bin/media/uploadnews              10         DOC API_Call_Limits
 //	/cgi-bin/message/mass/delete           10         DOC API_Call_Limits (删除图文消息)
+//	/cgi-bin/draft/add                     1,000      DOC API_Call_Limits (草稿-新建)
 //	/cgi-bin/freepublish/submit            100        DOC API_Call_Limits (发布)
 //	/cgi-bin/user/get                      500        DOC API_Call_Limits
 //	/cgi-bin/user/info                     5,000,000  DOC API_Call_Limits
@@ -29,9 +30,7 @@ import (
 //	/cgi-bin/tags/members/batchuntagging   100,000    UNCONFIRMED
 //	/cgi-bin/user/tag/get                  100,000    UNCONFIRMED
 //
-// The draft box's /cgi-bin/draft/add (草稿-新建, 1,000/day, DOC) is
-// listed where the draft endpoints are added. clear_quota is limited to
-// 10 a month (clearQuotaMonthly), not daily.
+// clear_quota is limited to 10 a month (clearQuotaMonthly), not daily.
 //
 // The tag APIs are missing from the official table, though developers
 // report 45009 from batchtagging (community, 2022). Their limits here are
@@ -45,6 +44,7 @@ func defaultDailyQuotas() map[string]int {
 		"/cgi-bin/message/mass/send":     100,
 		"/cgi-bin/message/mass/delete":   10,
 		"/cgi-bin/media/uploadnews":      10,
+		"/cgi-bin/draft/add":             1000,
 		"/cgi-bin/freepublish/submit":    100,
 		"/cgi-bin/user/get":              500,
 		"/cgi-bin/user/info":             5000000,
