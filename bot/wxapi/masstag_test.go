@@ -2,7 +2,10 @@ package wxapi
 
 import (
 	"fmt"
+	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,5 +86,111 @@ func TestMassSendAllErrors(t *testing.T) {
 	}
 	if n := len(sim.Jobs(appID)); n != 1 {
 		t.Errorf("%d jobs, want 1", n)
+	}
+}
+
+// The shared mass quota shows in APIQuota under either path, and only
+// successful sends spend it.
+func TestAPIQuota(t *testing.T) {
+	t.Parallel()
+	client, appID := newMassClient(t)
+	ctx := testContext(t)
+	vip, _ := tagFollowers(t, appID, "vip", 2)
+	if _, err := client.MassSendAll(ctx, vip, Content{Type: "text", Text: "x"}, "q1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.MassSend(ctx, []string{"oA", "oB"}, Content{Type: "text", Text: "y"}, "q2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.MassSendAll(ctx, vip+1000, Content{Type: "text", Text: "z"}, "q3"); err == nil {
+		t.Fatal("send to an unknown tag succeeded")
+	}
+	for _, path := range []string{pathMassSendAll, "/cgi-bin/message/mass/send"} {
+		q, err := client.APIQuota(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q != (Quota{DailyLimit: 100, Used: 2, Remain: 98}) {
+			t.Errorf("%s: %+v, want 100 a day with 2 used", path, q)
+		}
+	}
+	if q, err := client.APIQuota(ctx, pathTagDelete); err != nil || q.DailyLimit == 0 || q.Used != 0 {
+		t.Errorf("tags/delete quota %+v, %v", q, err)
+	}
+}
+
+// DeleteTag deletes a tag, and WeChat's refusal of a tag with more than
+// 100,000 followers comes back as 45057.
+func TestDeleteTag(t *testing.T) {
+	t.Parallel()
+	client, appID := newMassClient(t)
+	ctx := testContext(t)
+	small, _ := tagFollowers(t, appID, "small", 3)
+	if err := client.DeleteTag(ctx, small); err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range sim.WeChatTags(appID) {
+		if tag.ID == small {
+			t.Errorf("tag %d still exists", small)
+		}
+	}
+	err := client.DeleteTag(ctx, small)
+	wantAPIError(t, err, wxsim.CodeInvalidTagID)
+	big, _ := tagFollowers(t, appID, "big", 100001)
+	err = client.DeleteTag(ctx, big)
+	wantAPIError(t, err, wxsim.CodeTagHasTooManyFans)
+}
+
+// TagFans pages through a tag's followers, 10,000 at a time.
+func TestTagFans(t *testing.T) {
+	t.Parallel()
+	client, appID := newMassClient(t)
+	ctx := testContext(t)
+	tag, members := tagFollowers(t, appID, "fans", 10005)
+	_, _ = tagFollowers(t, appID, "others", 3)
+	var got []string
+	next, pages := "", 0
+	for {
+		ids, n, err := client.TagFans(ctx, tag, next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ids) == 0 || n == "" {
+			got = append(got, ids...)
+			break
+		}
+		if len(ids) > 10000 || n != ids[len(ids)-1] {
+			t.Fatalf("page %d: %d openids, next %q", pages, len(ids), n)
+		}
+		got, next, pages = append(got, ids...), n, pages+1
+	}
+	if !slices.Equal(got, members) || pages < 2 {
+		t.Errorf("%d openids over %d pages, want the tag's %d in order", len(got), pages, len(members))
+	}
+	_, _, err := client.TagFans(ctx, tag+1000, "")
+	wantAPIError(t, err, wxsim.CodeInvalidTagID)
+}
+
+// MassSpeed reads realspeed (10,000 a minute) as the account sets it.
+func TestMassSpeed(t *testing.T) {
+	t.Parallel()
+	appID, secret := newApp(t)
+	client, tokens := newClient(t, replicaStores(t, 1)[0], appID, secret)
+	ctx := testContext(t)
+	if v, err := client.MassSpeed(ctx); err != nil || v != 800000 {
+		t.Fatalf("default speed %d, %v; want 800000", v, err)
+	}
+	tok, err := tokens.GetAccessTokenContext(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(simURL+"/cgi-bin/message/mass/speed/set?"+url.Values{"access_token": {tok}}.Encode(),
+		"application/json", strings.NewReader(`{"speed":3}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if v, err := client.MassSpeed(ctx); err != nil || v != 300000 {
+		t.Errorf("speed at level 3: %d, %v; want 300000", v, err)
 	}
 }
