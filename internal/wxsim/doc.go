@@ -16,10 +16,10 @@
 //     update_news, and user management: user/get, user/info,
 //     user/info/batchget, user/tag/get and tags/create, get, update,
 //     delete, members/batchtagging, members/batchuntagging and getidlist,
-//     over a roster set up with AddFollowers or PopulateFollowers. Every
-//     path has its daily quota (45009; defaults in defaultDailyQuotas,
-//     changed with WithDailyQuotas or SetDailyQuota), readable through
-//     openapi/quota/get and reset by clear_quota.
+//     over a roster set up with AddFollowers or PopulateFollowers. Paths
+//     with a daily quota answer 45009 past it (defaults in
+//     defaultDailyQuotas, changed with WithDailyQuotas or SetDailyQuota);
+//     openapi/quota/get reads a quota and clear_quota resets them.
 //   - Client plays WeChat's push side: it builds callback requests (plain,
 //     compatible or safe mode) exactly as WeChat does, sends them to the
 //     developer's callback URL and decrypts the passive reply. It is also
