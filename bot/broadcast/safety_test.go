@@ -109,14 +109,18 @@ type failingNews struct{}
 
 var errReset = errors.New("draft/get: connection reset")
 
-func (failingNews) GetDraft(context.Context, string) (wxapi.Draft, error) { return wxapi.Draft{}, errReset }
+func (failingNews) GetDraft(context.Context, string) (wxapi.Draft, error) {
+	return wxapi.Draft{}, errReset
+}
 func (failingNews) NewsArticles(context.Context, string) ([]wxapi.DraftArticle, error) {
 	return nil, errReset
 }
 func (failingNews) ListDrafts(context.Context, int, int) ([]wxapi.DraftSummary, int, error) {
 	return nil, 0, errReset
 }
-func (failingNews) UploadNews(context.Context, []wxapi.DraftArticle) (string, error) { return "", errReset }
+func (failingNews) UploadNews(context.Context, []wxapi.DraftArticle) (string, error) {
+	return "", errReset
+}
 
 // A news item whose articles cannot be read is not previewed: the plan
 // would have no words to bind the approval to, nor to send.
