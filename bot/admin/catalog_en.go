@@ -207,6 +207,16 @@ func catalogEN() catalog {
 		kAuditOverride:                     ", reason: %s",
 		kRefuse + "series_past":            "The first reminder of #%d, at %s, has passed: move the deadline or shorten the offsets (remind <id> …)",
 		kRefuse + "unchecked":              "The title and digest of news %[2]s of #%[1]d could not be read, so it was not checked and cannot be approved: preview again, or an owner approves with: approve %[1]d override <reason>",
+		kRefuse + "no_draft":               "News %[2]s of #%[1]d is neither in the draft box (deleted, sent, or a wrong id) nor permanent material: list the drafts with: new <segment> drafts",
+		kRefuse + "draft_changed":          "The draft of #%[1]d was edited after its preview (%[2]s), so the plan no longer matches it: preview again: preview %[1]d",
+		kRefuse + "draft_changed.gone":     "The draft of #%[1]d has left the draft box (deleted or sent), so the plan cannot be sent: create it again from a draft",
+		kWhere + "article_type":            "type",
+		kWhere + "content_source_url":      "source link",
+		kWhere + "thumb_media_id":          "cover",
+		kWhere + "need_open_comment":       "comments switch",
+		kWhere + "only_fans_can_comment":   "who may comment",
+		kWhere + "image_info":              "pictures",
+		kWhere + "articles":                "number of articles",
 		kRefuse + "not_paused":             "#%d is not paused",
 	}
 }

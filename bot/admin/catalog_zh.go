@@ -206,6 +206,16 @@ func catalogZH() catalog {
 		kAuditOverride:                     "，理由：%s",
 		kRefuse + "series_past":            "#%d 的第 1 次提醒时间 %s 已过，请推迟截止时间或缩短提前量（提醒 <编号> …）",
 		kRefuse + "unchecked":              "#%[1]d 的图文 %[2]s 未能读取标题和摘要，未做内容检查，不能批准；可重新预览，或由所有者「批准 %[1]d 强制 <理由>」",
+		kRefuse + "no_draft":               "#%[1]d 的图文 %[2]s 不在草稿箱中（已删除、已群发或 id 有误），也不是永久素材：请「新建 <分群> 草稿」查看草稿箱",
+		kRefuse + "draft_changed":          "#%[1]d 的草稿在预览后被修改（%[2]s），计划不再对应草稿：请重新预览：预览 %[1]d",
+		kRefuse + "draft_changed.gone":     "#%[1]d 的草稿已不在草稿箱中（已删除或已群发），无法按计划发送：请从草稿重新新建",
+		kWhere + "article_type":            "类型",
+		kWhere + "content_source_url":      "原文链接",
+		kWhere + "thumb_media_id":          "封面",
+		kWhere + "need_open_comment":       "留言开关",
+		kWhere + "only_fans_can_comment":   "留言权限",
+		kWhere + "image_info":              "图片",
+		kWhere + "articles":                "篇数",
 		kRefuse + "not_paused":             "#%d 没有暂停",
 	}
 }

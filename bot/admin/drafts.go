@@ -58,3 +58,17 @@ func (b *Bot) articleLines(bc *broadcast.Broadcast) []string {
 	}
 	return lines
 }
+
+// fields words article fields as a refusal lists them ("1.title,2.content"
+// → 第 1 篇标题、第 2 篇正文).
+func (b *Bot) fields(list string) string {
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		if n, field, ok := strings.Cut(f, "."); ok {
+			out = append(out, b.t(kWhereArticle, n, b.word(kWhere, field)))
+		} else {
+			out = append(out, b.word(kWhere, f))
+		}
+	}
+	return strings.Join(out, b.t(kListSep))
+}

@@ -2,7 +2,6 @@ package broadcast
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
@@ -132,8 +131,8 @@ func (s *Service) Drafts(ctx context.Context, a Admin) ([]DraftInfo, int, error)
 	return out, total, nil
 }
 
-// changedFields compares the articles of a draft now with those frozen
-// in n; gone reports that the draft has left the box.
+// draftChanges names the fields of the draft's articles that differ now
+// from those frozen in n ("draft" when it has left the box).
 func (s *Service) draftChanges(ctx context.Context, id int64, n *News) (changed []string, err error) {
 	if n.Permanent {
 		return nil, nil
@@ -151,9 +150,6 @@ func (s *Service) draftChanges(ctx context.Context, id int64, n *News) (changed 
 	}
 	return Changed(n.Articles, now), nil
 }
-
-// DraftChanged words fields for a reply: "1.title, 2.content".
-func DraftChanged(fields []string) string { return strings.Join(fields, ", ") }
 
 // DraftInfo is one draft of the box, as a listing shows it.
 type DraftInfo struct {

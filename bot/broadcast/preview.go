@@ -140,7 +140,7 @@ func (s *Service) showPlan(ctx context.Context, a Admin, b *Broadcast) (*Broadca
 			return b, err
 		}
 		if len(changed) > 0 {
-			return b, &Refusal{Code: CodeDraftChanged, ID: b.ID, Detail: n.Draft + " " + DraftChanged(changed)}
+			return b, &Refusal{Code: CodeDraftChanged, ID: b.ID, Detail: strings.Join(changed, ",")}
 		}
 	}
 	return b, s.sendPreviews(ctx, a, b, b.Plan)
