@@ -9,9 +9,10 @@ import (
 
 func TestTextOf(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"<p>城南新店<b>最</b>佳体验</p>", "\n城南新店最佳体验\n"},
+		{"<p>城南新店<b>最</b>佳体验</p>", "城南新店最佳体验"},
+		{"<p>第一段</p>\n<p></p><p>第二段</p>", "第一段\n第二段"},
 		{"第一段<br/>第二段<BR>第三段", "第一段\n第二段\n第三段"},
-		{`<section style="x"><span>A&amp;B &lt;C&gt;</span></section>`, "\nA&B <C>\n"},
+		{`<section style="x"><span>A&amp;B &lt;C&gt;</span></section>`, "A&B <C>"},
 		{"前<script>var s='最佳';</script>后<style>p{}</style>尾", "前后尾"},
 		{"正文<img src='a.png'>图后", "正文图后"},
 		{"未闭合<p class=", "未闭合"},

@@ -8,10 +8,31 @@ import (
 // TextOf is the text a reader sees in an article's HTML body, for the
 // content check: tags dropped (a word split by inline markup such as
 // <b>最</b>佳 reads as one), a line break for each block element so words
-// of two paragraphs do not run together, the content of <script> and
-// <style> dropped, and entities decoded. Hit positions are counted in
-// this text.
+// of two paragraphs do not run together (one break however many blocks
+// end there, none at the ends), the content of <script> and <style>
+// dropped, and entities decoded. Hit positions are counted in this text.
 func TextOf(body string) string {
+	return tidyBreaks(textOf(body))
+}
+
+// tidyBreaks trims line breaks at both ends of s and makes each run of
+// them one.
+func tidyBreaks(s string) string {
+	var sb strings.Builder
+	sb.Grow(len(s))
+	for _, line := range strings.Split(s, "\n") {
+		if line == "" {
+			continue
+		}
+		if sb.Len() > 0 {
+			sb.WriteByte('\n')
+		}
+		sb.WriteString(line)
+	}
+	return sb.String()
+}
+
+func textOf(body string) string {
 	var sb strings.Builder
 	sb.Grow(len(body))
 	for len(body) > 0 {
