@@ -203,3 +203,5 @@ func (nopNotices) Unknown(context.Context, *broadcast.Broadcast, int)         {}
 func (nopNotices) QuotaWait(context.Context, *broadcast.Broadcast, time.Time) {}
 func (nopNotices) Done(context.Context, *broadcast.Broadcast)                 {}
 func (nopNotices) HighFailure(context.Context, *broadcast.Broadcast, float64) {}
+
+func (nopNotices) DraftChanged(context.Context, *broadcast.Broadcast, string, []string) {}
