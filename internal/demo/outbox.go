@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -61,14 +62,14 @@ func (o *outbox) poll() {
 			continue
 		}
 		lines = append(lines, line{p.To, Message{At: p.At, From: fromAccount, Kind: "preview",
-			Title: "群发预览（仅你可见）", Text: massText(p.MsgType, p.Content, p.MediaID)}})
+			Title: "群发预览（仅你可见）", Text: massText(p.MsgType, p.Content, p.MediaID, p.Articles)}})
 	}
 	for _, m := range sent.Templates {
 		lines = append(lines, line{m.To, Message{At: m.At, From: fromAccount, Kind: "template",
 			Title: "模板消息", Text: templateText(m.Data)}})
 	}
 	for _, j := range sent.Jobs {
-		text := massText(j.MsgType, j.Content, j.MediaID)
+		text := massText(j.MsgType, j.Content, j.MediaID, j.Articles)
 		skipped := make(map[string]bool, len(j.Skipped))
 		for _, id := range j.Skipped {
 			skipped[id] = true
@@ -85,9 +86,21 @@ func (o *outbox) poll() {
 	}
 }
 
-func massText(msgType, content, mediaID string) string {
+// massText shows a mass message as a chat line: a text as it is, an
+// article by its title and digest, as WeChat's card shows it.
+func massText(msgType, content, mediaID string, articles []wxsim.DraftArticle) string {
 	if msgType == "text" {
 		return content
+	}
+	if msgType == "mpnews" && len(articles) > 0 {
+		s := "[图文消息] 《" + articles[0].Title + "》"
+		if articles[0].Digest != "" {
+			s += " " + articles[0].Digest
+		}
+		if len(articles) > 1 {
+			s += "（共 " + strconv.Itoa(len(articles)) + " 篇）"
+		}
+		return s
 	}
 	return mediaText(msgType, mediaID)
 }
