@@ -214,7 +214,7 @@ func TestDemoInBrowser(t *testing.T) {
 		t.Fatal("the article's preview reply names no plan")
 	}
 	b.waitJS("the article's preview as WeChat shows it", `[...document.querySelectorAll('#messages .msg[data-kind="preview"]')]
-		.some(m => m.textContent.includes("[图文消息] 《城南新店本周六开业》"))`)
+		.some(m => m.textContent.includes("[图文消息] 城南新店本周六开业"))`)
 	b.switchTo(demoApprover)
 	b.waitJS("the approver's chat", `document.querySelector("#messages").textContent.includes("批准 1 ")`)
 	b.say("批准 2 " + plan2[1])
@@ -243,7 +243,7 @@ func TestDemoInBrowser(t *testing.T) {
 	b.waitJS("the broadcast in "+name+"'s chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
 		.some(m => m.textContent.includes("周末特惠：满199减30"))`)
 	b.waitJS("the article in "+name+"'s chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
-		.some(m => m.textContent.includes("[图文消息] 《城南新店本周六开业》"))`)
+		.some(m => m.textContent.includes("[图文消息] 城南新店本周六开业"))`)
 	b.waitJS(name+"'s tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
 	b.screenshot("demo-follower.png")
 

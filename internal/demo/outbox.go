@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -86,21 +85,21 @@ func (o *outbox) poll() {
 	}
 }
 
-// massText shows a mass message as a chat line: a text as it is, an
-// article by its title and digest, as WeChat's card shows it.
+// massText is what a mass message or preview shows: its text, or for
+// news the titles of the articles WeChat delivered (the words as they were
+// when the send was accepted), else the media_id.
 func massText(msgType, content, mediaID string, articles []wxsim.DraftArticle) string {
 	if msgType == "text" {
 		return content
 	}
-	if msgType == "mpnews" && len(articles) > 0 {
-		s := "[图文消息] 《" + articles[0].Title + "》"
-		if articles[0].Digest != "" {
-			s += " " + articles[0].Digest
+	var titles []string
+	for _, a := range articles {
+		if a.Title != "" {
+			titles = append(titles, a.Title)
 		}
-		if len(articles) > 1 {
-			s += "（共 " + strconv.Itoa(len(articles)) + " 篇）"
-		}
-		return s
+	}
+	if msgType == "mpnews" && len(titles) > 0 {
+		return "[图文消息] " + strings.Join(titles, " / ")
 	}
 	return mediaText(msgType, mediaID)
 }
