@@ -72,6 +72,9 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience, Need: plan.Capped}
 	}
 	plan.Hits, plan.WordsVersion, plan.Unchecked = s.checkContent(ctx, b)
+	if err := s.planCalls(ctx, b, plan); err != nil {
+		return b, err
+	}
 	plan.seal(b)
 	if err := s.sendPreviews(ctx, a, b); err != nil {
 		return b, err
