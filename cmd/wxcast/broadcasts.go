@@ -82,7 +82,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Calendar: followers.Calendar(),
 		Words: lists, Caps: cp, Windows: windows,
 		ApprovalsRequired: bc.ApprovalsRequired, ApprovalTTL: bc.ApprovalTTL.D(), AllowSelfApproval: bc.AllowSelfApproval,
-		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
+		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(), TagSendAbove: bc.TagSendAbove,
 		AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
 		Wake: wake, Log: log.Named("broadcast"),
 	}
@@ -92,7 +92,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Windows: windows, AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil
-		lo.API, lo.News, so.API = api, api, api
+		lo.API, lo.News, lo.Quotas, so.API = api, api, api, api
 	}
 	return &broadcasting{
 		lifecycle: broadcast.New(lo), sender: sender.New(so), results: res, notify: n, audit: audit.New(st.Broadcasts()),
