@@ -197,5 +197,5 @@ func catalogEN() catalog {
 		kRefuse + "series_past":            "The first reminder of #%d, at %s, has passed: move the deadline or shorten the offsets (remind <id> …)",
 		kRefuse + "unchecked":              "The title and digest of news %[2]s of #%[1]d could not be read, so it was not checked and cannot be approved: preview again, or an owner approves with: approve %[1]d override <reason>",
 		kRefuse + "not_paused":             "#%d is not paused",
-	}
+	}.with(quotaEN())
 }

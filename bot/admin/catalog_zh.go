@@ -196,5 +196,5 @@ func catalogZH() catalog {
 		kRefuse + "series_past":            "#%d 的第 1 次提醒时间 %s 已过，请推迟截止时间或缩短提前量（提醒 <编号> …）",
 		kRefuse + "unchecked":              "#%[1]d 的图文 %[2]s 未能读取标题和摘要，未做内容检查，不能批准；可重新预览，或由所有者「批准 %[1]d 强制 <理由>」",
 		kRefuse + "not_paused":             "#%d 没有暂停",
-	}
+	}.with(quotaZH())
 }

@@ -68,6 +68,7 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 		head = b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
 	}
 	lines := append([]string{head}, b.safetyLines(bc)...)
+	lines = append(lines, b.callLines(p)...)
 	if line := b.policyLine(b.svc.send.Policy(b.now())); line != "" {
 		lines = append(lines, line)
 	}
@@ -171,7 +172,11 @@ func runList(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *b
 	if err != nil {
 		return "", nil, err
 	}
-	return b.list(list, notices, paused), nil, nil
+	text := b.list(list, notices, paused)
+	if line := b.massQuotaLine(ctx); line != "" {
+		text += "\n" + line
+	}
+	return text, nil, nil
 }
 
 func runRetract(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {

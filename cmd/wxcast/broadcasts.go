@@ -61,6 +61,8 @@ type broadcasting struct {
 	results   *results.Service
 	notify    *notify.Notifier
 	audit     *audit.Log
+	// quotas: the WeChat API is on, so today's quotas can be read.
+	quotas bool
 }
 
 // newBroadcasting builds the broadcast services. Without the WeChat API
@@ -96,6 +98,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 	}
 	return &broadcasting{
 		lifecycle: broadcast.New(lo), sender: sender.New(so), results: res, notify: n, audit: audit.New(st.Broadcasts()),
+		quotas: api != nil,
 	}
 }
 
@@ -106,12 +109,16 @@ func (b *broadcasting) run(ctx context.Context, wg *sync.WaitGroup) {
 }
 
 func (b *broadcasting) adminBot(cfg *configs.Config, log *zap.Logger) *admin.Bot {
-	return admin.New(admin.Options{
+	o := admin.Options{
 		Drafts: b.lifecycle, Approvals: b.lifecycle, SendControl: b.lifecycle, Segments: b.lifecycle,
 		Results: b.results, Audit: b.audit, Notices: b.notify, Notifier: b.notify,
 		Admins: admins(cfg), Language: cfg.Bot.Language, Location: cfg.Location,
 		BatchSize: cfg.Broadcast.BatchSize, Log: log.Named("admin"),
-	})
+	}
+	if b.quotas {
+		o.Quotas = b.lifecycle
+	}
+	return admin.New(o)
 }
 
 // replicaName names this process in send leases, so an operator (or a
