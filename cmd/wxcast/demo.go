@@ -33,7 +33,6 @@ const (
 	demoAESKey    = "DemoKeyReplaceMeWithYourOwnEncodingAESKey01"
 	demoOrigID    = "gh_wxcastdemo0"
 	demoTemplate  = "wxcast_demo_notice"
-	demoNewsMedia = "DEMO_NEWS_MEDIA_ID"
 	demoEditor    = "oDemoAdminXiaoLi0000000000001"
 	demoApprover  = "oDemoAdminLaoWang000000000002"
 	demoRulesPath = "configs/rules.example.yaml"
@@ -128,7 +127,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
 	defer sim.Close()
 	sim.AddApp(demoAppID, demoSecret)
-	addDemoUploads(sim, demoAppID)
+	newsDraft := addDemoUploads(sim, demoAppID)
 	var simWG sync.WaitGroup
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
 	defer func() { stopSim(); simWG.Wait() }()
@@ -183,7 +182,8 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
   rules                     %s  (wxcast reloads it when it changes)
   %d simulated followers follow over %v, then do about %g things a second
   admins                    小李 (editor) and 老王 (approver, owner); type 帮助 in the page's chat
-`, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate)
+  news article (a draft)    %s  (新建 all_subscribed 图文 %s)
+`, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate, newsDraft, newsDraft)
 	if exposed != "" {
 		fmt.Fprintf(stdout, "WARNING: %s\n", exposed)
 	}

@@ -270,6 +270,7 @@ func TestSimFlags(t *testing.T) {
 	for args, want := range map[string]string{
 		"--mode weird":                `--mode "weird"`,
 		"--followers -1":              "--followers -1",
+		"--draft-ids sometimes":       "--draft-ids",
 		"--callback ftp://x/wechat":   "absolute http(s) URL",
 		"--mode safe --aes-key short": "EncodingAESKey",
 		"extra":                       `unexpected argument "extra"`,

@@ -28,6 +28,7 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	aesKey := fs.String("aes-key", demoAESKey, "EncodingAESKey (wechat.encoding_aes_key); empty for plaintext mode")
 	mode := fs.String("mode", "safe", "message encryption mode: plain, compat or safe")
 	followers := fs.Int("followers", 0, "followers to put on the roster, for `wxcast users sync` (0 to 1000000)")
+	draftIDs := fs.String("draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -41,14 +42,18 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	if *followers < 0 || *followers > 1_000_000 {
 		return fmt.Errorf("sim: --followers %d: want 0 to 1000000", *followers)
 	}
+	draftMode, err := wxsim.ParseDraftMode(*draftIDs)
+	if err != nil {
+		return fmt.Errorf("sim: --draft-ids: %w", err)
+	}
 	log, err := newLogger(configs.LogConfig{Level: "warn", Format: "console"}, stderr)
 	if err != nil {
 		return err
 	}
-	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
+	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode))
 	defer sim.Close()
 	sim.AddApp(*appID, *secret)
-	addDemoUploads(sim, *appID)
+	draft := addDemoUploads(sim, *appID)
 	if *followers > 0 {
 		sim.PopulateFollowers(*appID, *followers, 1)
 	}
@@ -70,22 +75,24 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
   page          %s/  (push callbacks by hand)
   API base URL  %s
   callbacks to  %s (%s mode, token %s)
-  uploaded      news %s, template %s (bot.notify_template_id)
+  uploaded      draft %s (图文, draft ids %s), template %s (bot.notify_template_id)
 Run wxcast against it:
   WXCAST_WECHAT_API_BASE_URL=%s WXCAST_WECHAT_APP_SECRET=%s \
     go run ./cmd/wxcast serve --config configs/wxcast.example.yaml
 Ctrl-C stops it.
-`, *appID, base, base, *callback, *mode, *token, demoNewsMedia, demoTemplate, base, *secret)
+`, *appID, base, base, *callback, *mode, *token, draft, draftMode, demoTemplate, base, *secret)
 	wg.Wait()
 	return nil
 }
 
 // addDemoUploads registers what the demo account has uploaded: the
-// template of its notices, and its news article, whose title and digest
-// the word lists check before a news broadcast is approved.
-func addDemoUploads(sim *wxsim.Server, appID string) {
+// template of its notices, and its news article, a draft in the draft box
+// whose title and digest the word lists check before a news broadcast is
+// approved. It returns the draft's media_id (DRAFT_0002 on a fresh
+// simulator: its cover takes the first id).
+func addDemoUploads(sim *wxsim.Server, appID string) string {
 	sim.AddTemplate(appID, demoTemplate)
-	sim.AddNews(appID, demoNewsMedia, wxsim.Article{
+	return sim.AddDraft(appID, wxsim.DraftArticle{
 		Title:   "城南新店本周六开业",
 		Author:  "门店运营部",
 		Digest:  "开业当天全场八折，前100位到店顾客送咖啡一杯，欢迎到店体验。",

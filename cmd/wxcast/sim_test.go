@@ -11,13 +11,16 @@ import (
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
 
-// The demo's news article has a title and digest for the word lists to
-// check.
+// The demo's news article is a draft with a title and digest for the word
+// lists to check, and its media_id is the one the banners print.
 func TestDemoUploads(t *testing.T) {
 	sim := wxsim.NewServer()
 	defer sim.Close()
 	sim.AddApp(demoAppID, demoSecret)
-	addDemoUploads(sim, demoAppID)
+	draft := addDemoUploads(sim, demoAppID)
+	if draft != "DRAFT_0002" {
+		t.Errorf("the demo's draft is %q; the README names DRAFT_0002", draft)
+	}
 	ts := httptest.NewServer(sim)
 	defer ts.Close()
 
@@ -30,14 +33,16 @@ func TestDemoUploads(t *testing.T) {
 	var news struct {
 		ErrCode  int `json:"errcode"`
 		NewsItem []struct {
-			Title  string `json:"title"`
-			Digest string `json:"digest"`
+			Title        string `json:"title"`
+			Digest       string `json:"digest"`
+			ThumbMediaID string `json:"thumb_media_id"`
 		} `json:"news_item"`
 	}
-	callJSON(t, http.MethodPost, ts.URL+"/cgi-bin/material/get_material?access_token="+url.QueryEscape(tok.AccessToken),
-		`{"media_id":"`+demoNewsMedia+`"}`, &news)
-	if news.ErrCode != 0 || len(news.NewsItem) != 1 || news.NewsItem[0].Title == "" || news.NewsItem[0].Digest == "" {
-		t.Errorf("demo news = %+v, want one article with a title and digest", news)
+	callJSON(t, http.MethodPost, ts.URL+"/cgi-bin/draft/get?access_token="+url.QueryEscape(tok.AccessToken),
+		`{"media_id":"`+draft+`"}`, &news)
+	if news.ErrCode != 0 || len(news.NewsItem) != 1 || news.NewsItem[0].Title == "" || news.NewsItem[0].Digest == "" ||
+		news.NewsItem[0].ThumbMediaID == "" {
+		t.Errorf("demo draft = %+v, want one article with a title, digest and cover", news)
 	}
 }
 

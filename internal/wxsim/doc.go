@@ -9,7 +9,10 @@
 //     revoke tokens so error paths can be exercised deterministically.
 //     Besides tokens it serves the message endpoints (mass, preview,
 //     custom, template), material/get_material for news and image
-//     material, and user management: user/get, user/info,
+//     material, the draft box (draft/add, get, update, delete, batchget,
+//     count; see DraftMode for how mass sends treat draft ids),
+//     media/uploadnews, 45103 from the retired material/add_news and
+//     update_news, and user management: user/get, user/info,
 //     user/info/batchget, user/tag/get and tags/create, get, update,
 //     delete, members/batchtagging, members/batchuntagging and getidlist,
 //     over a roster set up with AddFollowers or PopulateFollowers.

@@ -22,6 +22,11 @@ type Job struct {
 	// Content is a text job's text; MediaID an mpnews or image job's
 	// media_id(s), comma-separated.
 	Content, MediaID string
+	// Articles are an mpnews job's articles as they were when WeChat
+	// accepted the send: a draft's, a media/uploadnews id's or permanent
+	// material's words, whatever an editor changed later. Nil for text
+	// and image.
+	Articles []DraftArticle
 	// ToUser is the distinct openids of the request, in request order;
 	// Skipped those of them the job did not reach (unfollowed, or over
 	// the monthly cap), usually few.
@@ -48,6 +53,7 @@ func (s *Server) Jobs(appID string) []Job {
 		out[i] = *j
 		out[i].ToUser = slices.Clone(j.ToUser)
 		out[i].Skipped = slices.Clone(j.Skipped)
+		out[i].Articles = cloneArticles(j.Articles)
 	}
 	return out
 }

@@ -17,6 +17,9 @@ type Preview struct {
 	MsgType  string
 	Content  string // text
 	MediaID  string // mpnews or image
+	// Articles are an mpnews preview's articles as they were when it was
+	// accepted (see Job.Articles).
+	Articles []DraftArticle
 	At       time.Time
 	MsgID    int64
 }
@@ -65,8 +68,8 @@ func (s *Server) handleMassPreview(c *apiCall) any {
 			return errInvalidOpenID()
 		}
 	}
-	p := req.payload()
-	if e := m.check(p, SendText, SendMPNews, SendImage); e != nil {
+	p, e := s.checkMass(m, req.payload())
+	if e != nil {
 		return e
 	}
 	if !byName && m.followers[to].unfollowed {
@@ -79,7 +82,8 @@ func (s *Server) handleMassPreview(c *apiCall) any {
 		return errDailyQuota()
 	}
 	m.previewCount++
-	pv := Preview{To: to, ByWXName: byName, MsgType: p.msgType, At: c.now, MsgID: s.newMsgID()}
+	pv := Preview{To: to, ByWXName: byName, MsgType: p.msgType, At: c.now, MsgID: s.newMsgID(),
+		Articles: p.articles}
 	pv.Content, pv.MediaID = p.summary()
 	m.previews = append(m.previews, pv)
 	return &previewReply{CodeOK, "preview success", pv.MsgID}
@@ -89,5 +93,9 @@ func (s *Server) handleMassPreview(c *apiCall) any {
 func (s *Server) Previews(appID string) []Preview {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return append([]Preview(nil), s.appMsgs(appID).previews...)
+	out := append([]Preview(nil), s.appMsgs(appID).previews...)
+	for i := range out {
+		out[i].Articles = cloneArticles(out[i].Articles)
+	}
+	return out
 }

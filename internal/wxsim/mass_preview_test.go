@@ -1,6 +1,7 @@
 package wxsim
 
 import (
+	"reflect"
 	"testing"
 	"time"
 )
@@ -31,7 +32,8 @@ func TestMassPreview(t *testing.T) {
 		{"unfollowed", previewText("oGone", "x"), CodeRequireSubscribe, Preview{}},
 		{"text", previewText("oA", "hi"), 0, Preview{To: "oA", MsgType: "text", Content: "hi"}},
 		{"towxname wins", map[string]any{"touser": "oA", "towxname": "alice", "msgtype": "mpnews",
-			"mpnews": map[string]string{"media_id": "news1"}}, 0, Preview{To: "alice", ByWXName: true, MsgType: "mpnews", MediaID: "news1"}},
+			"mpnews": map[string]string{"media_id": "news1"}}, 0, Preview{To: "alice", ByWXName: true, MsgType: "mpnews", MediaID: "news1",
+			Articles: []DraftArticle{{ArticleType: ArticleNews}}}},
 		{"image", map[string]any{"touser": "oB", "msgtype": "image", "image": map[string]string{"media_id": "img1"}},
 			0, Preview{To: "oB", MsgType: "image", MediaID: "img1"}},
 	}
@@ -55,7 +57,7 @@ func TestMassPreview(t *testing.T) {
 				t.Errorf("preview at %v", p.At)
 			}
 			p.At, tt.want.MsgID = time.Time{}, r.MsgID
-			if p != tt.want {
+			if !reflect.DeepEqual(p, tt.want) {
 				t.Errorf("preview = %+v, want %+v", p, tt.want)
 			}
 		})

@@ -83,8 +83,8 @@ func (s *Server) handleMassSend(c *apiCall) any {
 			return errInvalidOpenID()
 		}
 	}
-	p := req.payload()
-	if e := m.check(p, SendText, SendMPNews, SendImage); e != nil {
+	p, e := s.checkMass(m, req.payload())
+	if e != nil {
 		return e
 	}
 	if len(req.ClientMsgID) > maxClientMsgIDLen {
@@ -158,6 +158,8 @@ func (s *Server) acceptMass(a *app, now time.Time, req *massSendRequest, p paylo
 		job.MsgDataID = s.mass.nextDataID
 	}
 	job.Content, job.MediaID = p.summary()
+	job.Articles = p.articles
+	m.massSent(p)
 	month := beijingMonth(now)
 	distinct := make([]string, 0, len(req.ToUser))
 	for _, id := range req.ToUser {

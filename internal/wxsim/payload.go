@@ -37,6 +37,9 @@ type payload struct {
 	msgType  string
 	text     string
 	mediaIDs []string
+	// articles are what an mpnews message delivers, as checkMass found
+	// them (draft_modes.go).
+	articles []DraftArticle
 }
 
 func mediaIDOf(r *mediaRef) []string {

@@ -17,6 +17,7 @@ func defaultDailyQuotas() map[string]int {
 		"/cgi-bin/message/mass/send":     100,
 		"/cgi-bin/message/mass/delete":   10,
 		"/cgi-bin/media/uploadnews":      10,
+		"/cgi-bin/draft/add":             1000,
 		"/cgi-bin/user/get":              500,
 		"/cgi-bin/message/custom/send":   500000,
 		"/cgi-bin/message/template/send": 100000,

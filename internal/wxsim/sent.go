@@ -29,7 +29,10 @@ func (s *Server) SentSince(appID string, cur SentCursor) (Sent, SentCursor) {
 	a := s.appMsgs(appID)
 	var out Sent
 	out.Custom = slices.Clone(after(a.custom, &cur.custom))
-	out.Previews = slices.Clone(after(a.previews, &cur.previews))
+	for _, pv := range after(a.previews, &cur.previews) {
+		pv.Articles = cloneArticles(pv.Articles)
+		out.Previews = append(out.Previews, pv)
+	}
 	for _, tm := range after(a.template, &cur.templates) {
 		tm.Data = maps.Clone(tm.Data)
 		out.Templates = append(out.Templates, tm)
@@ -37,6 +40,7 @@ func (s *Server) SentSince(appID string, cur SentCursor) (Sent, SentCursor) {
 	for _, j := range after(a.jobs, &cur.jobs) {
 		c := *j
 		c.ToUser, c.Skipped = slices.Clone(j.ToUser), slices.Clone(j.Skipped)
+		c.Articles = cloneArticles(j.Articles)
 		out.Jobs = append(out.Jobs, c)
 	}
 	return out, cur

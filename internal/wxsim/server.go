@@ -41,6 +41,8 @@ type Server struct {
 	quota quotaState
 	// clocks are per-app clocks (SetAppClock), by AppID.
 	clocks map[string]func() time.Time
+	// draftMode is the DraftMode of apps without their own (draft_modes.go).
+	draftMode DraftMode
 }
 
 // SetAppClock makes the calls of appID (and the tokens issued to it) run
@@ -124,6 +126,16 @@ func routeTable() map[string]route {
 		"/cgi-bin/message/custom/send":   {http.MethodPost, (*Server).handleCustomSend},
 		"/cgi-bin/message/template/send": {http.MethodPost, (*Server).handleTemplateSend},
 		"/cgi-bin/material/get_material": {http.MethodPost, (*Server).handleGetMaterial},
+
+		"/cgi-bin/draft/add":            {http.MethodPost, (*Server).handleDraftAdd},
+		"/cgi-bin/draft/get":            {http.MethodPost, (*Server).handleDraftGet},
+		"/cgi-bin/draft/update":         {http.MethodPost, (*Server).handleDraftUpdate},
+		"/cgi-bin/draft/delete":         {http.MethodPost, (*Server).handleDraftDelete},
+		"/cgi-bin/draft/batchget":       {http.MethodPost, (*Server).handleDraftBatchGet},
+		"/cgi-bin/draft/count":          {http.MethodGet, (*Server).handleDraftCount},
+		"/cgi-bin/media/uploadnews":     {http.MethodPost, (*Server).handleUploadNews},
+		"/cgi-bin/material/add_news":    {http.MethodPost, (*Server).handleRetiredNews},
+		"/cgi-bin/material/update_news": {http.MethodPost, (*Server).handleRetiredNews},
 
 		"/cgi-bin/user/get":                    {http.MethodGet, (*Server).handleUserGet},
 		"/cgi-bin/user/info":                   {http.MethodGet, (*Server).handleUserInfo},

@@ -78,6 +78,7 @@ type appMessages struct {
 	followers map[string]follower      // openid → state; absent means following
 	media     map[string]string        // media_id → kind ("news", "image")
 	news      map[string]*newsMaterial // media_id → articles, for kind news
+	drafts    draftBox                 // drafts and uploadnews ids (draft.go)
 	templates map[string]bool
 
 	jobs     []*Job
