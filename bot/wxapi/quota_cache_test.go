@@ -168,3 +168,28 @@ func TestTagCallsCountDown(t *testing.T) {
 		}
 	}
 }
+
+// uploadnews has a quota of its own, counted down by each upload.
+func TestUploadNewsCountsDown(t *testing.T) {
+	t.Parallel()
+	appID, secret := newApp(t)
+	st := replicaStores(t, 1)[0]
+	c := quotaClient(t, st, appID, secret, time.Hour)
+	ctx := testContext(t)
+	draft := sim.AddDraft(appID, wxsim.DraftArticle{Title: "t", Content: "<p>x</p>"})
+	d, err := c.GetDraft(ctx, draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, err := c.TodayQuota(ctx, PathUploadNews)
+	wantQuota(t, q, err, Quota{DailyLimit: 10, Remain: 10})
+	if _, err := c.UploadNews(ctx, d.Articles); err != nil {
+		t.Fatal(err)
+	}
+	q, err = c.TodayQuota(ctx, PathUploadNews)
+	wantQuota(t, q, err, Quota{DailyLimit: 10, Used: 1, Remain: 9})
+	if q, err := c.TodayQuota(ctx, PathMassSend); err != nil || q.Remain != 100 {
+		t.Fatalf("mass-send quota %+v (%v) after an upload, want 100 left", q, err)
+	}
+	wantCalls(t, appID, pathQuotaGet, 2)
+}
