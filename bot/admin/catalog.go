@@ -31,7 +31,18 @@ const (
 	kSegmentsNone key = "segments.none"
 	kCount        key = "count"
 
-	kNew          key = "new"
+	kNew key = "new"
+
+	kDraftsHead     key = "drafts.head"
+	kDraftsLine     key = "drafts.line"
+	kDraftsMore     key = "drafts.more"
+	kDraftsUntitled key = "drafts.untitled"
+	kDraftsTail     key = "drafts.tail"
+	kDraftsNone     key = "drafts.none"
+	kArticleLine    key = "article.line"
+	kArticleAuthor  key = "article.author"
+	kArticleDigest  key = "article.digest"
+
 	kPreview      key = "preview"
 	kPreviewNoPln key = "preview.no_plan"
 	kPreviewView  key = "preview.view"

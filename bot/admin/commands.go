@@ -35,6 +35,9 @@ func runCount(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *
 }
 
 func runNew(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	if x.drafts {
+		return runDrafts(ctx, b, a, x)
+	}
 	bc, err := b.svc.drafts.Create(ctx, a, x.segment, x.content)
 	if err != nil {
 		return "", bc, err
@@ -67,7 +70,8 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 	if bc.Creator != a.OpenID && !a.Has(broadcast.RoleOwner) {
 		head = b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
 	}
-	lines := append([]string{head}, b.safetyLines(bc)...)
+	lines := append([]string{head}, b.articleLines(bc)...)
+	lines = append(lines, b.safetyLines(bc)...)
 	lines = append(lines, b.callLines(p)...)
 	if line := b.policyLine(b.svc.send.Policy(b.now())); line != "" {
 		lines = append(lines, line)

@@ -36,6 +36,11 @@ type fakeDrafts struct {
 	AddVariantFn func(ctx context.Context, a broadcast.Admin, id int64, c broadcast.Content) (*broadcast.Broadcast, error)
 	SetHoldoutFn func(ctx context.Context, a broadcast.Admin, id int64, percent int) (*broadcast.Broadcast, error)
 	RemindFn     func(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error)
+	DraftsFn     func(ctx context.Context, a broadcast.Admin) ([]broadcast.DraftInfo, int, error)
+}
+
+func (f *fakeDrafts) Drafts(ctx context.Context, a broadcast.Admin) ([]broadcast.DraftInfo, int, error) {
+	return f.DraftsFn(ctx, a)
 }
 
 func (f *fakeDrafts) Create(ctx context.Context, a broadcast.Admin, segment string, c broadcast.Content) (*broadcast.Broadcast, error) {

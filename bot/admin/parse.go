@@ -38,6 +38,8 @@ type args struct {
 	offsets  []time.Duration
 	tag      string
 	window   time.Duration
+	// drafts: list the draft box instead of creating (新建 <分群> 草稿).
+	drafts bool
 	// shown is the arguments as the admin typed them, spaces collapsed,
 	// for the "working on it" reply.
 	shown string
@@ -142,7 +144,7 @@ func contentType(word string) string {
 	switch strings.ToLower(word) {
 	case "text", "文本":
 		return typeText
-	case "news", "mpnews", "图文":
+	case "news", "mpnews", "图文", "草稿", "draft", "drafts":
 		return typeNews
 	case "image", "图片":
 		return typeImage
@@ -156,6 +158,10 @@ func newArgs(_ *Bot, rest string) (args, error) {
 	seg, rest := cut(rest)
 	word, body := cut(rest)
 	typ := contentType(word)
+	if seg != "" && typ == typeNews && body == "" {
+		// No id: list the newest drafts to pick one from.
+		return args{segment: seg, drafts: true, shown: seg}, nil
+	}
 	switch {
 	case seg == "" || typ == "" || body == "":
 		return args{}, errUsage

@@ -52,8 +52,13 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 		return b.t(k, id)
 	case broadcast.CodeSeriesPast:
 		return b.t(k, id, b.long(r.At))
-	case broadcast.CodeUnchecked:
+	case broadcast.CodeUnchecked, broadcast.CodeNoDraft:
 		return b.t(k, id, orDash(r.Detail))
+	case broadcast.CodeDraftChanged:
+		if r.Detail == "draft" {
+			return b.t(k+".gone", id)
+		}
+		return b.t(k, id, b.fields(r.Detail))
 	case broadcast.CodeBadSeries:
 		if r.Detail == "no_offsets" || r.Detail == "not_before" {
 			return b.t(k + "." + key(r.Detail))

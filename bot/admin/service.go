@@ -20,6 +20,9 @@ type Drafts interface {
 	AddVariant(ctx context.Context, a broadcast.Admin, id int64, c broadcast.Content) (*broadcast.Broadcast, error)
 	SetHoldout(ctx context.Context, a broadcast.Admin, id int64, percent int) (*broadcast.Broadcast, error)
 	Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error)
+	// Drafts lists the newest drafts of the draft box and how many it
+	// holds.
+	Drafts(ctx context.Context, a broadcast.Admin) ([]broadcast.DraftInfo, int, error)
 }
 
 // Approvals freezes plans and approves them (bot/broadcast.Service).

@@ -16,6 +16,13 @@ type News struct {
 	Draft    string    `json:"draft"`
 	Updated  time.Time `json:"updated,omitzero"`
 	Articles []Article `json:"articles"`
+	// Permanent: Draft is an old account's permanent news material, not a
+	// draft. Nothing can change it any more (material/update_news went
+	// offline with add_news), so its id is sent as it is.
+	Permanent bool `json:"permanent,omitempty"`
+	// Preview is the id the frozen articles were uploaded as for previews,
+	// when WeChat refused the draft's id in a preview.
+	Preview string `json:"preview,omitempty"`
 }
 
 // Article is one article as approvers approved it: every field an editor
@@ -33,9 +40,9 @@ type Article struct {
 	Images             []string `json:"images,omitempty"` // newspic's image_info
 }
 
-// articleOf is a draft article as the plan keeps it. An empty article_type
+// ArticleOf is a draft article as the plan keeps it. An empty article_type
 // is "news", WeChat's default, so a draft read twice hashes the same.
-func articleOf(d wxapi.DraftArticle) Article {
+func ArticleOf(d wxapi.DraftArticle) Article {
 	a := Article{
 		Type: d.ArticleType, Title: d.Title, Author: d.Author, Digest: d.Digest, Content: d.Content,
 		ContentSourceURL: d.ContentSourceURL, ThumbMediaID: d.ThumbMediaID,

@@ -1,31 +1,24 @@
 package broadcast
 
 import (
-	"context"
 	"strconv"
-
-	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/rules/words"
 )
 
 // checkContent runs the content check over everything b sends: texts,
-// and the title and digest of every article of a news item as WeChat
-// returns them. It returns the hits, the word lists' version, and what
-// could not be read (a news item WeChat did not return); no word lists
-// means no check.
-func (s *Service) checkContent(ctx context.Context, b *Broadcast) ([]Hit, string, []string) {
+// and the title, author, digest and body (its text, without the HTML) of
+// every article frozen in plan. It returns the hits and the word lists'
+// version; no word lists means no check.
+func (s *Service) checkContent(b *Broadcast, plan *Plan) ([]Hit, string) {
 	if s.o.Words == nil {
-		return nil, "", nil
+		return nil, ""
 	}
 	list := s.o.Words()
 	if list == nil {
-		return nil, "", nil
+		return nil, ""
 	}
-	var (
-		hits      []Hit
-		unchecked []string
-	)
+	var hits []Hit
 	add := func(where, text string) {
 		for _, h := range list.Check(text) {
 			hits = append(hits, hitOf(where, h))
@@ -40,25 +33,20 @@ func (s *Service) checkContent(ctx context.Context, b *Broadcast) ([]Hit, string
 		case "text":
 			add(prefix, c.Text)
 		case "news":
-			if s.o.News == nil {
-				unchecked = append(unchecked, join(prefix, c.MediaID))
+			n := plan.NewsOf(v)
+			if n == nil {
 				continue
 			}
-			arts, err := s.o.News.NewsArticles(ctx, c.MediaID)
-			if err != nil {
-				s.o.Log.Warn("content check: read news item", zap.Int64("id", b.ID),
-					zap.String("media_id", c.MediaID), zap.Error(err))
-				unchecked = append(unchecked, join(prefix, c.MediaID))
-				continue
-			}
-			for i, a := range arts {
-				n := strconv.Itoa(i + 1)
-				add(join(prefix, n+".title"), a.Title)
-				add(join(prefix, n+".digest"), a.Digest)
+			for i, a := range n.Articles {
+				k := strconv.Itoa(i + 1)
+				add(join(prefix, k+".title"), a.Title)
+				add(join(prefix, k+".author"), a.Author)
+				add(join(prefix, k+".digest"), a.Digest)
+				add(join(prefix, k+".content"), TextOf(a.Content))
 			}
 		}
 	}
-	return hits, list.Version, unchecked
+	return hits, list.Version
 }
 
 func join(prefix, s string) string {

@@ -71,12 +71,15 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 	if plan.Audience < 2 {
 		return b, &Refusal{Code: CodeSmallAudience, ID: id, N: plan.Audience, Need: plan.Capped}
 	}
-	plan.Hits, plan.WordsVersion, plan.Unchecked = s.checkContent(ctx, b)
+	if plan.News, err = s.readNews(ctx, b); err != nil {
+		return b, err
+	}
+	plan.Hits, plan.WordsVersion = s.checkContent(b, plan)
 	if err := s.planCalls(ctx, b, plan); err != nil {
 		return b, err
 	}
 	plan.seal(b)
-	if err := s.sendPreviews(ctx, a, b); err != nil {
+	if err := s.sendPreviews(ctx, a, b, plan); err != nil {
 		return b, err
 	}
 	was := spec(b)
@@ -131,13 +134,26 @@ func (s *Service) showPlan(ctx context.Context, a Admin, b *Broadcast) (*Broadca
 	case s.o.API == nil:
 		return b, refuse(CodeNoAPI, b.ID)
 	}
-	return b, s.sendPreviews(ctx, a, b)
+	// The approver must see the words they approve: a draft changed since
+	// the preview is not shown as if it were the plan.
+	for i := range b.Plan.News {
+		n := &b.Plan.News[i]
+		changed, err := s.draftChanges(ctx, b.ID, n)
+		if err != nil {
+			return b, err
+		}
+		if len(changed) > 0 {
+			return b, &Refusal{Code: CodeDraftChanged, ID: b.ID, Detail: strings.Join(changed, ",")}
+		}
+	}
+	return b, s.sendPreviews(ctx, a, b, b.Plan)
 }
 
-// sendPreviews sends every content of b to a's chat.
-func (s *Service) sendPreviews(ctx context.Context, a Admin, b *Broadcast) error {
-	for _, c := range b.Contents() {
-		if _, err := s.o.API.MassPreview(ctx, a.OpenID, c.WeChat()); err != nil {
+// sendPreviews sends every content of b to a's chat, news by the
+// articles frozen in plan.
+func (s *Service) sendPreviews(ctx context.Context, a Admin, b *Broadcast, plan *Plan) error {
+	for v := range b.Contents() {
+		if err := s.sendPreview(ctx, a.OpenID, b, v, plan); err != nil {
 			return wechatRefusal(b.ID, err)
 		}
 	}

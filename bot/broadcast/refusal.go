@@ -40,6 +40,8 @@ const (
 	CodeBadHoldout      Code = "bad_holdout"       // N per cent is not 0 to 50
 	CodeSeriesPast      Code = "series_past"       // the first reminder, at At, is not in the future
 	CodeUnchecked       Code = "unchecked"         // Detail names content the check could not read: an owner must override
+	CodeNoDraft         Code = "no_draft"          // Detail is a media_id neither the draft box nor the permanent material holds
+	CodeDraftChanged    Code = "draft_changed"     // the draft changed since preview: Detail lists the fields ("1.title,2.content"), or is "draft" when it left the box
 )
 
 // Refusal is an error a person caused and can fix; anything else is a

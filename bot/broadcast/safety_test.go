@@ -104,14 +104,27 @@ func withWords(list *words.List) func(*broadcast.Options) {
 	return func(o *broadcast.Options) { o.Words = func() *words.List { return list } }
 }
 
-// failingNews stands for WeChat not returning a news item's articles.
+// failingNews stands for WeChat not answering about a news item.
 type failingNews struct{}
 
-func (failingNews) NewsArticles(context.Context, string) ([]wxapi.Article, error) {
-	return nil, errors.New("material/get_material: connection reset")
+var errReset = errors.New("draft/get: connection reset")
+
+func (failingNews) GetDraft(context.Context, string) (wxapi.Draft, error) {
+	return wxapi.Draft{}, errReset
+}
+func (failingNews) NewsArticles(context.Context, string) ([]wxapi.DraftArticle, error) {
+	return nil, errReset
+}
+func (failingNews) ListDrafts(context.Context, int, int) ([]wxapi.DraftSummary, int, error) {
+	return nil, 0, errReset
+}
+func (failingNews) UploadNews(context.Context, []wxapi.DraftArticle) (string, error) {
+	return "", errReset
 }
 
-func TestUncheckedNewsNeedsAnOverride(t *testing.T) {
+// A news item whose articles cannot be read is not previewed: the plan
+// would have no words to bind the approval to, nor to send.
+func TestUnreadableNewsIsNotPreviewed(t *testing.T) {
 	t.Parallel()
 	list := wordList(t, map[string]string{"absolute.txt": "最佳\n"})
 	w := bctest.New(t, sim, bctest.Config{Followers: 3, Lifecycle: func(o *broadcast.Options) {
@@ -122,13 +135,11 @@ func TestUncheckedNewsNeedsAnOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); err != nil || len(b.Plan.Unchecked) != 1 {
-		t.Fatalf("preview: %v %+v", err, b.Plan)
+	if _, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); !errors.Is(err, errReset) {
+		t.Fatalf("preview: %v, want the read error", err)
 	}
-	_, err = w.Lifecycle.Approve(w.Ctx, bctest.Approver, b.ID, "", "")
-	w.Refusal(err, broadcast.CodeUnchecked)
-	if b, err = w.Lifecycle.Approve(w.Ctx, bctest.Owner, b.ID, "", "已在后台人工看过"); err != nil || b.State != broadcast.StateApproved {
-		t.Fatalf("owner: %v", err)
+	if b, _ = w.Lifecycle.Get(w.Ctx, b.ID); b.Plan != nil || b.State != broadcast.StateDraft || len(sim.Previews(w.AppID)) != 0 {
+		t.Fatalf("after a failed read: state %s, plan %+v, %d previews", b.State, b.Plan, len(sim.Previews(w.AppID)))
 	}
 }
 

@@ -21,12 +21,6 @@ type PreviewAPI interface {
 	MassDelete(ctx context.Context, msgID int64) error
 }
 
-// NewsAPI reads the articles of a news item for the content check
-// (wxapi.Client).
-type NewsAPI interface {
-	NewsArticles(ctx context.Context, mediaID string) ([]wxapi.Article, error)
-}
-
 // Options configures a Service.
 type Options struct {
 	Records *Records
@@ -40,8 +34,9 @@ type Options struct {
 	// API is nil when the WeChat API is off: then nothing can be previewed
 	// or retracted.
 	API PreviewAPI
-	// Words returns the live content-check word lists (nil: no check);
-	// News reads a news item's articles for it.
+	// Words returns the live content-check word lists (nil: no check).
+	// News reads the articles a news broadcast freezes at preview (nil:
+	// news cannot be previewed).
 	Words func() *words.List
 	News  NewsAPI
 	// Caps leave capped followers out of a plan (nil: no caps).

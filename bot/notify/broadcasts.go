@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
@@ -16,6 +17,12 @@ const guardOnce = 48 * time.Hour
 // its preview.
 func (n *Notifier) Voided(ctx context.Context, b *broadcast.Broadcast) {
 	n.tell(ctx, b, msgVoided(n.lang, b))
+}
+
+// DraftChanged tells b's creator that it was not sent: the draft it was
+// approved from changed (fields) or left the box before sending began.
+func (n *Notifier) DraftChanged(ctx context.Context, b *broadcast.Broadcast, draft string, fields []string) {
+	n.tell(ctx, b, msgDraftChanged(n.lang, b, draft, fields))
 }
 
 // Late tells b's creator that it was not sent: every replica was down at
@@ -128,6 +135,37 @@ func msgVoided(lang string, b *broadcast.Broadcast) string {
 		return fmt.Sprintf("#%d was not sent: the rules changed since its preview, so its plan and approvals are void. Preview it again: preview %d", b.ID, b.ID)
 	}
 	return fmt.Sprintf("#%d 未发送：预览后规则已更新，计划与批准已作废。请重新预览：预览 %d", b.ID, b.ID)
+}
+
+func msgDraftChanged(lang string, b *broadcast.Broadcast, draft string, fields []string) string {
+	gone := len(fields) == 1 && fields[0] == "draft"
+	if lang == "en" {
+		if gone {
+			return fmt.Sprintf("#%d was not sent: its draft %s is no longer in the draft box, so its plan and approvals are void. Create it again from a draft: new <segment> drafts", b.ID, draft)
+		}
+		return fmt.Sprintf("#%d was not sent: its draft %s was edited after the approval (%s), so its plan and approvals are void. Preview it again: preview %d", b.ID, draft, strings.Join(fields, ", "), b.ID)
+	}
+	if gone {
+		return fmt.Sprintf("#%d 未发送：草稿 %s 已不在草稿箱中，计划与批准已作废。请从草稿重新新建：新建 <分群> 草稿", b.ID, draft)
+	}
+	return fmt.Sprintf("#%d 未发送：批准后草稿 %s 被修改（%s），计划与批准已作废。请重新预览：预览 %d", b.ID, draft, fieldsZH(fields), b.ID)
+}
+
+// fieldsZH names changed article fields in Chinese: "第1篇标题、第2篇正文".
+func fieldsZH(fields []string) string {
+	names := map[string]string{"article_type": "类型", "title": "标题", "author": "作者", "digest": "摘要",
+		"content": "正文", "content_source_url": "原文链接", "thumb_media_id": "封面", "need_open_comment": "留言开关",
+		"only_fans_can_comment": "留言权限", "image_info": "图片", "articles": "篇数", "draft": "草稿"}
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		n, field, ok := strings.Cut(f, ".")
+		if !ok {
+			out[i] = names[f]
+			continue
+		}
+		out[i] = "第" + n + "篇" + names[field]
+	}
+	return strings.Join(out, "、")
 }
 
 func msgLate(lang string, b *broadcast.Broadcast, loc *time.Location) string {

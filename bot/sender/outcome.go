@@ -36,6 +36,11 @@ const (
 	codeTaskTooMuch  = 9500002
 )
 
+// freshUpload: an uploaded news id refused sooner than this after its
+// upload is refused for its content, not for its age; it is not uploaded
+// again.
+const freshUpload = time.Hour
+
 // classify sorts a mass-send result.
 func classify(err error) (int, string) {
 	if err == nil {
@@ -94,6 +99,20 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		s.o.Log.Warn("mass send: retrying", zap.Int64("id", b.ID), zap.Int("batch", i),
 			zap.Duration("in", wait), zap.String("error", detail))
 		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, now.Add(wait), wasLost, 0, detail)
+	}
+	if u := b.UploadOf(x.Variant); u != nil && u.MediaID != "" && wxapi.ErrCode(err) == wxapi.CodeInvalidMediaID &&
+		(u.Draft || now.Sub(u.At) >= freshUpload) {
+		// WeChat no longer takes the id the approved articles were sent
+		// as (a draft's id after its first send, an expired upload): they
+		// are uploaded again and the batch goes with the new id. A fresh
+		// upload refused at once is refused for good.
+		s.metrics.calls.WithLabelValues("reupload").Inc()
+		s.o.Log.Warn("mass send: news id refused, uploading the approved articles again", zap.Int64("id", b.ID),
+			zap.Int("batch", i), zap.String("media_id", u.MediaID))
+		if err := s.staleUpload(ctx, b.ID, x.Variant, u.MediaID); err != nil {
+			return 0, true, err
+		}
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, time.Time{}, wasLost, 0, detail)
 	}
 	s.metrics.calls.WithLabelValues("failed").Inc()
 	if !wasLost {

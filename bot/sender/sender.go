@@ -50,6 +50,10 @@ type Notices interface {
 	Unknown(ctx context.Context, b *broadcast.Broadcast, i int)
 	// QuotaWait: the daily quota is spent; b goes on at until.
 	QuotaWait(ctx context.Context, b *broadcast.Broadcast, until time.Time)
+	// DraftChanged: the draft b was approved from changed (fields, or
+	// "draft" when it left the box) before sending began; b was not sent
+	// and is a draft again.
+	DraftChanged(ctx context.Context, b *broadcast.Broadcast, draft string, fields []string)
 	Done(ctx context.Context, b *broadcast.Broadcast)
 	HighFailure(ctx context.Context, b *broadcast.Broadcast, limit float64)
 }
@@ -72,8 +76,10 @@ type Options struct {
 	// Rules returns the live rules, whose version a scheduled broadcast
 	// must still have when it fires (nil: none).
 	Rules func() *rules.Ruleset
-	// API is nil when the WeChat API is off: nothing is sent.
+	// API is nil when the WeChat API is off: nothing is sent. News checks
+	// a news broadcast's draft and uploads its approved articles.
 	API     MassAPI
+	News    NewsAPI
 	Caps    *caps.Caps
 	Notices Notices
 	Reports EarlyReports

@@ -30,6 +30,12 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 	if paused, err := s.o.Store.Paused(ctx); err != nil || paused {
 		return 0, false, err
 	}
+	if n, ok := needsUpload(b); ok {
+		if s.o.News == nil {
+			return 0, false, s.fail(ctx, b, "news cannot be uploaded: the WeChat API is off")
+		}
+		return s.freezeNews(ctx, b, n)
+	}
 	if b.BatchKey == "" {
 		err := s.materialize(ctx, b)
 		switch {
@@ -116,7 +122,7 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (
 	if err != nil {
 		return time.Second, true, err
 	}
-	msgID, err := s.o.API.MassSend(ctx, openids, b.ContentOf(x.Variant).WeChat(), b.ClientMsgID(i))
+	msgID, err := s.o.API.MassSend(ctx, openids, b.SendContent(x.Variant).WeChat(), b.ClientMsgID(i))
 	return s.outcome(ctx, b, i, len(openids), msgID, err, wasLost)
 }
 

@@ -138,3 +138,8 @@ func (c *Client) UploadNews(ctx context.Context, articles []DraftArticle) (strin
 	}
 	return a.MediaID, nil
 }
+
+// CodeInvalidMediaID is WeChat's answer for a media_id it does not know
+// where it was used: a draft no longer in the box, an id refused for
+// mass send, an uploadnews id that expired.
+const CodeInvalidMediaID = 40007

@@ -19,14 +19,14 @@ func TestNewsArticles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Article{{Title: "新店开业", Digest: "全场八折"}, {Title: "第二篇"}}
+	want := []DraftArticle{{Title: "新店开业", Digest: "全场八折", Author: "小王", Content: "<p>正文</p>"}, {Title: "第二篇"}}
 	if !slices.Equal(got, want) {
 		t.Errorf("NewsArticles = %+v, want %+v", got, want)
 	}
 
 	// News uploaded without articles (AddMedia) has one untitled article.
 	got, err = client.NewsArticles(ctx, "news-1")
-	if err != nil || !slices.Equal(got, []Article{{}}) {
+	if err != nil || !slices.Equal(got, []DraftArticle{{}}) {
 		t.Errorf("NewsArticles(news-1) = %+v, %v; want one empty article", got, err)
 	}
 }

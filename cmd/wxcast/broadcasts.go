@@ -94,7 +94,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Windows: windows, AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil
-		lo.API, lo.News, lo.Quotas, so.API = api, api, api, api
+		lo.API, lo.News, lo.Quotas, so.API, so.News = api, api, api, api, api
 	}
 	return &broadcasting{
 		lifecycle: broadcast.New(lo), sender: sender.New(so), results: res, notify: n, audit: audit.New(st.Broadcasts()),

@@ -29,6 +29,8 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	mode := fs.String("mode", "safe", "message encryption mode: plain, compat or safe")
 	followers := fs.Int("followers", 0, "followers to put on the roster, for `wxcast users sync` (0 to 1000000)")
 	draftIDs := fs.String("draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
+	quotas := quotaFlag{}
+	fs.Var(quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,7 +52,7 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode))
+	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(quotas))
 	defer sim.Close()
 	sim.AddApp(*appID, *secret)
 	draft := addDemoUploads(sim, *appID)

@@ -187,7 +187,7 @@ func (w *World) build(c Config, cal store.Calendar) {
 		c.Lifecycle(&lo)
 	}
 	w.Lifecycle = broadcast.New(lo)
-	so := sender.Options{Records: w.Records, Store: st, Profiles: w.Followers, Rules: w.Rules, API: w.API,
+	so := sender.Options{Records: w.Records, Store: st, Profiles: w.Followers, Rules: w.Rules, API: w.API, News: w.API,
 		Caps: w.Caps, Notices: w.Notify, Reports: w.Results, Wake: w.Wake, BatchSize: c.BatchSize,
 		BatchInterval: c.BatchInterval, AlertFailureRate: c.AlertFailureRate, RetryGap: 500 * time.Millisecond,
 		Owner: "test-" + w.T.Name(), Clock: w.Clock, Log: log}

@@ -188,6 +188,19 @@ func (s *Server) EditDraft(appID, mediaID string, index int, edit func(*DraftArt
 	return nil
 }
 
+// DeleteDraft removes the draft mediaID from appID's box, as an editor
+// deleting it in the console does; it fails when the box does not hold it.
+func (s *Server) DeleteDraft(appID, mediaID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b := s.appMsgs(appID).box()
+	if _, ok := b.drafts[mediaID]; !ok {
+		return fmt.Errorf("wxsim: DeleteDraft: app %q has no draft %q in its box", appID, mediaID)
+	}
+	delete(b.drafts, mediaID)
+	return nil
+}
+
 // Draft returns copies of the articles of the draft mediaID while appID's
 // box holds it; false once it was deleted or left the box on a mass send.
 func (s *Server) Draft(appID, mediaID string) ([]DraftArticle, bool) {

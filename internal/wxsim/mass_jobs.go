@@ -41,6 +41,11 @@ type Job struct {
 	// tries it took and whether one was answered 2xx.
 	PushAttempts int
 	Pushed       bool
+
+	// TagID is a mass/sendall job's filter.tag_id, ToAll its is_to_all;
+	// a mass/send job has neither.
+	TagID int
+	ToAll bool
 }
 
 // Jobs returns copies of appID's accepted mass sends, oldest first.

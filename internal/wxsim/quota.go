@@ -6,9 +6,36 @@ import (
 	"time"
 )
 
-// Daily API quotas of a new account (platform facts §9.2). mass/send and
-// mass/sendall share one quota. Over it, WeChat answers 45009 until the
-// quota resets at 00:00 Beijing time.
+// defaultDailyQuotas are the daily API quotas of a new account, by
+// path. mass/send and mass/sendall share one quota (quotaGroup). Over a
+// quota WeChat answers 45009 until it resets at 00:00 Beijing time.
+// WithDailyQuotas, SetDailyQuota and `wxcast sim --quota PATH=N` change
+// them; a path not listed has no quota.
+//
+//	path                                   per day    source
+//	/cgi-bin/message/mass/send (+sendall)  100        DOC API_Call_Limits (高级群发)
+//	/cgi-bin/media/uploadnews              10         DOC API_Call_Limits
+//	/cgi-bin/message/mass/delete           10         DOC API_Call_Limits (删除图文消息)
+//	/cgi-bin/draft/add                     1,000      DOC API_Call_Limits (草稿-新建)
+//	/cgi-bin/freepublish/submit            100        DOC API_Call_Limits (发布)
+//	/cgi-bin/user/get                      500        DOC API_Call_Limits
+//	/cgi-bin/user/info                     5,000,000  DOC API_Call_Limits
+//	/cgi-bin/message/custom/send           500,000    DOC API_Call_Limits
+//	/cgi-bin/message/template/send         100,000    legacy API_Call_Limits
+//	/cgi-bin/tags/get                      1,000      COMM (community answer)
+//	/cgi-bin/tags/create                   1,000      UNCONFIRMED
+//	/cgi-bin/tags/update                   1,000      UNCONFIRMED
+//	/cgi-bin/tags/delete                   1,000      UNCONFIRMED
+//	/cgi-bin/tags/members/batchtagging     100,000    UNCONFIRMED
+//	/cgi-bin/tags/members/batchuntagging   100,000    UNCONFIRMED
+//	/cgi-bin/user/tag/get                  100,000    UNCONFIRMED
+//
+// clear_quota is limited to 10 a month (clearQuotaMonthly), not daily.
+//
+// The tag APIs are missing from the official table, though developers
+// report 45009 from batchtagging (community, 2022). Their limits here are
+// generous guesses: tagging a million followers takes 20,000 batchtagging
+// calls of 50, which the default allows; tests lower it to reach 45009.
 //
 // UNCONFIRMED: whether refused calls spend quota. Here only calls that
 // succeed count, so a sender that retries refusals is not punished twice.
@@ -18,9 +45,19 @@ func defaultDailyQuotas() map[string]int {
 		"/cgi-bin/message/mass/delete":   10,
 		"/cgi-bin/media/uploadnews":      10,
 		"/cgi-bin/draft/add":             1000,
+		"/cgi-bin/freepublish/submit":    100,
 		"/cgi-bin/user/get":              500,
+		"/cgi-bin/user/info":             5000000,
 		"/cgi-bin/message/custom/send":   500000,
 		"/cgi-bin/message/template/send": 100000,
+
+		"/cgi-bin/tags/get":                    1000,
+		"/cgi-bin/tags/create":                 1000,
+		"/cgi-bin/tags/update":                 1000,
+		"/cgi-bin/tags/delete":                 1000,
+		"/cgi-bin/tags/members/batchtagging":   100000,
+		"/cgi-bin/tags/members/batchuntagging": 100000,
+		"/cgi-bin/user/tag/get":                100000,
 	}
 }
 
@@ -48,16 +85,33 @@ func newQuotaState() quotaState {
 	return quotaState{limits: defaultDailyQuotas(), used: map[string]map[string]int{}, day: map[string]int{}, clears: map[string]int{}}
 }
 
+// WithDailyQuotas overrides the default daily quotas (see
+// defaultDailyQuotas) of the paths in limits for every app; n < 0 makes a
+// path unlimited. mass/sendall names mass/send's shared quota.
+func WithDailyQuotas(limits map[string]int) Option {
+	return func(s *Server) {
+		for path, n := range limits {
+			s.quota.set(path, n)
+		}
+	}
+}
+
+// set sets path's daily limit; n < 0 removes it. Callers hold s.mu or
+// own the Server.
+func (q *quotaState) set(path string, n int) {
+	if n < 0 {
+		delete(q.limits, quotaGroup(path))
+		return
+	}
+	q.limits[quotaGroup(path)] = n
+}
+
 // SetDailyQuota sets the daily quota of path for every app (n < 0:
 // unlimited), e.g. to reach 45009 in a test without 100 sends.
 func (s *Server) SetDailyQuota(path string, n int) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if n < 0 {
-		delete(s.quota.limits, quotaGroup(path))
-		return
-	}
-	s.quota.limits[quotaGroup(path)] = n
+	s.quota.set(path, n)
 }
 
 // QuotaUsed is how many calls to path appID made today (Beijing day).

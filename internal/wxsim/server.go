@@ -149,6 +149,10 @@ func routeTable() map[string]route {
 		"/cgi-bin/tags/members/batchuntagging": {http.MethodPost, (*Server).handleBatchUntagging},
 		"/cgi-bin/tags/getidlist":              {http.MethodPost, (*Server).handleTagIDList},
 
+		"/cgi-bin/message/mass/sendall":   {http.MethodPost, (*Server).handleMassSendAll},
+		"/cgi-bin/message/mass/speed/get": {http.MethodPost, (*Server).handleMassSpeedGet},
+		"/cgi-bin/message/mass/speed/set": {http.MethodPost, (*Server).handleMassSpeedSet},
+
 		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
 		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},
 	}))

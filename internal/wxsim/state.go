@@ -89,6 +89,12 @@ type appMessages struct {
 	massCalls []time.Time
 	push      *pushTarget
 
+	// toAllDay is the Beijing day of the last successful is_to_all
+	// mass/sendall: one a day (45028 after).
+	toAllDay int
+	// speed is the mass delivery level of speed/set, 0..4.
+	speed int
+
 	previews     []Preview
 	previewDay   int // Beijing yyyymmdd that previewCount counts
 	previewCount int
