@@ -75,6 +75,9 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		return b, err
 	}
 	plan.Hits, plan.WordsVersion = s.checkContent(b, plan)
+	if err := s.planCalls(ctx, b, plan); err != nil {
+		return b, err
+	}
 	plan.seal(b)
 	if err := s.sendPreviews(ctx, a, b, plan); err != nil {
 		return b, err

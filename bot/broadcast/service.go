@@ -41,6 +41,10 @@ type Options struct {
 	News  NewsAPI
 	// Caps leave capped followers out of a plan (nil: no caps).
 	Caps *caps.Caps
+	// Quotas reads today's WeChat quotas, the delivery speed and the
+	// account's tags, which a plan's calls and channel are judged
+	// against (nil: unknown, and no plan sends by tag).
+	Quotas QuotaAPI
 	// Windows are when sends may start.
 	Windows Windows
 
@@ -53,6 +57,10 @@ type Options struct {
 	BatchInterval time.Duration
 	// The guardrail thresholds, shown with the send-safety policy.
 	AlertFailureRate, AlertUnsubscribeRate float64
+	// TagSendAbove: a plan whose audience is larger sends by WeChat tag
+	// (Plan.Channel ChannelTag; 0: DefaultTagSendAbove). A reminder series
+	// always sends by openid batches.
+	TagSendAbove int
 
 	// Wake hears about broadcasts that may need the sender now.
 	Wake *Wake
@@ -65,6 +73,9 @@ type Options struct {
 type Service struct {
 	o Options
 }
+
+// DefaultTagSendAbove is the audience above which a plan sends by tag.
+const DefaultTagSendAbove = 500000
 
 // batchMax is the most openids one mass-send call takes, and the size of
 // the audience snapshot's lists.
@@ -80,6 +91,9 @@ func New(o Options) *Service {
 	}
 	if o.BatchSize < 3 || o.BatchSize > batchMax {
 		o.BatchSize = batchMax
+	}
+	if o.TagSendAbove <= 0 {
+		o.TagSendAbove = DefaultTagSendAbove
 	}
 	if o.ApprovalsRequired < 1 {
 		o.ApprovalsRequired = 1
