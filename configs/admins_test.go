@@ -114,6 +114,7 @@ broadcast:
   quiet_hours: "23:00-06:00"
   best_windows: ["06:30-07:00", "18:00-19:30"]
   measure_window: 12h
+  tag_send_above: 200000
 `)
 	c, err := Load(path, requiredEnv())
 	if err != nil {
@@ -131,7 +132,7 @@ broadcast:
 		ApprovalTTL: Duration{2 * time.Hour}, BatchSize: 10000, AlertFailureRate: 0.1,
 		AlertUnsubscribeRate: 0.02, DailyCap: 1, QuietHours: ClockRange{23 * 60, 6 * 60},
 		BestWindows:   ClockRanges{{6*60 + 30, 7 * 60}, {18 * 60, 19*60 + 30}},
-		MeasureWindow: Duration{12 * time.Hour}}
+		MeasureWindow: Duration{12 * time.Hour}, TagSendAbove: 200000}
 	if !reflect.DeepEqual(c.Broadcast, wantBroadcast) {
 		t.Errorf("broadcast = %+v, want %+v", c.Broadcast, wantBroadcast)
 	}

@@ -153,6 +153,8 @@ type BroadcastConfig struct {
 	QuietHours ClockRange `yaml:"quiet_hours" json:"quiet_hours"`
 	// Daily spans "send <id> best" picks from: the next one that has not ended and does not start in quiet_hours.
 	BestWindows ClockRanges `yaml:"best_windows" json:"best_windows"`
+	// Audience above which a broadcast sends by WeChat tag (one temporary tag and one mass/sendall per version) instead of openid batches (2 to 1000000000); a plan whose openid batches do not fit today's remaining mass-send quota sends by tag too. Reminder series always use openid batches.
+	TagSendAbove int `yaml:"tag_send_above" json:"tag_send_above"`
 	// How long after their batch a follower's callbacks count as interacting with a broadcast, for holdout and variant results (1h to 168h).
 	MeasureWindow Duration `yaml:"measure_window" json:"measure_window"`
 }
@@ -233,6 +235,7 @@ func Default() Config {
 				{From: 7 * 60, To: 8*60 + 30}, {From: 12 * 60, To: 13*60 + 30}, {From: 20 * 60, To: 22 * 60},
 			},
 			MeasureWindow: Duration{24 * time.Hour},
+			TagSendAbove:  500_000,
 		},
 		Sync: SyncConfig{
 			Interval:    Duration{24 * time.Hour},

@@ -64,6 +64,7 @@ func TestDefault(t *testing.T) {
 		{"broadcast.quiet_hours", d.Broadcast.QuietHours.String(), "22:30-07:30"},
 		{"broadcast.best_windows", fmt.Sprint(d.Broadcast.BestWindows), "[07:00-08:30 12:00-13:30 20:00-22:00]"},
 		{"broadcast.measure_window", d.Broadcast.MeasureWindow.D(), 24 * time.Hour},
+		{"broadcast.tag_send_above", d.Broadcast.TagSendAbove, 500000},
 		{"sync.interval", d.Sync.Interval.D(), 24 * time.Hour},
 		{"sync.workers", d.Sync.Workers, 16},
 		{"sync.mirror_every", d.Sync.MirrorEvery.D(), 2 * time.Second},

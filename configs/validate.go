@@ -77,6 +77,7 @@ func (c *Config) validate(origins map[string]origin) error {
 		{"broadcast.daily_cap", checkBetween(bc.DailyCap, 0, 10)},
 		{"broadcast.best_windows", checkBestWindows(bc.BestWindows, bc.QuietHours)},
 		{"broadcast.measure_window", checkBetween(bc.MeasureWindow.Duration, time.Hour, 168*time.Hour)},
+		{"broadcast.tag_send_above", checkBetween(bc.TagSendAbove, 2, 1_000_000_000)},
 		{"sync.interval", checkOffOrAtLeast(c.Sync.Interval.Duration, time.Hour)},
 		{"sync.workers", checkBetween(c.Sync.Workers, 1, 32)},
 		{"sync.mirror_every", checkBetween(c.Sync.MirrorEvery.Duration, 100*time.Millisecond, time.Minute)},

@@ -94,6 +94,8 @@ func TestValidate(t *testing.T) {
 		{"approval_ttl 721h", func(c *Config) { c.Broadcast.ApprovalTTL = Duration{721 * time.Hour} }, "broadcast.approval_ttl: must be between"},
 		{"batch_size 2", func(c *Config) { c.Broadcast.BatchSize = 2 }, "broadcast.batch_size: must be between 3 and 10000, got 2"},
 		{"batch_size 10001", func(c *Config) { c.Broadcast.BatchSize = 10001 }, "broadcast.batch_size: must be between 3 and 10000, got 10001"},
+		{"tag_send_above 1", func(c *Config) { c.Broadcast.TagSendAbove = 1 }, "broadcast.tag_send_above: must be between 2 and 1000000000, got 1"},
+		{"tag_send_above 2", func(c *Config) { c.Broadcast.TagSendAbove = 2 }, ""},
 		{"batch_interval 0", func(c *Config) { c.Broadcast.BatchInterval = Duration{} }, ""},
 		{"batch_interval 1h", func(c *Config) { c.Broadcast.BatchInterval = Duration{time.Hour} }, ""},
 		{"batch_interval 61m", func(c *Config) { c.Broadcast.BatchInterval = Duration{61 * time.Minute} },

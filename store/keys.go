@@ -50,3 +50,12 @@ func (k keys) tokenLease(appID string) string { return k.prefix + "wx:{wxtoken:"
 func (k keys) quotaWall(appID, path string) string {
 	return k.prefix + "wx:{wxquota:" + appID + "}:" + path
 }
+
+// quotaCount is the cached reading of an API path's daily quota;
+// quotaValue another cached number of the account (the delivery speed).
+func (k keys) quotaCount(appID, path string) string {
+	return k.prefix + "wx:{wxquota:" + appID + "}:left:" + path
+}
+func (k keys) quotaValue(appID, name string) string {
+	return k.prefix + "wx:{wxquota:" + appID + "}:value:" + name
+}

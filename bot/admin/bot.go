@@ -35,7 +35,10 @@ type Options struct {
 	Audit       Audit
 	Notices     Notices
 	Notifier    Notifier
-	Admins      []broadcast.Admin
+	// Quotas shows today's remaining mass-send calls in status and list
+	// (nil: not shown).
+	Quotas Quotas
+	Admins []broadcast.Admin
 	// Language of the replies: "zh" (the default) or "en".
 	Language string
 	// Location is used for the times shown and parsed (time.Local when nil).
@@ -64,6 +67,7 @@ type services struct {
 	results   Results
 	audit     Audit
 	notices   Notices
+	quotas    Quotas
 }
 
 // Bot runs admin commands. It is safe for concurrent use.
@@ -95,7 +99,7 @@ type Bot struct {
 func New(o Options) *Bot {
 	b := &Bot{
 		svc: services{drafts: o.Drafts, approvals: o.Approvals, send: o.SendControl, segments: o.Segments,
-			results: o.Results, audit: o.Audit, notices: o.Notices},
+			results: o.Results, audit: o.Audit, notices: o.Notices, quotas: o.Quotas},
 		notifier:  o.Notifier,
 		admins:    make(map[string]broadcast.Admin, len(o.Admins)),
 		lang:      "zh",

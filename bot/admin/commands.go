@@ -72,6 +72,7 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 	}
 	lines := append([]string{head}, b.articleLines(bc)...)
 	lines = append(lines, b.safetyLines(bc)...)
+	lines = append(lines, b.callLines(p)...)
 	if line := b.policyLine(b.svc.send.Policy(b.now())); line != "" {
 		lines = append(lines, line)
 	}
@@ -175,7 +176,11 @@ func runList(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string, *b
 	if err != nil {
 		return "", nil, err
 	}
-	return b.list(list, notices, paused), nil, nil
+	text := b.list(list, notices, paused)
+	if line := b.massQuotaLine(ctx); line != "" {
+		text += "\n" + line
+	}
+	return text, nil, nil
 }
 
 func runRetract(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {

@@ -52,5 +52,8 @@ func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 	if res != nil {
 		text += "\n" + b.results(res)
 	}
+	if line := b.massQuotaLine(ctx); line != "" {
+		text += "\n" + line
+	}
 	return text, bc, nil
 }

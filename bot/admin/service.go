@@ -89,3 +89,10 @@ type Notices interface {
 type Notifier interface {
 	Notify(ctx context.Context, to broadcast.Admin, id int64, text string)
 }
+
+// Quotas reads today's remaining mass-send calls (bot/broadcast.Service).
+type Quotas interface {
+	// MassQuota is Left of Limit calls; Left -1 when WeChat's quota could
+	// not be read.
+	MassQuota(ctx context.Context) broadcast.Quota
+}

@@ -27,6 +27,9 @@ type Plan struct {
 	// News are the articles of every news content as preview read them
 	// from the draft box: what the approvers approved and what is sent.
 	News []News `json:"news,omitempty"`
+	// Calls is what the plan needs of today's WeChat quotas, what
+	// remained of them at the preview, and when it would finish.
+	Calls *Calls `json:"calls,omitempty"`
 
 	// audience is the audience's digest, for seal; not stored.
 	audience [24]byte

@@ -75,8 +75,8 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		return b, err
 	}
 	plan.Hits, plan.WordsVersion = s.checkContent(b, plan)
-	if b.Series == nil && plan.Audience > s.o.TagSendAbove {
-		plan.Channel = ChannelTag
+	if err := s.planCalls(ctx, b, plan); err != nil {
+		return b, err
 	}
 	plan.seal(b)
 	if err := s.sendPreviews(ctx, a, b, plan); err != nil {

@@ -41,6 +41,10 @@ type Options struct {
 	News  NewsAPI
 	// Caps leave capped followers out of a plan (nil: no caps).
 	Caps *caps.Caps
+	// Quotas reads today's WeChat quotas, the delivery speed and the
+	// account's tags, which a plan's calls and channel are judged
+	// against (nil: unknown, and no plan sends by tag).
+	Quotas QuotaAPI
 	// Windows are when sends may start.
 	Windows Windows
 

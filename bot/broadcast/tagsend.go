@@ -141,7 +141,5 @@ func TagCalls(members []int) (tagging, cleanup int) {
 	return tagging, cleanup
 }
 
-const (
-	tagBatch     = 50     // openids a batchtagging call (wxapi.MaxTagBatch)
-	tagDeleteMax = 100000 // members a tag may have and be deleted (45057)
-)
+// tagDeleteMax is the most members a tag may have and be deleted (45057).
+const tagDeleteMax = 100000

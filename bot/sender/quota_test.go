@@ -23,7 +23,13 @@ func TestQuotaWallHoldsEveryReplicaUntilTheResetAndTheQuietHoursEnd(t *testing.T
 	}})
 	sim.Interact(w.AppID, bctest.Owner.OpenID, "message", start)
 	sim.Interact(w.AppID, bctest.Editor.OpenID, "message", start)
+	// With the account's tags all taken the plan cannot switch to the tag
+	// channel: its openid batches, 3 calls for a quota of 2, meet the wall.
+	w.FillTags()
 	b := w.Approved("everyone")
+	if c := b.Plan.Calls; b.Plan.Channel != "" || c == nil || !c.Short || c.NoTag == nil || c.NoTag.Reason != broadcast.NoTagTags {
+		t.Fatalf("plan channel %q calls %+v, want openid batches, short of quota, no free tag", b.Plan.Channel, c)
+	}
 	w.SendNow(b.ID)
 	stopA := w.Run()
 

@@ -105,7 +105,7 @@ type Options struct {
 	// Tags is the WeChat API of the tag channel (nil: API, when it has
 	// it); TagWorkers the tagging calls in flight at once (default 6);
 	// TagRate the tagging calls a second assumed when judging whether a
-	// tag send finishes today (default 100).
+	// tag send finishes today (default broadcast.TagCallsPerSecond).
 	Tags       TagAPI
 	TagWorkers int
 	TagRate    int
@@ -150,7 +150,7 @@ func New(o Options) *Sender {
 		o.TagWorkers = 6
 	}
 	if o.TagRate <= 0 {
-		o.TagRate = 100
+		o.TagRate = broadcast.TagCallsPerSecond // as the preview estimates
 	}
 	if o.Tags == nil {
 		if t, ok := o.API.(TagAPI); ok {

@@ -99,6 +99,9 @@ func (c *Client) post(ctx context.Context, path string, body, out any) error {
 		return decodeAnswer(path, raw, out)
 	})
 	c.noteWall(ctx, path, err)
+	if err == nil {
+		c.spent(ctx, path)
+	}
 	return err
 }
 
@@ -124,6 +127,9 @@ func (c *Client) get(ctx context.Context, path string, query url.Values, out any
 		return decodeAnswer(path, raw, out)
 	})
 	c.noteWall(ctx, path, err)
+	if err == nil {
+		c.spent(ctx, path)
+	}
 	return err
 }
 

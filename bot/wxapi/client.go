@@ -20,7 +20,10 @@ type Client struct {
 	user   *user.User
 	tokens *Tokens
 	walls  QuotaWalls       // optional; see WithQuotaWalls
-	now    func() time.Time // the walls' clock
+	now    func() time.Time // the walls' and the counts' clock
+	// counts keeps today's quota readings; optional, see WithQuotaCounts.
+	counts    QuotaCounts
+	countLife time.Duration
 }
 
 // Config identifies the account.

@@ -168,7 +168,11 @@ func (c *Client) sdkCall(ctx context.Context, api string, call func() error) err
 		c.noteWall(ctx, path, err)
 		return err
 	}
-	if err == nil || errors.As(err, &ce) {
+	if err == nil {
+		c.spent(ctx, path)
+		return nil
+	}
+	if errors.As(err, &ce) {
 		return err
 	}
 	var ue *url.Error

@@ -61,6 +61,8 @@ type broadcasting struct {
 	results   *results.Service
 	notify    *notify.Notifier
 	audit     *audit.Log
+	// quotas: the WeChat API is on, so today's quotas can be read.
+	quotas bool
 }
 
 // newBroadcasting builds the broadcast services. Without the WeChat API
@@ -82,7 +84,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Calendar: followers.Calendar(),
 		Words: lists, Caps: cp, Windows: windows,
 		ApprovalsRequired: bc.ApprovalsRequired, ApprovalTTL: bc.ApprovalTTL.D(), AllowSelfApproval: bc.AllowSelfApproval,
-		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
+		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(), TagSendAbove: bc.TagSendAbove,
 		AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
 		Wake: wake, Log: log.Named("broadcast"),
 	}
@@ -92,10 +94,11 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Windows: windows, AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil
-		lo.API, lo.News, so.API, so.News = api, api, api, api
+		lo.API, lo.News, lo.Quotas, so.API, so.News = api, api, api, api, api
 	}
 	return &broadcasting{
 		lifecycle: broadcast.New(lo), sender: sender.New(so), results: res, notify: n, audit: audit.New(st.Broadcasts()),
+		quotas: api != nil,
 	}
 }
 
@@ -109,12 +112,16 @@ func (b *broadcasting) run(ctx context.Context, wg *sync.WaitGroup) {
 }
 
 func (b *broadcasting) adminBot(cfg *configs.Config, log *zap.Logger) *admin.Bot {
-	return admin.New(admin.Options{
+	o := admin.Options{
 		Drafts: b.lifecycle, Approvals: b.lifecycle, SendControl: b.lifecycle, Segments: b.lifecycle,
 		Results: b.results, Audit: b.audit, Notices: b.notify, Notifier: b.notify,
 		Admins: admins(cfg), Language: cfg.Bot.Language, Location: cfg.Location,
 		BatchSize: cfg.Broadcast.BatchSize, Log: log.Named("admin"),
-	})
+	}
+	if b.quotas {
+		o.Quotas = b.lifecycle
+	}
+	return admin.New(o)
 }
 
 // replicaName names this process in send leases, so an operator (or a

@@ -198,6 +198,32 @@ func TestDemoInBrowser(t *testing.T) {
 	if !strings.Contains(status, "批准 1/1：老王") {
 		t.Errorf("status reply %q does not name the approval", status)
 	}
+
+	// An article written in the draft box: listed from chat, created from
+	// its id, previewed with its title and digest, approved and sent.
+	b.say("新建 promo_clickers 草稿")
+	draft := regexp.MustCompile(`DRAFT_\d+`).FindString(b.waitReply("草稿箱最新"))
+	if draft == "" {
+		t.Fatal("the draft list names no draft")
+	}
+	b.say("新建 promo_clickers 图文 " + draft)
+	b.waitReply("已创建 #2")
+	b.say("预览 2")
+	plan2 := regexp.MustCompile(`计划 ([0-9a-f]{8})`).FindStringSubmatch(b.waitReply("《城南新店本周六开业》"))
+	if plan2 == nil {
+		t.Fatal("the article's preview reply names no plan")
+	}
+	b.waitJS("the article's preview as WeChat shows it", `[...document.querySelectorAll('#messages .msg[data-kind="preview"]')]
+		.some(m => m.textContent.includes("[图文消息] 城南新店本周六开业"))`)
+	b.switchTo(demoApprover)
+	b.waitJS("the approver's chat", `document.querySelector("#messages").textContent.includes("批准 1 ")`)
+	b.say("批准 2 " + plan2[1])
+	b.waitReply("#2（计划 " + plan2[1])
+	b.switchTo(demoEditor)
+	b.waitJS("the editor's chat again", `document.querySelector("#messages").textContent.includes("已创建 #2")`)
+	b.say("发送 2")
+	b.waitJS("the article sent", `(() => { const c = document.querySelector('#bclist .bc[data-id="2"]');
+		return c && c.dataset.state === "sent"; })()`)
 	b.screenshot("demo-desktop.png")
 
 	// A follower the broadcast reached, opened from the event stream:
@@ -207,7 +233,8 @@ func TestDemoInBrowser(t *testing.T) {
 	name, err := chromedp.Run(ctxPick, chromedp.Evaluate[string](`(async () => {
 		for (const n of document.querySelectorAll("#feed .who")) {
 			const l = await (await fetch("/api/chat?after=0&openid=" + encodeURIComponent(n.title))).json();
-			if (l.some(m => m.kind === "broadcast" && m.text.includes("周末特惠"))) { n.click(); return n.textContent; }
+			if (l.some(m => m.kind === "broadcast" && m.text.includes("周末特惠")) &&
+				l.some(m => m.kind === "broadcast" && m.text.includes("城南新店本周六开业"))) { n.click(); return n.textContent; }
 		}
 		return ""; })()`, chromedp.EvalAwaitPromise))
 	if err != nil || name == "" {
@@ -215,6 +242,8 @@ func TestDemoInBrowser(t *testing.T) {
 	}
 	b.waitJS("the broadcast in "+name+"'s chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
 		.some(m => m.textContent.includes("周末特惠：满199减30"))`)
+	b.waitJS("the article in "+name+"'s chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
+		.some(m => m.textContent.includes("[图文消息] 城南新店本周六开业"))`)
 	b.waitJS(name+"'s tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
 	b.screenshot("demo-follower.png")
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,13 @@ func TestQuotaWallAcrossReplicas(t *testing.T) {
 	t.Parallel()
 	r := newFaultRig(t)
 	r.sim.SetDailyQuota(massSendPath, 2)
+	// With the account's tags all taken no plan can switch to the tag
+	// channel: the openid batches meet the wall.
+	for i := range 100 {
+		if _, err := r.sim.CreateTag(tAppID, "full-"+strconv.Itoa(i)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	a, b := r.startReplica("A"), r.startReplica("B")
 	r.follow(a)
 	id := r.startBroadcast(a)

@@ -244,7 +244,8 @@ func newWeChatClient(cfg *configs.Config, st *store.Store, log *zap.Logger) (*wx
 	client := wxapi.New(wxapi.Config{
 		AppID: cfg.WeChat.AppID, AppSecret: cfg.WeChat.AppSecret.Value(),
 		Token: cfg.WeChat.Token.Value(), EncodingAESKey: cfg.WeChat.EncodingAESKey.Value(),
-	}, tokens, st.SDKCache()).WithQuotaWalls(st.QuotaWalls(cfg.WeChat.AppID), nil)
+	}, tokens, st.SDKCache()).WithQuotaWalls(st.QuotaWalls(cfg.WeChat.AppID), nil).
+		WithQuotaCounts(st.QuotaCounts(cfg.WeChat.AppID), 0)
 	return client, tokens, nil
 }
 

@@ -1,6 +1,7 @@
 package bctest
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
@@ -177,5 +178,17 @@ func (w *World) DriveUntilIdle(step time.Duration) {
 		}
 		w.Clock.Add(step)
 		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// FillTags gives the account the hundred tags WeChat allows, so no plan
+// can send by tag: one that does not fit today's mass-send quota keeps
+// its openid batches.
+func (w *World) FillTags() {
+	w.T.Helper()
+	for i := range broadcast.MaxAccountTags {
+		if _, err := w.Sim.CreateTag(w.AppID, "full-"+strconv.Itoa(i)); err != nil {
+			w.T.Fatal(err)
+		}
 	}
 }

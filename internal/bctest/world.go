@@ -150,7 +150,8 @@ func New(t *testing.T, sim *wxsim.Server, c Config) *World {
 func (w *World) NewAPI() *wxapi.Client {
 	tokens := wxapi.NewTokens(w.Store.Tokens(w.AppID), wxapi.StableFetcher(w.AppID, w.secret), nil, zaptest.NewLogger(w.T))
 	return wxapi.New(wxapi.Config{AppID: w.AppID, AppSecret: w.secret, Token: "tok"}, tokens, w.Store.SDKCache()).
-		WithQuotaWalls(w.Store.QuotaWalls(w.AppID), w.Clock.Now)
+		WithQuotaWalls(w.Store.QuotaWalls(w.AppID), w.Clock.Now).
+		WithQuotaCounts(w.Store.QuotaCounts(w.AppID), 0)
 }
 
 // build wires the services.
@@ -179,7 +180,7 @@ func (w *World) build(c Config, cal store.Calendar) {
 	}
 	w.Results = results.New(ro)
 	lo := broadcast.Options{Records: w.Records, Store: st, Profiles: w.Followers, Rules: w.Rules, Calendar: cal,
-		API: w.API, News: w.API, Caps: w.Caps, ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour,
+		API: w.API, News: w.API, Quotas: w.API, Caps: w.Caps, ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour,
 		BatchSize: c.BatchSize, BatchInterval: c.BatchInterval, AlertFailureRate: c.AlertFailureRate,
 		AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
 	if c.Lifecycle != nil {

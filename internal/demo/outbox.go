@@ -61,14 +61,14 @@ func (o *outbox) poll() {
 			continue
 		}
 		lines = append(lines, line{p.To, Message{At: p.At, From: fromAccount, Kind: "preview",
-			Title: "群发预览（仅你可见）", Text: massText(p.MsgType, p.Content, p.MediaID)}})
+			Title: "群发预览（仅你可见）", Text: massText(p.MsgType, p.Content, p.MediaID, p.Articles)}})
 	}
 	for _, m := range sent.Templates {
 		lines = append(lines, line{m.To, Message{At: m.At, From: fromAccount, Kind: "template",
 			Title: "模板消息", Text: templateText(m.Data)}})
 	}
 	for _, j := range sent.Jobs {
-		text := massText(j.MsgType, j.Content, j.MediaID)
+		text := massText(j.MsgType, j.Content, j.MediaID, j.Articles)
 		skipped := make(map[string]bool, len(j.Skipped))
 		for _, id := range j.Skipped {
 			skipped[id] = true
@@ -85,9 +85,21 @@ func (o *outbox) poll() {
 	}
 }
 
-func massText(msgType, content, mediaID string) string {
+// massText is what a mass message or preview shows: its text, or for
+// news the titles of the articles WeChat delivered (the words as they were
+// when the send was accepted), else the media_id.
+func massText(msgType, content, mediaID string, articles []wxsim.DraftArticle) string {
 	if msgType == "text" {
 		return content
+	}
+	var titles []string
+	for _, a := range articles {
+		if a.Title != "" {
+			titles = append(titles, a.Title)
+		}
+	}
+	if msgType == "mpnews" && len(titles) > 0 {
+		return "[图文消息] " + strings.Join(titles, " / ")
 	}
 	return mediaText(msgType, mediaID)
 }

@@ -149,17 +149,17 @@ func (p *SimPage) newSent() []outboxLine {
 	var sent wxsim.Sent
 	sent, p.cur = p.Sim.SentSince(p.AppID, p.cur)
 	for _, m := range sent.Custom {
-		p.sent = append(p.sent, outboxLine{m.At, "客服消息 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID)})
+		p.sent = append(p.sent, outboxLine{m.At, "客服消息 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID, nil)})
 	}
 	for _, m := range sent.Previews {
-		p.sent = append(p.sent, outboxLine{m.At, "群发预览 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID)})
+		p.sent = append(p.sent, outboxLine{m.At, "群发预览 " + m.MsgType, m.To, massText(m.MsgType, m.Content, m.MediaID, m.Articles)})
 	}
 	for _, m := range sent.Templates {
 		p.sent = append(p.sent, outboxLine{m.At, "模板消息", m.To, templateText(m.Data)})
 	}
 	for _, j := range sent.Jobs {
 		p.sent = append(p.sent, outboxLine{j.At, "群发 " + j.MsgType + " msg_id " + strconv.FormatInt(j.MsgID, 10),
-			strconv.Itoa(j.Total-len(j.Skipped)) + " 人", massText(j.MsgType, j.Content, j.MediaID)})
+			strconv.Itoa(j.Total-len(j.Skipped)) + " 人", massText(j.MsgType, j.Content, j.MediaID, j.Articles)})
 	}
 	if len(p.sent) > 2*outboxKeep {
 		p.sent = slices.Clone(p.sent[len(p.sent)-outboxKeep:])

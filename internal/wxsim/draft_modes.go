@@ -24,19 +24,20 @@ const (
 	DraftIDsRefused
 )
 
-var draftModeNames = []string{"accepted", "once", "refused"}
+// draftModeNames are the modes' names, in order.
+func draftModeNames() [3]string { return [...]string{"accepted", "once", "refused"} }
 
 // String is the mode's name as ParseDraftMode reads it.
 func (d DraftMode) String() string {
-	if d >= 0 && int(d) < len(draftModeNames) {
-		return draftModeNames[d]
+	if names := draftModeNames(); d >= 0 && int(d) < len(names) {
+		return names[d]
 	}
 	return fmt.Sprintf("DraftMode(%d)", int(d))
 }
 
 // ParseDraftMode reads "accepted", "once" or "refused".
 func ParseDraftMode(name string) (DraftMode, error) {
-	for i, n := range draftModeNames {
+	for i, n := range draftModeNames() {
 		if n == name {
 			return DraftMode(i), nil
 		}

@@ -177,3 +177,20 @@ func TestParseDraftMode(t *testing.T) {
 		t.Error("ParseDraftMode accepted sometimes")
 	}
 }
+
+// In DraftIDsOnce a retry of the accepted send (same clientmsgid) still
+// learns its msg_id; only a new send with the draft id is refused.
+func TestDraftOnceRetryLearnsMsgID(t *testing.T) {
+	e := newMsgEnv(t, WithDraftMode(DraftIDsOnce))
+	id := e.sim.AddDraft(testApp, DraftArticle{Title: "t"})
+	to := openids("r", 2)
+	first := e.post(pathMassSend, massNews(to, id, "batch-1"))
+	wantCode(t, first, CodeOK)
+	e.advance(2 * time.Minute)
+	again := e.post(pathMassSend, massNews(to, id, "batch-1"))
+	wantCode(t, again, CodeClientMsgIDExist)
+	if again.MsgID != first.MsgID {
+		t.Errorf("45065 names msg_id %d, want %d", again.MsgID, first.MsgID)
+	}
+	wantCode(t, e.post(pathMassSend, massNews(openids("s", 2), id, "batch-2")), CodeInvalidMediaID)
+}

@@ -70,19 +70,23 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 	// The message part is mass/send's, validated the same way (drafts,
 	// uploadnews ids and material for mpnews).
 	send := req.massSendRequest
-	p, e := s.checkMass(m, send.payload())
-	if e != nil {
-		return e
-	}
-	if len(req.ClientMsgID) > maxClientMsgIDLen {
-		return errClientMsgIDTooLong()
-	}
+	// The dedupe check comes first, as in mass/send: a retry of an
+	// accepted send learns its msg_id even when its draft id would no
+	// longer pass.
+	p := send.payload()
 	key := massKey(req.ClientMsgID, p, req.Filter.scope())
 	if prev, ok := m.sendKeys[key]; ok && c.now.Sub(prev.At) < massDedupeWindow {
 		if c.now.Sub(prev.At) < s.mass.retryGap {
 			return errClientMsgIDRetryTooFast()
 		}
 		return &massReply{CodeClientMsgIDExist, "clientmsgid exist", prev.MsgID, prev.MsgDataID}
+	}
+	p, e = s.checkMass(m, p)
+	if e != nil {
+		return e
+	}
+	if len(req.ClientMsgID) > maxClientMsgIDLen {
+		return errClientMsgIDTooLong()
 	}
 	today := beijingDay(c.now)
 	if req.Filter.IsToAll && m.toAllDay == today {

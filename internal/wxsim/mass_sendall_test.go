@@ -268,6 +268,10 @@ func TestMassSendAllDraft(t *testing.T) {
 	if j.MediaID != id || len(j.Articles) != 1 || j.Articles[0].Title != "标题" {
 		t.Errorf("job = %+v, want the draft's words", j)
 	}
+	// A retry of the accepted send learns its msg_id, as with mass/send;
+	// only a new send with the draft id is refused.
+	e.advance(2 * time.Minute)
+	wantCode(t, e.post(pathMassSendAll, body("d1")), CodeClientMsgIDExist)
 	wantCode(t, e.post(pathMassSendAll, body("d2")), CodeInvalidMediaID)
 }
 
