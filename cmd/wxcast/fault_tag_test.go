@@ -162,8 +162,8 @@ func (r *faultRig) checkTagSend(audience []string, id string) {
 	t.Helper()
 	got := r.sim.Deliveries(tAppID)
 	if wrong := wrongCounts(got, audience); len(wrong) > 0 {
-		t.Errorf("%d of %d followers of the segment did not receive the broadcast once (openid=count): %.20v",
-			len(wrong), len(audience), wrong)
+		t.Errorf("%d of %d followers of the segment did not receive the broadcast once (openid=count): %v",
+			len(wrong), len(audience), firstFew(wrong))
 	}
 	var outside []string
 	for o, n := range got {
@@ -172,7 +172,7 @@ func (r *faultRig) checkTagSend(audience []string, id string) {
 		}
 	}
 	if len(outside) > 0 {
-		t.Errorf("followers outside the segment received the broadcast: %v", outside)
+		t.Errorf("%d followers outside the segment received the broadcast: %v", len(outside), firstFew(outside))
 	}
 	b := r.record(id)
 	if b.TagSend == nil || len(b.TagSend.Versions) != 1 {
@@ -192,4 +192,12 @@ func (r *faultRig) checkTagSend(audience []string, id string) {
 		_, ok := r.broadcastTag()
 		return !ok && r.record(id).TagSend.Versions[0].Stage == broadcast.TagStageDone
 	})
+}
+
+// firstFew is the first 20 of list, for a message.
+func firstFew(list []string) []string {
+	if len(list) > 20 {
+		return append(slices.Clip(list[:20]), "…")
+	}
+	return list
 }
