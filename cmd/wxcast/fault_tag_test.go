@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ const (
 	tagBatch         = 50 // followers a batchtagging call
 	batchTaggingPath = "/cgi-bin/tags/members/batchtagging"
 	massSendAllPath  = "/cgi-bin/message/mass/sendall"
+	massGetPath      = "/cgi-bin/message/mass/get"
 	// tagChannelLine is the preview's line for a plan that sends by tag
 	// (bot/admin/catalog_quota.go); 未按标签群发 says it does not.
 	tagChannelLine = "发送方式：按标签群发"
@@ -108,6 +110,13 @@ func TestFaultKillTagSend(t *testing.T) {
 		if got := r.answers(massSendAllPath, held.ClientMsgID); !slices.Equal(got, []int{0, wxsim.CodeClientMsgIDExist}) {
 			t.Errorf("the held sendall %s was answered %v, want [0 %d]: accepted, then asked once more and told it was sent",
 				held.ClientMsgID, got, wxsim.CodeClientMsgIDExist)
+		}
+		// The 45065 names the job's msg_id, which mass/get confirms.
+		if !slices.ContainsFunc(r.sim.Calls(tAppID), func(c wxsim.Call) bool {
+			return c.Path == massGetPath && c.Time.After(killedAt) && c.ErrCode == 0 &&
+				strings.Contains(string(c.Body), strconv.FormatInt(held.MsgID, 10))
+		}) {
+			t.Errorf("no mass/get for the held sendall's msg_id %d after the kill", held.MsgID)
 		}
 	})
 }

@@ -358,8 +358,9 @@ func (r *faultRig) say(p *faultReplica, openid, text string) string {
 
 // startBroadcast has the editor create and preview a text broadcast to
 // the segment, the approver approve it and the editor send it. It
-// returns the broadcast's id. before, if not nil, runs just before the
-// send, e.g. to arm a fault the send's first calls meet.
+// returns the broadcast's id. Each before func runs just before the
+// send, given the preview's reply: to check the plan, or to arm a fault
+// the send's first calls meet.
 func (r *faultRig) startBroadcast(p *faultReplica, before ...func(preview string)) string {
 	t := r.t
 	t.Helper()
