@@ -87,7 +87,7 @@ func benchSend1M(b *testing.B, tagAbove int) {
 	wake := broadcast.NewWake()
 	cp := caps.New(st.Caps(), 100, 0, time.UTC)
 	svc := broadcast.New(broadcast.Options{Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live,
-		Calendar: cal, API: api, Caps: cp, ApprovalsRequired: 1, TagSendAbove: tagAbove, Wake: wake, Log: log})
+		Calendar: cal, API: api, Quotas: api.Client, Caps: cp, ApprovalsRequired: 1, TagSendAbove: tagAbove, Wake: wake, Log: log})
 	editor := broadcast.Admin{OpenID: "oBenchEditor", Name: "e", Roles: []broadcast.Role{broadcast.RoleEditor}}
 	approver := broadcast.Admin{OpenID: "oBenchApprover", Name: "a", Roles: []broadcast.Role{broadcast.RoleApprover}}
 	byTag := tagAbove < n

@@ -89,11 +89,8 @@ func (s *Server) handleMassSend(c *apiCall) any {
 	// (DraftIDsOnce). UNCONFIRMED: WeChat's order of checks.
 	p := req.payload()
 	key := massKey(req.ClientMsgID, p, req.ToUser)
-	if prev, ok := m.sendKeys[key]; ok && c.now.Sub(prev.At) < massDedupeWindow {
-		if c.now.Sub(prev.At) < s.mass.retryGap {
-			return errClientMsgIDRetryTooFast()
-		}
-		return &massReply{CodeClientMsgIDExist, "clientmsgid exist", prev.MsgID, prev.MsgDataID}
+	if r := s.repeated(m, key, c.now); r != nil {
+		return r
 	}
 	p, e = s.checkMass(m, p)
 	if e != nil {
@@ -105,6 +102,20 @@ func (s *Server) handleMassSend(c *apiCall) any {
 	job := s.acceptMass(a, c.now, &req, p)
 	m.sendKeys[key] = job
 	return &massReply{CodeOK, "send job submission success", job.MsgID, job.MsgDataID}
+}
+
+// repeated answers a send whose key WeChat accepted within its dedupe
+// window: 45066 within the retry gap, else 45065 naming the earlier
+// msg_id. It is nil for a new send. Callers hold s.mu.
+func (s *Server) repeated(m *appMessages, key string, now time.Time) any {
+	prev, ok := m.sendKeys[key]
+	if !ok || now.Sub(prev.At) >= massDedupeWindow {
+		return nil
+	}
+	if now.Sub(prev.At) < s.mass.retryGap {
+		return errClientMsgIDRetryTooFast()
+	}
+	return &massReply{CodeClientMsgIDExist, "clientmsgid exist", prev.MsgID, prev.MsgDataID}
 }
 
 // massRateOK counts a call against the rolling minute, unless the limit is

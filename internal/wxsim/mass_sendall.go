@@ -75,11 +75,8 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 	// longer pass.
 	p := send.payload()
 	key := massKey(req.ClientMsgID, p, req.Filter.scope())
-	if prev, ok := m.sendKeys[key]; ok && c.now.Sub(prev.At) < massDedupeWindow {
-		if c.now.Sub(prev.At) < s.mass.retryGap {
-			return errClientMsgIDRetryTooFast()
-		}
-		return &massReply{CodeClientMsgIDExist, "clientmsgid exist", prev.MsgID, prev.MsgDataID}
+	if r := s.repeated(m, key, c.now); r != nil {
+		return r
 	}
 	p, e = s.checkMass(m, p)
 	if e != nil {
