@@ -170,9 +170,15 @@ type faultRig struct {
 	prefix string
 	env    []string // every replica's settings
 	msgID  int64
+	// audience and others are how many followers follow makes, in the
+	// segment and outside it; batches how many batches the broadcast
+	// sends (faultAudience, faultOthers, faultBatches unless changed).
+	audience, others, batches int
 }
 
-func newFaultRig(t *testing.T) *faultRig {
+// newFaultRig makes a rig whose replicas get extra settings (NAME=value)
+// on top of the common ones.
+func newFaultRig(t *testing.T, extra ...string) *faultRig {
 	url, prefix := redistest.URL(), redistest.Prefix(t)
 	st := redistest.OpenAt(t, url, prefix)
 
@@ -198,7 +204,8 @@ func newFaultRig(t *testing.T) *faultRig {
 		"WXCAST_BROADCAST_QUIET_HOURS=", // the test runs at any hour
 		"WXCAST_LOG_LEVEL=warn",
 	}
-	return &faultRig{t: t, sim: sim, st: st, prefix: prefix, env: env}
+	return &faultRig{t: t, sim: sim, st: st, prefix: prefix, env: append(env, extra...),
+		audience: faultAudience, others: faultOthers, batches: faultBatches}
 }
 
 // faultReplica is one wxcast server running as a subprocess.
@@ -285,8 +292,8 @@ func freeAddr(t *testing.T) string {
 	return ln.Addr().String()
 }
 
-// follow makes faultAudience followers click the promo menu (the
-// segment) and faultOthers only follow; it returns the segment.
+// follow makes r.audience followers click the promo menu (the segment)
+// and r.others only follow; it returns the segment.
 func (r *faultRig) follow(p *faultReplica) []string {
 	const workers = 8
 	var (
@@ -296,7 +303,7 @@ func (r *faultRig) follow(p *faultReplica) []string {
 	)
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < faultAudience+faultOthers; i += workers {
+			for i := w; i < r.audience+r.others; i += workers {
 				if err := r.follower(p, i); err != nil {
 					mu.Lock()
 					errs = append(errs, err)
@@ -309,7 +316,7 @@ func (r *faultRig) follow(p *faultReplica) []string {
 	if len(errs) > 0 {
 		r.t.Fatalf("%d callbacks failed, first: %v", len(errs), errs[0])
 	}
-	audience := make([]string, faultAudience)
+	audience := make([]string, r.audience)
 	for i := range audience {
 		audience[i] = faultOpenID(i)
 	}
@@ -321,7 +328,7 @@ func faultOpenID(i int) string { return fmt.Sprintf("oFault%04d", i) }
 // follower i subscribes and, if in the audience, clicks the promo menu.
 func (r *faultRig) follower(p *faultReplica, i int) error {
 	msgs := []wxsim.Message{wxsim.Subscribe(faultOpenID(i), "")}
-	if i < faultAudience {
+	if i < r.audience {
 		msgs = append(msgs, wxsim.Click(faultOpenID(i), "MENU_PROMO"))
 	}
 	for _, m := range msgs {
@@ -351,8 +358,10 @@ func (r *faultRig) say(p *faultReplica, openid, text string) string {
 
 // startBroadcast has the editor create and preview a text broadcast to
 // the segment, the approver approve it and the editor send it. It
-// returns the broadcast's id.
-func (r *faultRig) startBroadcast(p *faultReplica) string {
+// returns the broadcast's id. Each before func runs just before the
+// send, given the preview's reply: to check the plan, or to arm a fault
+// the send's first calls meet.
+func (r *faultRig) startBroadcast(p *faultReplica, before ...func(preview string)) string {
 	t := r.t
 	t.Helper()
 	reply := r.say(p, "oEditor", "新建 promo_clickers 文本 双十一限时优惠\n今晚八点开始")
@@ -362,16 +371,35 @@ func (r *faultRig) startBroadcast(p *faultReplica) string {
 	}
 	id := m[1]
 	steps := []struct{ who, cmd, want string }{
-		{"oEditor", "预览 " + id, strconv.Itoa(faultAudience)},
+		{"oEditor", "预览 " + id, "受众 " + thousands(r.audience) + " 人"},
 		{"oApprover", "批准 " + id, "1/1"},
 		{"oEditor", "发送 " + id, "开始发送"},
 	}
-	for _, s := range steps {
-		if reply := r.say(p, s.who, s.cmd); !strings.Contains(reply, s.want) {
+	var preview string
+	for i, s := range steps {
+		if i == len(steps)-1 {
+			for _, f := range before {
+				f(preview)
+			}
+		}
+		reply := r.say(p, s.who, s.cmd)
+		if !strings.Contains(reply, s.want) {
 			t.Fatalf("%s: reply %q, want it to contain %q", s.cmd, reply, s.want)
+		}
+		if i == 0 {
+			preview = reply
 		}
 	}
 	return id
+}
+
+// thousands writes n as the replies do, with commas: 3,000.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // waitJobs waits until WeChat accepted n batches.
@@ -388,10 +416,24 @@ func (r *faultRig) waitJobs(n int) {
 // sender has not recorded the last one as sent. The API client gives up
 // on a held call after 15 s; this takes about 2.
 func (r *faultRig) holdNextBatch(id string) *wxsim.Job {
+	r.t.Helper()
+	return r.waitHeld(id, r.dropNext(massSendPath))
+}
+
+// dropNext makes WeChat accept the next successful call to path (a
+// mass-send path) but never answer it. It returns how many jobs WeChat
+// had accepted before, for waitHeld.
+func (r *faultRig) dropNext(path string) int {
+	r.sim.DropAfterAccept(path, 1)
+	return len(r.sim.Jobs(tAppID))
+}
+
+// waitHeld waits until the sender is stuck on the call dropNext armed
+// when WeChat had accepted armed jobs (see holdNextBatch), and returns
+// its job.
+func (r *faultRig) waitHeld(id string, armed int) *wxsim.Job {
 	t := r.t
 	t.Helper()
-	r.sim.DropAfterAccept(massSendPath, 1)
-	armed := len(r.sim.Jobs(tAppID))
 	var (
 		last  = armed
 		since = time.Now()
@@ -415,6 +457,18 @@ func (r *faultRig) holdNextBatch(id string) *wxsim.Job {
 func (r *faultRig) batchState(id, clientMsgID string) string {
 	t := r.t
 	t.Helper()
+	b := r.record(id)
+	i, err := strconv.Atoi(clientMsgID[strings.LastIndex(clientMsgID, "-")+1:])
+	if err != nil || i >= len(b.Batches) {
+		t.Fatalf("clientmsgid %q names no batch of #%s (%d batches)", clientMsgID, id, len(b.Batches))
+	}
+	return b.Batches[i].State
+}
+
+// record reads broadcast id's record from Redis.
+func (r *faultRig) record(id string) broadcast.Broadcast {
+	t := r.t
+	t.Helper()
 	n, _ := strconv.ParseInt(id, 10, 64)
 	rec, _, ok, err := r.st.Broadcasts().Load(context.Background(), n)
 	if err != nil || !ok {
@@ -424,11 +478,7 @@ func (r *faultRig) batchState(id, clientMsgID string) string {
 	if err := json.Unmarshal(rec, &b); err != nil {
 		t.Fatalf("decode broadcast #%s: %v", id, err)
 	}
-	i, err := strconv.Atoi(clientMsgID[strings.LastIndex(clientMsgID, "-")+1:])
-	if err != nil || i >= len(b.Batches) {
-		t.Fatalf("clientmsgid %q names no batch of #%s (%d batches)", clientMsgID, id, len(b.Batches))
-	}
-	return b.Batches[i].State
+	return b
 }
 
 // leaseKey is store's key of broadcast id's send lease.
@@ -464,9 +514,15 @@ func (r *faultRig) leaseHolder(id string, live []*faultReplica) *faultReplica {
 // second.
 func (r *faultRig) waitResumed(killedAt time.Time) {
 	r.t.Helper()
+	r.waitResumedOn(massSendPath, killedAt)
+}
+
+// waitResumedOn waits until a replica calls path after the kill.
+func (r *faultRig) waitResumedOn(path string, killedAt time.Time) {
+	r.t.Helper()
 	waitFor(r.t, 90*time.Second, "a live replica to resume sending", func() bool {
 		return slices.ContainsFunc(r.sim.Calls(tAppID), func(c wxsim.Call) bool {
-			return c.Path == massSendPath && c.Time.After(killedAt)
+			return c.Path == path && c.Time.After(killedAt)
 		})
 	})
 	r.t.Logf("resumed %s after the kill", time.Since(killedAt).Round(time.Second))
@@ -516,7 +572,7 @@ func (r *faultRig) waitSent(p *faultReplica, id string) {
 		}
 		time.Sleep(time.Second)
 	}
-	if want := fmt.Sprintf("%d/%d", faultBatches, faultBatches); !strings.Contains(status, want) {
+	if want := fmt.Sprintf("%d/%d", r.batches, r.batches); !strings.Contains(status, want) {
 		r.t.Errorf("status of a sent broadcast lacks %s batches:\n%s", want, status)
 	}
 }
@@ -557,7 +613,7 @@ func (r *faultRig) checkExactlyOnce(audience []string, held *wxsim.Job) {
 		t.Errorf("the held batch %s reached %d of its %d followers other than once: %v",
 			held.ClientMsgID, len(wrong), len(held.ToUser), wrong)
 	}
-	answers := r.answers(held.ClientMsgID)
+	answers := r.answers(massSendPath, held.ClientMsgID)
 	if !slices.Contains(answers, 45065) && !slices.Contains(answers, 45066) {
 		t.Errorf("the held batch %s was answered %v, want a resend answered 45065 or 45066", held.ClientMsgID, answers)
 	}
@@ -577,15 +633,15 @@ func wrongCounts(got map[string]int, openids []string) []string {
 	return wrong
 }
 
-// answers lists the errcodes of the mass-send calls for clientMsgID, in
-// order.
-func (r *faultRig) answers(clientMsgID string) []int {
+// answers lists the errcodes of the calls to path (mass/send or
+// mass/sendall) for clientMsgID, in order.
+func (r *faultRig) answers(path, clientMsgID string) []int {
 	var codes []int
 	for _, c := range r.sim.Calls(tAppID) {
 		var body struct {
 			ClientMsgID string `json:"clientmsgid"`
 		}
-		if c.Path == massSendPath && json.Unmarshal(c.Body, &body) == nil && body.ClientMsgID == clientMsgID {
+		if c.Path == path && json.Unmarshal(c.Body, &body) == nil && body.ClientMsgID == clientMsgID {
 			codes = append(codes, c.ErrCode)
 		}
 	}
