@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
 
@@ -55,11 +57,27 @@ func TestBroadcastEndToEnd(t *testing.T) {
 	sim, simURL := sharedSim()
 	appID := newApp(t)
 
+	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
+	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(rulesFile, []byte(adminRules), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv := serveAdmins(t, ctx, appID, simURL, "WXCAST_BROADCAST_BATCH_SIZE=4",
-		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]},{"openid":"oOwner","name":"老板","roles":["owner"]}]`)
-	c, addr, st, rulesFile := srv.client, srv.addr, srv.store, srv.rules
+	addr, done := startServe(t, ctx, []string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
+		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_APP_SECRET=" + tSecret, "WXCAST_WECHAT_API_BASE_URL=" + simURL,
+		"WXCAST_BROADCAST_BATCH_INTERVAL=0s", "WXCAST_BROADCAST_BATCH_SIZE=4",
+		"WXCAST_BROADCAST_QUIET_HOURS=", // the test runs at any hour
+		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]},{"openid":"oOwner","name":"老板","roles":["owner"]}]`})
+	t.Cleanup(func() { cancel(); <-done })
+	st := redistest.OpenAt(t, url, prefix)
+
+	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
+		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.SetPush(appID, c, 50*time.Millisecond)
 	ch := &chat{t: t, c: c}
 
 	// Nine followers; six click the promo menu; one of those unsubscribes

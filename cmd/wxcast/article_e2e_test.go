@@ -3,16 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
-	"github.com/wxcast/wxcast/store"
 )
 
 // TestArticleBroadcastEndToEnd drives the server as editors use it on
@@ -22,31 +18,22 @@ import (
 // approves, and every batch goes out with the approved words, although
 // this WeChat takes a draft's id only once.
 func TestArticleBroadcastEndToEnd(t *testing.T) {
-	sim, simURL := sharedSim()
-	appID := newApp(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var fans []string
+	for i := range 7 {
+		fans = append(fans, fmt.Sprintf("oFan%02d", i))
+	}
+	srv := startChatServer(t, ctx, safetyRules, fans, "WXCAST_BROADCAST_BATCH_SIZE=3", "WXCAST_BROADCAST_QUIET_HOURS=")
+	sim, appID, ch := srv.sim, srv.appID, srv.ch
 	sim.SetDraftMode(appID, wxsim.DraftIDsOnce)
 	draft := sim.AddDraft(appID, wxsim.DraftArticle{Title: "城南新店本周六开业", Author: "门店运营部",
 		Digest: "开业当天全场八折", Content: "<p>城南新店将于本周六开业，<b>欢迎</b>到店。</p>"})
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	c := serveAdmins(t, ctx, appID, simURL, "WXCAST_BROADCAST_BATCH_SIZE=3",
-		`WXCAST_ADMINS=[{"openid":"oEditor","name":"小李","roles":["editor"]},{"openid":"oApprover","name":"老王","roles":["approver"]}]`).client
-	ch := &chat{t: t, c: c}
-	for i := range 7 {
-		id := fmt.Sprintf("oFan%02d", i)
-		if _, err := c.Send(ctx, wxsim.Subscribe(id, "")); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.Send(ctx, wxsim.Click(id, "MENU_PROMO")); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	if r := ch.say(ctx, "oEditor", "新建 promo_clickers 草稿"); !strings.Contains(r, draft) || !strings.Contains(r, "城南新店本周六开业") {
+	if r := ch.say(ctx, "oEditor", "新建 everyone 草稿"); !strings.Contains(r, draft) || !strings.Contains(r, "城南新店本周六开业") {
 		t.Fatalf("draft list %q, want the draft's title and id", r)
 	}
-	r := ch.say(ctx, "oEditor", "新建 promo_clickers 图文 "+draft)
+	r := ch.say(ctx, "oEditor", "新建 everyone 图文 "+draft)
 	m := regexp.MustCompile(`#(\d+)`).FindStringSubmatch(r)
 	if m == nil {
 		t.Fatalf("new: %q", r)
@@ -87,39 +74,4 @@ func TestArticleBroadcastEndToEnd(t *testing.T) {
 	if n := sim.QuotaUsed(appID, "/cgi-bin/media/uploadnews"); n != 1 {
 		t.Errorf("%d uploads, want 1", n)
 	}
-}
-
-// serveAdmins starts the server on the admin rules for appID of the
-// shared simulator, with batches sent back to back at any hour and env
-// on top.
-func serveAdmins(t *testing.T, ctx context.Context, appID, simURL string, env ...string) adminServer {
-	t.Helper()
-	sim, _ := sharedSim()
-	url, prefix := redistest.SharedURL(t), redistest.Prefix(t)
-	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
-	if err := os.WriteFile(rulesFile, []byte(adminRules), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	addr, done := startServe(t, ctx, append([]string{"WXCAST_REDIS_URL=" + url, "WXCAST_REDIS_KEY_PREFIX=" + prefix,
-		"WXCAST_RULES_FILE=" + rulesFile, "WXCAST_WECHAT_APP_ID=" + appID, "WXCAST_WECHAT_APP_SECRET=" + tSecret,
-		"WXCAST_WECHAT_API_BASE_URL=" + simURL, "WXCAST_BROADCAST_BATCH_INTERVAL=0s",
-		"WXCAST_BROADCAST_QUIET_HOURS=", // the test runs at any hour
-	}, env...))
-	t.Cleanup(func() { cancel(); <-done })
-	c, err := wxsim.NewClient(wxsim.ClientConfig{URL: "http://" + addr + "/wechat", Token: tToken,
-		EncodingAESKey: tAESKey, AppID: appID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe, Platform: sim})
-	if err != nil {
-		t.Fatal(err)
-	}
-	sim.SetPush(appID, c, 50*time.Millisecond)
-	return adminServer{client: c, addr: addr, rules: rulesFile, store: redistest.OpenAt(t, url, prefix)}
-}
-
-// adminServer is a server serveAdmins started.
-type adminServer struct {
-	client *wxsim.Client // speaks to it as WeChat; job reports come back through it
-	addr   string
-	rules  string // its rules file
-	store  *store.Store
 }
