@@ -131,18 +131,33 @@ func (s *Service) Drafts(ctx context.Context, a Admin) ([]DraftInfo, int, error)
 	return out, total, nil
 }
 
-// draftChanges names the fields of the draft's articles that differ now
-// from those frozen in n ("draft" when it has left the box).
-func (s *Service) draftChanges(ctx context.Context, id int64, n *News) (changed []string, err error) {
+// draftChanges is n.Changes, WeChat's refusals worded for an admin.
+func (s *Service) draftChanges(ctx context.Context, id int64, n *News) ([]string, error) {
+	changed, err := n.Changes(ctx, s.o.News)
+	if err != nil {
+		return nil, wechatRefusal(id, err)
+	}
+	return changed, nil
+}
+
+// DraftReader reads a draft from the draft box (wxapi.Client).
+type DraftReader interface {
+	GetDraft(ctx context.Context, mediaID string) (wxapi.Draft, error)
+}
+
+// Changes names the fields of the draft's articles that differ now from
+// those frozen in n (see Changed), or is ["draft"] when the draft has left
+// the box. Permanent material cannot change: nil, without a call.
+func (n *News) Changes(ctx context.Context, api DraftReader) ([]string, error) {
 	if n.Permanent {
 		return nil, nil
 	}
-	d, err := s.o.News.GetDraft(ctx, n.Draft)
+	d, err := api.GetDraft(ctx, n.Draft)
 	if wxapi.ErrCode(err) == wxapi.CodeInvalidMediaID {
 		return []string{"draft"}, nil
 	}
 	if err != nil {
-		return nil, wechatRefusal(id, err)
+		return nil, err
 	}
 	now := make([]Article, len(d.Articles))
 	for i, a := range d.Articles {

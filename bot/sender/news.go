@@ -59,21 +59,12 @@ func (s *Sender) freezeNews(ctx context.Context, b *broadcast.Broadcast, n *broa
 		return 0, true, s.setUpload(ctx, b, broadcast.Upload{Variant: n.Variant, MediaID: n.Draft, At: now})
 	}
 	if u == nil {
-		d, err := s.o.News.GetDraft(ctx, n.Draft)
-		gone := wxapi.ErrCode(err) == wxapi.CodeInvalidMediaID
-		if err != nil && !gone {
+		changed, err := n.Changes(ctx, s.o.News)
+		if err != nil {
 			if wxapi.ErrCode(err) == 0 || retryable(err) {
 				return backoff(1), true, err
 			}
 			return 0, false, s.fail(ctx, b, "draft/get: "+err.Error())
-		}
-		changed := []string{"draft"}
-		if !gone {
-			now := make([]broadcast.Article, len(d.Articles))
-			for i, a := range d.Articles {
-				now[i] = broadcast.ArticleOf(a)
-			}
-			changed = broadcast.Changed(n.Articles, now)
 		}
 		if len(changed) > 0 {
 			return 0, false, s.voidChanged(ctx, b, n.Draft, changed)
