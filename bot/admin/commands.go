@@ -57,8 +57,15 @@ func runShow(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *b
 	return b.detail(bc, paused), bc, nil
 }
 
+// runPreview freezes a plan for the creator, or for anyone who adds
+// 重新; anyone else's plain preview only shows the plan already frozen,
+// so a plan never changes under the approvers by a look.
 func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.approvals.Preview(ctx, a, x.id)
+	preview := b.svc.approvals.Preview
+	if x.again {
+		preview = b.svc.approvals.Refreeze
+	}
+	bc, err := preview(ctx, a, x.id)
 	if err != nil {
 		return "", bc, err
 	}
@@ -66,17 +73,34 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 		return b.t(kPreviewNoPln, bc.ID), bc, nil
 	}
 	p := bc.Plan
-	head := b.t(kPreview, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
-	if bc.Creator != a.OpenID && !a.Has(broadcast.RoleOwner) {
-		head = b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)
+	froze := x.again || bc.Creator == a.OpenID
+	lines := []string{b.t(kPreviewView, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)}
+	if froze {
+		lines = []string{b.t(kPreview, bc.ID, p.Hash, thousands(p.Audience), p.RulesVersion)}
+		lines = append(lines, b.replacedLines(p, x.again)...)
 	}
-	lines := append([]string{head}, b.articleLines(bc)...)
+	lines = append(lines, b.articleLines(bc)...)
 	lines = append(lines, b.safetyLines(bc)...)
 	lines = append(lines, b.callLines(p)...)
 	if line := b.policyLine(b.svc.send.Policy(b.now())); line != "" {
 		lines = append(lines, line)
 	}
+	if !froze {
+		lines = append(lines, b.t(kPreviewAgainHint, bc.ID))
+	}
 	return strings.Join(lines, "\n"), bc, nil
+}
+
+// replacedLines say what a new plan did to the one before: void it and
+// its approvals, or (asked for again) keep it, nothing having changed.
+func (b *Bot) replacedLines(p *broadcast.Plan, again bool) []string {
+	switch {
+	case p.Replaced != "" && p.Replaced != p.Hash:
+		return []string{b.t(kPreviewVoided, p.Replaced, p.Voided)}
+	case again && p.Replaced == p.Hash:
+		return []string{b.t(kPreviewSame, p.Hash)}
+	}
+	return nil
 }
 
 func runApprove(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {

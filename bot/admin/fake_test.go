@@ -69,6 +69,7 @@ func (f *fakeDrafts) Remind(ctx context.Context, a broadcast.Admin, id int64, de
 
 type fakeApprovals struct {
 	PreviewFn           func(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
+	RefreezeFn          func(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
 	ApproveFn           func(ctx context.Context, a broadcast.Admin, id int64, plan, override string) (*broadcast.Broadcast, error)
 	RejectFn            func(ctx context.Context, a broadcast.Admin, id int64, reason string) (*broadcast.Broadcast, error)
 	ValidApprovalsFn    func(b *broadcast.Broadcast) int
@@ -77,6 +78,10 @@ type fakeApprovals struct {
 
 func (f *fakeApprovals) Preview(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
 	return f.PreviewFn(ctx, a, id)
+}
+
+func (f *fakeApprovals) Refreeze(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
+	return f.RefreezeFn(ctx, a, id)
 }
 
 func (f *fakeApprovals) Approve(ctx context.Context, a broadcast.Admin, id int64, plan, override string) (*broadcast.Broadcast, error) {

@@ -34,7 +34,7 @@ func (f *fixture) inMemory() *memory {
 	m := &memory{now: f.bot.now, next: 1, bs: map[int64]*broadcast.Broadcast{}, required: 1,
 		segments: []broadcast.SegmentCount{{Name: "vip", Count: 1234}, {Name: "all", Count: 1234567}, {Name: "lonely", Count: 1}}}
 	*f.drafts = fakeDrafts{CreateFn: m.Create, GetFn: m.Get, ListFn: m.List}
-	*f.approvals = fakeApprovals{PreviewFn: m.Preview, ApproveFn: m.Approve, RejectFn: m.Reject,
+	*f.approvals = fakeApprovals{PreviewFn: m.Preview, RefreezeFn: m.Refreeze, ApproveFn: m.Approve, RejectFn: m.Reject,
 		ValidApprovalsFn: m.ValidApprovals, ApprovalsRequiredFn: m.ApprovalsRequired}
 	*f.send = fakeSendControl{SendFn: m.Send, CancelFn: m.Cancel, RetractFn: m.Retract,
 		SetPausedFn: m.SetPaused, PausedFn: m.Paused,
@@ -134,12 +134,32 @@ func (m *memory) List(_ context.Context, n int) ([]*broadcast.Broadcast, error) 
 	return out, nil
 }
 
-// Preview freezes a plan whose hash is 3f2a9c00 plus the id.
-func (m *memory) Preview(_ context.Context, _ broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
+// Preview freezes the creator's plan (see Refreeze); anyone else gets
+// the plan already frozen, unchanged.
+func (m *memory) Preview(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
+	b, err := m.Get(ctx, id)
+	if err != nil || b.Creator == a.OpenID {
+		if err != nil {
+			return nil, err
+		}
+		return m.Refreeze(ctx, a, id)
+	}
+	if b.Plan == nil {
+		return b, &broadcast.Refusal{Code: broadcast.CodeNoPlan, ID: id}
+	}
+	return b, nil
+}
+
+// Refreeze freezes a plan whose hash is 3f2a9c00 plus the id, so the
+// approvals of an earlier plan stand.
+func (m *memory) Refreeze(_ context.Context, _ broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
 	return m.change(id, []broadcast.State{broadcast.StateDraft, broadcast.StatePlanned}, func(b *broadcast.Broadcast) error {
 		n, _ := m.count(b.Segment)
-		b.Plan = &broadcast.Plan{Hash: fmt.Sprintf("%08x", 0x3f2a9c00+id), RulesVersion: "abc123", Audience: n}
-		b.State, b.Approvals = broadcast.StatePlanned, nil
+		p := &broadcast.Plan{Hash: fmt.Sprintf("%08x", 0x3f2a9c00+id), RulesVersion: "abc123", Audience: n}
+		if b.Plan != nil {
+			p.Replaced = b.Plan.Hash
+		}
+		b.Plan, b.State = p, broadcast.StatePlanned
 		return nil
 	})
 }

@@ -40,6 +40,8 @@ type args struct {
 	window   time.Duration
 	// drafts: list the draft box instead of creating (新建 <分群> 草稿).
 	drafts bool
+	// again: preview freezes a new plan whoever asks (预览 <编号> 重新).
+	again bool
 	// shown is the arguments as the admin typed them, spaces collapsed,
 	// for the "working on it" reply.
 	shown string
@@ -107,6 +109,25 @@ func idArg(_ *Bot, rest string) (args, error) {
 	}
 	id, err := parseID(f[0])
 	return args{id: id, shown: strconv.FormatInt(id, 10)}, err
+}
+
+// previewArgs reads "<id> [重新|again]".
+func previewArgs(_ *Bot, rest string) (args, error) {
+	f := strings.Fields(rest)
+	if len(f) < 1 || len(f) > 2 {
+		return args{}, errUsage
+	}
+	id, err := parseID(f[0])
+	x := args{id: id, shown: strconv.FormatInt(id, 10)}
+	if err != nil || len(f) == 1 {
+		return x, err
+	}
+	switch strings.ToLower(f[1]) {
+	case "重新", "again":
+		x.again, x.shown = true, x.shown+" "+f[1]
+		return x, nil
+	}
+	return x, errUsage
 }
 
 // approveArgs reads "<id> [plan hash]": with the hash the approval counts

@@ -71,13 +71,13 @@ var (
 var byID = map[string]map[string]row{
 	"show":   everyState(allOK),
 	"status": everyState(allOK),
-	// An approver who did not create it gets the plan's message to look
-	// at; the plan stays.
+	// Anyone who did not create it gets the plan's message to look at;
+	// the plan stays (预览 <id> 重新 freezes a new one).
 	"preview": withStates(allState, map[string]row{
-		"draft":     {ok, yours, noPlan, ok, ok},
-		"planned":   {ok, yours, view, ok, ok},
-		"approved":  {ok, yours, view, ok, ok},
-		"scheduled": {state, state, view, state, state},
+		"draft":     {ok, noPlan, noPlan, noPlan, ok},
+		"planned":   {ok, view, view, view, ok},
+		"approved":  {ok, view, view, view, ok},
+		"scheduled": {state, view, view, view, state},
 	}),
 	"approve": withStates(row{denied, denied, state, state, state}, map[string]row{
 		"draft":    {denied, denied, noPlan, noPlan, noPlan},

@@ -29,7 +29,7 @@ func TestRefusalWording(t *testing.T) {
 		{"approve", broadcast.Refusal{Code: broadcast.CodeAlreadyApproved, ID: 12},
 			"你已批准过 #12 的当前计划，还需另一位审批人批准", "You already approved the current plan of #12; another approver is needed"},
 		{"approve", broadcast.Refusal{Code: broadcast.CodeNoPlan, ID: 12},
-			"#12 还没有预览，请先发送「预览 12」", `#12 has no plan yet; send "preview 12" first`},
+			"#12 还没有预览：请创建者发送「预览 12」，或发送「预览 12 重新」冻结计划", `#12 has no plan yet: its creator sends "preview 12", or send "preview 12 again" to freeze one`},
 		{"send", broadcast.Refusal{Code: broadcast.CodePlanVoided, ID: 12, Detail: "abc"},
 			"规则已更新（版本 abc），#12 的计划与批准已作废，请重新「预览 12」",
 			`The rules changed (version abc): the plan and approvals of #12 are void; send "preview 12" again`},

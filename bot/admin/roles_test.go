@@ -104,7 +104,7 @@ func TestHelp(t *testing.T) {
 
 	en := newFixture(t, english)
 	want := "Commands (the # before an id is optional):\nhelp: this list\nsegments: segments with their sizes\n" +
-		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\npreview <id>: preview on your phone (the creator's preview freezes the plan)\napprove <id> [plan] [override <reason>]: approve the previewed plan (with its hash: only that plan; a plan with content-check hits needs an owner's override with a reason)\n" +
+		"count <segment>: the size of one segment\nshow <id>: a broadcast in full\npreview <id> [again]: preview on your phone (the creator's preview freezes the plan; anyone else only sees the frozen plan, unless they add \"again\" to freeze a new one, which voids the old plan's approvals)\napprove <id> [plan] [override <reason>]: approve the previewed plan (with its hash: only that plan; a plan with content-check hits needs an owner's override with a reason)\n" +
 		"reject <id> [reason]: reject a broadcast\nsend <id> [now | best | HH:MM | YYYY-MM-DD HH:MM] [override <reason>]: send or schedule an approved broadcast (best: the next best window; quiet hours need an owner's override)\n" +
 		"status <id> [window, e.g. 12h] [tag]: progress, unsubscribes, holdout and variant results\nlist: recent broadcasts and notices"
 	if got := en.bot.Help(approver); got != want {

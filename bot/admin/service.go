@@ -30,6 +30,9 @@ type Approvals interface {
 	// Preview freezes the plan and sends the mass preview to a; it may
 	// take seconds.
 	Preview(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
+	// Refreeze freezes a new plan whoever a is and sends the preview to
+	// a; the plan says what it replaced and how many approvals it voided.
+	Refreeze(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error)
 	// Approve: plan is "" or the hash the approver saw; override is an
 	// owner's reason to approve a plan the content check flagged.
 	Approve(ctx context.Context, a broadcast.Admin, id int64, plan, override string) (*broadcast.Broadcast, error)

@@ -13,7 +13,7 @@ import (
 // slowAfter is short so the tests run fast; the gate makes "slow" certain.
 func slowAfter(o *Options) { o.SlowAfter = 20 * time.Millisecond }
 
-// gate holds the slow calls (Preview, Segments, Count) until it is
+// gate holds the slow calls (Preview, Refreeze, Segments, Count) until it is
 // opened; they return ctx's error if ctx ends first.
 type gate struct {
 	open chan struct{}
@@ -22,15 +22,22 @@ type gate struct {
 	ctxErr error
 }
 
-// gate wraps f's Preview, Segments and Count, as set so far, in a gate.
+// gate wraps f's Preview, Refreeze, Segments and Count, as set so far, in a gate.
 func (f *fixture) gate() *gate {
 	g := &gate{open: make(chan struct{})}
-	preview, segments, count := f.approvals.PreviewFn, f.segments.SegmentsFn, f.segments.CountFn
+	preview, refreeze := f.approvals.PreviewFn, f.approvals.RefreezeFn
+	segments, count := f.segments.SegmentsFn, f.segments.CountFn
 	f.approvals.PreviewFn = func(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
 		if err := g.wait(ctx); err != nil {
 			return nil, err
 		}
 		return preview(ctx, a, id)
+	}
+	f.approvals.RefreezeFn = func(ctx context.Context, a broadcast.Admin, id int64) (*broadcast.Broadcast, error) {
+		if err := g.wait(ctx); err != nil {
+			return nil, err
+		}
+		return refreeze(ctx, a, id)
 	}
 	f.segments.SegmentsFn = func(ctx context.Context) ([]broadcast.SegmentCount, error) {
 		if err := g.wait(ctx); err != nil {
@@ -91,7 +98,7 @@ func TestSlowDeferred(t *testing.T) {
 		text, working, result string
 		id                    int64
 	}{
-		{"预览 #1", "正在处理「预览 1」，完成后发消息通知你",
+		{"预览 #1 重新", "正在处理「预览 1 重新」，完成后发消息通知你",
 			"已发送预览到你的微信。#1 计划 3f2a9c01：受众 1,234 人，规则版本 abc123。请审批人发送「批准 1 3f2a9c01」", 1},
 		{"分群", "正在处理「分群」，完成后发消息通知你", "vip 1,234 人\nall 1,234,567 人\nlonely 1 人", 0},
 		{"人数 vip", "正在处理「人数 vip」，完成后发消息通知你", "vip：1,234 人", 0},

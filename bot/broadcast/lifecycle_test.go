@@ -137,9 +137,38 @@ func TestApproverLooksAtThePlanWithoutChangingIt(t *testing.T) {
 	if len(p) != 2 || p[1].To != bctest.Approver.OpenID || p[1].Content != "x" {
 		t.Fatalf("previews %+v", p)
 	}
-	// Another editor may not, even to look.
-	_, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor2, b.ID)
-	w.Refusal(err, broadcast.CodeNotYours)
+	// Another editor, or an owner, looks the same way.
+	for _, a := range []broadcast.Admin{bctest.Editor2, bctest.Owner} {
+		got, err = w.Lifecycle.Preview(w.Ctx, a, b.ID)
+		if err != nil || got.Plan.Hash != b.Plan.Hash || got.Rev != b.Rev {
+			t.Fatalf("%s's look changed the plan: %v %+v", a.Name, err, got.Plan)
+		}
+	}
+}
+
+func TestRefreezeVoidsTheOldPlansApprovals(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3, Lifecycle: func(o *broadcast.Options) { o.ApprovalsRequired = 2 }})
+	b, _ := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: "x"})
+	b, err := w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID)
+	if err != nil || b.Plan.Replaced != "" || b.Plan.Voided != 0 {
+		t.Fatalf("first plan: %v %+v", err, b.Plan)
+	}
+	old := b.Plan.Hash
+	if _, err = w.Lifecycle.Approve(w.Ctx, bctest.Approver, b.ID, old, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing changed: the same plan, its approval kept.
+	b, err = w.Lifecycle.Refreeze(w.Ctx, bctest.Approver, b.ID)
+	if err != nil || b.Plan.Hash != old || b.Plan.Voided != 0 || w.Lifecycle.ValidApprovals(b) != 1 {
+		t.Fatalf("unchanged refreeze: %v %+v", err, b.Plan)
+	}
+	w.Follow("oLate")
+	b, err = w.Lifecycle.Refreeze(w.Ctx, bctest.Approver, b.ID)
+	if err != nil || b.Plan.Hash == old || b.Plan.Replaced != old || b.Plan.Voided != 1 ||
+		b.Plan.By != bctest.Approver.OpenID || w.Lifecycle.ValidApprovals(b) != 0 || b.Plan.Audience != 4 {
+		t.Fatalf("refreeze after a follow: %v %+v", err, b.Plan)
+	}
 }
 
 func TestRetractTextIsRefused(t *testing.T) {

@@ -12,6 +12,10 @@ type Plan struct {
 	Key          string    `json:"key"`    // names the lists
 	At           time.Time `json:"at"`
 	By           string    `json:"by"`
+	// Replaced is the hash of the plan this one replaced ("" for the
+	// first), Voided how many approvals of it this freeze voided.
+	Replaced string `json:"replaced,omitempty"`
+	Voided   int    `json:"voided,omitempty"`
 	// Capped counts followers the segment selected but the frequency cap
 	// left out.
 	Capped int `json:"capped,omitempty"`

@@ -27,30 +27,43 @@ const (
 	snapshotLife = ListTTL - 24*time.Hour
 )
 
-// Preview freezes a plan of broadcast id (an editor's own, or any for an
-// owner; an approver who did not create it gets the current plan's
-// message, see showPlan) — content, segment, rules version and the
-// openids the segment selects now — and sends the message to a through
-// the mass-preview API, so a sees what followers will see. A new plan
-// voids the approvals of the old one unless nothing changed.
+// Preview sends broadcast id's message to a through the mass-preview
+// API, so a sees what followers will see. For the creator it first
+// freezes a plan (see Refreeze); for anyone else it only sends the plan
+// already frozen (see showPlan): a plan never changes under the
+// approvers because someone looked at it.
 func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
 	b, err := s.Get(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	mine := a.Has(RoleOwner) || b.Creator == a.OpenID
-	if !mine && a.Has(RoleApprover) {
+	if b.Creator != a.OpenID {
 		return s.showPlan(ctx, a, b)
 	}
+	return s.freeze(ctx, a, b)
+}
+
+// Refreeze freezes a new plan of broadcast id for any admin who asks —
+// content, segment, rules version and the openids the segment selects
+// now — and sends the preview to a. A plan that differs from the old one
+// voids the old one's approvals; the new plan says how many (Voided) and
+// which plan it replaced.
+func (s *Service) Refreeze(ctx context.Context, a Admin, id int64) (*Broadcast, error) {
+	b, err := s.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.freeze(ctx, a, b)
+}
+
+// freeze is Preview's and Refreeze's freezing of a new plan of b.
+func (s *Service) freeze(ctx context.Context, a Admin, b *Broadcast) (*Broadcast, error) {
+	id := b.ID
 	if !previewable(b.State) {
 		return b, wrongState(b)
 	}
 	if err := writable(b); err != nil {
 		return b, err // before the snapshot and the previews, which the record could not keep
-	}
-	if !mine {
-		// Previewing freezes a new plan, which may void the approvals.
-		return b, refuse(CodeNotYours, id)
 	}
 	if s.o.API == nil {
 		return b, refuse(CodeNoAPI, id)
@@ -90,8 +103,13 @@ func (s *Service) Preview(ctx context.Context, a Admin, id int64) (*Broadcast, e
 		if spec(b) != was {
 			return store.Change{}, wrongState(&Broadcast{ID: b.ID, State: StateDraft}) // edited meanwhile
 		}
+		before := b.CurrentApprovals()
+		if b.Plan != nil {
+			plan.Replaced = b.Plan.Hash
+		}
 		b.Plan = plan
 		b.Approvals = b.CurrentApprovals()
+		plan.Voided = max(len(before)-len(b.Approvals), 0)
 		b.State = StatePlanned
 		if s.ready(b) {
 			b.State = StateApproved
