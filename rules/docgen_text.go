@@ -45,7 +45,8 @@ tags:                          # run in file order on every callback
     wechat_tag: 促销点击         # optional: mirror the tag onto this WeChat tag
 segments:
   - name: vip_active           # [a-z][a-z0-9_], at most 64 characters, unique
-    description: VIPs active this week
+    title: 活跃会员              # optional: a display name admins may type in commands
+    description: 本周活跃的会员
     rule: '"vip" in user.tags && user.days_since_active <= 7'   # user only
 replies:                       # the first rule whose when is true answers
   - name: price                # optional; defaults to replies[<index>]
@@ -65,6 +66,11 @@ default:                       # optional: answers messages nothing else matched
 	"(one article, as WeChat allows in passive replies: `title` and `url` required,\n" +
 	"`description` and `pic_url` optional; URLs must be absolute http(s)).\n" +
 	"`default` holds one reply and no `when`.\n\n" +
+	"A segment's `title` is a display name shown next to its name in the admins'\n" +
+	"chat and accepted wherever a command takes a segment (`新建 活跃会员 文本 …`):\n" +
+	"one word of at most 20 characters, unique among the titles and names of all\n" +
+	"segments regardless of case. Admins may type a name in any case\n" +
+	"(`VIP_Active`), and a typo gets the closest names as a suggestion.\n\n" +
 	"`on` takes one event type or a list; without it a tag rule runs on every callback.\n" +
 	"`ttl` takes a Go duration (`72h`, `90m`) or whole days (`7d`).\n" +
 	"`wechat_tag` is at most 30 bytes (a Chinese character takes 3). A tag rule with\n" +

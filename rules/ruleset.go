@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"strings"
 	"sync"
 	"time"
 )
@@ -59,8 +60,12 @@ func (t *TagRule) Triggers(eventType string) bool {
 type Segment struct {
 	Name        string
 	Description string
-	Rule        *Program
-	Pos         Position
+	// Title is an optional display name (e.g. 活跃会员) that admins may
+	// type in place of Name; unique among the names and titles of all
+	// segments, case-insensitively.
+	Title string
+	Rule  *Program
+	Pos   Position
 }
 
 // ReplyRule answers a callback with Reply when When is true.
@@ -85,6 +90,33 @@ type Reply struct {
 }
 
 // Segment returns the segment called name.
+// FindSegment finds the segment an admin typed: its name in any case,
+// or its title. It does not guess: see SuggestSegments for a typo.
+func (rs *Ruleset) FindSegment(typed string) (*Segment, bool) {
+	if s, ok := rs.Segment(strings.ToLower(typed)); ok {
+		return s, true
+	}
+	for _, s := range rs.Segments {
+		if s.Title != "" && strings.EqualFold(s.Title, typed) {
+			return s, true
+		}
+	}
+	return nil, false
+}
+
+// SuggestSegments returns at most three segment names or titles close to
+// typed (a small edit distance, or a prefix), closest first.
+func (rs *Ruleset) SuggestSegments(typed string) []string {
+	var names []string
+	for _, s := range rs.Segments {
+		names = append(names, s.Name)
+		if s.Title != "" {
+			names = append(names, s.Title)
+		}
+	}
+	return suggestions(typed, names)
+}
+
 func (rs *Ruleset) Segment(name string) (*Segment, bool) {
 	for _, s := range rs.Segments {
 		if s.Name == name {

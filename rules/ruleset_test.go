@@ -170,3 +170,34 @@ func TestDocExamplesLoad(t *testing.T) {
 		}
 	}
 }
+
+func TestFindSegment(t *testing.T) {
+	rs, err := Parse("rules.yaml", []byte(`segments:
+  - name: vip_active
+    title: 活跃会员
+    rule: user.subscribed
+  - name: promo_clickers
+    rule: user.subscribed
+`), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for typed, want := range map[string]string{"vip_active": "vip_active", "VIP_Active": "vip_active",
+		"活跃会员": "vip_active", "PROMO_CLICKERS": "promo_clickers"} {
+		if s, ok := rs.FindSegment(typed); !ok || s.Name != want {
+			t.Errorf("FindSegment(%q) = %v, %v; want %s", typed, s, ok, want)
+		}
+	}
+	if s, ok := rs.FindSegment("promo_clicker"); ok {
+		t.Errorf("a typo found %s", s.Name)
+	}
+	if got := rs.SuggestSegments("promo_clicker"); len(got) != 1 || got[0] != "promo_clickers" {
+		t.Errorf("suggestions %v", got)
+	}
+	if got := rs.SuggestSegments("活跃会"); len(got) != 1 || got[0] != "活跃会员" {
+		t.Errorf("suggestions for a title %v", got)
+	}
+	if got := rs.SuggestSegments("zzz"); len(got) != 0 {
+		t.Errorf("suggestions for nothing close %v", got)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
@@ -81,19 +83,70 @@ func (d *decoder) tag(n *yaml.Node, path string, seen map[string]int) *TagRule {
 func (d *decoder) segments(n *yaml.Node) []*Segment {
 	var out []*Segment
 	seen := make(map[string]int)
+	var titles []titleAt
 	for i, item := range d.items(n, "segments") {
 		path := itemPath("segments", i, item, maxSegmentName)
-		f, ok := d.fields(item, path, "name", "description", "rule")
+		f, ok := d.fields(item, path, "name", "title", "description", "rule")
 		if !ok {
 			continue
 		}
 		s := &Segment{Pos: d.src.at(item)}
 		s.Name = d.name(f, item, path, "segment", maxSegmentName, seen)
+		if t := d.title(f["title"], path+".title"); t != "" {
+			s.Title = t
+			titles = append(titles, titleAt{t, f["title"], path + ".title"})
+		}
 		s.Description, _ = d.str(f["description"], path+".description")
 		s.Rule = d.program(f, item, path, "rule", true)
 		out = append(out, s)
 	}
+	d.uniqueTitles(titles, seen)
 	return out
+}
+
+// maxSegmentTitle bounds a segment's display name, typed on a phone.
+const maxSegmentTitle = 20
+
+// titleAt is a segment's title and where the file gives it.
+type titleAt struct {
+	title string
+	node  *yaml.Node
+	path  string
+}
+
+// title checks a segment's display name: one word (admins type it in
+// commands, which split at spaces), at most maxSegmentTitle characters.
+func (d *decoder) title(n *yaml.Node, path string) string {
+	if n == nil || yamlnode.IsNull(n) {
+		return ""
+	}
+	t, ok := d.str(n, path)
+	switch {
+	case !ok:
+		return ""
+	case t == "" || strings.ContainsFunc(t, unicode.IsSpace) || utf8.RuneCountInString(t) > maxSegmentTitle:
+		d.add(n, path, "invalid segment title %q: use 1 to %d characters without spaces", t, maxSegmentTitle)
+		return ""
+	}
+	return t
+}
+
+// uniqueTitles refuses a title that another segment's title or any
+// segment's name already is, in any case: admins type either.
+func (d *decoder) uniqueTitles(titles []titleAt, names map[string]int) {
+	first := make(map[string]int)
+	for _, t := range titles {
+		low := strings.ToLower(t.title)
+		if line, dup := names[low]; dup {
+			d.add(t.node, t.path, "segment title %s is the name of the segment at line %d: titles and names must differ", t.title, line)
+			continue
+		}
+		if line, dup := first[low]; dup {
+			d.add(t.node, t.path, "duplicate segment title %s (first used at line %d)", t.title, line)
+			continue
+		}
+		first[low] = t.node.Line
+	}
 }
 
 // name checks the name of a rule: required, well formed and unique in
