@@ -27,9 +27,13 @@ const (
 	kHelpHead key = "help.head"
 	kHelpLine key = "help.line"
 
-	kSegmentLine  key = "segments.line"
-	kSegmentsNone key = "segments.none"
-	kCount        key = "count"
+	kSegmentLine key = "segments.line"
+	// kSegmentTitled names a segment with its display name; kQuoted
+	// quotes a suggested name.
+	kSegmentTitled key = "segments.titled"
+	kQuoted        key = "quoted"
+	kSegmentsNone  key = "segments.none"
+	kCount         key = "count"
 
 	kNew key = "new"
 

@@ -21,17 +21,21 @@ func runSegments(ctx context.Context, b *Bot, _ broadcast.Admin, _ args) (string
 	}
 	lines := make([]string, len(segs))
 	for i, s := range segs {
-		lines[i] = b.t(kSegmentLine, s.Name, thousands(s.Count))
+		lines[i] = b.t(kSegmentLine, b.segment(s.Name, s.Title), thousands(s.Count))
 	}
 	return strings.Join(lines, "\n"), nil, nil
 }
 
 func runCount(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	n, err := b.svc.segments.Count(ctx, x.segment)
+	seg, err := b.svc.segments.FindSegment(x.segment)
 	if err != nil {
 		return "", nil, err
 	}
-	return b.t(kCount, x.segment, thousands(n)), nil, nil
+	n, err := b.svc.segments.Count(ctx, seg.Name)
+	if err != nil {
+		return "", nil, err
+	}
+	return b.t(kCount, b.segment(seg.Name, seg.Title), thousands(n)), nil, nil
 }
 
 func runNew(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
@@ -42,7 +46,7 @@ func runNew(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *br
 	if err != nil {
 		return "", bc, err
 	}
-	return b.t(kNew, bc.ID, bc.Segment, b.word(kType, bc.Content.Type)), bc, nil
+	return b.t(kNew, bc.ID, b.segmentOf(bc.Segment), b.word(kType, bc.Content.Type)), bc, nil
 }
 
 func runShow(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {

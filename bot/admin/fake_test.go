@@ -136,8 +136,19 @@ func (f *fakeSendControl) Paused(ctx context.Context) (bool, error) { return f.P
 func (f *fakeSendControl) Policy(now time.Time) broadcast.Policy { return f.PolicyFn(now) }
 
 type fakeSegments struct {
-	SegmentsFn func(ctx context.Context) ([]broadcast.SegmentCount, error)
-	CountFn    func(ctx context.Context, segment string) (int, error)
+	SegmentsFn    func(ctx context.Context) ([]broadcast.SegmentCount, error)
+	CountFn       func(ctx context.Context, segment string) (int, error)
+	FindSegmentFn func(typed string) (broadcast.SegmentName, error)
+}
+
+// FindSegment, unlike the other methods, has a default when its field is
+// not set: every segment exists, without a display name. Replies look up
+// display names wherever they name a segment.
+func (f *fakeSegments) FindSegment(typed string) (broadcast.SegmentName, error) {
+	if f.FindSegmentFn == nil {
+		return broadcast.SegmentName{Name: typed}, nil
+	}
+	return f.FindSegmentFn(typed)
 }
 
 func (f *fakeSegments) Segments(ctx context.Context) ([]broadcast.SegmentCount, error) {

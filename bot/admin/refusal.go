@@ -23,7 +23,7 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 	case broadcast.CodeNotApproved:
 		return b.t(k, id, max(r.Need-r.N, 1), r.N, r.Need)
 	case broadcast.CodeUnknownSegment:
-		return b.t(k, orDash(r.Detail))
+		return b.unknownSegment(r)
 	case broadcast.CodeSmallAudience:
 		if r.Need > 0 { // Need: followers the frequency cap left out
 			return b.t(kRefuse+"small_audience_capped", r.N, thousands(r.Need))

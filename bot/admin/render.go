@@ -11,7 +11,7 @@ import (
 func (b *Bot) detail(bc *broadcast.Broadcast, paused bool) string {
 	lines := []string{
 		b.t(kDetailHead, bc.ID, b.word(kState, string(bc.State))),
-		b.t(kDetailContent, bc.Segment, b.word(kType, bc.Content.Type), b.snippet(bc.Content)),
+		b.t(kDetailContent, b.segmentOf(bc.Segment), b.word(kType, bc.Content.Type), b.snippet(bc.Content)),
 		b.t(kDetailCreator, orDash(bc.CreatorName), b.long(bc.Created)),
 	}
 	lines = append(lines, b.planLines(bc)...)
@@ -102,7 +102,7 @@ func (b *Bot) list(list []*broadcast.Broadcast, notices []broadcast.Notice, paus
 		lines = append(lines, b.t(kListPaused))
 	}
 	for _, bc := range list {
-		line := b.t(kListLine, bc.ID, bc.Segment, b.word(kType, bc.Content.Type), b.word(kState, string(bc.State)))
+		line := b.t(kListLine, bc.ID, b.segmentOf(bc.Segment), b.word(kType, bc.Content.Type), b.word(kState, string(bc.State)))
 		switch {
 		case bc.State == broadcast.StateScheduled && !bc.SendAt.IsZero():
 			line += " " + b.short(bc.SendAt)

@@ -63,6 +63,10 @@ type SendControl interface {
 type Segments interface {
 	Segments(ctx context.Context) ([]broadcast.SegmentCount, error)
 	Count(ctx context.Context, segment string) (int, error)
+	// FindSegment finds a segment as an admin typed it (its name in any
+	// case, or its title), with its display name; an unknown one is
+	// refused with the closest names.
+	FindSegment(typed string) (broadcast.SegmentName, error)
 }
 
 // Results measures sent broadcasts (bot/results.Service).

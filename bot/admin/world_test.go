@@ -36,8 +36,14 @@ segments:
 // test moves the clock.
 func newWorld(t *testing.T, start time.Time, tweak func(*broadcast.Options)) *world {
 	t.Helper()
+	return newWorldWith(t, testRules, start, tweak)
+}
+
+// newWorldWith is newWorld on other rules.
+func newWorldWith(t *testing.T, rules string, start time.Time, tweak func(*broadcast.Options)) *world {
+	t.Helper()
 	bw := bctest.New(t, sim, bctest.Config{
-		Manual: true, Start: start, Rules: testRules, Admins: actors,
+		Manual: true, Start: start, Rules: rules, Admins: actors,
 		BatchSize: 3, BatchInterval: time.Hour, AlertFailureRate: 0.5,
 		Lifecycle: func(o *broadcast.Options) {
 			o.Profiles = fourFollowers{}

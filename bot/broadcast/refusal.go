@@ -54,6 +54,9 @@ type Refusal struct {
 	N      int
 	Need   int
 	At     time.Time
+	// Suggest are the names closest to an unknown one, for a
+	// did-you-mean.
+	Suggest []string
 }
 
 func (r *Refusal) Error() string {

@@ -107,7 +107,8 @@ func New(o Options) *Service {
 	return &Service{o: o}
 }
 
-// Create creates a draft broadcast of c to segment.
+// Create creates a draft broadcast of c to segment, as an admin typed it
+// (see findSegment); the broadcast keeps the segment's name.
 func (s *Service) Create(ctx context.Context, a Admin, segment string, c Content) (*Broadcast, error) {
 	if err := c.Check(); err != nil {
 		return nil, err
@@ -116,12 +117,13 @@ func (s *Service) Create(ctx context.Context, a Admin, segment string, c Content
 	if rs == nil {
 		return nil, refuse(CodeNoRules, 0)
 	}
-	if _, ok := rs.Segment(segment); !ok {
-		return nil, &Refusal{Code: CodeUnknownSegment, Detail: segment}
+	seg, err := findSegment(rs, segment)
+	if err != nil {
+		return nil, err
 	}
 	now := s.o.Now()
 	b := &Broadcast{
-		Creator: a.OpenID, CreatorName: a.Name, Segment: segment, Content: c,
+		Creator: a.OpenID, CreatorName: a.Name, Segment: seg.Name, Content: c,
 		State: StateDraft, Created: now, Updated: now,
 	}
 	if err := s.o.Records.Create(ctx, b); err != nil {
