@@ -82,3 +82,10 @@ func distance(a, b string) int {
 	}
 	return d[len(s)][len(t)]
 }
+
+// Suggest returns at most three of candidates close to name (a small
+// edit distance in any case, or a prefix), closest first: for a
+// did-you-mean wherever a name was mistyped.
+func Suggest(name string, candidates []string) []string {
+	return suggestions(name, candidates)
+}

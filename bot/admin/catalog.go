@@ -24,8 +24,16 @@ const (
 	kOr      key = "or"
 	kListSep key = "list_sep"
 
-	kHelpHead key = "help.head"
-	kHelpLine key = "help.line"
+	kHelpCommon      key = "help.common"
+	kHelpGroup       key = "help.group"
+	kHelpSep         key = "help.sep"
+	kHelpTail        key = "help.tail"
+	kHelpNone        key = "help.none"
+	kHelpExample     key = "help.example"
+	kHelpNeeds       key = "help.needs"
+	kHelpOf          key = "help.of"
+	kHelpUnknown     key = "help.unknown"
+	kHelpUnknownNear key = "help.unknown_near"
 
 	kSegmentLine key = "segments.line"
 	// kSegmentTitled names a segment with its display name; kQuoted
@@ -165,6 +173,7 @@ const (
 	kCategory    key = "category."
 	kWhere       key = "where."
 	kPauseReason key = "pause_reason."
+	kGroup       key = "group." // + a command group
 )
 
 // catalogFor returns the catalogue of lang ("zh" or "en").

@@ -7,7 +7,10 @@ import (
 	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
-func runHelp(_ context.Context, b *Bot, a broadcast.Admin, _ args) (string, *broadcast.Broadcast, error) {
+func runHelp(_ context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
+	if x.topic != "" {
+		return b.helpOn(a, x.topic), nil, nil
+	}
 	return b.Help(a), nil, nil
 }
 
@@ -262,21 +265,4 @@ func runAudit(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *
 		}
 	}
 	return strings.Join(lines, "\n"), nil, nil
-}
-
-// Help returns the help text for a's roles: the commands a may run.
-func (b *Bot) Help(a broadcast.Admin) string {
-	lines := []string{b.t(kHelpHead)}
-	for i := range b.cmds {
-		c := &b.cmds[i]
-		if !c.allows(a) {
-			continue
-		}
-		usage, what := c.usageZH, c.helpZH
-		if b.lang == "en" {
-			usage, what = c.usageEN, c.helpEN
-		}
-		lines = append(lines, b.t(kHelpLine, usage, what))
-	}
-	return strings.Join(lines, "\n")
 }

@@ -40,6 +40,8 @@ type args struct {
 	window   time.Duration
 	// drafts: list the draft box instead of creating (新建 <分群> 草稿).
 	drafts bool
+	// topic is the command help explains (帮助 <命令>).
+	topic string
 	// again: preview freezes a new plan whoever asks (预览 <编号> 重新).
 	again bool
 	// shown is the arguments as the admin typed them, spaces collapsed,
@@ -109,6 +111,18 @@ func idArg(_ *Bot, rest string) (args, error) {
 	}
 	id, err := parseID(f[0])
 	return args{id: id, shown: strconv.FormatInt(id, 10)}, err
+}
+
+// helpArgs reads "[command]".
+func helpArgs(_ *Bot, rest string) (args, error) {
+	f := strings.Fields(rest)
+	switch len(f) {
+	case 0:
+		return args{}, nil
+	case 1:
+		return args{topic: f[0], shown: f[0]}, nil
+	}
+	return args{}, errUsage
 }
 
 // previewArgs reads "<id> [重新|again]".

@@ -114,7 +114,7 @@ func TestHandleTrims(t *testing.T) {
 
 func TestMalformed(t *testing.T) {
 	tests := []struct{ text, want string }{
-		{"help me", "用法：帮助"},
+		{"help me please", "用法：帮助 [命令]"},
 		{"分群 vip", "用法：分群"},
 		{"人数", "用法：人数 <分群>"},
 		{"count a b", "用法：人数 <分群>"},

@@ -55,7 +55,7 @@ var commands = []command{
 	}},
 	{"segments", typed("分群"), fixed("everyone 4 人")},
 	{"count", typed("人数 everyone"), fixed("everyone：4 人")},
-	{"help", typed("帮助"), fixed("可用命令")},
+	{"help", typed("帮助"), fixed("发送「帮助 命令」看用法和例子")},
 	{"new", typed("新建 everyone 文本 你好"), func(b *broadcast.Broadcast) string {
 		return fmt.Sprintf("已创建 #%d（分群 everyone，文本）", b.ID+1)
 	}},
