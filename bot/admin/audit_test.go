@@ -20,23 +20,23 @@ func TestAuditOutcomes(t *testing.T) {
 		want  audit.Entry
 	}{
 		{"ok with plan", approver, "批准 #1", nil,
-			audit.Entry{By: "o_ap", Name: "老李", Command: "批准 #1", ID: 1, Plan: "3f2a9c1d", Outcome: "ok"}},
+			audit.Entry{By: "o_ap", Name: "老李", Command: "批准 #1", ID: 1, Plan: "3f2a9c1d", Outcome: "ok", OutcomeZH: "成功"}},
 		{"ok without broadcast", owner, "暂停", nil,
-			audit.Entry{By: "o_ow", Name: "老板", Command: "暂停", Outcome: "ok"}},
+			audit.Entry{By: "o_ow", Name: "老板", Command: "暂停", Outcome: "ok", OutcomeZH: "成功"}},
 		{"refusal keeps the plan", editor, "发送 1", nil,
-			audit.Entry{By: "o_ed", Name: "小王", Command: "发送 1", ID: 1, Plan: "3f2a9c1d", Outcome: "not_approved"}},
+			audit.Entry{By: "o_ed", Name: "小王", Command: "发送 1", ID: 1, Plan: "3f2a9c1d", Outcome: "not_approved", OutcomeZH: "批准不足"}},
 		{"refusal without broadcast", approver, "批准 2", nil,
-			audit.Entry{By: "o_ap", Name: "老李", Command: "批准 2", ID: 2, Outcome: "no_plan"}},
+			audit.Entry{By: "o_ap", Name: "老李", Command: "批准 2", ID: 2, Outcome: "no_plan", OutcomeZH: "还没有预览"}},
 		{"refusal detail", editor, "新建 nope 文本 hi", nil,
-			audit.Entry{By: "o_ed", Name: "小王", Command: "新建 nope 文本 hi", Outcome: "unknown_segment", Detail: "nope"}},
+			audit.Entry{By: "o_ed", Name: "小王", Command: "新建 nope 文本 hi", Outcome: "unknown_segment", OutcomeZH: "没有该分群", Detail: "nope"}},
 		{"denied", editor, "批准 1", nil,
-			audit.Entry{By: "o_ed", Name: "小王", Command: "批准 1", Outcome: "denied"}},
+			audit.Entry{By: "o_ed", Name: "小王", Command: "批准 1", Outcome: "denied", OutcomeZH: "无权限"}},
 		{"usage", owner, "预览 abc", nil,
-			audit.Entry{By: "o_ow", Name: "老板", Command: "预览 abc", Outcome: "usage"}},
+			audit.Entry{By: "o_ow", Name: "老板", Command: "预览 abc", Outcome: "usage", OutcomeZH: "用法有误"}},
 		{"unknown", nobody, "你好", nil,
-			audit.Entry{By: "o_no", Name: "无名", Command: "你好", Outcome: "usage"}},
+			audit.Entry{By: "o_no", Name: "无名", Command: "你好", Outcome: "usage", OutcomeZH: "用法有误"}},
 		{"error", approver, "详情 1", errors.New("redis down"),
-			audit.Entry{By: "o_ap", Name: "老李", Command: "详情 1", ID: 1, Outcome: "error"}},
+			audit.Entry{By: "o_ap", Name: "老李", Command: "详情 1", ID: 1, Outcome: "error", OutcomeZH: "出错"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -92,11 +92,11 @@ func TestAuditCommand(t *testing.T) {
 	f.inMemory().put(f.draft(1, broadcast.StatePlanned, typeText))
 	f.bot.Handle(t.Context(), approver, "批准 1")
 	f.bot.Handle(t.Context(), editor, "暂停")
-	want := "11-27 10:00 小王「暂停」denied\n11-27 10:00 老李「批准 1」ok"
+	want := "11-27 10:00 小王「暂停」无权限\n11-27 10:00 老李「批准 1」成功"
 	if got := f.bot.Handle(t.Context(), owner, "审计"); got != want {
 		t.Errorf("audit\n%s\nwant\n%s", got, want)
 	}
-	if got := f.bot.Handle(t.Context(), owner, "审计 1"); got != "11-27 10:00 老板「审计」ok" {
+	if got := f.bot.Handle(t.Context(), owner, "审计 1"); got != "11-27 10:00 老板「审计」成功" {
 		t.Errorf("audit 1: %q", got)
 	}
 	empty := newFixture(t)

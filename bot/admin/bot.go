@@ -76,6 +76,7 @@ type Bot struct {
 	notifier  Notifier
 	admins    map[string]broadcast.Admin
 	cat       catalog
+	zh        catalog // for the audit log's Chinese outcomes
 	lang      string
 	loc       *time.Location
 	now       func() time.Time
@@ -113,7 +114,7 @@ func New(o Options) *Bot {
 	if strings.EqualFold(o.Language, "en") {
 		b.lang = "en"
 	}
-	b.cat = catalogFor(b.lang)
+	b.cat, b.zh = catalogFor(b.lang), catalogZH()
 	if b.loc == nil {
 		b.loc = time.Local
 	}

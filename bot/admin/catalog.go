@@ -174,6 +174,18 @@ const (
 	kWhere       key = "where."
 	kPauseReason key = "pause_reason."
 	kGroup       key = "group." // + a command group
+	// kOutcome + an audit outcome: "ok", "denied", "usage", "error" or a
+	// refusal code.
+	kOutcome key = "outcome."
+	// kWeChatCode + a WeChat errcode: what it means, for the codes
+	// admins meet.
+	kWeChatCode key = "wechat_code."
+	// kBadContent + what is wrong (broadcast.Bad*).
+	kBadContent key = "bad_content."
+	// kFailure + a kind of stop (failure.go); kFailureCode adds WeChat's
+	// errcode.
+	kFailure     key = "failure."
+	kFailureCode key = "failure_code"
 )
 
 // catalogFor returns the catalogue of lang ("zh" or "en").

@@ -258,7 +258,7 @@ func runAudit(ctx context.Context, b *Bot, _ broadcast.Admin, x args) (string, *
 	}
 	lines := make([]string, len(entries))
 	for i, e := range entries {
-		lines[i] = b.t(kAuditLine, b.short(e.At), e.Name, clip(e.Command, 30), e.Outcome)
+		lines[i] = b.t(kAuditLine, b.short(e.At), e.Name, clip(e.Command, 30), b.word(kOutcome, e.Outcome))
 		if reason, ok := strings.CutPrefix(e.Detail, "override: "); ok && e.Outcome == outcomeOK {
 			// Overrides are what an audit is read for: the whole reason.
 			lines[i] += b.t(kAuditOverride, clip(reason, 80))

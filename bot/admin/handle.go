@@ -110,6 +110,14 @@ func (b *Bot) execute(ctx context.Context, in invocation) outcome {
 	return o
 }
 
+// outcomeZH is an audit outcome in Chinese.
+func (b *Bot) outcomeZH(code string) string {
+	if s, ok := b.zh[kOutcome+key(code)]; ok {
+		return s
+	}
+	return code
+}
+
 // record writes the audit entry for in. A failure is logged: the admin's
 // reply does not depend on it.
 func (b *Bot) record(ctx context.Context, in invocation, o outcome) {
@@ -124,6 +132,9 @@ func (b *Bot) record(ctx context.Context, in invocation, o outcome) {
 		Plan:    o.plan,
 		Outcome: o.code,
 		Detail:  o.detail,
+		// Chinese whatever the bot's language: the export's readers are
+		// the account's admins.
+		OutcomeZH: b.outcomeZH(o.code),
 	}
 	if err := b.svc.audit.Record(ctx, e); err != nil {
 		b.log.Error("admin: record audit", zap.String("openid", e.By),

@@ -1,6 +1,8 @@
 package admin
 
 import (
+	"strconv"
+
 	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
@@ -39,8 +41,10 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 		return b.t(k, id, r.Detail, thousands(r.N))
 	case broadcast.CodeTooFar:
 		return b.t(k, id, b.long(r.At))
-	case broadcast.CodeBadContent, broadcast.CodeWeChat:
-		return b.t(k, orDash(r.Detail))
+	case broadcast.CodeBadContent:
+		return b.t(k, b.badContent(r))
+	case broadcast.CodeWeChat:
+		return b.wechatRefusal(r)
 	case broadcast.CodeNoRules, broadcast.CodeNoAPI, broadcast.CodeCannotRetract,
 		broadcast.CodeOwnerOverride, broadcast.CodeNoBestWindow:
 		return b.t(k)
@@ -69,7 +73,7 @@ func (b *Bot) refusal(r *broadcast.Refusal, c *command, x args) string {
 	case broadcast.CodeTooManyVariants, broadcast.CodeBadHoldout:
 		return b.t(k, r.N)
 	}
-	return b.t(kRefuse+"other", r.Code)
+	return b.t(kRefuse+"other", b.word(kOutcome, string(r.Code)))
 }
 
 func orDash(s string) string {
@@ -77,4 +81,33 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// wechatRefusal words WeChat's refusal by its errcode (r.N): what the
+// code means when admins meet it, never WeChat's English message, which
+// the audit entry keeps.
+func (b *Bot) wechatRefusal(r *broadcast.Refusal) string {
+	return b.wechatRefusalCode(r.N)
+}
+
+// wechatRefusalCode says that WeChat refused with code, and what the
+// code means when admins meet it.
+func (b *Bot) wechatRefusalCode(code int) string {
+	meaning := ""
+	if s, ok := b.cat[kWeChatCode+key(strconv.Itoa(code))]; ok {
+		meaning = b.t(kRefuse+"wechat.meaning", s)
+	}
+	return b.t(kRefuse+"wechat", code, meaning)
+}
+
+// badContent says what is wrong with a content (r.Detail, one of
+// broadcast.Bad*).
+func (b *Bot) badContent(r *broadcast.Refusal) string {
+	if r.Detail == broadcast.BadLongText {
+		return b.t(kBadContent+key(r.Detail), r.N, r.Need)
+	}
+	if s, ok := b.cat[kBadContent+key(r.Detail)]; ok {
+		return s
+	}
+	return b.t(kBadContent + "type")
 }

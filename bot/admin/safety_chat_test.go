@@ -53,7 +53,7 @@ func TestSendSafetyInChat(t *testing.T) {
 	say(creator, "状态 1", "#1 已暂停", "所有者手动暂停")
 	say(owner, "恢复 1", "已恢复 #1")
 	say(owner, "恢复 1", "#1 没有暂停")
-	say(owner, "审计 20", "「批准 1 强制 品牌名含「最佳」二字」ok，理由：品牌名含「最佳」二字")
+	say(owner, "审计 20", "「批准 1 强制 品牌名含「最佳」二字」成功，理由：品牌名含「最佳」二字")
 
 	say(creator, "新建 everyone 文本 周末活动", "已创建 #2")
 	say(creator, "提醒 2 2026-11-28 20:00 3h,1h clicked_promo", "没有标签「clicked_promo」")

@@ -20,9 +20,12 @@ type Entry struct {
 	Command string    `json:"command"`
 	ID      int64     `json:"broadcast,omitempty"`
 	Plan    string    `json:"plan,omitempty"`
-	// Outcome is "ok", a refusal code, or "error".
-	Outcome string `json:"outcome"`
-	Detail  string `json:"detail,omitempty"`
+	// Outcome is "ok", a refusal code, or "error"; OutcomeZH says it in
+	// Chinese for the admins who read an export (empty in entries written
+	// before it was added).
+	Outcome   string `json:"outcome"`
+	OutcomeZH string `json:"outcome_zh,omitempty"`
+	Detail    string `json:"detail,omitempty"`
 }
 
 // Log is the audit log. It is safe for concurrent use.

@@ -2,7 +2,6 @@ package broadcast
 
 import (
 	"encoding/json"
-	"fmt"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
 )
@@ -31,6 +30,14 @@ func (c Content) MarshalJSON() ([]byte, error) {
 	}{c.Type, c.Text, c.MediaID, c.Type, c.Text, c.MediaID})
 }
 
+// What is wrong with a content: the Detail of a CodeBadContent refusal.
+const (
+	BadEmptyText = "empty_text"
+	BadLongText  = "long_text" // N characters, Need the most
+	BadMediaID   = "media_id"  // missing or longer than 128 bytes
+	BadType      = "type"      // not text, news or image
+)
+
 // maxText bounds a text broadcast; WeChat's own limit is not published,
 // and a longer text is unreadable on a phone anyway.
 const maxText = 2000
@@ -41,17 +48,17 @@ func (c Content) Check() error {
 	switch c.Type {
 	case "text":
 		if c.Text == "" {
-			return &Refusal{Code: CodeBadContent, Detail: "empty text"}
+			return &Refusal{Code: CodeBadContent, Detail: BadEmptyText}
 		}
 		if n := len([]rune(c.Text)); n > maxText {
-			return &Refusal{Code: CodeBadContent, Detail: fmt.Sprintf("text of %d characters, at most %d", n, maxText)}
+			return &Refusal{Code: CodeBadContent, Detail: BadLongText, N: n, Need: maxText}
 		}
 	case "news", "image":
 		if c.MediaID == "" || len(c.MediaID) > 128 {
-			return &Refusal{Code: CodeBadContent, Detail: "media_id"}
+			return &Refusal{Code: CodeBadContent, Detail: BadMediaID}
 		}
 	default:
-		return &Refusal{Code: CodeBadContent, Detail: "type " + c.Type}
+		return &Refusal{Code: CodeBadContent, Detail: BadType}
 	}
 	return nil
 }

@@ -220,11 +220,11 @@ func TestSendSafetyQuietHoursAndContentEndToEnd(t *testing.T) {
 
 	r = ch.say(ctx, "oOwner", "审计")
 	wantIn(t, "audit", r,
-		"老王「批准 "+id+"」content_hits",
-		"老板「批准 "+id+" 强制 法务已确认措辞」ok",
-		"小李「发送 "+id+"」quiet_hours",
-		"小李「发送 "+id+" 强制 客户在等」owner_override",
-		"老板「发送 "+id+" 强制 系统故障补发通知」ok")
+		"老王「批准 "+id+"」内容检查有敏感词",
+		"老板「批准 "+id+" 强制 法务已确认措辞」成功",
+		"小李「发送 "+id+"」免打扰时段",
+		"小李「发送 "+id+" 强制 客户在等」须所有者强制",
+		"老板「发送 "+id+" 强制 系统故障补发通知」成功")
 }
 
 // TestSendSafetyWordsDirEndToEnd points words_dir at a directory of the
