@@ -179,7 +179,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 			{OpenID: demoApprover, Name: "老王", Roles: "审批人、所有者"},
 		},
 		AttributesURL: "http://" + wx.Addr.String() + "/api/followers", APIToken: apiToken,
-		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed,
+		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed, Location: cfg.Location,
 		Log: log.Named("demo"),
 	})
 	var front sync.WaitGroup

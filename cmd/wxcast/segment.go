@@ -185,12 +185,13 @@ func rulesBacktest(ctx context.Context, conf *configFlag, file string, days int,
 	if err != nil {
 		return err
 	}
-	return writeBacktest(stdout, file, rep)
+	return writeBacktest(stdout, file, rep, cfg.Location)
 }
 
-func writeBacktest(w io.Writer, file string, r *segment.BacktestReport) error {
-	fmt.Fprintf(w, "%s (version %s) over %s – %s: %d followers with %d events\n",
-		file, r.Version, r.From.Format("2006-01-02 15:04"), r.To.Format("2006-01-02 15:04"), r.Followers, r.Events)
+// writeBacktest prints r, its times in the account's timezone loc.
+func writeBacktest(w io.Writer, file string, r *segment.BacktestReport, loc *time.Location) error {
+	fmt.Fprintf(w, "%s (version %s) over %s – %s (%s): %d followers with %d events\n",
+		file, r.Version, r.From.In(loc).Format("2006-01-02 15:04"), r.To.In(loc).Format("2006-01-02 15:04"), loc, r.Followers, r.Events)
 	fmt.Fprintf(w, "%-24s %9s %9s %9s %9s %7s\n", "tag rule", "tagged", "untagged", "at end", "live now", "errors")
 	for _, t := range r.Rules {
 		fmt.Fprintf(w, "%-24s %9d %9d %9d %9d %7d\n", t.Name, t.Tagged, t.Untagged, t.AtEnd, t.Live, t.Errors)

@@ -55,7 +55,9 @@ func (d *Demo) handlePeople(w http.ResponseWriter, r *http.Request) {
 		Followers int         `json:"followers"`
 		Joined    int64       `json:"joined"`
 		Pick      *personRef  `json:"pick,omitempty"`
-	}{Followers: d.o.Followers, Joined: d.joined.Load()}
+		// TimeZone is the zone the page shows times in (see clock.go).
+		TimeZone string `json:"timezone"`
+	}{Followers: d.o.Followers, Joined: d.joined.Load(), TimeZone: zoneName(d.o.Location, time.Now())}
 	for _, a := range d.o.Admins {
 		out.Admins = append(out.Admins, personRef{OpenID: a.OpenID, Label: a.Name, Roles: a.Roles})
 	}

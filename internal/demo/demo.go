@@ -57,6 +57,10 @@ type Options struct {
 	Rate      float64
 	Seed      uint64
 
+	// Location is the account's timezone, in which the page shows every
+	// time (Asia/Shanghai when nil).
+	Location *time.Location
+
 	Log *zap.Logger
 }
 
@@ -89,6 +93,9 @@ func New(o Options) *Demo {
 	}
 	if o.Rate <= 0 {
 		o.Rate = 3
+	}
+	if o.Location == nil {
+		o.Location = defaultZone()
 	}
 	d := &Demo{
 		o:     o,

@@ -152,6 +152,9 @@ func (d *Demo) profile(ctx context.Context, p *person) (profileView, error) {
 		v.WeChatTags = append(v.WeChatTags, t.Name)
 	}
 	if a := pr.Attrs(); len(a) > 0 {
+		for k, s := range a {
+			a[k] = clockText(s, d.o.Location)
+		}
 		v.Attrs = a
 	}
 	return v, nil

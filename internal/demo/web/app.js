@@ -24,7 +24,8 @@ const el = (tag, attrs = {}, ...kids) => {
   for (const k of kids) if (k != null) e.append(k);
   return e;
 };
-const hhmmss = (t) => new Date(t).toLocaleTimeString("zh-CN", { hour12: false });
+// Times show in the account's timezone, which /api/people names.
+const hhmmss = (t) => new Date(t).toLocaleTimeString("zh-CN", { hour12: false, timeZone: state.tz });
 
 async function api(path, body) {
   const opts = body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
@@ -36,7 +37,7 @@ async function api(path, body) {
 
 // gen counts identity switches: an answer to a request made before the
 // latest switch is dropped, even when the chat switched back since.
-const state = { who: "", gen: 0, admin: true, label: "", chatAfter: 0, feedAfter: 0, admins: [], followers: 0, tags: new Set(), stick: true };
+const state = { tz: undefined, who: "", gen: 0, admin: true, label: "", chatAfter: 0, feedAfter: 0, admins: [], followers: 0, tags: new Set(), stick: true };
 
 // The chat sticks to its newest message unless the person scrolled up.
 function stickToBottom() {
@@ -50,6 +51,7 @@ async function loadPeople() {
   const p = await api("/api/people");
   state.admins = p.admins || [];
   state.followers = p.followers;
+  state.tz = p.timezone || undefined;
   const sel = $("who");
   sel.textContent = "";
   for (const a of state.admins) sel.append(el("option", { value: a.openid, text: `管理员 ${a.label}（${a.roles}）` }));
