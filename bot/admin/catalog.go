@@ -177,15 +177,8 @@ const (
 	// kOutcome + an audit outcome: "ok", "denied", "usage", "error" or a
 	// refusal code.
 	kOutcome key = "outcome."
-	// kWeChatCode + a WeChat errcode: what it means, for the codes
-	// admins meet.
-	kWeChatCode key = "wechat_code."
 	// kBadContent + what is wrong (broadcast.Bad*).
 	kBadContent key = "bad_content."
-	// kFailure + a kind of stop (failure.go); kFailureCode adds WeChat's
-	// errcode.
-	kFailure     key = "failure."
-	kFailureCode key = "failure_code"
 )
 
 // catalogFor returns the catalogue of lang ("zh" or "en").

@@ -1,8 +1,6 @@
 package admin
 
 import (
-	"strconv"
-
 	"github.com/wxcast/wxcast/bot/broadcast"
 )
 
@@ -87,17 +85,7 @@ func orDash(s string) string {
 // code means when admins meet it, never WeChat's English message, which
 // the audit entry keeps.
 func (b *Bot) wechatRefusal(r *broadcast.Refusal) string {
-	return b.wechatRefusalCode(r.N)
-}
-
-// wechatRefusalCode says that WeChat refused with code, and what the
-// code means when admins meet it.
-func (b *Bot) wechatRefusalCode(code int) string {
-	meaning := ""
-	if s, ok := b.cat[kWeChatCode+key(strconv.Itoa(code))]; ok {
-		meaning = b.t(kRefuse+"wechat.meaning", s)
-	}
-	return b.t(kRefuse+"wechat", code, meaning)
+	return b.t(kRefuse+"wechat", broadcast.WeChatRefusalText(r.N, b.lang))
 }
 
 // badContent says what is wrong with a content (r.Detail, one of
