@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/bot/adminclaim"
 	"github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/wxapi"
@@ -137,15 +138,16 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		AdminsAsFollowers: cfg.Bot.AdminsAsFollowers,
 		Log:               log,
 	}
-	if len(cfg.Admins) > 0 {
-		ab := bcs.adminBot(cfg, log)
-		defer func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			_ = ab.Close(ctx)
-		}()
-		opts.Admins = ab
-	}
+	// Wired without admins too: a follower who types a command word is
+	// then logged for whoever sets the first admin up (noteCommandWord).
+	ab := bcs.adminBot(cfg, log)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = ab.Close(ctx)
+	}()
+	opts.Admins = ab
+	opts.Claims = adminclaim.New(st.AdminClaims())
 	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
 	if live != nil {
 		opts.Rules = bot.NewRules(live, cal, log)
