@@ -6,6 +6,7 @@
 //	wxcast rules check|test|doc|backtest
 //	wxcast segment count|sample NAME
 //	wxcast users sync|import|show
+//	wxcast admins add --name 小李 --roles owner
 //	wxcast audit --since 2026-11-01       export the admin audit log (JSON lines)
 //	wxcast version                      print the version
 //
@@ -70,6 +71,7 @@ func commands() []command {
 		{"segment", "count or sample a segment's followers (wxcast segment help)", runSegment},
 		{"words", "check the content-check word lists and what a text hits (wxcast words help)", runWords},
 		{"users", "sync followers from WeChat, import attributes, show one follower (wxcast users help)", runUsers},
+		{"admins", "add an admin: they send a one-time code from their WeChat (wxcast admins help)", runAdmins},
 		{"audit", "export the admin audit log as JSON lines (--since 2026-11-01)", runAudit},
 		{"version", "print the version", runVersion},
 	}
