@@ -57,3 +57,23 @@ func TestParse(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkParseOrdinary is what every follower text pays for the codes.
+func BenchmarkParseOrdinary(b *testing.B) {
+	texts := []string{"价格多少", "你好，请问周末营业吗？我想预约两个人的位置", "123456789012", "wxcast是什么"}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, ok := Parse(texts[i%len(texts)]); ok {
+			b.Fatal("not a code")
+		}
+	}
+}
+
+func BenchmarkParseCode(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := Parse("Wxcast 0123 4567 8901"); !ok {
+			b.Fatal("a code")
+		}
+	}
+}
