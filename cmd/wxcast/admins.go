@@ -11,19 +11,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/bot/adminclaim"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redisconn"
 )
 
-func adminsCommands() []command {
-	return []command{
-		{"add", "--name NAME --roles ROLES [--wait 10m]  print a one-time code; the new admin sends it to the account, and the admins entry is printed", adminsAddCmd},
-	}
-}
-
-func runAdmins(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatch("wxcast admins", adminsCommands(), ctx, args, environ, stdout, stderr)
+func adminsCmd(c *cli) *cobra.Command {
+	g := group("admins", "add an admin: they send a one-time code from their WeChat", adminsAddCmd(c))
+	c.addConfigFlag(g)
+	return g
 }
 
 // The bounds of --wait.
@@ -32,31 +30,41 @@ const (
 	maxAdminWait = 24 * time.Hour
 )
 
-// adminsAddCmd reads the flags and the configuration of `wxcast admins
+func adminsAddCmd(c *cli) *cobra.Command {
+	var (
+		name, roles string
+		wait        time.Duration
+	)
+	cmd := &cobra.Command{
+		Use:   "add --name NAME --roles ROLES [--wait 10m]",
+		Short: "print a one-time code; once the new admin sends it to the account, print their admins entry",
+		Example: `  wxcast admins add --name 小李 --roles owner
+  wxcast admins add --name 王芳 --roles editor,approver --wait 30m`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runAdminsAdd(cmd.Context(), &c.config, name, roles, wait, c.stdout)
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "the new admin's name, shown in replies and the audit log (required)")
+	cmd.Flags().StringVar(&roles, "roles", "", "their roles, comma-separated: editor, approver, owner (required)")
+	cmd.Flags().DurationVar(&wait, "wait", 10*time.Minute, "how long the code works (1m to 24h)")
+	return cmd
+}
+
+// runAdminsAdd checks the flags and the configuration of `wxcast admins
 // add`, and runs addAdmin on the server's Redis.
-func adminsAddCmd(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("admins add", environ, stderr)
-	name := f.fs.String("name", "", "the new admin's name, shown in replies and the audit log (required)")
-	roles := f.fs.String("roles", "", "their roles, comma-separated: editor, approver, owner (required)")
-	wait := f.fs.Duration("wait", 10*time.Minute, "how long the code works")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
+func runAdminsAdd(ctx context.Context, conf *configFlag, name, roles string, wait time.Duration, stdout io.Writer) error {
+	if wait < minAdminWait || wait > maxAdminWait {
+		return usagef("--wait must be between %v and %v, got %v", minAdminWait, maxAdminWait, wait)
 	}
-	if len(pos) > 0 {
-		return fmt.Errorf("admins add: unexpected argument %q", pos[0])
-	}
-	if *wait < minAdminWait || *wait > maxAdminWait {
-		return fmt.Errorf("admins add: --wait must be between %v and %v, got %v", minAdminWait, maxAdminWait, *wait)
-	}
-	o := addAdminOptions{Name: *name, Roles: splitRoles(*roles), Wait: *wait, ConfigFile: *f.config}
+	o := addAdminOptions{Name: name, Roles: splitRoles(roles), Wait: wait, ConfigFile: conf.path}
 	// The flags first, on the defaults: a mistyped role is reported even
 	// before the configuration is right.
 	defaults := configs.Default()
 	if err := o.checkFlags(adminsCheck(&defaults), false); err != nil {
-		return err
+		return usageError{err: err}
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := conf.load()
 	if err != nil {
 		return err
 	}
@@ -65,7 +73,7 @@ func adminsAddCmd(ctx context.Context, args, environ []string, stdout, stderr io
 		return err
 	}
 	if cfg.Redis.URL.Value() == "" {
-		return errors.New("admins add: redis.url is empty: the server keeps its data in an in-memory store inside its own process, " +
+		return errors.New("redis.url is empty: the server keeps its data in an in-memory store inside its own process, " +
 			"which this command cannot reach. Give the server and this command the same Redis (redis.url or WXCAST_REDIS_URL). " +
 			"Without one, have the person send 帮助 to the account and read their openid from the server's log line " +
 			"\"a follower who is not an admin typed an admin command\"")
@@ -153,7 +161,7 @@ func (o *addAdminOptions) checkFlags(check func([]configs.Admin) error, others b
 		}
 	}
 	if len(problems) > 0 {
-		return errors.New("admins add: " + strings.Join(problems, "\n  "))
+		return errors.New(strings.Join(problems, "\n  "))
 	}
 	return nil
 }
@@ -204,13 +212,13 @@ func offerCode(ctx context.Context, codes adminCodes, ttl time.Duration) (string
 		}
 		ok, err := codes.Offer(ctx, code, ttl)
 		if err != nil {
-			return "", fmt.Errorf("admins add: %w", err)
+			return "", fmt.Errorf("%w", err)
 		}
 		if ok {
 			return code, nil
 		}
 	}
-	return "", errors.New("admins add: three codes drawn were all in use; try again")
+	return "", errors.New("three codes drawn were all in use; try again")
 }
 
 // waitForClaim polls the code until it is claimed, the deadline passes or
@@ -235,9 +243,9 @@ func waitForClaim(ctx context.Context, o addAdminOptions, code string, deadline 
 			switch {
 			case err != nil && ctx.Err() == nil:
 				_, _ = withdraw()
-				return "", fmt.Errorf("admins add: %w (the code is withdrawn)", err)
+				return "", fmt.Errorf("%w (the code is withdrawn)", err)
 			case err == nil && !exists:
-				return "", fmt.Errorf("admins add: the code is gone from Redis before its time (removed by someone else?); run the command again")
+				return "", fmt.Errorf("the code is gone from Redis before its time (removed by someone else?); run the command again")
 			case openid != "":
 				_, _ = withdraw()
 				return openid, nil
@@ -249,16 +257,16 @@ func waitForClaim(ctx context.Context, o addAdminOptions, code string, deadline 
 			if err == nil && openid != "" {
 				return openid, nil
 			}
-			return "", fmt.Errorf("admins add: the code expired after %v without arriving; run the command again (--wait gives more time)", o.Wait)
+			return "", fmt.Errorf("the code expired after %v without arriving; run the command again (--wait gives more time)", o.Wait)
 		case <-ctx.Done():
 			openid, err := withdraw()
 			if err == nil && openid != "" {
 				return openid, nil
 			}
 			if err != nil {
-				return "", fmt.Errorf("admins add: cancelled, but withdrawing the code failed (it expires by itself at %s): %w", deadline.Format("15:04:05"), err)
+				return "", fmt.Errorf("cancelled, but withdrawing the code failed (it expires by itself at %s): %w", deadline.Format("15:04:05"), err)
 			}
-			return "", errors.New("admins add: cancelled; the code is withdrawn and no longer works")
+			return "", errors.New("cancelled; the code is withdrawn and no longer works")
 		}
 	}
 }
@@ -268,13 +276,13 @@ func waitForClaim(ctx context.Context, o addAdminOptions, code string, deadline 
 func printAdmins(w io.Writer, o addAdminOptions, openid string) error {
 	for i, a := range o.Existing {
 		if a.OpenID == openid {
-			return fmt.Errorf("admins add: openid %s is already configured as admins[%d] (%s); to change their roles, edit that entry", openid, i, a.Name)
+			return fmt.Errorf("openid %s is already configured as admins[%d] (%s); to change their roles, edit that entry", openid, i, a.Name)
 		}
 	}
 	admins := append(slices.Clone(o.Existing), configs.Admin{OpenID: openid, Name: o.Name, Roles: o.Roles})
 	if o.Check != nil {
 		if err := o.Check(admins); err != nil {
-			return fmt.Errorf("admins add: the admins list with %s would not be accepted:\n%w", openid, err)
+			return fmt.Errorf("the admins list with %s would not be accepted:\n%w", openid, err)
 		}
 	}
 	where := "the configuration file"

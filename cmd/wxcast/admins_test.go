@@ -26,32 +26,33 @@ func TestAdminsAddRefusesBadInput(t *testing.T) {
 		name    string
 		args    []string
 		environ []string
+		exit    int // 2: a usage error, 1: a failure
 		want    []string
 	}{
-		{"no name", []string{"--roles", "owner"}, base, []string{`--name ""`, "must not be empty"}},
-		{"name too long", []string{"--name", strings.Repeat("李", 33), "--roles", "owner"}, base, []string{"--name", "at most 32"}},
-		{"no roles", []string{"--name", "小李"}, base, []string{`--roles ""`, "at least one of editor, approver and owner"}},
-		{"unknown role", []string{"--name", "小李", "--roles", "owner,boss"}, base, []string{"--roles", `unknown role "boss"`}},
-		{"role twice", []string{"--name", "小李", "--roles", "Owner, owner"}, base, []string{"--roles", `lists "owner" twice`}},
-		{"both, before the configuration", []string{"--name", " ", "--roles", "boss"}, nil, []string{"--name", "--roles"}},
-		{"wait too short", []string{"--name", "小李", "--roles", "owner", "--wait", "5s"}, base, []string{"--wait", "between 1m0s and 24h0m0s"}},
-		{"no approver left", []string{"--name", "小李", "--roles", "editor"}, base,
+		{"no name", []string{"--roles", "owner"}, base, 2, []string{`--name ""`, "must not be empty"}},
+		{"name too long", []string{"--name", strings.Repeat("李", 33), "--roles", "owner"}, base, 2, []string{"--name", "at most 32"}},
+		{"no roles", []string{"--name", "小李"}, base, 2, []string{`--roles ""`, "at least one of editor, approver and owner"}},
+		{"unknown role", []string{"--name", "小李", "--roles", "owner,boss"}, base, 2, []string{"--roles", `unknown role "boss"`}},
+		{"role twice", []string{"--name", "小李", "--roles", "Owner, owner"}, base, 2, []string{"--roles", `lists "owner" twice`}},
+		{"both, before the configuration", []string{"--name", " ", "--roles", "boss"}, nil, 2, []string{"--name", "--roles"}},
+		{"wait too short", []string{"--name", "小李", "--roles", "owner", "--wait", "5s"}, base, 2, []string{"--wait", "between 1m0s and 24h0m0s"}},
+		{"no approver left", []string{"--name", "小李", "--roles", "editor"}, base, 1,
 			[]string{"broadcast.approvals_required", "only 0 admins can approve"}},
-		{"embedded store", []string{"--name", "小李", "--roles", "owner"}, append(base, "WXCAST_REDIS_URL="),
+		{"embedded store", []string{"--name", "小李", "--roles", "owner"}, append(base, "WXCAST_REDIS_URL="), 1,
 			[]string{"redis.url is empty", "inside its own process", "WXCAST_REDIS_URL", "typed an admin command"}},
-		{"stray argument", []string{"--name", "小李", "--roles", "owner", "now"}, base, []string{`unexpected argument "now"`}},
+		{"stray argument", []string{"--name", "小李", "--roles", "owner", "now"}, base, 2, []string{`unexpected argument "now"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var out bytes.Buffer
-			err := run(context.Background(), append([]string{"admins", "add"}, tc.args...), tc.environ, &out, &out)
-			if err == nil {
-				t.Fatalf("accepted; output:\n%s", out.String())
+			var out, errs bytes.Buffer
+			exit := runMain(context.Background(), append([]string{"admins", "add"}, tc.args...), tc.environ, &out, &errs)
+			if exit != tc.exit {
+				t.Errorf("exit %d, want %d; stderr:\n%s", exit, tc.exit, errs.String())
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error lacks %q:\n%v", w, err)
+			for _, w := range append(tc.want, "wxcast admins add: ") {
+				if !strings.Contains(errs.String(), w) {
+					t.Errorf("stderr lacks %q:\n%s", w, errs.String())
 				}
 			}
 			if codeInOutput.MatchString(out.String()) {
