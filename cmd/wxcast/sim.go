@@ -31,6 +31,7 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	draftIDs := fs.String("draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
 	quotas := quotaFlag{}
 	fs.Var(quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
+	account := accountFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -55,6 +56,9 @@ func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) err
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(quotas))
 	defer sim.Close()
 	sim.AddApp(*appID, *secret)
+	if err := account(sim, *appID); err != nil {
+		return err
+	}
 	draft := addDemoUploads(sim, *appID)
 	if *followers > 0 {
 		sim.PopulateFollowers(*appID, *followers, 1)
