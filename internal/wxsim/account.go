@@ -1,6 +1,7 @@
 package wxsim
 
 import (
+	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
@@ -108,6 +109,28 @@ func errIPNotAllowed(ip string) *apiError {
 	return &apiError{CodeIPNotAllowed, "invalid ip " + ip + " ipv6 ::ffff:" + ip + ", not in whitelist rid: wxsim"}
 }
 
+// CodeNoMsgTypePermission is "no permission for this msgtype": a test
+// account sending or previewing news (COMM, see testRefusesNews).
+const CodeNoMsgTypePermission = 48008
+
+func errNoMsgTypePermission() *apiError {
+	return &apiError{CodeNoMsgTypePermission, "no permission for this msgtype rid: wxsim"}
+}
+
+// testRefusesNews reports whether a test account's call to path is a
+// news (mpnews) mass send or preview, which developers report refused on
+// test accounts: 48008 for sends (WxJava issue 665), "no permission" for
+// previews. The previews' code is UNCONFIRMED; it is the sends' here.
+func testRefusesNews(path string, body []byte) bool {
+	if path != "/cgi-bin/message/mass/sendall" && path != "/cgi-bin/message/mass/preview" {
+		return false
+	}
+	var m struct {
+		MsgType string `json:"msgtype"`
+	}
+	return json.Unmarshal(body, &m) == nil && m.MsgType == "mpnews"
+}
+
 func errAPIUnauthorized() *apiError {
 	return &apiError{CodeAPIUnauthorized, "api unauthorized rid: wxsim"}
 }
@@ -120,8 +143,13 @@ func withPermissions(routes map[string]route) map[string]route {
 	for path, rt := range routes {
 		handle := rt.handle
 		rt.handle = func(s *Server, c *apiCall) any {
-			if a := s.tokenApp(c); a != nil && a.account.kind.lacks(path) {
-				return errAPIUnauthorized()
+			if a := s.tokenApp(c); a != nil {
+				if a.account.kind.lacks(path) {
+					return errAPIUnauthorized()
+				}
+				if a.account.kind == KindTest && testRefusesNews(path, c.body) {
+					return errNoMsgTypePermission()
+				}
 			}
 			return handle(s, c)
 		}

@@ -14,10 +14,12 @@ package wxsim
 //	test account            mass/send                              STAFF (community answer: use
 //	                                                               sendall on a test account)
 //
+// The test account's refusal of news in sendall and previews is not a
+// missing API but a missing message type: testRefusesNews (COMM).
+//
 // Not modelled: the draft box (no source says which kinds may read it;
-// every kind may here), freepublish (not simulated), the test account's
-// reported refusal of mpnews in previews and sendall (COMM), and its
-// quotas of a tenth of a real account's (DOC API_Call_Limits).
+// every kind may here), freepublish (not simulated), and the test
+// account's quotas of a tenth of a real account's (DOC API_Call_Limits).
 func (k AccountKind) lacks(path string) bool {
 	switch k {
 	case KindService, KindSubscription:

@@ -140,3 +140,28 @@ func TestParseAccountKind(t *testing.T) {
 		t.Errorf("ParseAccountKind(enterprise): %v, want an error listing the kinds", err)
 	}
 }
+
+// A test account sends and previews text, but news answers 48008; other
+// kinds get past the check to the news itself.
+func TestTestAccountRefusesNews(t *testing.T) {
+	e := newMsgEnv(t)
+	news := func(path string) msgReply {
+		body := map[string]any{"msgtype": "mpnews", "mpnews": map[string]string{"media_id": "NOT_UPLOADED"}}
+		if path == pathMassPreview {
+			body["touser"] = "oPREVIEW0001"
+		} else {
+			body["filter"] = map[string]any{"is_to_all": true}
+		}
+		return e.post(path, body)
+	}
+	e.sim.SetAccountKind(testApp, KindTest)
+	for _, p := range []string{pathMassPreview, pathMassSendAll} {
+		wantCode(t, news(p), CodeNoMsgTypePermission)
+	}
+	wantCode(t, e.post(pathMassPreview, map[string]any{"touser": "oPREVIEW0001", "msgtype": "text",
+		"text": map[string]string{"content": "hi"}}), CodeOK)
+	e.sim.SetAccountKind(testApp, KindVerifiedService)
+	for _, p := range []string{pathMassPreview, pathMassSendAll} {
+		wantCode(t, news(p), CodeInvalidMediaID)
+	}
+}
