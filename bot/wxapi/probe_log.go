@@ -33,7 +33,7 @@ func (p Probe) logRefusal(log *zap.Logger, apiBase string) {
 			ip = "this server's public IP"
 		}
 		log.Warn("WeChat account check: this server's IP is not in the account's IP allowlist (IP白名单, errcode 40164); "+
-			"add "+ip+" under 设置与开发 → 基本配置 → IP白名单, then restart", append(base, zap.String("ip", p.IP))...)
+			"add "+ip+" under 设置与开发 → 基本配置 → IP白名单; the token keeper tries again every 30 s", append(base, zap.String("ip", p.IP))...)
 	case CodeInvalidAppID:
 		log.Warn("WeChat account check: WeChat does not know wechat.app_id (errcode 40013)", base...)
 	case CodeInvalidAppSecret:
