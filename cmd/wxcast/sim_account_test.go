@@ -1,13 +1,14 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
@@ -18,7 +19,7 @@ import (
 func TestSimAccountFlags(t *testing.T) {
 	t.Parallel()
 	apply := func(args ...string) (*wxsim.Server, error) {
-		fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+		fs := pflag.NewFlagSet("sim", pflag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		account := accountFlags(fs)
 		if err := fs.Parse(args); err != nil {
@@ -42,6 +43,10 @@ func TestSimAccountFlags(t *testing.T) {
 	}
 	if _, err := apply("--account", "enterprise"); err == nil || !strings.Contains(err.Error(), "verified-subscription") {
 		t.Errorf("--account enterprise: %v, want an error listing the kinds", err)
+	}
+	if code, _, errs := runCLI("sim", "--account", "enterprise"); code != 2 ||
+		!strings.HasPrefix(errs, `wxcast sim: --account: account kind "enterprise": want one of verified-service, `) {
+		t.Errorf("wxcast sim --account enterprise: exit %d, stderr %q, want a usage error listing the kinds", code, errs)
 	}
 	sim, err := apply("--ip-allowlist-refuses")
 	if err != nil {
