@@ -201,9 +201,10 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 // startWeChatAPI builds the WeChat API client once: the SDK routed to
 // api_base_url, with the access token shared through Redis and kept fresh
 // in the background. Without an AppSecret there is no API (nil client).
-// A first call in the background checks the credentials and the IP
-// allowlist, so a misconfiguration shows in the log at start, not at the
-// first broadcast.
+// A check in the background (wxapi.Client.Probe) tests the credentials
+// and the IP allowlist and reads which APIs the account has, so a
+// misconfiguration or an account that cannot broadcast shows in the log
+// at start, not at the first broadcast; it never holds up the start.
 func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, log *zap.Logger, wg *sync.WaitGroup) (*wxapi.Client, error) {
 	if cfg.WeChat.AppSecret.Value() == "" {
 		log.Info("wechat.app_secret is empty: WeChat API calls are disabled")
@@ -220,12 +221,7 @@ func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, l
 	wg.Go(func() {
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		if _, err := client.CallbackIPs(cctx); err != nil {
-			log.Warn("the WeChat API refused a first call: check wechat.app_id, wechat.app_secret and the IP allowlist (errcode 40164)",
-				zap.String("api_base_url", cfg.WeChat.APIBaseURL), zap.Error(err))
-			return
-		}
-		log.Info("WeChat API reachable", zap.String("api_base_url", cfg.WeChat.APIBaseURL))
+		client.Probe(cctx).Log(log, cfg.WeChat.APIBaseURL)
 	})
 	return client, nil
 }
