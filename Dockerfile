@@ -3,9 +3,9 @@
 #   docker build --build-arg VERSION=$(git describe --tags --always --dirty) -t wxcast .
 #   docker build --build-arg GOPROXY=https://goproxy.cn,direct ...   # from mainland China
 #
-# The build line below is also run by cmd/wxcast's TestContainerBuild, which
-# checks that it gives a static binary that prints the stamped version: keep
-# it on one line.
+# The build line below is also run by TestContainerBuild (internal/deploytest),
+# which checks that it gives a static binary that prints the stamped
+# version: keep it on one line.
 
 FROM golang:1.26 AS build
 WORKDIR /src
