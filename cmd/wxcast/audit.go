@@ -25,7 +25,7 @@ func runAudit(ctx context.Context, args, environ []string, stdout, stderr io.Wri
 	if *since == "" {
 		return errors.New("audit: --since is required, e.g. --since 2026-11-01 or --since 72h")
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}

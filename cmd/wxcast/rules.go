@@ -66,23 +66,6 @@ func (c cliFlags) loadConfig(environ []string) (*configs.Config, error) {
 	return cfg, nil
 }
 
-// loadConfigOrDefaults is loadConfig for commands that need only the time
-// zone and rules_file: without --config (or WXCAST_CONFIG) they run on
-// the defaults, so a rule author can check a file without the server's
-// secrets.
-func (c cliFlags) loadConfigOrDefaults(environ []string) (*configs.Config, error) {
-	if *c.config != "" {
-		return c.loadConfig(environ)
-	}
-	cfg := configs.Default()
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Location = loc
-	return &cfg, nil
-}
-
 // ruleOptions are the compile options matching the configuration.
 func ruleOptions(cfg *configs.Config, now func() time.Time) rules.Options {
 	return rules.Options{Location: cfg.Location, Clock: now, Limits: ruleLimits(cfg.Rules)}
@@ -127,7 +110,7 @@ func rulesCheck(_ context.Context, args, environ []string, stdout, stderr io.Wri
 	if err != nil {
 		return err
 	}
-	cfg, err := f.loadConfigOrDefaults(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writ
 	if len(pos) != 1 || *userFile == "" {
 		return fmt.Errorf("rules test: usage: wxcast rules test FILE --user profile.json [--event event.json]")
 	}
-	cfg, err := f.loadConfigOrDefaults(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}

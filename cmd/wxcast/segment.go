@@ -40,7 +40,7 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 	if len(pos) != 1 {
 		return nil, errors.New("give one segment NAME")
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +149,7 @@ func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr i
 	if *days < 1 {
 		return errors.New("--days must be at least 1")
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func usersImport(ctx context.Context, args, environ []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}

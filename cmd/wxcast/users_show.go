@@ -26,7 +26,7 @@ func usersShow(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 	if len(pos) != 1 {
 		return fmt.Errorf("users show: give one OPENID")
 	}
-	cfg, err := f.loadConfig(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}

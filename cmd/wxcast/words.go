@@ -34,7 +34,7 @@ func wordsCheck(_ context.Context, args, environ []string, stdout, stderr io.Wri
 	if len(pos) > 1 {
 		return fmt.Errorf("unexpected argument %q", pos[1])
 	}
-	cfg, err := f.loadConfigOrDefaults(environ)
+	cfg, err := f.loadOffline(environ)
 	if err != nil {
 		return err
 	}
