@@ -104,7 +104,7 @@ func rulesFileArg(pos []string, cfg *configs.Config) (string, error) {
 	return "", errors.New("no rules file: give FILE, or set rules_file in the config (--config)")
 }
 
-func rulesCheck(_ context.Context, args, environ []string, stdout, stderr io.Writer) error {
+func rulesCheck(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
 	f := newCLIFlags("rules check", environ, stderr)
 	pos, err := f.parse(args)
 	if err != nil {
@@ -120,8 +120,10 @@ func rulesCheck(_ context.Context, args, environ []string, stdout, stderr io.Wri
 	}
 	rs, err := loadRules(file, ruleOptions(cfg, nil), stderr)
 	if err != nil {
+		serverRulesNote(ctx, cfg, file, stdout, stderr)
 		return err
 	}
+	defer serverRulesNote(ctx, cfg, file, stdout, stderr)
 	if _, err = fmt.Fprintf(stdout, "%s: ok, version %s: %d attributes, %d tag rules, %d segments, %d reply rules%s\n",
 		file, rs.Version, len(rs.Attributes), len(rs.Tags), len(rs.Segments), len(rs.Replies), defaultNote(rs)); err != nil {
 		return err

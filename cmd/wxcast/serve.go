@@ -24,6 +24,7 @@ import (
 	"github.com/wxcast/wxcast/handlers"
 	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -77,6 +78,10 @@ type running struct {
 	MetricsAddr net.Addr
 	Followers   *store.Followers
 	Broadcasts  *broadcast.Service
+	// Rules (nil without a rules file) and Words are the live sources,
+	// whose refusals the demo page shows.
+	Rules *rules.Source
+	Words *words.Source
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully:
@@ -111,9 +116,12 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	// The notifier comes first: a refused rules file or word list alerts
 	// the owners through it.
 	notifier := newNotifier(cfg, st, api, reg, log)
+	// The rules' state goes to Redis too, for wxcast rules check.
+	rec := newRulesRecorder(st, log)
 	live, err := startRules(bg, cfg, log, &bgWork, accountTags(bg, st, log), func(version string, err error) {
 		notifier.RulesRejected(bg, version, err)
-	})
+		rec.refused(bg, version, err)
+	}, func(version string) { rec.swapped(bg, version) })
 	if err != nil {
 		return err
 	}
@@ -146,10 +154,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		}()
 		opts.Admins = ab
 	}
-	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
 	if live != nil {
 		opts.Rules = bot.NewRules(live, cal, log)
-		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
+		rec.start(bg, live)
 	}
 	if api != nil {
 		opts.TagMirror = startFollowerSync(bg, cfg, st, followers, api, live, reg, log, &bgWork)
@@ -163,7 +170,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		CallbackPath:       cfg.CallbackPath,
 		TimestampTolerance: cfg.Callback.TimestampTolerance.D(),
 		MaxBodyBytes:       cfg.Callback.MaxBodyBytes,
-		ReadyInfo:          readyInfo,
+		ReadyInfo:          readyInfo(live, lists),
 		APIToken:           cfg.API.Token.Value(),
 		Attributes:         attrs.NewService(followers, liveRules, log),
 		MetricsApart:       cfg.Metrics.Listen != "",
@@ -195,7 +202,8 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	var listening func(net.Addr)
 	if onListen != nil {
 		listening = func(a net.Addr) {
-			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle})
+			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle,
+				Rules: live, Words: lists})
 		}
 	}
 	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)
