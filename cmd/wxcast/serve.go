@@ -88,6 +88,20 @@ type running struct {
 // stop accepting, finish in-flight callbacks, close Redis. onListen, when
 // set, is called once the server listens.
 func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen func(running)) error {
+	return serveWith(ctx, cfg, log, serveOptions{onListen: onListen})
+}
+
+// serveOptions are serve's options beyond the configuration.
+type serveOptions struct {
+	onListen func(running)
+	// inMemory says redis.url names a store that keeps nothing on disk by
+	// design (the demo's embedded one): no warning about its persistence.
+	inMemory bool
+}
+
+// serveWith is serve with options.
+func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serveOptions) error {
+	onListen := o.onListen
 	// The store (and the embedded server, when redis.url is empty) closes
 	// last: everything below uses it.
 	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, log)
@@ -95,7 +109,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		return err
 	}
 	defer func() { _ = closeStore() }()
-	warnPersistence(ctx, cfg.Redis, st, log)
+	if !o.inMemory {
+		warnPersistence(ctx, cfg.Redis, st, log)
+	}
 
 	// Background work (the token keeper) stops after the HTTP server and
 	// before Redis closes.
