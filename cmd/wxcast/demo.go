@@ -171,7 +171,8 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	sim.SetPush(demoAppID, client, 2*time.Second)
 
 	// The followers and the page, first to stop.
-	cli := demoCLI(demoCLIOptions{Program: cliProgram(os.Args[0]), RedisURL: rdb.URL(), RulesFile: rulesFile,
+	program := cliProgram(os.Args[0])
+	cli := demoCLI(demoCLIOptions{Program: program, RedisURL: rdb.URL(), RulesFile: rulesFile,
 		Segment: demoSegment(wx.Rules.Current()), OpenID: demoFollower(f)})
 	d := demo.New(demo.Options{
 		Sim: sim, AppID: demoAppID, Client: client, Profiles: wx.Followers, Broadcasts: wx.Broadcasts,
@@ -197,7 +198,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
   admins                    小李 (editor) and 老王 (approver, owner); type 帮助 in the page's chat
   news article (a draft)    %s  (新建 all_subscribed 图文 %s)
 `, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate, newsDraft, newsDraft)
-	printDemoCLI(stdout, cli)
+	printDemoCLI(stdout, program, cli)
 	if exposed != "" {
 		fmt.Fprintf(stdout, "WARNING: %s\n", exposed)
 	}

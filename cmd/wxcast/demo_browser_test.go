@@ -261,7 +261,7 @@ func TestDemoInBrowser(t *testing.T) {
 	_, printed, _ := strings.Cut(banner, "the CLI on the demo's data")
 	var cli []string
 	for _, l := range strings.Split(printed, "\n")[1:] {
-		if strings.HasPrefix(l, "    ") {
+		if strings.HasPrefix(l, "    ") && !strings.HasPrefix(l, "    (") {
 			cli = append(cli, strings.TrimSpace(l))
 		}
 	}

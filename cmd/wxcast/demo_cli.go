@@ -38,13 +38,20 @@ func demoCLI(o demoCLIOptions) []string {
 	}
 }
 
-// printDemoCLI prints the lines under the demo's banner.
-func printDemoCLI(w io.Writer, lines []string) {
+// printDemoCLI prints the lines under the demo's banner; program is
+// how they run wxcast.
+func printDemoCLI(w io.Writer, program string, lines []string) {
 	fmt.Fprintln(w, "  the CLI on the demo's data, while it runs (another terminal, this directory):")
 	for _, l := range lines {
 		fmt.Fprintln(w, "    "+l)
 	}
+	if program == goRunProgram {
+		fmt.Fprintln(w, "    (with wxcast on PATH, e.g. after go install ./cmd/wxcast, write wxcast instead of "+goRunProgram+")")
+	}
 }
+
+// goRunProgram runs wxcast from a checkout.
+const goRunProgram = "go run ./cmd/wxcast"
 
 // cliProgram says how to run this wxcast again from the directory it was
 // started in: "go run ./cmd/wxcast" for a binary go run built (arg0 in
@@ -53,7 +60,7 @@ func printDemoCLI(w io.Writer, lines []string) {
 func cliProgram(arg0 string) string {
 	slash := filepath.ToSlash(arg0)
 	if strings.Contains(slash, "/go-build") && strings.Contains(slash, "/exe/") {
-		return "go run ./cmd/wxcast"
+		return goRunProgram
 	}
 	return shellQuote(arg0)
 }
