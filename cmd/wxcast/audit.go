@@ -3,38 +3,45 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/internal/redisconn"
 )
 
+func auditCmd(c *cli) *cobra.Command {
+	var since string
+	cmd := &cobra.Command{
+		Use:   "audit --since WHEN",
+		Short: "export the admin audit log as JSON lines, oldest first",
+		Example: `  wxcast audit --since 2026-11-01
+  wxcast audit --since 72h`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runAudit(cmd.Context(), &c.config, since, c.stdout) },
+	}
+	cmd.Flags().StringVar(&since, "since", "", "first moment to export: YYYY-MM-DD, YYYY-MM-DD HH:MM (in the configured timezone), RFC 3339, or a duration back from now such as 72h (required)")
+	c.addConfigFlag(cmd)
+	return cmd
+}
+
 // runAudit exports the admin audit log as JSON lines, oldest first.
-func runAudit(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("audit", environ, stderr)
-	since := f.fs.String("since", "", "first moment to export: YYYY-MM-DD, YYYY-MM-DD HH:MM (in the configured timezone), RFC 3339, or a duration back from now such as 72h (required)")
-	pos, err := f.parse(args)
+func runAudit(ctx context.Context, conf *configFlag, since string, stdout io.Writer) error {
+	if since == "" {
+		return usagef("--since is required, e.g. --since 2026-11-01 or --since 72h")
+	}
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return fmt.Errorf("audit: unexpected argument %q", pos[0])
-	}
-	if *since == "" {
-		return errors.New("audit: --since is required, e.g. --since 2026-11-01 or --since 72h")
-	}
-	cfg, err := f.loadOffline(environ)
-	if err != nil {
-		return err
-	}
-	from, err := parseSince(*since, time.Now(), cfg.Location)
+	from, err := parseSince(since, time.Now(), cfg.Location)
 	if err != nil {
 		return err
 	}
 	if err := needServerRedis(cfg); err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return err
 	}
 	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
@@ -65,5 +72,5 @@ func parseSince(s string, now time.Time, loc *time.Location) (time.Time, error) 
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, fmt.Errorf("audit: --since %q: want YYYY-MM-DD, \"YYYY-MM-DD HH:MM\", RFC 3339 or a duration like 72h", s)
+	return time.Time{}, fmt.Errorf("--since %q: want YYYY-MM-DD, \"YYYY-MM-DD HH:MM\", RFC 3339 or a duration like 72h", s)
 }

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/configs"
@@ -50,10 +51,25 @@ type demoFlags struct {
 	seed          uint64
 }
 
-func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
+func demoCmd(c *cli) *cobra.Command {
 	var f demoFlags
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	cmd := &cobra.Command{
+		Use:   "demo",
+		Short: "try wxcast locally: simulated WeChat, followers and a web page",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := f.check(); err != nil {
+				return err
+			}
+			return runDemo(cmd.Context(), f, c.stdout, c.stderr)
+		},
+	}
+	f.register(cmd.Flags())
+	return cmd
+}
+
+// register declares the demo's flags on fs.
+func (f *demoFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address of the demo page")
 	fs.IntVar(&f.followers, "followers", 2000, "simulated followers (0 to 1000000)")
 	fs.Float64Var(&f.rate, "rate", 3, "things followers do per second once they have all joined (0.01 to 10000)")
@@ -61,36 +77,31 @@ func parseDemoFlags(args []string, stderr io.Writer) (demoFlags, error) {
 	fs.DurationVar(&f.batchInterval, "batch-interval", 3*time.Second, "pause between two mass-send batches (broadcast.batch_interval)")
 	fs.StringVar(&f.rules, "rules", "", "rules file (default: "+demoRulesPath+" if present, else the built-in copy)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulated followers: the same seed, the same people")
-	if err := fs.Parse(args); err != nil {
-		return f, err
-	}
+}
+
+// check refuses values out of range and fills in the join time.
+func (f *demoFlags) check() error {
 	switch {
-	case fs.NArg() > 0:
-		return f, fmt.Errorf("demo: unexpected argument %q", fs.Arg(0))
 	case f.followers < 0 || f.followers > 1_000_000:
-		return f, fmt.Errorf("demo: --followers %d: want 0 to 1000000", f.followers)
+		return usagef("--followers %d: want 0 to 1000000", f.followers)
 	case !(f.rate >= 0.01 && f.rate <= 10_000): // also refuses NaN
-		return f, fmt.Errorf("demo: --rate %g: want 0.01 to 10000", f.rate)
+		return usagef("--rate %g: want 0.01 to 10000", f.rate)
 	case f.joinIn < 0:
-		return f, fmt.Errorf("demo: --join-in %v: want a positive duration", f.joinIn)
+		return usagef("--join-in %v: want a positive duration", f.joinIn)
 	case f.batchInterval < 0 || f.batchInterval > time.Hour:
-		return f, fmt.Errorf("demo: --batch-interval %v: want 0 to 1h", f.batchInterval)
+		return usagef("--batch-interval %v: want 0 to 1h", f.batchInterval)
 	}
 	if f.joinIn == 0 {
 		f.joinIn = min(max(time.Duration(f.followers)*15*time.Millisecond, 10*time.Second), 5*time.Minute)
 	}
-	return f, nil
+	return nil
 }
 
 // runDemo starts the simulated WeChat, wxcast on the embedded store with
 // the example rules, the simulated followers and the demo page, and runs
 // them until ctx ends. It stops them in the reverse order: followers and
 // page, then wxcast (finishing its callbacks), then the simulator.
-func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
-	f, err := parseDemoFlags(args, stderr)
-	if err != nil {
-		return err
-	}
+func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	rulesFile, cleanup, err := demoRulesFile(f.rules)
 	if err != nil {
 		return err
@@ -99,12 +110,12 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	// The page's listener first: a taken port is the likeliest failure.
 	pageLn, err := net.Listen("tcp", f.listen)
 	if err != nil {
-		return fmt.Errorf("demo: %w (choose another address with --listen)", err)
+		return fmt.Errorf("%w (choose another address with --listen)", err)
 	}
 	defer pageLn.Close()
 	simLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return fmt.Errorf("demo: simulator: %w", err)
+		return fmt.Errorf("simulator: %w", err)
 	}
 	defer simLn.Close()
 	simURL := "http://" + simLn.Addr().String()
@@ -118,7 +129,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	defer rdb.Close()
 	cfg, err := configs.Load("", append(demoEnv(f, simURL, rulesFile, apiToken), "WXCAST_REDIS_URL="+rdb.URL()))
 	if err != nil {
-		return fmt.Errorf("demo configuration:\n%w", err)
+		return fmt.Errorf("configuration:\n%w", err)
 	}
 	log, err := newLogger(cfg.Log, stderr)
 	if err != nil {
@@ -153,7 +164,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 	case wx = <-started:
 	case err := <-served:
 		stopWx()
-		return fmt.Errorf("demo: wxcast did not start: %w", err)
+		return fmt.Errorf("the server did not start: %w", err)
 	}
 	defer func() {
 		stopWx()
@@ -209,7 +220,7 @@ func runDemo(ctx context.Context, args, _ []string, stdout, stderr io.Writer) er
 		return nil
 	case err := <-served:
 		served <- nil // reported here; the deferred wait must not block
-		return fmt.Errorf("demo: wxcast stopped: %w", err)
+		return fmt.Errorf("the server stopped: %w", err)
 	}
 }
 

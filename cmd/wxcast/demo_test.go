@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/spf13/pflag"
 )
 
 // demoAPI talks to a running demo's JSON API as the page does.
@@ -232,11 +234,11 @@ func TestDemoEndToEnd(t *testing.T) {
 }
 
 func TestDemoFlags(t *testing.T) {
-	f, err := parseDemoFlags(nil, io.Discard)
+	f, err := parseDemoFlags(nil)
 	if err != nil || f.listen != "127.0.0.1:8080" || f.followers != 2000 || f.joinIn != 30*time.Second {
 		t.Fatalf("defaults: %+v %v", f, err)
 	}
-	if f, _ := parseDemoFlags([]string{"--followers", "100"}, io.Discard); f.joinIn != 10*time.Second {
+	if f, _ := parseDemoFlags([]string{"--followers", "100"}); f.joinIn != 10*time.Second {
 		t.Fatalf("a small crowd joins over %v, want the 10 s floor", f.joinIn)
 	}
 	for args, want := range map[string]string{
@@ -248,9 +250,9 @@ func TestDemoFlags(t *testing.T) {
 		"--join-in -1s":       "--join-in -1s",
 		"extra":               `unexpected argument "extra"`,
 		"--listen":            "flag needs an argument",
-		"--followers many":    "invalid value",
+		"--followers many":    `invalid argument "many" for "--followers"`,
 	} {
-		if _, err := parseDemoFlags(strings.Fields(args), io.Discard); err == nil || !strings.Contains(err.Error(), want) {
+		if _, err := parseDemoFlags(strings.Fields(args)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v, want an error with %q", args, err, want)
 		}
 	}
@@ -264,6 +266,22 @@ func TestDemoFlags(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--listen") {
 		t.Fatalf("demo on a taken port: %v", err)
 	}
+}
+
+// parseDemoFlags parses args as the demo command does: its flags, no
+// positional arguments, and the range checks.
+func parseDemoFlags(args []string) (demoFlags, error) {
+	var f demoFlags
+	fs := pflag.NewFlagSet("demo", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return f, err
+	}
+	if err := noArgs(nil, fs.Args()); err != nil {
+		return f, err
+	}
+	return f, f.check()
 }
 
 func TestSimFlags(t *testing.T) {

@@ -5,65 +5,45 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
 )
 
-func rulesCommands() []command {
-	return []command{
-		{"check", "[FILE]  compile FILE (default: rules_file of the config); exit 1 listing every problem", rulesCheck},
-		{"test", "FILE --user profile.json [--event event.json]  which tags change, which segments match, which reply fires, and why", rulesTest},
-		{"backtest", "FILE [--days 7]  replay the stored events of the last days through FILE's tag rules; changes nothing", rulesBacktest},
-		{"doc", "print the rules reference (docs/rules.md)", rulesDoc},
+func rulesCmd(c *cli) *cobra.Command {
+	g := group("rules", "check, test, document and back-test rules files",
+		rulesCheckCmd(c), rulesTestCmd(c), rulesBacktestCmd(c), rulesDocCmd(c))
+	c.addConfigFlag(g)
+	return g
+}
+
+func rulesCheckCmd(c *cli) *cobra.Command {
+	return &cobra.Command{
+		Use:   "check [FILE]",
+		Short: "compile FILE (default: rules_file of the config); exit 1 listing every problem",
+		Args:  maxArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return rulesCheck(cmd.Context(), &c.config, args, c.stdout, c.stderr)
+		},
 	}
 }
 
-func runRules(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatch("wxcast rules", rulesCommands(), ctx, args, environ, stdout, stderr)
-}
-
-// cliFlags are the flags every rules and segment command shares.
-type cliFlags struct {
-	fs     *flag.FlagSet
-	config *string
-}
-
-func newCLIFlags(name string, environ []string, stderr io.Writer) cliFlags {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	return cliFlags{fs: fs, config: fs.String("config", lookupEnv(environ, "WXCAST_CONFIG"), "configuration file (YAML)")}
-}
-
-// parse parses args, allowing flags after the positional arguments
-// (wxcast rules test rules.yaml --user u.json), and returns the
-// positional ones.
-func (c cliFlags) parse(args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := c.fs.Parse(args); err != nil {
-			return nil, err
-		}
-		if c.fs.NArg() == 0 {
-			return pos, nil
-		}
-		pos = append(pos, c.fs.Arg(0))
-		args = c.fs.Args()[1:]
+func rulesDocCmd(c *cli) *cobra.Command {
+	return &cobra.Command{
+		Use:   "doc",
+		Short: "print the rules reference (docs/rules.md)",
+		Args:  noArgs,
+		RunE: func(*cobra.Command, []string) error {
+			_, err := io.WriteString(c.stdout, rules.Doc())
+			return err
+		},
 	}
-}
-
-// loadConfigFile loads the configuration the flags name.
-func (c cliFlags) loadConfig(environ []string) (*configs.Config, error) {
-	cfg, err := configs.Load(*c.config, environ)
-	if err != nil {
-		return nil, fmt.Errorf("configuration:\n%w", err)
-	}
-	return cfg, nil
 }
 
 // ruleOptions are the compile options matching the configuration.
@@ -104,13 +84,8 @@ func rulesFileArg(pos []string, cfg *configs.Config) (string, error) {
 	return "", errors.New("no rules file: give FILE, or set rules_file in the config (--config)")
 }
 
-func rulesCheck(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("rules check", environ, stderr)
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	cfg, err := f.loadOffline(environ)
+func rulesCheck(ctx context.Context, conf *configFlag, pos []string, stdout, stderr io.Writer) error {
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
@@ -136,14 +111,6 @@ func defaultNote(rs *rules.Ruleset) string {
 		return " and a default reply"
 	}
 	return ""
-}
-
-func rulesDoc(_ context.Context, args, _ []string, stdout, _ io.Writer) error {
-	if len(args) > 0 {
-		return fmt.Errorf("rules doc: unexpected argument %q", args[0])
-	}
-	_, err := io.WriteString(stdout, rules.Doc())
-	return err
 }
 
 // readJSON decodes a JSON file strictly: an unknown field is an error, so

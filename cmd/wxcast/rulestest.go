@@ -1,55 +1,70 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/rules"
 )
 
-func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("rules test", environ, stderr)
-	userFile := f.fs.String("user", "", "the follower as JSON: fields of user.* (docs/rules.md), e.g. {\"subscribed\": true, \"tags\": [\"vip\"]}")
-	eventFile := f.fs.String("event", "", "the callback as JSON: fields of event.*; without it only segments are tested")
-	at := f.fs.String("now", "", "evaluate as of this time, RFC 3339 (default: now)")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
+// rulesTestOptions are the flags of wxcast rules test.
+type rulesTestOptions struct {
+	file, user, event, now string
+}
+
+func rulesTestCmd(c *cli) *cobra.Command {
+	var o rulesTestOptions
+	cmd := &cobra.Command{
+		Use:   "test FILE --user profile.json [--event event.json]",
+		Short: "which tags change, which segments match, which reply fires, and why",
+		Args:  argsNamed("FILE"),
+		RunE: func(_ *cobra.Command, args []string) error {
+			o.file = args[0]
+			return rulesTest(&c.config, o, c.stdout, c.stderr)
+		},
 	}
-	if len(pos) != 1 || *userFile == "" {
-		return fmt.Errorf("rules test: usage: wxcast rules test FILE --user profile.json [--event event.json]")
+	cmd.Flags().StringVar(&o.user, "user", "", "the follower as JSON: fields of user.* (docs/rules.md), e.g. {\"subscribed\": true, \"tags\": [\"vip\"]} (required)")
+	cmd.Flags().StringVar(&o.event, "event", "", "the callback as JSON: fields of event.*; without it only segments are tested")
+	cmd.Flags().StringVar(&o.now, "now", "", "evaluate as of this time, RFC 3339 (default: now)")
+	return cmd
+}
+
+func rulesTest(conf *configFlag, o rulesTestOptions, stdout, stderr io.Writer) error {
+	if o.user == "" {
+		return usagef("--user is required: the follower as JSON, e.g. --user profile.json")
 	}
-	cfg, err := f.loadOffline(environ)
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
 	now := time.Now().In(cfg.Location)
-	if *at != "" {
-		if now, err = time.Parse(time.RFC3339, *at); err != nil {
+	if o.now != "" {
+		if now, err = time.Parse(time.RFC3339, o.now); err != nil {
 			return fmt.Errorf("--now: %w", err)
 		}
 	}
-	rs, err := loadRules(pos[0], ruleOptions(cfg, func() time.Time { return now }), stderr)
+	rs, err := loadRules(o.file, ruleOptions(cfg, func() time.Time { return now }), stderr)
 	if err != nil {
 		return err
 	}
 	env := rules.Env{Now: now}
 	env.User.DaysSinceActive = -1 // absent from the JSON: worked out below
-	if err := readJSON(*userFile, &env.User); err != nil {
+	if err := readJSON(o.user, &env.User); err != nil {
 		return err
 	}
 	if env.User.DaysSinceActive < 0 {
 		env.User.DaysSinceActive = rules.DaysSince(now, env.User.LastActive)
 	}
 	if env.User.Attrs, err = rs.TypedAttrs(env.User.Attrs); err != nil {
-		return fmt.Errorf("%s: %w", *userFile, err)
+		return fmt.Errorf("%s: %w", o.user, err)
 	}
-	if *eventFile != "" {
-		if err := readJSON(*eventFile, &env.Event); err != nil {
+	if o.event != "" {
+		if err := readJSON(o.event, &env.Event); err != nil {
 			return err
 		}
 		if env.Event.Time.IsZero() {
@@ -57,8 +72,8 @@ func rulesTest(_ context.Context, args, environ []string, stdout, stderr io.Writ
 		}
 	}
 	w := &reportWriter{w: stdout, ev: rules.NewEvaluator()}
-	w.printf("rules %s, version %s, as of %s\n", pos[0], rs.Version, now.Format(time.RFC3339))
-	if *eventFile != "" {
+	w.printf("rules %s, version %s, as of %s\n", o.file, rs.Version, now.Format(time.RFC3339))
+	if o.event != "" {
 		w.tags(rs, &env, now)
 		w.reply(rs, &env)
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redisconn"
@@ -14,15 +16,37 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-func segmentCommands() []command {
-	return []command{
-		{"count", "NAME [--rules FILE]  count the segment's followers in the configured Redis", segmentCount},
-		{"sample", "NAME [-n 20] [--seed S] [--rules FILE]  list n of the segment's followers, picked at random", segmentSample},
+func segmentCmd(c *cli) *cobra.Command {
+	var rulesFile string
+	count := &cobra.Command{
+		Use:   "count NAME [--rules FILE]",
+		Short: "count the segment's followers in the configured Redis",
+		Args:  argsNamed("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return segmentCount(cmd.Context(), &c.config, rulesFile, args[0], c.stdout, c.stderr)
+		},
 	}
-}
-
-func runSegment(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatch("wxcast segment", segmentCommands(), ctx, args, environ, stdout, stderr)
+	var (
+		n    int
+		seed uint64
+	)
+	sample := &cobra.Command{
+		Use:   "sample NAME [-n 20] [--seed S] [--rules FILE]",
+		Short: "list n of the segment's followers, picked at random",
+		Args:  argsNamed("NAME"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !cmd.Flags().Changed("seed") {
+				seed = uint64(time.Now().UnixNano())
+			}
+			return segmentSample(cmd.Context(), &c.config, rulesFile, args[0], n, seed, c.stdout, c.stderr)
+		},
+	}
+	sample.Flags().IntVarP(&n, "n", "n", 20, "how many followers to list")
+	sample.Flags().Uint64Var(&seed, "seed", 0, "random seed; the same seed over the same data gives the same sample (default: a new seed each run)")
+	g := group("segment", "count or sample a segment's followers", count, sample)
+	c.addConfigFlag(g)
+	g.PersistentFlags().StringVar(&rulesFile, "rules", "", "rules file (default: rules_file of the config)")
+	return g
 }
 
 // segmentEnv is what a segment command works on.
@@ -35,19 +59,16 @@ type segmentEnv struct {
 	closeStore func() error
 }
 
-// openSegment loads the config, the rules and the store for NAME.
-func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []string, environ []string, stderr io.Writer) (*segmentEnv, error) {
-	if len(pos) != 1 {
-		return nil, errors.New("give one segment NAME")
-	}
-	cfg, err := f.loadOffline(environ)
+// openSegment loads the config, the rules and the store for name.
+func openSegment(ctx context.Context, conf *configFlag, rulesFile, name string, stderr io.Writer) (*segmentEnv, error) {
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return nil, err
 	}
 	if err := needServerRedis(cfg); err != nil {
 		return nil, err
 	}
-	file := *rulesFile
+	file := rulesFile
 	if file == "" {
 		file = cfg.RulesFile
 	}
@@ -58,9 +79,9 @@ func openSegment(ctx context.Context, f cliFlags, rulesFile *string, pos []strin
 	if err != nil {
 		return nil, err
 	}
-	seg, ok := rs.Segment(pos[0])
+	seg, ok := rs.Segment(name)
 	if !ok {
-		return nil, fmt.Errorf("%s has no segment %q (segments: %s)", file, pos[0], segmentNames(rs))
+		return nil, fmt.Errorf("%s has no segment %q (segments: %s)", file, name, segmentNames(rs))
 	}
 	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
@@ -78,14 +99,8 @@ func segmentNames(rs *rules.Ruleset) string {
 	return list(names)
 }
 
-func segmentCount(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("segment count", environ, stderr)
-	rulesFile := f.fs.String("rules", "", "rules file (default: rules_file of the config)")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	e, err := openSegment(ctx, f, rulesFile, pos, environ, stderr)
+func segmentCount(ctx context.Context, conf *configFlag, rulesFile, name string, stdout, stderr io.Writer) error {
+	e, err := openSegment(ctx, conf, rulesFile, name, stderr)
 	if err != nil {
 		return err
 	}
@@ -100,24 +115,16 @@ func segmentCount(ctx context.Context, args, environ []string, stdout, stderr io
 	return tallyErrors(stderr, t)
 }
 
-func segmentSample(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("segment sample", environ, stderr)
-	rulesFile := f.fs.String("rules", "", "rules file (default: rules_file of the config)")
-	n := f.fs.Int("n", 20, "how many followers to list")
-	seed := f.fs.Uint64("seed", uint64(time.Now().UnixNano()), "random seed; the same seed over the same data gives the same sample")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
+func segmentSample(ctx context.Context, conf *configFlag, rulesFile, name string, n int, seed uint64, stdout, stderr io.Writer) error {
+	if n < 1 {
+		return usagef("-n %d: want at least 1", n)
 	}
-	if *n < 1 {
-		return errors.New("-n must be at least 1")
-	}
-	e, err := openSegment(ctx, f, rulesFile, pos, environ, stderr)
+	e, err := openSegment(ctx, conf, rulesFile, name, stderr)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = e.closeStore() }()
-	ids, t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), time.Now()).Sample(ctx, e.followers, *n, *seed)
+	ids, t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), time.Now()).Sample(ctx, e.followers, n, seed)
 	if err != nil {
 		return err
 	}
@@ -136,30 +143,35 @@ func tallyErrors(w io.Writer, t segment.Tally) error {
 	return nil
 }
 
-func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("rules backtest", environ, stderr)
-	days := f.fs.Int("days", 7, "how many days back to replay")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
+func rulesBacktestCmd(c *cli) *cobra.Command {
+	var days int
+	cmd := &cobra.Command{
+		Use:   "backtest FILE [--days 7]",
+		Short: "replay the stored events of the last days through FILE's tag rules; changes nothing",
+		Args:  argsNamed("FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return rulesBacktest(cmd.Context(), &c.config, args[0], days, c.stdout, c.stderr)
+		},
 	}
-	if len(pos) != 1 {
-		return errors.New("rules backtest: usage: wxcast rules backtest FILE [--days 7]")
+	cmd.Flags().IntVar(&days, "days", 7, "how many days back to replay")
+	return cmd
+}
+
+func rulesBacktest(ctx context.Context, conf *configFlag, file string, days int, stdout, stderr io.Writer) error {
+	if days < 1 {
+		return usagef("--days %d: want at least 1", days)
 	}
-	if *days < 1 {
-		return errors.New("--days must be at least 1")
-	}
-	cfg, err := f.loadOffline(environ)
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
 	if err := needServerRedis(cfg); err != nil {
 		return err
 	}
-	if *days > cfg.Profile.HistoryDays {
+	if days > cfg.Profile.HistoryDays {
 		fmt.Fprintf(stderr, "note: profile.history_days is %d: events older than that are not stored\n", cfg.Profile.HistoryDays)
 	}
-	rs, err := loadRules(pos[0], ruleOptions(cfg, nil), stderr)
+	rs, err := loadRules(file, ruleOptions(cfg, nil), stderr)
 	if err != nil {
 		return err
 	}
@@ -169,11 +181,11 @@ func rulesBacktest(ctx context.Context, args, environ []string, stdout, stderr i
 	}
 	defer func() { _ = closeStore() }()
 	cal := store.Calendar{Loc: cfg.Location}
-	rep, err := segment.Backtest(ctx, rs, st.Followers(cal, store.Limits{}), cal, time.Now(), *days)
+	rep, err := segment.Backtest(ctx, rs, st.Followers(cal, store.Limits{}), cal, time.Now(), days)
 	if err != nil {
 		return err
 	}
-	return writeBacktest(stdout, pos[0], rep)
+	return writeBacktest(stdout, file, rep)
 }
 
 func writeBacktest(w io.Writer, file string, r *segment.BacktestReport) error {

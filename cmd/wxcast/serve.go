@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
@@ -28,8 +28,21 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-func runServe(ctx context.Context, args, environ []string, _, stderr io.Writer) error {
-	cfg, err := loadConfig("serve", args, environ, stderr)
+func serveCmd(c *cli) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "run the callback server",
+		Long: `Run the callback server on the configuration of --config (or WXCAST_CONFIG)
+and the WXCAST_ environment variables.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), &c.config, c.stderr) },
+	}
+	c.addConfigFlag(cmd)
+	return cmd
+}
+
+func runServe(ctx context.Context, conf *configFlag, stderr io.Writer) error {
+	cfg, err := conf.load()
 	if err != nil {
 		return err
 	}
@@ -40,24 +53,6 @@ func runServe(ctx context.Context, args, environ []string, _, stderr io.Writer) 
 	defer func() { _ = log.Sync() }()
 	defer useRedisLog(ctx, log)()
 	return serve(ctx, cfg, log, nil)
-}
-
-// loadConfig parses --config (default: WXCAST_CONFIG) and loads the file.
-func loadConfig(name string, args, environ []string, stderr io.Writer) (*configs.Config, error) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	path := fs.String("config", lookupEnv(environ, "WXCAST_CONFIG"), "configuration file (YAML)")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("%s: unexpected argument %q", name, fs.Arg(0))
-	}
-	cfg, err := configs.Load(*path, environ)
-	if err != nil {
-		return nil, fmt.Errorf("configuration:\n%w", err)
-	}
-	return cfg, nil
 }
 
 func lookupEnv(environ []string, key string) string {

@@ -2,74 +2,86 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"net"
 	"sync"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/demo"
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
 
-// runSim runs the simulated WeChat alone, for rule authors testing a
-// local wxcast: the API (point wechat.api_base_url at it) and a page that
-// pushes callbacks to the server's callback URL.
-func runSim(ctx context.Context, args, _ []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	listen := fs.String("listen", "127.0.0.1:9090", "address of the simulated API and its page")
-	callback := fs.String("callback", "http://127.0.0.1:8080/wechat", "the server's callback URL")
-	appID := fs.String("app-id", demoAppID, "AppID of the simulated account (wechat.app_id)")
-	secret := fs.String("app-secret", demoSecret, "AppSecret the simulator accepts (wechat.app_secret)")
-	token := fs.String("token", demoToken, "Token that signs callbacks (wechat.token)")
-	aesKey := fs.String("aes-key", demoAESKey, "EncodingAESKey (wechat.encoding_aes_key); empty for plaintext mode")
-	mode := fs.String("mode", "safe", "message encryption mode: plain, compat or safe")
-	followers := fs.Int("followers", 0, "followers to put on the roster, for `wxcast users sync` (0 to 1000000)")
-	draftIDs := fs.String("draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
-	quotas := quotaFlag{}
-	fs.Var(quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
-	if err := fs.Parse(args); err != nil {
-		return err
+// simFlags are the simulator's command-line options.
+type simFlags struct {
+	listen, callback, appID, secret, token, aesKey, mode, draftIDs string
+	followers                                                      int
+	quotas                                                         quotaFlag
+}
+
+func simCmd(c *cli) *cobra.Command {
+	f := simFlags{quotas: quotaFlag{}}
+	cmd := &cobra.Command{
+		Use:   "sim",
+		Short: "run the simulated WeChat alone, with a page to push callbacks",
+		Long: `Run the simulated WeChat alone, for rule authors testing a local wxcast:
+its API (point wechat.api_base_url at it) and a page that pushes callbacks
+to the server's callback URL.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return runSim(cmd.Context(), f, c.stdout, c.stderr) },
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("sim: unexpected argument %q", fs.Arg(0))
-	}
-	m, ok := map[string]wxsim.Mode{"plain": wxsim.ModePlain, "compat": wxsim.ModeCompat, "safe": wxsim.ModeSafe}[*mode]
+	fs := cmd.Flags()
+	fs.StringVar(&f.listen, "listen", "127.0.0.1:9090", "address of the simulated API and its page")
+	fs.StringVar(&f.callback, "callback", "http://127.0.0.1:8080/wechat", "the server's callback URL")
+	fs.StringVar(&f.appID, "app-id", demoAppID, "AppID of the simulated account (wechat.app_id)")
+	fs.StringVar(&f.secret, "app-secret", demoSecret, "AppSecret the simulator accepts (wechat.app_secret)")
+	fs.StringVar(&f.token, "token", demoToken, "Token that signs callbacks (wechat.token)")
+	fs.StringVar(&f.aesKey, "aes-key", demoAESKey, "EncodingAESKey (wechat.encoding_aes_key); empty for plaintext mode")
+	fs.StringVar(&f.mode, "mode", "safe", "message encryption mode: plain, compat or safe")
+	fs.IntVar(&f.followers, "followers", 0, "followers to put on the roster, for wxcast users sync (0 to 1000000)")
+	fs.StringVar(&f.draftIDs, "draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
+	fs.Var(f.quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
+	return cmd
+}
+
+// runSim runs the simulated WeChat alone.
+func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
+	m, ok := map[string]wxsim.Mode{"plain": wxsim.ModePlain, "compat": wxsim.ModeCompat, "safe": wxsim.ModeSafe}[f.mode]
 	if !ok {
-		return fmt.Errorf("sim: --mode %q: want plain, compat or safe", *mode)
+		return usagef("--mode %q: want plain, compat or safe", f.mode)
 	}
-	if *followers < 0 || *followers > 1_000_000 {
-		return fmt.Errorf("sim: --followers %d: want 0 to 1000000", *followers)
+	if f.followers < 0 || f.followers > 1_000_000 {
+		return usagef("--followers %d: want 0 to 1000000", f.followers)
 	}
-	draftMode, err := wxsim.ParseDraftMode(*draftIDs)
+	draftMode, err := wxsim.ParseDraftMode(f.draftIDs)
 	if err != nil {
-		return fmt.Errorf("sim: --draft-ids: %w", err)
+		return usageError{err: fmt.Errorf("--draft-ids: %w", err)}
 	}
 	log, err := newLogger(configs.LogConfig{Level: "warn", Format: "console"}, stderr)
 	if err != nil {
 		return err
 	}
-	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(quotas))
+	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(f.quotas))
 	defer sim.Close()
-	sim.AddApp(*appID, *secret)
-	draft := addDemoUploads(sim, *appID)
-	if *followers > 0 {
-		sim.PopulateFollowers(*appID, *followers, 1)
+	sim.AddApp(f.appID, f.secret)
+	draft := addDemoUploads(sim, f.appID)
+	if f.followers > 0 {
+		sim.PopulateFollowers(f.appID, f.followers, 1)
 	}
-	client, err := wxsim.NewClient(wxsim.ClientConfig{URL: *callback, Token: *token, EncodingAESKey: *aesKey,
-		AppID: *appID, OriginalID: demoOrigID, Mode: m, Platform: sim})
+	client, err := wxsim.NewClient(wxsim.ClientConfig{URL: f.callback, Token: f.token, EncodingAESKey: f.aesKey,
+		AppID: f.appID, OriginalID: demoOrigID, Mode: m, Platform: sim})
 	if err != nil {
-		return fmt.Errorf("sim: %w", err)
+		return err
 	}
-	sim.SetPush(*appID, client, time.Second)
-	ln, err := net.Listen("tcp", *listen)
+	sim.SetPush(f.appID, client, time.Second)
+	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
-		return fmt.Errorf("sim: %w (choose another address with --listen)", err)
+		return fmt.Errorf("%w (choose another address with --listen)", err)
 	}
-	page := &demo.SimPage{Sim: sim, AppID: *appID, Client: client}
+	page := &demo.SimPage{Sim: sim, AppID: f.appID, Client: client}
 	var wg sync.WaitGroup
 	serveHTTP(ctx, &wg, ln, page.Handler(), log.Named("wxsim"))
 	base := "http://" + ln.Addr().String()
@@ -82,7 +94,7 @@ Run wxcast against it:
   WXCAST_WECHAT_API_BASE_URL=%s WXCAST_WECHAT_APP_SECRET=%s \
     go run ./cmd/wxcast serve --config configs/wxcast.example.yaml
 Ctrl-C stops it.
-`, *appID, base, base, *callback, *mode, *token, draft, draftMode, demoTemplate, base, *secret)
+`, f.appID, base, base, f.callback, f.mode, f.token, draft, draftMode, demoTemplate, base, f.secret)
 	wg.Wait()
 	return nil
 }

@@ -32,3 +32,6 @@ func (q quotaFlag) Set(v string) error {
 	q[path] = n
 	return nil
 }
+
+// Type names the value in help (pflag.Value).
+func (q quotaFlag) Type() string { return "PATH=N" }

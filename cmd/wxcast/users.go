@@ -1,18 +1,12 @@
 package main
 
 import (
-	"context"
-	"io"
+	"github.com/spf13/cobra"
 )
 
-func usersCommands() []command {
-	return []command{
-		{"sync", "[--dry-run] [--restart] [--workers N]  sync followers, their details and WeChat tags from WeChat", usersSync},
-		{"show", "OPENID [--rules FILE] [--json]  print a follower's profile, tags, history and segments", usersShow},
-		{"import", "[--dry-run] [--format csv|jsonl] [--rules FILE] FILE  set business attributes from a CSV or JSON-lines file", usersImport},
-	}
-}
-
-func runUsers(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatch("wxcast users", usersCommands(), ctx, args, environ, stdout, stderr)
+func usersCmd(c *cli) *cobra.Command {
+	g := group("users", "sync followers from WeChat, import attributes, show one follower",
+		usersSyncCmd(c), usersShowCmd(c), usersImportCmd(c))
+	c.addConfigFlag(g)
+	return g
 }

@@ -8,6 +8,8 @@ import (
 	"os"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/bot/attrimport"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redisconn"
@@ -19,36 +21,48 @@ import (
 // counted.
 const maxListedBad = 50
 
+// usersImportOptions are the flags of wxcast users import.
+type usersImportOptions struct {
+	file, rules, format string
+	dryRun              bool
+}
+
+func usersImportCmd(c *cli) *cobra.Command {
+	var o usersImportOptions
+	cmd := &cobra.Command{
+		Use:   "import [--dry-run] [--format csv|jsonl] [--rules FILE] FILE",
+		Short: "set business attributes from a CSV or JSON-lines file",
+		Args:  argsNamed("FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.file = args[0]
+			return usersImport(cmd.Context(), &c.config, o, c.stdout, c.stderr)
+		},
+	}
+	cmd.Flags().StringVar(&o.rules, "rules", "", "rules file declaring the attributes (default: rules_file of the config)")
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "check every row and count what would change, without writing")
+	cmd.Flags().StringVar(&o.format, "format", "", "csv or jsonl (default: from the file's extension: .csv, .jsonl, .ndjson, .json)")
+	return cmd
+}
+
 // usersImport sets business attributes from FILE: a CSV with an openid
 // column and one column per declared attribute, or JSON lines. Bad rows
 // are listed and skipped; the good ones are applied.
-func usersImport(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("users import", environ, stderr)
-	rulesFile := f.fs.String("rules", "", "rules file declaring the attributes (default: rules_file of the config)")
-	dryRun := f.fs.Bool("dry-run", false, "check every row and count what would change, without writing")
-	format := f.fs.String("format", "", "csv or jsonl (default: from the file's extension: .csv, .jsonl, .ndjson, .json)")
-	pos, err := f.parse(args)
+func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, stdout, stderr io.Writer) error {
+	file := o.file
+	fm, err := attrimport.FormatOf(file, o.format)
 	if err != nil {
 		return err
 	}
-	if len(pos) != 1 {
-		return errors.New("users import: give one FILE: wxcast users import [--dry-run] FILE")
-	}
-	file := pos[0]
-	fm, err := attrimport.FormatOf(file, *format)
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
-	cfg, err := f.loadOffline(environ)
-	if err != nil {
-		return err
-	}
-	rs, err := importRules(cfg, *rulesFile, stderr)
+	rs, err := importRules(cfg, o.rules, stderr)
 	if err != nil {
 		return err
 	}
 	if err := needServerRedis(cfg); err != nil {
-		return fmt.Errorf("users import: %w", err)
+		return err
 	}
 	in, err := os.Open(file)
 	if err != nil {
@@ -64,13 +78,13 @@ func usersImport(ctx context.Context, args, environ []string, stdout, stderr io.
 	start := time.Now()
 	sum, err := attrimport.Run(ctx, in, attrimport.Options{
 		Rules: rs, Store: st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{}),
-		Format: fm, Name: file, DryRun: *dryRun, OnBad: bad.add,
+		Format: fm, Name: file, DryRun: o.dryRun, OnBad: bad.add,
 	})
 	bad.close()
 	if err != nil {
 		return err
 	}
-	return reportImport(stdout, stderr, file, sum, *dryRun, time.Since(start))
+	return reportImport(stdout, stderr, file, sum, o.dryRun, time.Since(start))
 }
 
 // importRules loads the rules file that declares the attributes.
@@ -79,14 +93,14 @@ func importRules(cfg *configs.Config, file string, stderr io.Writer) (*rules.Rul
 		file = cfg.RulesFile
 	}
 	if file == "" {
-		return nil, errors.New("users import: no rules file: set rules_file in the config, or --rules FILE; its attributes section declares what may be imported")
+		return nil, errors.New("no rules file: set rules_file in the config, or --rules FILE; its attributes section declares what may be imported")
 	}
 	rs, err := loadRules(file, ruleOptions(cfg, nil), stderr)
 	if err != nil {
 		return nil, err
 	}
 	if len(rs.Attributes) == 0 {
-		return nil, fmt.Errorf("users import: %s declares no attributes: add an attributes section (name: type)", file)
+		return nil, fmt.Errorf("%s declares no attributes: add an attributes section (name: type)", file)
 	}
 	return rs, nil
 }

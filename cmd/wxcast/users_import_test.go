@@ -107,7 +107,7 @@ func TestUsersImportRefuses(t *testing.T) {
 	}{
 		{"undeclared column", nil, []string{r.file(t, "a.csv", "openid,vip_lvl\no1,1\n")}, "a.csv:1: column \"vip_lvl\": not declared in the rules file (did you mean vip_level?)"},
 		{"extension", nil, []string{r.file(t, "a.xlsx", "")}, "cannot tell the format from the extension"},
-		{"no file", nil, nil, "give one FILE"},
+		{"no file", nil, nil, "missing FILE"},
 		{"embedded store", []string{"WXCAST_REDIS_URL="}, []string{good}, "redis.url is empty"},
 		{"no rules", []string{"WXCAST_RULES_FILE="}, []string{good}, "no rules file"},
 		{"no attributes", nil, []string{"--rules", r.file(t, "empty.yaml", "tags: []\n"), good}, "declares no attributes"},

@@ -10,23 +10,31 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/bot/segment"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
 
-func usersShow(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("users show", environ, stderr)
-	rulesFile := f.fs.String("rules", "", "rules file whose segments are explained (default: rules_file of the config)")
-	asJSON := f.fs.Bool("json", false, "print the follower as rules see it (user.*), as JSON for wxcast rules test --user")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
+func usersShowCmd(c *cli) *cobra.Command {
+	var rulesFile string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "show OPENID [--rules FILE] [--json]",
+		Short: "print a follower's profile, tags, history and segments",
+		Args:  argsNamed("OPENID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usersShow(cmd.Context(), &c.config, args[0], rulesFile, asJSON, c.stdout, c.stderr)
+		},
 	}
-	if len(pos) != 1 {
-		return fmt.Errorf("users show: give one OPENID")
-	}
-	cfg, err := f.loadOffline(environ)
+	cmd.Flags().StringVar(&rulesFile, "rules", "", "rules file whose segments are explained (default: rules_file of the config)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print the follower as rules see it (user.*), as JSON for wxcast rules test --user")
+	return cmd
+}
+
+func usersShow(ctx context.Context, conf *configFlag, openid, rulesFile string, asJSON bool, stdout, stderr io.Writer) error {
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
@@ -35,7 +43,6 @@ func usersShow(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 		return err
 	}
 	defer env.close()
-	openid := pos[0]
 	p, err := env.followers.Profile(ctx, openid)
 	if err != nil {
 		return err
@@ -43,7 +50,7 @@ func usersShow(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 	if !p.Known {
 		return fmt.Errorf("no follower %s in this Redis (key prefix %q): check the openid, or run wxcast users sync", openid, cfg.Redis.KeyPrefix)
 	}
-	file := *rulesFile
+	file := rulesFile
 	if file == "" {
 		file = cfg.RulesFile
 	}
@@ -56,7 +63,7 @@ func usersShow(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 	cal := env.followers.Calendar()
 	now := time.Now().In(cfg.Location)
 	u := segment.User(rs, p, cal, now)
-	if *asJSON {
+	if asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)

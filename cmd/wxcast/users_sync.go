@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/usersync"
@@ -17,27 +18,38 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-func usersSync(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("users sync", environ, stderr)
-	dry := f.fs.Bool("dry-run", false, "read every follower from WeChat and print what would change, writing nothing")
-	restart := f.fs.Bool("restart", false, "discard an unfinished run's checkpoint and start again from the first page")
-	workers := f.fs.Int("workers", 0, "concurrent user/info/batchget calls (default: sync.workers of the config)")
-	pos, err := f.parse(args)
+// usersSyncOptions are the flags of wxcast users sync.
+type usersSyncOptions struct {
+	dryRun, restart bool
+	workers         int
+}
+
+func usersSyncCmd(c *cli) *cobra.Command {
+	var o usersSyncOptions
+	cmd := &cobra.Command{
+		Use:   "sync [--dry-run] [--restart] [--workers N]",
+		Short: "sync followers, their details and WeChat tags from WeChat",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return usersSync(cmd.Context(), &c.config, o, c.stdout, c.stderr)
+		},
+	}
+	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "read every follower from WeChat and print what would change, writing nothing")
+	cmd.Flags().BoolVar(&o.restart, "restart", false, "discard an unfinished run's checkpoint and start again from the first page")
+	cmd.Flags().IntVar(&o.workers, "workers", 0, "concurrent user/info/batchget calls (default: sync.workers of the config)")
+	return cmd
+}
+
+func usersSync(ctx context.Context, conf *configFlag, opts usersSyncOptions, stdout, stderr io.Writer) error {
+	if opts.workers < 0 || opts.workers > 32 {
+		return usagef("--workers %d: want 1 to 32", opts.workers)
+	}
+	cfg, err := conf.load()
 	if err != nil {
 		return err
 	}
-	if len(pos) != 0 {
-		return fmt.Errorf("users sync takes no arguments, got %q", pos)
-	}
-	cfg, err := f.loadConfig(environ)
-	if err != nil {
-		return err
-	}
-	if *workers < 0 || *workers > 32 {
-		return fmt.Errorf("--workers: must be between 1 and 32, got %d", *workers)
-	}
-	if *workers == 0 {
-		*workers = cfg.Sync.Workers
+	if opts.workers == 0 {
+		opts.workers = cfg.Sync.Workers
 	}
 	env, err := openUsers(ctx, cfg, stderr)
 	if err != nil {
@@ -53,7 +65,7 @@ func usersSync(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 	}
 	o := usersync.SyncOptions{
 		Store: env.st, Followers: env.followers, API: api, Owner: "cli-" + replicaName(),
-		Workers: *workers, DryRun: *dry, Restart: *restart, Log: env.log,
+		Workers: opts.workers, DryRun: opts.dryRun, Restart: opts.restart, Log: env.log,
 		Progress: newProgress(stderr).report,
 	}
 	var mirror *usersync.Mirror
@@ -73,13 +85,13 @@ func usersSync(ctx context.Context, args, environ []string, stdout, stderr io.Wr
 		if errors.Is(err, usersync.ErrBusy) {
 			return fmt.Errorf("%w: try again when it has finished", err)
 		}
-		if !*dry {
+		if !opts.dryRun {
 			return fmt.Errorf("sync stopped after %d pages: %w\nrun wxcast users sync again to continue from page %d", sum.Pages, err, sum.Pages+1)
 		}
 		return err
 	}
 	printSummary(stdout, sum)
-	if mirror == nil || *dry || sum.TagsQueued == 0 {
+	if mirror == nil || opts.dryRun || sum.TagsQueued == 0 {
 		return nil
 	}
 	st, err := drainAll(ctx, mirror)

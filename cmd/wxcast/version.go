@@ -1,11 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"runtime"
 	"runtime/debug"
+
+	"github.com/spf13/cobra"
 )
 
 // version is wxcast's release. It is a variable only so that release
@@ -13,7 +14,16 @@ import (
 // writes it.
 var version = "0.1.0-dev"
 
-func runVersion(_ context.Context, _, _ []string, stdout, _ io.Writer) error {
+func versionCmd(c *cli) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "print the version",
+		Args:  noArgs,
+		RunE:  func(*cobra.Command, []string) error { return runVersion(c.stdout) },
+	}
+}
+
+func runVersion(stdout io.Writer) error {
 	rev := ""
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range bi.Settings {

@@ -1,40 +1,38 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules/words"
 )
 
-func wordsCommands() []command {
-	return []command{
-		{"check", "[DIR] [--text TEXT | --file FILE]  load the word lists of DIR (default: words_dir of the config, else the built-in lists); exit 1 listing every problem; with a text, list its hits", wordsCheck},
+func wordsCmd(c *cli) *cobra.Command {
+	var text, file string
+	check := &cobra.Command{
+		Use:   "check [DIR] [--text TEXT | --file FILE]",
+		Short: "load the word lists of DIR (default: words_dir of the config, else the built-in lists); exit 1 listing every problem; with a text, list its hits",
+		Args:  maxArgs(1),
+		RunE: func(_ *cobra.Command, args []string) error {
+			return wordsCheck(&c.config, args, text, file, c.stdout, c.stderr)
+		},
 	}
-}
-
-func runWords(ctx context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	return dispatch("wxcast words", wordsCommands(), ctx, args, environ, stdout, stderr)
+	check.Flags().StringVar(&text, "text", "", "a broadcast text to check")
+	check.Flags().StringVar(&file, "file", "", "a file whose text to check")
+	g := group("words", "check the content-check word lists and what a text hits", check)
+	c.addConfigFlag(g)
+	return g
 }
 
 // wordsCheck lets an operator check a word list directory before the
 // server reloads it, and see what a text would hit at preview.
-func wordsCheck(_ context.Context, args, environ []string, stdout, stderr io.Writer) error {
-	f := newCLIFlags("words check", environ, stderr)
-	text := f.fs.String("text", "", "a broadcast text to check")
-	file := f.fs.String("file", "", "a file whose text to check")
-	pos, err := f.parse(args)
-	if err != nil {
-		return err
-	}
-	if len(pos) > 1 {
-		return fmt.Errorf("unexpected argument %q", pos[1])
-	}
-	cfg, err := f.loadOffline(environ)
+func wordsCheck(conf *configFlag, pos []string, text, file string, stdout, stderr io.Writer) error {
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
@@ -54,17 +52,17 @@ func wordsCheck(_ context.Context, args, environ []string, stdout, stderr io.Wri
 		return errReported{msg: name + ": refused"}
 	}
 	fmt.Fprintf(stdout, "%s: ok, version %s: %d words in %s\n", name, list.Version, list.Words(), strings.Join(list.Categories(), ", "))
-	if *file != "" {
-		b, err := os.ReadFile(*file)
+	if file != "" {
+		b, err := os.ReadFile(file)
 		if err != nil {
 			return err
 		}
-		*text = string(b)
+		text = string(b)
 	}
-	if *text == "" {
+	if text == "" {
 		return nil
 	}
-	hits := list.Check(*text)
+	hits := list.Check(text)
 	for _, h := range hits {
 		fmt.Fprintf(stdout, "%s: character %d %q (listed as %q)\n", h.Category, h.Start+1, h.Text, h.Word)
 	}

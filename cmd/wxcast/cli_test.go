@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/spf13/cobra"
+)
+
+// commandPaths walks the whole command tree, cobra's help and completion
+// commands included, so a command added later is covered too.
+func commandPaths(t *testing.T) [][]string {
+	t.Helper()
+	root := newRootCmd(&cli{stdout: io.Discard, stderr: io.Discard})
+	root.InitDefaultHelpCmd()
+	root.InitDefaultCompletionCmd()
+	var paths [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		paths = append(paths, path)
+		for _, s := range c.Commands() {
+			walk(s, append(append([]string(nil), path...), s.Name()))
+		}
+	}
+	walk(root, nil)
+	if len(paths) < 20 {
+		t.Fatalf("the walk found only %d commands: %v", len(paths), paths)
+	}
+	return paths
+}
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errs bytes.Buffer
+	code = runMain(context.Background(), args, nil, &out, &errs)
+	return code, out.String(), errs.String()
+}
+
+func TestHelpOnEveryCommand(t *testing.T) {
+	t.Parallel()
+	for _, path := range commandPaths(t) {
+		for _, flag := range []string{"-h", "--help"} {
+			args := append(append([]string(nil), path...), flag)
+			code, out, errs := runCLI(args...)
+			name := strings.Join(append([]string{"wxcast"}, path...), " ")
+			if code != 0 {
+				t.Errorf("%s %s: exit %d, want 0\n%s", name, flag, code, errs)
+			}
+			if strings.Contains(out+errs, "help requested") {
+				t.Errorf("%s %s printed \"help requested\":\n%s%s", name, flag, out, errs)
+			}
+			if !strings.Contains(out, "Usage:") || !strings.Contains(out, name) {
+				t.Errorf("%s %s: no usage of %q on stdout:\n%s", name, flag, name, out)
+			}
+			if errs != "" {
+				t.Errorf("%s %s wrote to stderr: %s", name, flag, errs)
+			}
+		}
+	}
+}
+
+func TestNoArgumentsShowHelp(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{nil, {"rules"}, {"users", "help"}, {"help", "segment"}} {
+		code, out, errs := runCLI(args...)
+		if code != 0 || !strings.Contains(out, "Available Commands:") || errs != "" {
+			t.Errorf("wxcast %v: exit %d, stdout %q, stderr %q; want the help and 0", args, code, out, errs)
+		}
+	}
+	// A group's usage shows its commands, not a run of its own.
+	if _, out, _ := runCLI("rules", "--help"); strings.Contains(out, "wxcast rules [flags]") {
+		t.Errorf("the rules group offers itself as runnable:\n%s", out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"frobnicate"}, `wxcast: unknown command "frobnicate"`},
+		{[]string{"rules", "chek"}, `wxcast rules: unknown command "chek"; did you mean check?`},
+		{[]string{"version", "--nope"}, "wxcast version: unknown flag: --nope"},
+		{[]string{"demo", "--followers", "many"}, `wxcast demo: invalid argument "many" for "--followers"`},
+		{[]string{"segment", "count"}, "wxcast segment count: missing NAME"},
+		{[]string{"users", "sync", "extra"}, `wxcast users sync: unexpected argument "extra"`},
+		{[]string{"rules", "test", "rules.yaml"}, "wxcast rules test: --user is required"},
+		{[]string{"sim", "--mode", "weird"}, `wxcast sim: --mode "weird": want plain, compat or safe`},
+	} {
+		code, out, errs := runCLI(tc.args...)
+		if code != 2 {
+			t.Errorf("wxcast %v: exit %d, want 2 (a usage error)", tc.args, code)
+		}
+		if !strings.HasPrefix(errs, tc.want) {
+			t.Errorf("wxcast %v: stderr %q, want it to start with %q", tc.args, errs, tc.want)
+		}
+		if !strings.Contains(errs, "--help' for usage") || strings.Count(errs, "\n") != 2 {
+			t.Errorf("wxcast %v: stderr %q, want the error and a pointer to --help, two lines", tc.args, errs)
+		}
+		if out != "" {
+			t.Errorf("wxcast %v: stdout %q, want nothing", tc.args, out)
+		}
+	}
+}
+
+// TestErrorsNameTheCommandOnce runs failing commands and checks each
+// error is printed once, prefixed once by the command's path, with no
+// doubled prefix such as "wxcast: wxcast:" or "users import: users
+// import:".
+func TestErrorsNameTheCommandOnce(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	for _, args := range [][]string{
+		{"frobnicate"},
+		{"rules", "frob"},
+		{"demo", "extra"},
+		{"demo", "--followers", "-1"},
+		{"demo", "--rate", "0"},
+		{"sim", "--draft-ids", "sometimes"},
+		{"sim", "extra"},
+		{"serve", "--config", dir + "/nope.yaml"},
+		{"rules", "check", dir + "/nope.yaml"},
+		{"rules", "check", "a", "b"},
+		{"rules", "doc", "extra"},
+		{"rules", "test", "x.yaml"},
+		{"rules", "backtest"},
+		{"rules", "backtest", "x.yaml", "--days", "0"},
+		{"segment", "sample", "vip", "-n", "0"},
+		{"segment", "count", "vip", "--config", dir + "/nope.yaml"},
+		{"words", "check", "a", "b"},
+		{"users", "import"},
+		{"users", "show"},
+		{"users", "sync", "--workers", "99"},
+		{"audit"},
+		{"audit", "extra"},
+		{"version", "extra"},
+		{"completion", "tcsh"},
+	} {
+		code, _, errs := runCLI(args...)
+		if code == 0 {
+			t.Errorf("wxcast %v succeeded", args)
+			continue
+		}
+		first, _, _ := strings.Cut(errs, "\n")
+		parts := strings.Split(first, ": ")
+		if !strings.HasPrefix(parts[0], "wxcast") {
+			t.Errorf("wxcast %v: %q does not start with the command's path", args, first)
+		}
+		for i := 1; i < len(parts); i++ {
+			if parts[i] == parts[i-1] || strings.HasSuffix(parts[0], " "+parts[i]) && i == 1 || parts[i] == "wxcast" {
+				t.Errorf("wxcast %v: doubled prefix in %q", args, first)
+			}
+		}
+		if n := strings.Count(errs, first); n != 1 {
+			t.Errorf("wxcast %v: the error is printed %d times:\n%s", args, n, errs)
+		}
+	}
+}
+
+func TestExitStatusOfAFailure(t *testing.T) {
+	t.Parallel()
+	code, _, errs := runCLI("rules", "check", t.TempDir()+"/nope.yaml")
+	if code != 1 || !strings.Contains(errs, "nope.yaml") {
+		t.Fatalf("rules check of a missing file: exit %d, %q; want 1 naming the file", code, errs)
+	}
+}
+
+func TestCompletionScript(t *testing.T) {
+	t.Parallel()
+	code, out, errs := runCLI("completion", "bash")
+	if code != 0 || !strings.HasPrefix(out, "# bash completion") || !strings.Contains(out, "__start_wxcast") {
+		t.Fatalf("completion bash: exit %d, stderr %q, script %.200q", code, errs, out)
+	}
+	for _, shell := range []string{"zsh", "fish", "powershell"} {
+		if code, out, _ := runCLI("completion", shell); code != 0 || !strings.Contains(out, "wxcast") {
+			t.Errorf("completion %s: exit %d, %.100q", shell, code, out)
+		}
+	}
+}
