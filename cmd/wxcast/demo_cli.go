@@ -28,12 +28,12 @@ type demoCLIOptions struct {
 func demoCLI(o demoCLIOptions) []string {
 	p := o.Program
 	return []string{
-		"export WXCAST_REDIS_URL=" + shellQuote(o.RedisURL) + " WXCAST_RULES_FILE=" + shellQuote(o.RulesFile),
-		p + " segment count " + shellQuote(o.Segment),
-		p + " segment sample " + shellQuote(o.Segment) + " -n 5",
-		p + " users show " + shellQuote(o.OpenID),
+		"export WXCAST_REDIS_URL=" + shellWord(o.RedisURL) + " WXCAST_RULES_FILE=" + shellWord(o.RulesFile),
+		p + " segment count " + shellWord(o.Segment),
+		p + " segment sample " + shellWord(o.Segment) + " -n 5",
+		p + " users show " + shellWord(o.OpenID),
 		p + " rules check",
-		p + " rules backtest " + shellQuote(o.RulesFile) + " --days 1",
+		p + " rules backtest " + shellWord(o.RulesFile) + " --days 1",
 		p + " audit --since 1h",
 	}
 }
@@ -62,7 +62,7 @@ func cliProgram(arg0 string) string {
 	if strings.Contains(slash, "/go-build") && strings.Contains(slash, "/exe/") {
 		return goRunProgram
 	}
-	return shellQuote(arg0)
+	return shellWord(arg0)
 }
 
 // demoSegment picks the segment the printed commands count: the example
@@ -77,8 +77,9 @@ func demoSegment(rs *rules.Ruleset) string {
 	return rs.Segments[0].Name
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
+// shellWord quotes s for a POSIX shell only when it needs it, so that the
+// printed lines stay short (shellQuote always quotes).
+func shellWord(s string) string {
 	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.,/:@%+=") == "" {
 		return s
 	}

@@ -24,13 +24,13 @@ func TestCLIProgram(t *testing.T) {
 	}
 }
 
-// TestShellQuote runs quoted words through a shell and checks they come
+// TestShellWord runs quoted words through a shell and checks they come
 // back as they were.
-func TestShellQuote(t *testing.T) {
+func TestShellWord(t *testing.T) {
 	words := []string{"promo_clickers", "redis://:ab12@127.0.0.1:6379/0", "it's here", "a b", "$HOME", "", "规则.yaml"}
 	var line []string
 	for _, w := range words {
-		line = append(line, shellQuote(w))
+		line = append(line, shellWord(w))
 	}
 	got, err := exec.Command("sh", "-c", "printf '%s\\n' "+strings.Join(line, " ")).Output()
 	if err != nil {
@@ -39,7 +39,7 @@ func TestShellQuote(t *testing.T) {
 	if want := strings.Join(words, "\n") + "\n"; string(got) != want {
 		t.Fatalf("the shell read %q, want %q (quoted: %q)", got, want, line)
 	}
-	if shellQuote("promo_clickers") != "promo_clickers" {
+	if shellWord("promo_clickers") != "promo_clickers" {
 		t.Error("a plain word is quoted")
 	}
 }
