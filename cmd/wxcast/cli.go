@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -249,23 +248,6 @@ func (f *configFlag) load() (*configs.Config, error) {
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
 	return cfg, nil
-}
-
-// loadOrDefaults is load for commands that need only the time zone and
-// rules_file: without --config (or WXCAST_CONFIG) they run on the
-// defaults, so a rule author can check a file without the server's
-// secrets.
-func (f *configFlag) loadOrDefaults() (*configs.Config, error) {
-	if f.path != "" {
-		return f.load()
-	}
-	cfg := configs.Default()
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return nil, err
-	}
-	cfg.Location = loc
-	return &cfg, nil
 }
 
 // flagChanged reports whether the command line set the flag name.

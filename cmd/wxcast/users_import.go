@@ -53,7 +53,7 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 	if err != nil {
 		return err
 	}
-	cfg, err := conf.load()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

@@ -60,6 +60,12 @@ type Options struct {
 	// Location is the account's timezone, in which the page shows every
 	// time (Asia/Shanghai when nil).
 	Location *time.Location
+	// CLI are the shell lines the page shows for trying the command line
+	// on the demo's data while it runs.
+	CLI []string
+	// Refusals, if set, lists the files wxcast refused and still holds
+	// (the rules file, the word lists), for the page's banner.
+	Refusals func() []Refusal
 
 	Log *zap.Logger
 }
