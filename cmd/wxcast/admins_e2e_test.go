@@ -170,7 +170,7 @@ func TestFirstAdminEndToEnd(t *testing.T) {
 		EncodingAESKey: tAESKey, AppID: tAppID, OriginalID: "gh_cmd", Mode: wxsim.ModeSafe}); err != nil {
 		t.Fatal(err)
 	}
-	if got := ch.say(ctx2, follower, "帮助"); !strings.Contains(got, "新建") || !strings.Contains(got, "本说明") {
+	if got := ch.say(ctx2, follower, "帮助"); !strings.Contains(got, "新建") || !strings.Contains(got, "「帮助 预览」") {
 		t.Fatalf("帮助 from the new admin: %q", got)
 	}
 }
