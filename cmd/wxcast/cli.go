@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 	"time"
 
@@ -244,6 +246,19 @@ func (c *cli) addConfigFlag(cmd *cobra.Command) {
 
 // load loads the configuration file and the WXCAST_ variables.
 func (f *configFlag) load() (*configs.Config, error) {
+	if f.path != "" {
+		if _, err := os.Stat(f.path); err != nil {
+			name := "--config"
+			if f.path == lookupEnv(f.environ, "WXCAST_CONFIG") {
+				name = "WXCAST_CONFIG"
+			}
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, fmt.Errorf("%s %s: %w", name, f.path, err)
+		}
+	}
 	cfg, err := configs.Load(f.path, f.environ)
 	if err != nil {
 		return nil, fmt.Errorf("configuration:\n%w", err)
