@@ -180,3 +180,16 @@ func TestCompletionScript(t *testing.T) {
 		}
 	}
 }
+
+func TestMissingConfigNamesItsSource(t *testing.T) {
+	t.Parallel()
+	missing := t.TempDir() + "/nope.yaml"
+	err := run(context.Background(), []string{"serve", "--config", missing}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--config "+missing+": no such file") {
+		t.Errorf("serve --config %s: %v", missing, err)
+	}
+	err = run(context.Background(), []string{"audit", "--since", "1h"}, []string{"WXCAST_CONFIG=" + missing}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "WXCAST_CONFIG "+missing+": no such file") {
+		t.Errorf("WXCAST_CONFIG=%s audit: %v", missing, err)
+	}
+}
