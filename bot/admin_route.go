@@ -100,10 +100,11 @@ func capText(s string, n int) string {
 }
 
 // noteCommandWord logs a follower's text that starts with an admin
-// command word, with their openid: how a new admin's openid is found.
+// command word, with their openid, for whoever is setting admins up. The
+// follower sees the ordinary follower behaviour.
 func (b *Bot) noteCommandWord(m *Message) {
 	if b.o.Admins != nil && m.MsgType == "text" && b.o.Admins.Recognizes(m.Content) {
-		b.o.Log.Info("a follower who is not an admin typed an admin command; to make them an admin, add this openid to admins",
+		b.o.Log.Info("a follower who is not an admin typed an admin command; to make someone an admin, run `wxcast admins add` and have them send the code it prints",
 			zap.String("openid", m.OpenID))
 	}
 }

@@ -67,6 +67,9 @@ type Options struct {
 	TagMirror TagMirror
 	// Admins runs admin commands; nil turns the admin bot off.
 	Admins AdminBot
+	// Claims takes the one-time codes of `wxcast admins add`; nil ignores
+	// them (they are ordinary texts then).
+	Claims AdminClaims
 	// AdminsAsFollowers counts admins' messages and events as follower
 	// behaviour too (profile and tags; their text is a command all the same).
 	AdminsAsFollowers bool

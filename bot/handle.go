@@ -34,6 +34,11 @@ func (b *Bot) Handle(ctx context.Context, m Message) (Result, error) {
 	if k.system {
 		return b.handleSystem(ctx, &m, k, ev)
 	}
+	if b.o.Claims != nil && m.MsgType == "text" {
+		if res, ok, err := b.claim(ctx, &m, k); ok {
+			return res, err
+		}
+	}
 	if b.o.Admins != nil {
 		a, ok := b.o.Admins.Admin(m.OpenID)
 		if ok && (m.MsgType == "text" || !b.o.AdminsAsFollowers) {

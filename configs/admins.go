@@ -49,7 +49,7 @@ func checkAdminOpenID(s string) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, openid.ErrEmpty):
-		return errors.New("must not be empty: use the openid wxcast logs for the admin's messages")
+		return errors.New("must not be empty: `wxcast admins add` finds the admin's openid")
 	case errors.Is(err, openid.ErrTooLong):
 		return fmt.Errorf("must be at most %d characters, got %d", openid.Max, len(s))
 	}

@@ -111,7 +111,7 @@ type ProfileConfig struct {
 
 // Admin is one person allowed to run admin commands.
 type Admin struct {
-	// Their openid in this Official Account, as wxcast logs it for their messages: 1 to 64 characters from [A-Za-z0-9_-], unique among admins.
+	// Their openid in this Official Account, as `wxcast admins add` prints it: 1 to 64 characters from [A-Za-z0-9_-], unique among admins.
 	OpenID string `yaml:"openid" json:"openid"`
 	// Shown in replies and the audit log; 1 to 32 characters.
 	Name string `yaml:"name" json:"name"`

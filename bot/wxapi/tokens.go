@@ -64,18 +64,31 @@ func realTicker(d time.Duration) (<-chan time.Time, func()) {
 	return t.C, t.Stop
 }
 
-// StableFetcher fetches through the SDK's stable-token call. Stable tokens
-// are the right kind for several replicas: asking again returns the same
-// token while it is valid, instead of invalidating it.
+// pathStableToken is WeChat's stable-token endpoint.
+const pathStableToken = "/cgi-bin/stable_token"
+
+// StableFetcher fetches stable tokens. Stable tokens are the right kind
+// for several replicas: asking again returns the same token while it is
+// valid, instead of invalidating it. WeChat's refusal comes back as an
+// *APIError, so its errcode (40164: this IP is not in the allowlist,
+// 40013/40125: wrong AppID or AppSecret) reaches whoever reads the error;
+// the SDK's own call flattens it into text.
 func StableFetcher(appID, secret string) Fetcher {
-	h := credential.NewStableAccessToken(appID, secret, credential.CacheKeyOfficialAccountPrefix, noCache{})
-	sdk := h.(*credential.StableAccessToken)
 	return func(ctx context.Context, force bool) (string, int64, error) {
-		res, err := sdk.GetAccessTokenDirectly(ctx, force)
+		raw, err := postJSON(ctx, "https://"+apiHost+pathStableToken, map[string]any{
+			"grant_type": "client_credential", "appid": appID, "secret": secret, "force_refresh": force,
+		})
 		if err != nil {
+			return "", 0, fmt.Errorf("wxapi: %s: %w", pathStableToken, err)
+		}
+		var a struct {
+			AccessToken string `json:"access_token"`
+			ExpiresIn   int64  `json:"expires_in"`
+		}
+		if err := decodeAnswer(pathStableToken, raw, &a); err != nil {
 			return "", 0, err
 		}
-		return res.AccessToken, res.ExpiresIn, nil
+		return a.AccessToken, a.ExpiresIn, nil
 	}
 }
 

@@ -70,6 +70,11 @@ func TestHungRedisAnswersInTime(t *testing.T) {
 			t.Fatalf("callback %d on a hung Redis: status %d after %v, want 503 within 3.5s", i+1, st, took)
 		}
 	}
+	// A text shaped like an admin code makes its own first Redis call (the
+	// claim), under the same bound.
+	if st, took := send(wxsim.Text("oHangUser", "wxcast-1234-5678-9012", 1005)); st != http.StatusServiceUnavailable || took > 3500*time.Millisecond {
+		t.Fatalf("an admin code on a hung Redis: status %d after %v, want 503 within 3.5s", st, took)
+	}
 	st, took := ready()
 	t.Logf("readyz on a hung Redis: %d after %v", st, took)
 	if st != http.StatusServiceUnavailable || took > 1500*time.Millisecond {

@@ -6,6 +6,7 @@
 //	wxcast rules check|test|doc|backtest
 //	wxcast segment count|sample NAME
 //	wxcast users sync|import|show
+//	wxcast admins add --name 小李 --roles owner
 //	wxcast audit --since 2026-11-01       export the admin audit log (JSON lines)
 //	wxcast version                      print the version
 //	wxcast completion bash|zsh|fish|powershell

@@ -21,6 +21,7 @@ import (
 	"go.uber.org/zap/zaptest"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redistest"
 	"github.com/wxcast/wxcast/internal/wxsim"
@@ -199,8 +200,8 @@ func TestTwoReplicasShareOneToken(t *testing.T) {
 			}).Len() > 0
 		})
 	}
-	waitFor(t, 10*time.Second, "both replicas' first API call", func() bool {
-		return sim.CountCalls(appID, "/cgi-bin/getcallbackip") == 2
+	waitFor(t, 10*time.Second, "both replicas' account check", func() bool {
+		return sim.CountCalls(appID, "/cgi-bin/openapi/quota/get") == 2*len(wxapi.Capabilities())
 	})
 	if n := sim.CountCalls(appID, "/cgi-bin/stable_token"); n != 1 {
 		t.Fatalf("the simulator saw %d token fetches from two replicas, want 1", n)

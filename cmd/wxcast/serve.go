@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot"
+	"github.com/wxcast/wxcast/bot/adminclaim"
 	"github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/wxapi"
@@ -146,15 +147,16 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		AdminsAsFollowers: cfg.Bot.AdminsAsFollowers,
 		Log:               log,
 	}
-	if len(cfg.Admins) > 0 {
-		ab := bcs.adminBot(cfg, log)
-		defer func() {
-			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-			defer cancel()
-			_ = ab.Close(ctx)
-		}()
-		opts.Admins = ab
-	}
+	// Wired without admins too: a follower who types a command word is
+	// then logged for whoever sets the first admin up (noteCommandWord).
+	ab := bcs.adminBot(cfg, log)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = ab.Close(ctx)
+	}()
+	opts.Admins = ab
+	opts.Claims = adminclaim.New(st.AdminClaims())
 	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
 	if live != nil {
 		opts.Rules = bot.NewRules(live, cal, log)
@@ -214,9 +216,10 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 // startWeChatAPI builds the WeChat API client once: the SDK routed to
 // api_base_url, with the access token shared through Redis and kept fresh
 // in the background. Without an AppSecret there is no API (nil client).
-// A first call in the background checks the credentials and the IP
-// allowlist, so a misconfiguration shows in the log at start, not at the
-// first broadcast.
+// A check in the background (wxapi.Client.Probe) tests the credentials
+// and the IP allowlist and reads which APIs the account has, so a
+// misconfiguration or an account that cannot broadcast shows in the log
+// at start, not at the first broadcast; it never holds up the start.
 func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, log *zap.Logger, wg *sync.WaitGroup) (*wxapi.Client, error) {
 	if cfg.WeChat.AppSecret.Value() == "" {
 		log.Info("wechat.app_secret is empty: WeChat API calls are disabled")
@@ -233,12 +236,7 @@ func startWeChatAPI(ctx context.Context, cfg *configs.Config, st *store.Store, l
 	wg.Go(func() {
 		cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 		defer cancel()
-		if _, err := client.CallbackIPs(cctx); err != nil {
-			log.Warn("the WeChat API refused a first call: check wechat.app_id, wechat.app_secret and the IP allowlist (errcode 40164)",
-				zap.String("api_base_url", cfg.WeChat.APIBaseURL), zap.Error(err))
-			return
-		}
-		log.Info("WeChat API reachable", zap.String("api_base_url", cfg.WeChat.APIBaseURL))
+		client.Probe(cctx).Log(log, cfg.WeChat.APIBaseURL)
 	})
 	return client, nil
 }

@@ -21,6 +21,7 @@ type simFlags struct {
 	listen, callback, appID, secret, token, aesKey, mode, draftIDs string
 	followers                                                      int
 	quotas                                                         quotaFlag
+	account                                                        func(*wxsim.Server, string) error
 }
 
 func simCmd(c *cli) *cobra.Command {
@@ -45,6 +46,7 @@ to the server's callback URL.`,
 	fs.IntVar(&f.followers, "followers", 0, "followers to put on the roster, for wxcast users sync (0 to 1000000)")
 	fs.StringVar(&f.draftIDs, "draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
 	fs.Var(f.quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
+	f.account = accountFlags(fs)
 	return cmd
 }
 
@@ -74,6 +76,9 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(f.quotas))
 	defer sim.Close()
 	sim.AddApp(f.appID, f.secret)
+	if err := f.account(sim, f.appID); err != nil {
+		return err
+	}
 	draft := addDemoUploads(sim, f.appID)
 	if f.followers > 0 {
 		sim.PopulateFollowers(f.appID, f.followers, 1)

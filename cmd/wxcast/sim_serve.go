@@ -36,13 +36,13 @@ func simServeCommand(f simFlags, apiBase, prog string) (string, error) {
 		path = "/"
 	}
 	env := []string{
-		"WXCAST_WECHAT_API_BASE_URL=" + shellQuote(apiBase),
-		"WXCAST_WECHAT_APP_ID=" + shellQuote(f.appID),
-		"WXCAST_WECHAT_APP_SECRET=" + shellQuote(f.secret),
-		"WXCAST_WECHAT_TOKEN=" + shellQuote(f.token),
-		"WXCAST_WECHAT_ENCODING_AES_KEY=" + shellQuote(f.aesKey),
-		"WXCAST_CALLBACK_PATH=" + shellQuote(path),
-		"WXCAST_BOT_NOTIFY_TEMPLATE_ID=" + shellQuote(demoTemplate),
+		"WXCAST_WECHAT_API_BASE_URL=" + shellWord(apiBase),
+		"WXCAST_WECHAT_APP_ID=" + shellWord(f.appID),
+		"WXCAST_WECHAT_APP_SECRET=" + shellWord(f.secret),
+		"WXCAST_WECHAT_TOKEN=" + shellWord(f.token),
+		"WXCAST_WECHAT_ENCODING_AES_KEY=" + shellWord(f.aesKey),
+		"WXCAST_CALLBACK_PATH=" + shellWord(path),
+		"WXCAST_BOT_NOTIFY_TEMPLATE_ID=" + shellWord(demoTemplate),
 	}
 	if f.mode == "plain" {
 		env = append(env, "WXCAST_CALLBACK_ALLOW_PLAINTEXT=true")
@@ -51,7 +51,7 @@ func simServeCommand(f simFlags, apiBase, prog string) (string, error) {
 	if _, err := os.Stat(simExampleConfig); err == nil {
 		args = append(args, "--config", simExampleConfig)
 	}
-	args = append(args, "--listen", shellQuote(listen))
+	args = append(args, "--listen", shellWord(listen))
 	var b strings.Builder
 	for i, kv := range env {
 		if i > 0 && i%2 == 0 {
@@ -69,13 +69,13 @@ func simProgram(arg0 string) string {
 	if arg0 == "" || strings.Contains(arg0, "go-build") {
 		return "go run ./cmd/wxcast"
 	}
-	return shellQuote(arg0)
+	return shellWord(arg0)
 }
 
 var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
+// shellWord quotes s for a POSIX shell when it needs it.
+func shellWord(s string) string {
 	if shellSafe.MatchString(s) {
 		return s
 	}

@@ -23,6 +23,9 @@ type app struct {
 	// users is the state of the user-management and tag endpoints: the
 	// roster of followers and the tags (see user_state.go).
 	users roster
+
+	// account is the account's kind and IP allowlist (see account.go).
+	account accountState
 }
 
 // AddApp registers an app. Calling it again for a known appID only changes

@@ -89,6 +89,11 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 	if req.Filter.IsToAll && m.toAllDay == today {
 		return errNoMassQuota()
 	}
+	// A subscription account has one successful mass send a day, whatever
+	// its audience (platform facts §5); the code is to-all's.
+	if a.account.kind.subscription() && a.account.massDay == today {
+		return errNoMassQuota()
+	}
 	send.ToUser = a.users.holding(slot)
 	job := s.acceptMass(a, c.now, &send, p)
 	job.TagID, job.ToAll = req.Filter.TagID, req.Filter.IsToAll
@@ -97,6 +102,7 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 		m.toAllDay = today
 	}
 	m.sendKeys[key] = job
+	a.account.massDay = today
 	return &massReply{CodeOK, "send job submission success", job.MsgID, job.MsgDataID}
 }
 

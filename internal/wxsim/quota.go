@@ -175,12 +175,21 @@ func (r *quotaGetReply) errCode() int { return r.ErrCode }
 
 // handleQuotaGet serves POST /cgi-bin/openapi/quota/get.
 func (s *Server) handleQuotaGet(c *apiCall) any {
-	if _, e := s.authorize(c); e != nil {
+	a, e := s.authorize(c)
+	if e != nil {
 		return e
 	}
 	var req quotaGetRequest
 	if err := json.Unmarshal(c.body, &req); err != nil || req.CGIPath == "" {
 		return errDataFormat()
+	}
+	// UNCONFIRMED: what WeChat answers for an API the account lacks; 48001
+	// is what the API itself answers.
+	if a.account.kind.lacks(req.CGIPath) {
+		return errAPIUnauthorized()
+	}
+	if req.CGIPath == "/cgi-bin/message/mass/preview" {
+		return s.previewQuota(a, c)
 	}
 	group := quotaGroup(req.CGIPath)
 	limit, ok := s.quota.limits[group]

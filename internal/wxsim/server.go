@@ -113,9 +113,10 @@ type route struct {
 // its lines here and its handlers in its own file.
 //
 // Every handler runs behind withFaults, so FailNext and DropAfterAccept work
-// on any path, and behind withQuotas, so daily quotas hold on every path.
+// on any path, behind withQuotas, so daily quotas hold on every path, and
+// behind withPermissions, so an account kind's missing APIs answer 48001.
 func routeTable() map[string]route {
-	return withFaults(withQuotas(map[string]route{
+	return withFaults(withQuotas(withPermissions(map[string]route{
 		"/cgi-bin/token":                 {http.MethodGet, (*Server).handleToken},
 		"/cgi-bin/stable_token":          {http.MethodPost, (*Server).handleStableToken},
 		"/cgi-bin/getcallbackip":         {http.MethodGet, (*Server).handleCallbackIP},
@@ -155,7 +156,7 @@ func routeTable() map[string]route {
 
 		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
 		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},
-	}))
+	})))
 }
 
 // apiCall is one request as a handler sees it. Handlers set appID when they
@@ -167,6 +168,8 @@ type apiCall struct {
 	body   []byte
 	now    time.Time
 	appID  string
+	// remoteIP is the caller's address, which 40164 names.
+	remoteIP string
 	// drop is set by DropAfterAccept: the call was handled, but its answer
 	// is never written.
 	drop bool
@@ -179,7 +182,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "wxsim: read body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	c := &apiCall{method: r.Method, path: r.URL.Path, query: r.URL.Query(), body: body}
+	c := &apiCall{method: r.Method, path: r.URL.Path, query: r.URL.Query(), body: body, remoteIP: hostOf(r.RemoteAddr)}
 	status, resp := s.dispatch(c)
 	if c.drop {
 		s.holdDropped(r)

@@ -38,6 +38,9 @@ func (s *Server) handleStableToken(c *apiCall) any {
 	if e != nil {
 		return e
 	}
+	if a.account.refuseIP {
+		return errIPNotAllowed(c.remoteIP)
+	}
 	if req.ForceRefresh {
 		if e := a.stableForce.take(c.now); e != nil {
 			return e

@@ -108,6 +108,9 @@ func (s *Server) handleToken(c *apiCall) any {
 	if e != nil {
 		return e
 	}
+	if a.account.refuseIP {
+		return errIPNotAllowed(c.remoteIP)
+	}
 	if a.prevToken != nil {
 		a.prevToken.invalidateAt(c.now)
 	}
