@@ -80,7 +80,7 @@ func TestSimPrintsAWorkingServeCommand(t *testing.T) {
 		return resp.StatusCode == http.StatusOK
 	})
 	waitFor(t, 30*time.Second, "serve to reach the simulated API", func() bool {
-		return strings.Contains(srvOut.String(), "WeChat API reachable")
+		return strings.Contains(srvOut.String(), "fetched a new WeChat access token") // with the printed AppID and secret
 	})
 	resp, err := http.Post(page[1]+"/sim/push", "application/json", strings.NewReader(`{"kind":"subscribe","openid":"oSimServe1"}`))
 	if err != nil {
