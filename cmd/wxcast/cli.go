@@ -142,8 +142,8 @@ func usagef(format string, args ...any) error {
 // groups others (wxcast rules frob), suggesting the likely one. "help"
 // is let through: wxcast rules help shows the group's help.
 func subcommandArgs(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 || args[0] == "help" && len(args) == 1 {
-		return nil
+	if len(args) == 0 || args[0] == "help" {
+		return nil // groupRun shows the help asked for
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
 	cmd.SuggestionsMinimumDistance = 1
@@ -163,8 +163,18 @@ func subcommandNames(cmd *cobra.Command) []string {
 	return names
 }
 
-// groupRun shows a group's help: wxcast, wxcast rules, wxcast rules help.
-func groupRun(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+// groupRun shows a group's help (wxcast, wxcast rules, wxcast rules
+// help) or a subcommand's (wxcast rules help check).
+func groupRun(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		sub, _, err := cmd.Find(args[1:])
+		if err != nil || sub == cmd {
+			return subcommandArgs(cmd, args[1:])
+		}
+		return sub.Help()
+	}
+	return cmd.Help()
+}
 
 // group is a command that only holds subcommands.
 func group(use, short string, subs ...*cobra.Command) *cobra.Command {

@@ -63,9 +63,9 @@ func TestHelpOnEveryCommand(t *testing.T) {
 
 func TestNoArgumentsShowHelp(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{nil, {"rules"}, {"users", "help"}, {"help", "segment"}} {
+	for _, args := range [][]string{nil, {"rules"}, {"users", "help"}, {"help", "segment"}, {"rules", "help", "check"}} {
 		code, out, errs := runCLI(args...)
-		if code != 0 || !strings.Contains(out, "Available Commands:") || errs != "" {
+		if code != 0 || !strings.Contains(out, "Usage:") || errs != "" {
 			t.Errorf("wxcast %v: exit %d, stdout %q, stderr %q; want the help and 0", args, code, out, errs)
 		}
 	}
@@ -83,6 +83,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"frobnicate"}, `wxcast: unknown command "frobnicate"`},
 		{[]string{"rules", "chek"}, `wxcast rules: unknown command "chek"; did you mean check?`},
+		{[]string{"rules", "help", "chek"}, `wxcast rules: unknown command "chek"; did you mean check?`},
 		{[]string{"version", "--nope"}, "wxcast version: unknown flag: --nope"},
 		{[]string{"demo", "--followers", "many"}, `wxcast demo: invalid argument "many" for "--followers"`},
 		{[]string{"segment", "count"}, "wxcast segment count: missing NAME"},

@@ -279,7 +279,7 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *zap.L
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("http server on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests")
