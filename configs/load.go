@@ -21,6 +21,12 @@ import (
 // or the environment variable the bad value came from. Only an unreadable or syntactically broken file stops
 // loading early.
 func Load(path string, environ []string) (*Config, error) {
+	return load(path, environ, true)
+}
+
+// load is Load; wechat says whether the wechat.* keys the callback
+// endpoint cannot do without are required (see LoadWithoutWeChat).
+func load(path string, environ []string, wechat bool) (*Config, error) {
 	cfg := Default()
 	origins := make(map[string]origin)
 	var errs []error
@@ -34,7 +40,7 @@ func Load(path string, environ []string) (*Config, error) {
 	errs = append(errs, applyEnv(&cfg, environ, origins)...)
 	cfg.RulesFile = resolvePath(cfg.RulesFile, origins["rules_file"])
 	cfg.WordsDir = resolvePath(cfg.WordsDir, origins["words_dir"])
-	if err := cfg.validate(origins); err != nil {
+	if err := cfg.validate(origins, wechat); err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {

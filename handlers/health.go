@@ -22,6 +22,8 @@ const readyTimeout = 800 * time.Millisecond
 
 // handleReadyz answers 200 while Redis answers, 503 otherwise, so a load
 // balancer stops sending callbacks to a replica that cannot record them.
+// A refused rules reload, which ReadyInfo names, leaves it at 200: the
+// live rules still serve, and every replica sees the same file.
 func (s *Server) handleReadyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
 	defer cancel()

@@ -40,7 +40,8 @@ type Config struct {
 	MaxBodyBytes       int64
 	// Now is the clock used for the replay window (time.Now when nil).
 	Now func() time.Time
-	// ReadyInfo, when set, adds fields to /readyz (the rules version).
+	// ReadyInfo, when set, adds fields to /readyz (the rules version, a
+	// refused one). They never change its status: only Redis does.
 	ReadyInfo func() map[string]string
 	// APIToken is the bearer token of the API for other systems (/api/…);
 	// empty turns the API off.

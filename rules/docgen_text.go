@@ -234,7 +234,13 @@ const docTools = "## Working with a rules file\n\n" +
 	"  logged with its problems, and the live rules stay. Saves in two steps (empty,\n" +
 	"  then written) are waited out. Each version is named by the first 12 hex\n" +
 	"  digits of the SHA-256 of the file, shown by `rules check`, in the logs and in\n" +
-	"  `/readyz`.\n\n"
+	"  `/readyz`.\n" +
+	"- A refused version is told where its author looks: the owners get a chat\n" +
+	"  alert; `/readyz` stays 200 (the live rules still serve) and names it as\n" +
+	"  `rules_rejected` until a good version loads; `wxcast rules check` on the\n" +
+	"  live file, with the server's `redis.url`, adds whether the server runs this\n" +
+	"  version or refused it, and when; the demo's page shows its problems in a\n" +
+	"  banner.\n\n"
 
 const docRecipes = "## Recipes\n\n" +
 	"**Sample 10% of followers for an A/B test.** `bucket` hashes with 64-bit\n" +

@@ -26,6 +26,9 @@ type SourceOptions struct {
 	// OnReject hears about every refused version once (the admin bot
 	// alerts with it).
 	OnReject func(version string, err error)
+	// OnSwap hears about every new live version once installed (the
+	// server records what it runs with it).
+	OnSwap func(version string)
 	// Timing and Observe are for tests: see watch.Options.
 	watch.Timing
 	Observe func(watch.Event)
@@ -38,7 +41,7 @@ func NewSource(path string, o SourceOptions) (*Source, error) {
 		o.Log = zap.NewNop()
 	}
 	l := loader(path, o.Options)
-	s, err := watch.New(l, watch.Options{Log: o.Log, OnReject: o.OnReject, Timing: o.Timing, Observe: o.Observe})
+	s, err := watch.New(l, watch.Options{Log: o.Log, OnReject: o.OnReject, OnSwap: o.OnSwap, Timing: o.Timing, Observe: o.Observe})
 	if err != nil {
 		return nil, err
 	}

@@ -56,7 +56,7 @@ func BenchmarkTagSend1M(b *testing.B) { benchSend1M(b, 1) }
 
 // BenchmarkOpenIDSend1M is the same send by openid batches of 10,000
 // (the plan's channel before the tag channel), from Send to the last
-// batch accepted: the path README's "Broadcast send" measures with
+// batch accepted: the path docs/performance.md's "Broadcast send" measures with
 // wxload, with the followers set up the fast way.
 func BenchmarkOpenIDSend1M(b *testing.B) { benchSend1M(b, 2_000_000) }
 

@@ -32,7 +32,7 @@ func runAudit(ctx context.Context, conf *configFlag, since string, stdout io.Wri
 	if since == "" {
 		return usagef("--since is required, e.g. --since 2026-11-01 or --since 72h")
 	}
-	cfg, err := conf.load()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -256,18 +255,8 @@ func (c *cli) addConfigFlag(cmd *cobra.Command) {
 
 // load loads the configuration file and the WXCAST_ variables.
 func (f *configFlag) load() (*configs.Config, error) {
-	if f.path != "" {
-		if _, err := os.Stat(f.path); err != nil {
-			name := "--config"
-			if f.path == lookupEnv(f.environ, "WXCAST_CONFIG") {
-				name = "WXCAST_CONFIG"
-			}
-			var pe *fs.PathError
-			if errors.As(err, &pe) {
-				err = pe.Err
-			}
-			return nil, fmt.Errorf("%s %s: %w", name, f.path, err)
-		}
+	if err := f.checkFile(); err != nil {
+		return nil, err
 	}
 	cfg, err := configs.Load(f.path, f.environ)
 	if err != nil {
@@ -276,21 +265,25 @@ func (f *configFlag) load() (*configs.Config, error) {
 	return cfg, nil
 }
 
-// loadOrDefaults is load for commands that need only the time zone and
-// rules_file: without --config (or WXCAST_CONFIG) they run on the
-// defaults, so a rule author can check a file without the server's
-// secrets.
-func (f *configFlag) loadOrDefaults() (*configs.Config, error) {
-	if f.path != "" {
-		return f.load()
+// checkFile names a configuration file that cannot be read, and where
+// its path came from: --config or WXCAST_CONFIG.
+func (f *configFlag) checkFile() error {
+	if f.path == "" {
+		return nil
 	}
-	cfg := configs.Default()
-	loc, err := time.LoadLocation(cfg.Timezone)
-	if err != nil {
-		return nil, err
+	_, err := os.Stat(f.path)
+	if err == nil {
+		return nil
 	}
-	cfg.Location = loc
-	return &cfg, nil
+	name := "--config"
+	if f.path == lookupEnv(f.environ, "WXCAST_CONFIG") {
+		name = "WXCAST_CONFIG"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s %s: %w", name, f.path, err)
 }
 
 // flagChanged reports whether the command line set the flag name.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/demo"
+	"github.com/wxcast/wxcast/internal/embedredis"
 	"github.com/wxcast/wxcast/internal/wxsim"
 )
 
@@ -121,7 +122,14 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	defer simLn.Close()
 	simURL := "http://" + simLn.Addr().String()
 	apiToken := randomHex(24)
-	cfg, err := configs.Load("", demoEnv(f, simURL, rulesFile, apiToken))
+	// The demo's own store, which it names to wxcast (and prints for the
+	// command line): closed last, once wxcast has stopped.
+	rdb, err := embedredis.Start()
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer rdb.Close()
+	cfg, err := configs.Load("", append(demoEnv(f, simURL, rulesFile, apiToken), "WXCAST_REDIS_URL="+rdb.URL()))
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
@@ -150,7 +158,9 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	wxCtx, stopWx := context.WithCancel(context.WithoutCancel(ctx))
 	started := make(chan running, 1)
 	served := make(chan error, 1)
-	go func() { served <- serve(wxCtx, cfg, log, func(r running) { started <- r }) }()
+	go func() {
+		served <- serveWith(wxCtx, cfg, log, serveOptions{onListen: func(r running) { started <- r }, inMemory: true})
+	}()
 	var wx running
 	select {
 	case wx = <-started:
@@ -174,6 +184,9 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	sim.SetPush(demoAppID, client, 2*time.Second)
 
 	// The followers and the page, first to stop.
+	program := cliProgram(os.Args[0])
+	cli := demoCLI(demoCLIOptions{Program: program, RedisURL: rdb.URL(), RulesFile: rulesFile,
+		Segment: demoSegment(wx.Rules.Current()), OpenID: demoFollower(f)})
 	d := demo.New(demo.Options{
 		Sim: sim, AppID: demoAppID, Client: client, Profiles: wx.Followers, Broadcasts: wx.Broadcasts,
 		Admins: []demo.Admin{
@@ -182,6 +195,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 		},
 		AttributesURL: "http://" + wx.Addr.String() + "/api/followers", APIToken: apiToken,
 		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed,
+		CLI: cli, Refusals: demoRefusals(wx, rulesFile, cfg.WordsDir),
 		Log: log.Named("demo"),
 	})
 	var front sync.WaitGroup
@@ -197,6 +211,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
   admins                    小李 (editor) and 老王 (approver, owner); type 帮助 in the page's chat
   news article (a draft)    %s  (新建 all_subscribed 图文 %s)
 `, pageLn.Addr(), callbackURL, wx.Addr, simURL, rulesFile, f.followers, f.joinIn, f.rate, newsDraft, newsDraft)
+	printDemoCLI(stdout, program, cli)
 	if exposed != "" {
 		fmt.Fprintf(stdout, "WARNING: %s\n", exposed)
 	}

@@ -138,8 +138,18 @@ func chromePath(t *testing.T) string {
 // step is checked on the page itself.
 func TestDemoInBrowser(t *testing.T) {
 	chrome := chromePath(t)
-	page := startDemo(t, "--listen", "127.0.0.1:0", "--followers", "60", "--join-in", "3s", "--rate", "0.5",
-		"--batch-interval", "1s", "--rules", "../../configs/rules.example.yaml")
+	// A copy of the example rules, which the test breaks and mends.
+	example, err := os.ReadFile("../../configs/rules.example.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rulesFile := filepath.Join(t.TempDir(), "rules.yaml")
+	if err := os.WriteFile(rulesFile, example, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	banner, _ := launchDemo(t, "--listen", "127.0.0.1:0", "--followers", "60", "--join-in", "3s", "--rate", "0.5",
+		"--batch-interval", "1s", "--rules", rulesFile)
+	page := regexp.MustCompile(`open (http://\S+/)`).FindStringSubmatch(banner)[1]
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
@@ -246,6 +256,40 @@ func TestDemoInBrowser(t *testing.T) {
 		.some(m => m.textContent.includes("[图文消息] 城南新店本周六开业"))`)
 	b.waitJS(name+"'s tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
 	b.screenshot("demo-follower.png")
+
+	// The command lines the demo printed are on the page too.
+	_, printed, _ := strings.Cut(banner, "the CLI on the demo's data")
+	var cli []string
+	for _, l := range strings.Split(printed, "\n")[1:] {
+		if strings.HasPrefix(l, "    ") && !strings.HasPrefix(l, "    (") {
+			cli = append(cli, strings.TrimSpace(l))
+		}
+	}
+	if len(cli) < 5 {
+		t.Fatalf("the banner prints %d command lines:\n%s", len(cli), banner)
+	}
+	for _, l := range cli {
+		b.waitJS("the page's command line "+l, fmt.Sprintf(`document.querySelector("#cli-lines").textContent.split("\n").includes(%q)`, l))
+	}
+
+	// A broken save of the rules file: wxcast keeps the live rules, and the
+	// page says why in a banner, by file:line:col, until the file is mended.
+	broken := strings.Replace(string(example), `when: event.key == "MENU_PROMO"`, `when: event.key ==`, 1)
+	if broken == string(example) {
+		t.Fatal("the example rules changed: no clicked_promo rule to break")
+	}
+	if err := os.WriteFile(rulesFile, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.waitJS("the banner of the refused rules file", fmt.Sprintf(`(() => { const r = document.querySelector("#refused");
+		return !r.hidden && getComputedStyle(r).display !== "none" && r.textContent.includes("规则文件")
+			&& [...r.querySelectorAll("li")].some(li => li.textContent.startsWith(%q)); })()`, rulesFile+":34:"))
+	b.screenshot("demo-refused.png")
+	if err := os.WriteFile(rulesFile, example, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.waitJS("the banner to go once the file is mended", `(() => { const r = document.querySelector("#refused");
+		return r.hidden && getComputedStyle(r).display === "none"; })()`)
 
 	// On a phone the panes become tabs.
 	b.run("resize to a phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateMobile))

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -24,8 +25,8 @@ func rulesCheckCmd(c *cli) *cobra.Command {
 		Use:   "check [FILE]",
 		Short: "compile FILE (default: rules_file of the config); exit 1 listing every problem",
 		Args:  maxArgs(1),
-		RunE: func(_ *cobra.Command, args []string) error {
-			return rulesCheck(&c.config, args, c.stdout, c.stderr)
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return rulesCheck(cmd.Context(), &c.config, args, c.stdout, c.stderr)
 		},
 	}
 }
@@ -80,8 +81,8 @@ func rulesFileArg(pos []string, cfg *configs.Config) (string, error) {
 	return "", errors.New("no rules file: give FILE, or set rules_file in the config (--config)")
 }
 
-func rulesCheck(conf *configFlag, pos []string, stdout, stderr io.Writer) error {
-	cfg, err := conf.loadOrDefaults()
+func rulesCheck(ctx context.Context, conf *configFlag, pos []string, stdout, stderr io.Writer) error {
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}
@@ -91,8 +92,10 @@ func rulesCheck(conf *configFlag, pos []string, stdout, stderr io.Writer) error 
 	}
 	rs, err := loadRules(file, ruleOptions(cfg, nil), stderr)
 	if err != nil {
+		serverRulesNote(ctx, cfg, file, stdout, stderr)
 		return err
 	}
+	defer serverRulesNote(ctx, cfg, file, stdout, stderr)
 	if _, err = fmt.Fprintf(stdout, "%s: ok, version %s: %d attributes, %d tag rules, %d segments, %d reply rules%s\n",
 		file, rs.Version, len(rs.Attributes), len(rs.Tags), len(rs.Segments), len(rs.Replies), defaultNote(rs)); err != nil {
 		return err

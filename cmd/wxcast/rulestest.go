@@ -44,7 +44,7 @@ func rulesTest(conf *configFlag, o rulesTestOptions, stdout, stderr io.Writer) e
 	if o.user == "" {
 		return usagef(`--user is required: the follower as JSON, e.g. --user '{"subscribed":true}' or --user profile.json`)
 	}
-	cfg, err := conf.loadOrDefaults()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

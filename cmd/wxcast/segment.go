@@ -61,7 +61,7 @@ type segmentEnv struct {
 
 // openSegment loads the config, the rules and the store for name.
 func openSegment(ctx context.Context, conf *configFlag, rulesFile, name string, stderr io.Writer) (*segmentEnv, error) {
-	cfg, err := conf.load()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func rulesBacktest(ctx context.Context, conf *configFlag, file string, days int,
 	if days < 1 {
 		return usagef("--days %d: want at least 1", days)
 	}
-	cfg, err := conf.load()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

@@ -235,7 +235,7 @@ func checkCallbacksRecovered(t *testing.T, samples []callbackSample, switched, d
 
 // checkLostCallbacks counts the answered callbacks whose text left no
 // count in the follower's profile: written to the old primary after the
-// promotion, before the switch reached wxcast (README, "Redis failover").
+// promotion, before the switch reached wxcast (docs/operations.md, "Redis failover").
 // That loss is accepted, but only in the seconds around the switch.
 func checkLostCallbacks(t *testing.T, ctx context.Context, s *safetyServer, samples []callbackSample, switched time.Time) {
 	t.Helper()
@@ -437,7 +437,7 @@ func (sn *sentinels) failover(ctx context.Context) time.Time {
 // logReports logs how many of broadcast id's batches WeChat's job report
 // was recorded for. A report acknowledged by the old primary after the
 // replica was promoted is lost with the rest of that second's writes
-// (README, "Redis"); the test shows the number, it does not require it.
+// (docs/operations.md, "Redis failover"); the test shows the number, it does not require it.
 func logReports(t *testing.T, ctx context.Context, s *safetyServer, id string) {
 	t.Helper()
 	n, _ := strconv.ParseInt(id, 10, 64)

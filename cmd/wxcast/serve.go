@@ -25,6 +25,7 @@ import (
 	"github.com/wxcast/wxcast/handlers"
 	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/rules/words"
 	"github.com/wxcast/wxcast/store"
 )
 
@@ -87,12 +88,30 @@ type running struct {
 	MetricsAddr net.Addr
 	Followers   *store.Followers
 	Broadcasts  *broadcast.Service
+	// Rules (nil without a rules file) and Words are the live sources,
+	// whose refusals the demo page shows.
+	Rules *rules.Source
+	Words *words.Source
 }
 
 // serve runs the server until ctx ends, then shuts down gracefully:
 // stop accepting, finish in-flight callbacks, close Redis. onListen, when
 // set, is called once the server listens.
 func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen func(running)) error {
+	return serveWith(ctx, cfg, log, serveOptions{onListen: onListen})
+}
+
+// serveOptions are serve's options beyond the configuration.
+type serveOptions struct {
+	onListen func(running)
+	// inMemory says redis.url names a store that keeps nothing on disk by
+	// design (the demo's embedded one): no warning about its persistence.
+	inMemory bool
+}
+
+// serveWith is serve with options.
+func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serveOptions) error {
+	onListen := o.onListen
 	// The store (and the embedded server, when redis.url is empty) closes
 	// last: everything below uses it.
 	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, log)
@@ -100,7 +119,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		return err
 	}
 	defer func() { _ = closeStore() }()
-	warnPersistence(ctx, cfg.Redis, st, log)
+	if !o.inMemory {
+		warnPersistence(ctx, cfg.Redis, st, log)
+	}
 
 	// Background work (the token keeper) stops after the HTTP server and
 	// before Redis closes.
@@ -121,9 +142,12 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	// The notifier comes first: a refused rules file or word list alerts
 	// the owners through it.
 	notifier := newNotifier(cfg, st, api, reg, log)
+	// The rules' state goes to Redis too, for wxcast rules check.
+	rec := newRulesRecorder(st, log)
 	live, err := startRules(bg, cfg, log, &bgWork, accountTags(bg, st, log), func(version string, err error) {
 		notifier.RulesRejected(bg, version, err)
-	})
+		rec.refused(bg, version, err)
+	}, func(version string) { rec.swapped(bg, version) })
 	if err != nil {
 		return err
 	}
@@ -157,10 +181,9 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	}()
 	opts.Admins = ab
 	opts.Claims = adminclaim.New(st.AdminClaims())
-	readyInfo := func() map[string]string { return map[string]string{"rules": "none"} }
 	if live != nil {
 		opts.Rules = bot.NewRules(live, cal, log)
-		readyInfo = func() map[string]string { return map[string]string{"rules": live.Current().Version} }
+		rec.start(bg, live)
 	}
 	if api != nil {
 		opts.TagMirror = startFollowerSync(bg, cfg, st, followers, api, live, reg, log, &bgWork)
@@ -174,7 +197,7 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 		CallbackPath:       cfg.CallbackPath,
 		TimestampTolerance: cfg.Callback.TimestampTolerance.D(),
 		MaxBodyBytes:       cfg.Callback.MaxBodyBytes,
-		ReadyInfo:          readyInfo,
+		ReadyInfo:          readyInfo(live, lists),
 		APIToken:           cfg.API.Token.Value(),
 		Attributes:         attrs.NewService(followers, liveRules, log),
 		MetricsApart:       cfg.Metrics.Listen != "",
@@ -206,7 +229,8 @@ func serve(ctx context.Context, cfg *configs.Config, log *zap.Logger, onListen f
 	var listening func(net.Addr)
 	if onListen != nil {
 		listening = func(a net.Addr) {
-			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle})
+			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle,
+				Rules: live, Words: lists})
 		}
 	}
 	err = listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)

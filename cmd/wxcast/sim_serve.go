@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 )
 
@@ -63,28 +62,9 @@ func simServeCommand(f simFlags, apiBase, prog string) (string, error) {
 	return "  " + strings.TrimSpace(b.String()), nil
 }
 
-// simProgram is how the printed command starts wxcast: the way this
-// process was started, or go run for a binary go run built.
-func simProgram(arg0 string) string {
-	if arg0 == "" || strings.Contains(arg0, "go-build") {
-		return "go run ./cmd/wxcast"
-	}
-	return shellWord(arg0)
-}
-
-var shellSafe = regexp.MustCompile(`^[A-Za-z0-9_./:=@%+,-]+$`)
-
-// shellWord quotes s for a POSIX shell when it needs it.
-func shellWord(s string) string {
-	if shellSafe.MatchString(s) {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // simBannerCommand is the banner's "run wxcast against it" part.
 func simBannerCommand(f simFlags, apiBase string) (string, error) {
-	cmd, err := simServeCommand(f, apiBase, simProgram(os.Args[0]))
+	cmd, err := simServeCommand(f, apiBase, cliProgram(os.Args[0]))
 	if err != nil {
 		return "", err
 	}

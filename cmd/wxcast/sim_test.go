@@ -19,7 +19,7 @@ func TestDemoUploads(t *testing.T) {
 	sim.AddApp(demoAppID, demoSecret)
 	draft := addDemoUploads(sim, demoAppID)
 	if draft != "DRAFT_0002" {
-		t.Errorf("the demo's draft is %q; the README names DRAFT_0002", draft)
+		t.Errorf("the demo's draft is %q; docs/demo.md names DRAFT_0002", draft)
 	}
 	ts := httptest.NewServer(sim)
 	defer ts.Close()

@@ -19,7 +19,7 @@ import (
 // changes or on SIGHUP. A file with errors at start stops the server; later,
 // a bad version is refused and the live rules stay. nil without rules_file.
 func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *sync.WaitGroup,
-	accountTags func() []string, onReject func(string, error)) (*rules.Source, error) {
+	accountTags func() []string, onReject func(string, error), onSwap func(string)) (*rules.Source, error) {
 	if cfg.RulesFile == "" {
 		log.Info("rules_file is empty: profiles are kept, nothing is tagged or answered")
 		onHUP(ctx, wg, func() { log.Info("SIGHUP: no rules_file to reload") })
@@ -27,7 +27,7 @@ func startRules(ctx context.Context, cfg *configs.Config, log *zap.Logger, wg *s
 	}
 	src, err := rules.NewSource(cfg.RulesFile, rules.SourceOptions{
 		Options: rules.Options{Location: cfg.Location, AccountTags: accountTags, Limits: ruleLimits(cfg.Rules)},
-		Log:     log, OnReject: onReject,
+		Log:     log, OnReject: onReject, OnSwap: onSwap,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("rules_file:\n%w", err)

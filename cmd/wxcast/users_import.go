@@ -58,7 +58,7 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 		return err
 	}
 	defer func() { _ = in.Close() }()
-	cfg, err := conf.load()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

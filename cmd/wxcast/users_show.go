@@ -34,7 +34,7 @@ func usersShowCmd(c *cli) *cobra.Command {
 }
 
 func usersShow(ctx context.Context, conf *configFlag, openid, rulesFile string, asJSON bool, stdout, stderr io.Writer) error {
-	cfg, err := conf.load()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func wordsCmd(c *cli) *cobra.Command {
 // wordsCheck lets an operator check a word list directory before the
 // server reloads it, and see what a text would hit at preview.
 func wordsCheck(conf *configFlag, pos []string, text, file string, stdout, stderr io.Writer) error {
-	cfg, err := conf.loadOrDefaults()
+	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
 	}

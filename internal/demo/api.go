@@ -32,6 +32,7 @@ func (d *Demo) Handler() http.Handler {
 	mux.HandleFunc("GET /api/feed", d.handleFeed)
 	mux.HandleFunc("GET /api/segments", d.handleSegments)
 	mux.HandleFunc("GET /api/broadcasts", d.handleBroadcasts)
+	mux.HandleFunc("GET /api/status", d.handleStatus)
 	return mux
 }
 

@@ -57,6 +57,13 @@ type Options struct {
 	Rate      float64
 	Seed      uint64
 
+	// CLI are the shell lines the page shows for trying the command line
+	// on the demo's data while it runs.
+	CLI []string
+	// Refusals, if set, lists the files wxcast refused and still holds
+	// (the rules file, the word lists), for the page's banner.
+	Refusals func() []Refusal
+
 	Log *zap.Logger
 }
 

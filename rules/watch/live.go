@@ -3,6 +3,7 @@ package watch
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 )
@@ -60,6 +61,10 @@ type Options struct {
 	Log *zap.Logger
 	// OnReject hears about each refused version once (for alerts).
 	OnReject func(version string, err error)
+	// OnSwap, if set, hears about each new live version once it is
+	// installed (to record what runs). It is called with the reload's
+	// lock held: it must not reload.
+	OnSwap func(version string)
 	Timing
 	// Observe, if set, hears the outcome of every look at the files, after
 	// it is done; tests wait on it rather than sleep. It must not block.
@@ -76,6 +81,8 @@ type Live[T any] struct {
 	cur      atomic.Pointer[snapshot[T]]
 	mu       sync.Mutex // serialises reloads
 	rejected string     // the last refused version, reported once
+	// refusal is the standing refusal (see Refused); nil when none.
+	refusal atomic.Pointer[Refusal]
 }
 
 // snapshot is a value with its version.
@@ -152,6 +159,7 @@ func (s *Live[T]) look(tentative bool) Event {
 		return e
 	case c.Version == old.version:
 		s.rejected = "" // back to the live version: a bad one is news again
+		s.refusal.Store(nil)
 		return e
 	}
 	v, err := c.Parse()
@@ -177,6 +185,7 @@ func (s *Live[T]) refuse(version, live string, err error) {
 		return
 	}
 	s.rejected = version
+	s.refusal.Store(&Refusal{Version: version, Live: live, At: time.Now(), Err: err})
 	s.logError(s.load.Messages.Refused, zap.String("refused", version), zap.String("version", live), zap.Error(err))
 	if s.opts.OnReject != nil {
 		s.opts.OnReject(version, err)
@@ -187,11 +196,15 @@ func (s *Live[T]) refuse(version, live string, err error) {
 func (s *Live[T]) swap(old, now *snapshot[T], doubtful bool) {
 	s.cur.Store(now)
 	s.rejected = ""
+	s.refusal.Store(nil)
 	versions := []zap.Field{zap.String("version", now.version), zap.String("previous", old.version)}
 	if doubtful {
 		s.opts.Log.Warn(s.load.Messages.Doubtful, s.fields(versions...)...)
 	}
 	s.opts.Log.Info(s.load.Messages.Reloaded, s.fields(append(versions, s.describe(now.v)...)...)...)
+	if s.opts.OnSwap != nil {
+		s.opts.OnSwap(now.version)
+	}
 }
 
 func (s *Live[T]) logError(msg string, fields ...zap.Field) {
