@@ -19,7 +19,7 @@ func TestExplain(t *testing.T) {
 		{"three clauses", `user.subscribed && user.messages_7d >= 3 && "vip" in user.tags`, []Clause{
 			{Source: "user.subscribed", Value: true},
 			{Source: "user.messages_7d >= 3", Value: false},
-			{Source: `"vip" in user.tags`, Value: true},
+			{Source: `"vip" in user.tags`, Value: true, Skipped: true},
 		}},
 		{"nested", `user.subscribed and (user.messages_7d >= 3 || "vip" in user.tags)`, []Clause{
 			{Source: "user.subscribed", Value: true},
@@ -32,7 +32,22 @@ func TestExplain(t *testing.T) {
 		}},
 		{"failing clause", `user.subscribed || user.attrs.vip_level > 2`, []Clause{
 			{Source: "user.subscribed", Value: true},
+			{Source: "user.attrs.vip_level > 2", Err: failed, Skipped: true},
+		}},
+		{"skipped chain", `!user.subscribed && ("vip" in user.tags || user.messages_7d > 0)`, []Clause{
+			{Source: "!user.subscribed", Value: false},
+			{Source: `"vip" in user.tags || user.messages_7d > 0`, Value: true, Skipped: true},
+			{Source: `"vip" in user.tags`, Value: true, Depth: 1, Skipped: true},
+			{Source: "user.messages_7d > 0", Value: true, Depth: 1, Skipped: true},
+		}},
+		{"error stops the chain", `user.attrs.vip_level > 2 || user.subscribed`, []Clause{
 			{Source: "user.attrs.vip_level > 2", Err: failed},
+			{Source: "user.subscribed", Value: true, Skipped: true},
+		}},
+		{"or reaches past false", `user.messages_7d > 5 || "vip" in user.tags || user.subscribed`, []Clause{
+			{Source: "user.messages_7d > 5", Value: false},
+			{Source: `"vip" in user.tags`, Value: true},
+			{Source: "user.subscribed", Value: true, Skipped: true},
 		}},
 	}
 	for _, tt := range tests {

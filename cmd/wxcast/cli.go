@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -139,8 +141,8 @@ func usagef(format string, args ...any) error {
 // groups others (wxcast rules frob), suggesting the likely one. "help"
 // is let through: wxcast rules help shows the group's help.
 func subcommandArgs(cmd *cobra.Command, args []string) error {
-	if len(args) == 0 || args[0] == "help" && len(args) == 1 {
-		return nil
+	if len(args) == 0 || args[0] == "help" {
+		return nil // groupRun shows the help asked for
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
 	cmd.SuggestionsMinimumDistance = 1
@@ -160,8 +162,18 @@ func subcommandNames(cmd *cobra.Command) []string {
 	return names
 }
 
-// groupRun shows a group's help: wxcast, wxcast rules, wxcast rules help.
-func groupRun(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+// groupRun shows a group's help (wxcast, wxcast rules, wxcast rules
+// help) or a subcommand's (wxcast rules help check).
+func groupRun(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		sub, _, err := cmd.Find(args[1:])
+		if err != nil || sub == cmd {
+			return subcommandArgs(cmd, args[1:])
+		}
+		return sub.Help()
+	}
+	return cmd.Help()
+}
 
 // group is a command that only holds subcommands.
 func group(use, short string, subs ...*cobra.Command) *cobra.Command {
@@ -243,11 +255,35 @@ func (c *cli) addConfigFlag(cmd *cobra.Command) {
 
 // load loads the configuration file and the WXCAST_ variables.
 func (f *configFlag) load() (*configs.Config, error) {
+	if err := f.checkFile(); err != nil {
+		return nil, err
+	}
 	cfg, err := configs.Load(f.path, f.environ)
 	if err != nil {
 		return nil, fmt.Errorf("configuration:\n%w", err)
 	}
 	return cfg, nil
+}
+
+// checkFile names a configuration file that cannot be read, and where
+// its path came from: --config or WXCAST_CONFIG.
+func (f *configFlag) checkFile() error {
+	if f.path == "" {
+		return nil
+	}
+	_, err := os.Stat(f.path)
+	if err == nil {
+		return nil
+	}
+	name := "--config"
+	if f.path == lookupEnv(f.environ, "WXCAST_CONFIG") {
+		name = "WXCAST_CONFIG"
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s %s: %w", name, f.path, err)
 }
 
 // flagChanged reports whether the command line set the flag name.

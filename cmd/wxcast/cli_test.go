@@ -63,9 +63,9 @@ func TestHelpOnEveryCommand(t *testing.T) {
 
 func TestNoArgumentsShowHelp(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{nil, {"rules"}, {"users", "help"}, {"help", "segment"}} {
+	for _, args := range [][]string{nil, {"rules"}, {"users", "help"}, {"help", "segment"}, {"rules", "help", "check"}} {
 		code, out, errs := runCLI(args...)
-		if code != 0 || !strings.Contains(out, "Available Commands:") || errs != "" {
+		if code != 0 || !strings.Contains(out, "Usage:") || errs != "" {
 			t.Errorf("wxcast %v: exit %d, stdout %q, stderr %q; want the help and 0", args, code, out, errs)
 		}
 	}
@@ -83,6 +83,7 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{[]string{"frobnicate"}, `wxcast: unknown command "frobnicate"`},
 		{[]string{"rules", "chek"}, `wxcast rules: unknown command "chek"; did you mean check?`},
+		{[]string{"rules", "help", "chek"}, `wxcast rules: unknown command "chek"; did you mean check?`},
 		{[]string{"version", "--nope"}, "wxcast version: unknown flag: --nope"},
 		{[]string{"demo", "--followers", "many"}, `wxcast demo: invalid argument "many" for "--followers"`},
 		{[]string{"segment", "count"}, "wxcast segment count: missing NAME"},
@@ -178,5 +179,18 @@ func TestCompletionScript(t *testing.T) {
 		if code, out, _ := runCLI("completion", shell); code != 0 || !strings.Contains(out, "wxcast") {
 			t.Errorf("completion %s: exit %d, %.100q", shell, code, out)
 		}
+	}
+}
+
+func TestMissingConfigNamesItsSource(t *testing.T) {
+	t.Parallel()
+	missing := t.TempDir() + "/nope.yaml"
+	err := run(context.Background(), []string{"serve", "--config", missing}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "--config "+missing+": no such file") {
+		t.Errorf("serve --config %s: %v", missing, err)
+	}
+	err = run(context.Background(), []string{"audit", "--since", "1h"}, []string{"WXCAST_CONFIG=" + missing}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "WXCAST_CONFIG "+missing+": no such file") {
+		t.Errorf("WXCAST_CONFIG=%s audit: %v", missing, err)
 	}
 }

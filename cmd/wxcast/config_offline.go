@@ -12,6 +12,9 @@ import (
 // runs on the defaults and the WXCAST_ variables, so a rule author can
 // check a file without the server's secrets.
 func (f *configFlag) loadOffline() (*configs.Config, error) {
+	if err := f.checkFile(); err != nil {
+		return nil, err
+	}
 	cfg, err := configs.LoadWithoutWeChat(f.path, f.environ)
 	if err != nil {
 		return nil, fmt.Errorf("configuration:\n%w", err)

@@ -38,6 +38,7 @@ const (
 	demoEditor    = "oDemoAdminXiaoLi0000000000001"
 	demoApprover  = "oDemoAdminLaoWang000000000002"
 	demoRulesPath = "configs/rules.example.yaml"
+	demoListen    = "127.0.0.1:8088"
 )
 
 // demoFlags are the demo's command-line options.
@@ -70,7 +71,8 @@ func demoCmd(c *cli) *cobra.Command {
 
 // register declares the demo's flags on fs.
 func (f *demoFlags) register(fs *pflag.FlagSet) {
-	fs.StringVar(&f.listen, "listen", "127.0.0.1:8080", "address of the demo page")
+	// Not serve's 8080: a demo and a server can run side by side.
+	fs.StringVar(&f.listen, "listen", demoListen, "address of the demo page")
 	fs.IntVar(&f.followers, "followers", 2000, "simulated followers (0 to 1000000)")
 	fs.Float64Var(&f.rate, "rate", 3, "things followers do per second once they have all joined (0.01 to 10000)")
 	fs.DurationVar(&f.joinIn, "join-in", 0, "time over which all followers follow (default: 15ms a follower, 10s to 5m)")
@@ -110,7 +112,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	// The page's listener first: a taken port is the likeliest failure.
 	pageLn, err := net.Listen("tcp", f.listen)
 	if err != nil {
-		return fmt.Errorf("%w (choose another address with --listen)", err)
+		return listenError(f.listen, err, "--listen")
 	}
 	defer pageLn.Close()
 	simLn, err := net.Listen("tcp", "127.0.0.1:0")
@@ -270,6 +272,9 @@ func demoEnv(f demoFlags, simURL, rulesFile, apiToken string) []string {
 func demoRulesFile(flagValue string) (string, func(), error) {
 	none := func() {}
 	if flagValue != "" {
+		if _, err := os.Stat(flagValue); err != nil {
+			return "", none, fmt.Errorf("--rules: %w", err)
+		}
 		return flagValue, none, nil
 	}
 	if _, err := os.Stat(demoRulesPath); err == nil {

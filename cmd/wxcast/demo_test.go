@@ -235,7 +235,7 @@ func TestDemoEndToEnd(t *testing.T) {
 
 func TestDemoFlags(t *testing.T) {
 	f, err := parseDemoFlags(nil)
-	if err != nil || f.listen != "127.0.0.1:8080" || f.followers != 2000 || f.joinIn != 30*time.Second {
+	if err != nil || f.listen != demoListen || f.followers != 2000 || f.joinIn != 30*time.Second {
 		t.Fatalf("defaults: %+v %v", f, err)
 	}
 	if f, _ := parseDemoFlags([]string{"--followers", "100"}); f.joinIn != 10*time.Second {

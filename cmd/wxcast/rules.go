@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -111,21 +108,6 @@ func defaultNote(rs *rules.Ruleset) string {
 		return " and a default reply"
 	}
 	return ""
-}
-
-// readJSON decodes a JSON file strictly: an unknown field is an error, so
-// a misspelt profile field does not silently read as zero.
-func readJSON(path string, v any) error {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
 }
 
 // staticRules serves one ruleset where a live one is expected.

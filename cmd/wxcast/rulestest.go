@@ -20,23 +20,29 @@ type rulesTestOptions struct {
 func rulesTestCmd(c *cli) *cobra.Command {
 	var o rulesTestOptions
 	cmd := &cobra.Command{
-		Use:   "test FILE --user profile.json [--event event.json]",
+		Use:   "test FILE --user USER [--event EVENT]",
 		Short: "which tags change, which segments match, which reply fires, and why",
-		Args:  argsNamed("FILE"),
+		Long: `Evaluate FILE's rules for one follower (and one callback, with --event) and
+say which tags change, which segments match and which reply fires, clause by
+clause. USER and EVENT are JSON: inline when they start with {, else the path
+of a file. wxcast users show OPENID --json prints a stored follower as USER.`,
+		Example: `  wxcast rules test rules.yaml --user '{"openid":"o1","subscribed":true,"tags":["vip"]}'
+  wxcast rules test rules.yaml --user profile.json --event '{"type":"click","key":"MENU_PROMO"}'`,
+		Args: argsNamed("FILE"),
 		RunE: func(_ *cobra.Command, args []string) error {
 			o.file = args[0]
 			return rulesTest(&c.config, o, c.stdout, c.stderr)
 		},
 	}
-	cmd.Flags().StringVar(&o.user, "user", "", "the follower as JSON: fields of user.* (docs/rules.md), e.g. {\"subscribed\": true, \"tags\": [\"vip\"]} (required)")
-	cmd.Flags().StringVar(&o.event, "event", "", "the callback as JSON: fields of event.*; without it only segments are tested")
+	cmd.Flags().StringVar(&o.user, "user", "", `the follower: fields of user.* (docs/rules.md) as inline JSON, e.g. '{"subscribed": true, "tags": ["vip"]}', or a JSON file's path (required)`)
+	cmd.Flags().StringVar(&o.event, "event", "", "the callback: fields of event.* as inline JSON or a JSON file's path; without it only segments are tested")
 	cmd.Flags().StringVar(&o.now, "now", "", "evaluate as of this time, RFC 3339 (default: now)")
 	return cmd
 }
 
 func rulesTest(conf *configFlag, o rulesTestOptions, stdout, stderr io.Writer) error {
 	if o.user == "" {
-		return usagef("--user is required: the follower as JSON, e.g. --user profile.json")
+		return usagef(`--user is required: the follower as JSON, e.g. --user '{"subscribed":true}' or --user profile.json`)
 	}
 	cfg, err := conf.loadOffline()
 	if err != nil {
@@ -45,7 +51,7 @@ func rulesTest(conf *configFlag, o rulesTestOptions, stdout, stderr io.Writer) e
 	now := time.Now().In(cfg.Location)
 	if o.now != "" {
 		if now, err = time.Parse(time.RFC3339, o.now); err != nil {
-			return fmt.Errorf("--now: %w", err)
+			return usagef("--now %q: want RFC 3339, e.g. 2026-12-01T10:00:00+08:00", o.now)
 		}
 	}
 	rs, err := loadRules(o.file, ruleOptions(cfg, func() time.Time { return now }), stderr)
@@ -54,22 +60,33 @@ func rulesTest(conf *configFlag, o rulesTestOptions, stdout, stderr io.Writer) e
 	}
 	env := rules.Env{Now: now}
 	env.User.DaysSinceActive = -1 // absent from the JSON: worked out below
-	if err := readJSON(o.user, &env.User); err != nil {
+	user, err := readJSONArg("--user", o.user)
+	if err != nil {
+		return err
+	}
+	if err := user.decode(&env.User); err != nil {
 		return err
 	}
 	if env.User.DaysSinceActive < 0 {
 		env.User.DaysSinceActive = rules.DaysSince(now, env.User.LastActive)
 	}
 	if env.User.Attrs, err = rs.TypedAttrs(env.User.Attrs); err != nil {
-		return fmt.Errorf("%s: %w", o.user, err)
+		return fmt.Errorf("%s: %w", user.name, err)
 	}
 	if o.event != "" {
-		if err := readJSON(o.event, &env.Event); err != nil {
+		event, err := readJSONArg("--event", o.event)
+		if err != nil {
+			return err
+		}
+		if err := event.decode(&env.Event); err != nil {
 			return err
 		}
 		if env.Event.Time.IsZero() {
 			env.Event.Time = now
 		}
+	}
+	for _, warn := range missingUserFields(user, env.User, testedSources(rs, o.event != "")) {
+		fmt.Fprintln(stderr, "warning:", warn)
 	}
 	w := &reportWriter{w: stdout, ev: rules.NewEvaluator()}
 	w.printf("rules %s, version %s, as of %s\n", o.file, rs.Version, now.Format(time.RFC3339))
@@ -175,17 +192,27 @@ func (r *reportWriter) explain(label string, p *rules.Program, env *rules.Env) {
 	}
 	for _, c := range clauses {
 		v := fmt.Sprint(c.Value)
-		if c.Err != nil {
-			v = "error: " + c.Err.Error()
+		switch {
+		case c.Skipped:
+			v = "skip" // && or || stopped before it: the rule never ran it
+		case c.Err != nil:
+			v = "error: " + firstLine(c.Err.Error())
 		}
 		r.printf("             %s%-5s %s\n", strings.Repeat("  ", c.Depth+1), v, c.Source)
 	}
 }
 
+// firstLine is an error's message without the source excerpt and caret
+// (^) lines expr adds below it.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
 func verdict(ok bool, err error) string {
 	switch {
 	case err != nil:
-		return "fails (counts as false): " + err.Error()
+		return "fails (counts as false): " + firstLine(err.Error())
 	case ok:
 		return "true"
 	}

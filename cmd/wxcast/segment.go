@@ -106,7 +106,9 @@ func segmentCount(ctx context.Context, conf *configFlag, rulesFile, name string,
 	}
 	defer func() { _ = e.closeStore() }()
 	start := time.Now()
-	t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), start).Count(ctx, e.followers)
+	bar := newProgress(stderr, "segment count "+e.seg.Name, false)
+	t, err := segment.Select(e.rs, e.seg, e.followers.Calendar(), start).Count(ctx, &scanProgress{Profiles: e.followers, p: bar})
+	bar.Finish()
 	if err != nil {
 		return err
 	}

@@ -30,22 +30,36 @@ import (
 )
 
 func serveCmd(c *cli) *cobra.Command {
+	var listen string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "run the callback server",
 		Long: `Run the callback server on the configuration of --config (or WXCAST_CONFIG)
 and the WXCAST_ environment variables.`,
 		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error { return runServe(cmd.Context(), &c.config, c.stderr) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServe(cmd.Context(), &c.config, listen, c.stderr)
+		},
 	}
+	cmd.Flags().StringVar(&listen, "listen", "", "address to listen on, host:port; wins over listen of the config and WXCAST_LISTEN (default :8080)")
 	c.addConfigFlag(cmd)
 	return cmd
 }
 
-func runServe(ctx context.Context, conf *configFlag, stderr io.Writer) error {
+// runServe runs the server; listen, when set, replaces the configured
+// address.
+func runServe(ctx context.Context, conf *configFlag, listen string, stderr io.Writer) error {
+	if listen != "" {
+		if err := checkAddr("--listen", listen); err != nil {
+			return err
+		}
+	}
 	cfg, err := conf.load()
 	if err != nil {
 		return err
+	}
+	if listen != "" {
+		cfg.Listen = listen
 	}
 	log, err := newLogger(cfg.Log, stderr)
 	if err != nil {
@@ -209,7 +223,7 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 		select {
 		case metricsAddr = <-addr:
 		case err := <-metricsErr:
-			return fmt.Errorf("metrics.listen: %w", err)
+			return bindFailure(fmt.Errorf("metrics.listen: %w", err), cfg.Metrics.Listen, "metrics.listen (WXCAST_METRICS_LISTEN)")
 		}
 	}
 	var listening func(net.Addr)
@@ -219,7 +233,8 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 				Rules: live, Words: lists})
 		}
 	}
-	return listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)
+	err = listenAndServe(ctx, cfg.Listen, srv.Handler(), log, listening)
+	return bindFailure(err, cfg.Listen, "--listen (or listen in the config, WXCAST_LISTEN)")
 }
 
 // startWeChatAPI builds the WeChat API client once: the SDK routed to
@@ -288,7 +303,7 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *zap.L
 	go func() { errc <- hs.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("serve: %w", err)
+		return fmt.Errorf("http server on %s: %w", ln.Addr(), err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down: finishing in-flight requests")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
 	"sync"
 	"time"
 
@@ -58,6 +59,12 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if f.followers < 0 || f.followers > 1_000_000 {
 		return usagef("--followers %d: want 0 to 1000000", f.followers)
 	}
+	if u, err := url.Parse(f.callback); err != nil || u.Host == "" || u.Scheme != "http" && u.Scheme != "https" {
+		return usagef("--callback %q: want an absolute http(s) URL, e.g. http://127.0.0.1:8080/wechat", f.callback)
+	}
+	if f.aesKey != "" && len(f.aesKey) != 43 {
+		return usagef("--aes-key: an EncodingAESKey has 43 characters, got %d", len(f.aesKey))
+	}
 	draftMode, err := wxsim.ParseDraftMode(f.draftIDs)
 	if err != nil {
 		return usageError{err: fmt.Errorf("--draft-ids: %w", err)}
@@ -84,22 +91,23 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	sim.SetPush(f.appID, client, time.Second)
 	ln, err := net.Listen("tcp", f.listen)
 	if err != nil {
-		return fmt.Errorf("%w (choose another address with --listen)", err)
+		return listenError(f.listen, err, "--listen")
 	}
 	page := &demo.SimPage{Sim: sim, AppID: f.appID, Client: client}
 	var wg sync.WaitGroup
 	serveHTTP(ctx, &wg, ln, page.Handler(), log.Named("wxsim"))
 	base := "http://" + ln.Addr().String()
+	run, err := simBannerCommand(f, base)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, `wxcast sim: simulated WeChat for AppID %s
   page          %s/  (push callbacks by hand)
   API base URL  %s
   callbacks to  %s (%s mode, token %s)
   uploaded      draft %s (图文, draft ids %s), template %s (bot.notify_template_id)
-Run wxcast against it:
-  WXCAST_WECHAT_API_BASE_URL=%s WXCAST_WECHAT_APP_SECRET=%s \
-    go run ./cmd/wxcast serve --config configs/wxcast.example.yaml
-Ctrl-C stops it.
-`, f.appID, base, base, f.callback, f.mode, f.token, draft, draftMode, demoTemplate, base, f.secret)
+%sCtrl-C stops it.
+`, f.appID, base, base, f.callback, f.mode, f.token, draft, draftMode, demoTemplate, run)
 	wg.Wait()
 	return nil
 }

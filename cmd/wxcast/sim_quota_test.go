@@ -1,15 +1,16 @@
 package main
 
 import (
-	"flag"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func TestQuotaFlag(t *testing.T) {
 	q := quotaFlag{}
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("sim", pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Var(q, "quota", "")
 	err := fs.Parse([]string{"--quota", "/cgi-bin/message/mass/send=3", "--quota", "/cgi-bin/user/get=-1",
@@ -21,11 +22,11 @@ func TestQuotaFlag(t *testing.T) {
 		t.Errorf("quotas = %v", q)
 	}
 	for _, bad := range []string{"3", "mass/send=3", "/cgi-bin/=3", "/cgi-bin/user/get=", "/cgi-bin/user/get=x", "/cgi-bin/user/get=-2"} {
-		fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+		fs := pflag.NewFlagSet("sim", pflag.ContinueOnError)
 		fs.SetOutput(io.Discard)
 		fs.Var(quotaFlag{}, "quota", "")
 		err := fs.Parse([]string{"--quota", bad})
-		if err == nil || !strings.Contains(err.Error(), "-quota") || !strings.Contains(err.Error(), bad) {
+		if err == nil || !strings.Contains(err.Error(), `"--quota"`) || !strings.Contains(err.Error(), bad) {
 			t.Errorf("--quota %q: err = %v, want one naming the flag and the value", bad, err)
 		}
 	}

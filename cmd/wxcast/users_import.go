@@ -53,6 +53,11 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 	if err != nil {
 		return err
 	}
+	in, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
 	cfg, err := conf.loadOffline()
 	if err != nil {
 		return err
@@ -64,11 +69,6 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 	if err := needServerRedis(cfg); err != nil {
 		return err
 	}
-	in, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer func() { _ = in.Close() }()
 	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
 		return err
@@ -76,10 +76,16 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 	defer func() { _ = closeStore() }()
 	bad := badLister{w: stderr, file: file}
 	start := time.Now()
-	sum, err := attrimport.Run(ctx, in, attrimport.Options{
+	var size int64
+	if fi, err := in.Stat(); err == nil {
+		size = fi.Size()
+	}
+	bar := newProgress(stderr, "users import "+file, true)
+	sum, err := attrimport.Run(ctx, &readProgress{r: in, total: size, p: bar}, attrimport.Options{
 		Rules: rs, Store: st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{}),
 		Format: fm, Name: file, DryRun: o.dryRun, OnBad: bad.add,
 	})
+	bar.Finish()
 	bad.close()
 	if err != nil {
 		return err

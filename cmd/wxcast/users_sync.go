@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -63,10 +62,11 @@ func usersSync(ctx context.Context, conf *configFlag, opts usersSyncOptions, std
 	if err != nil {
 		return err
 	}
+	bar := newProgress(stderr, "users sync", false)
 	o := usersync.SyncOptions{
 		Store: env.st, Followers: env.followers, API: api, Owner: "cli-" + replicaName(),
 		Workers: opts.workers, DryRun: opts.dryRun, Restart: opts.restart, Log: env.log,
-		Progress: newProgress(stderr).report,
+		Progress: syncProgress(bar),
 	}
 	var mirror *usersync.Mirror
 	if cfg.RulesFile != "" {
@@ -81,6 +81,7 @@ func usersSync(ctx context.Context, conf *configFlag, opts usersSyncOptions, std
 		}
 	}
 	sum, err := usersync.Sync(ctx, o)
+	bar.Finish()
 	if err != nil {
 		if errors.Is(err, usersync.ErrBusy) {
 			return fmt.Errorf("%w: try again when it has finished", err)
@@ -161,58 +162,16 @@ func printSummary(w io.Writer, s usersync.Summary) {
 	}
 }
 
-// progress shows a sync's progress: one line redrawn in place on a
-// terminal, a line per 10 pages otherwise.
-type progress struct {
-	w     io.Writer
-	tty   bool
-	start time.Time
-}
-
-func newProgress(w io.Writer) *progress {
-	return &progress{w: w, tty: isTerminal(w), start: time.Now()}
-}
-
-func (p *progress) report(pr usersync.Progress) {
-	if pr.Phase == "sweep" {
-		p.line(true, "marked followers WeChat no longer lists")
-		return
+// syncProgress maps a sync's progress onto a progress display.
+func syncProgress(p progress) func(usersync.Progress) {
+	return func(pr usersync.Progress) {
+		total := int64(pr.Total)
+		if pr.Phase == "sweep" {
+			p.Update(pr.Listed, total, "marking followers WeChat no longer lists")
+			return
+		}
+		p.Update(pr.Listed, total, fmt.Sprintf("page %d, %d of %d followers", pr.Pages, pr.Listed, pr.Total))
 	}
-	if !p.tty && !pr.Done && pr.Pages%10 != 0 {
-		return
-	}
-	pct := 100.0
-	if pr.Total > 0 {
-		pct = min(100, 100*float64(pr.Listed)/float64(pr.Total))
-	}
-	rate := float64(pr.Listed) / max(time.Since(p.start).Seconds(), 0.001)
-	msg := fmt.Sprintf("page %d: %d of %d followers (%.0f%%), %.0f/s", pr.Pages, pr.Listed, pr.Total, pct, rate)
-	if p.tty && !pr.Done {
-		bar := int(pct / 5)
-		msg = fmt.Sprintf("[%-20s] %s", strings.Repeat("#", bar), msg)
-	}
-	p.line(pr.Done, msg)
-}
-
-func (p *progress) line(done bool, msg string) {
-	switch {
-	case !p.tty:
-		fmt.Fprintln(p.w, msg)
-	case done:
-		fmt.Fprintf(p.w, "\r\033[K%s\n", msg)
-	default:
-		fmt.Fprintf(p.w, "\r\033[K%s", msg)
-	}
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // usersEnv is what the users commands work on.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strings"
 
@@ -36,7 +38,7 @@ func wordsCheck(conf *configFlag, pos []string, text, file string, stdout, stder
 	if err != nil {
 		return err
 	}
-	dir, name := cfg.WordsDir, cfg.WordsDir
+	dir, name := cfg.WordsDir, "words_dir "+cfg.WordsDir
 	if len(pos) == 1 {
 		dir, name = pos[0], pos[0]
 	}
@@ -45,17 +47,21 @@ func wordsCheck(conf *configFlag, pos []string, text, file string, stdout, stder
 		name = "built-in lists"
 		list, err = words.Load(configs.DefaultWords())
 	} else {
+		if err := checkDir(dir); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
 		list, err = words.Load(os.DirFS(dir))
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
+		fmt.Fprintf(stderr, "%s: word lists refused\n", name)
 		return errReported{msg: name + ": refused"}
 	}
 	fmt.Fprintf(stdout, "%s: ok, version %s: %d words in %s\n", name, list.Version, list.Words(), strings.Join(list.Categories(), ", "))
 	if file != "" {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return err
+			return fmt.Errorf("--file: %w", err)
 		}
 		text = string(b)
 	}
@@ -72,4 +78,20 @@ func wordsCheck(conf *configFlag, pos []string, text, file string, stdout, stder
 	}
 	_, err = fmt.Fprintln(stdout, "no hits")
 	return err
+}
+
+// checkDir says why dir cannot hold word lists: missing, unreadable or
+// not a directory.
+func checkDir(dir string) error {
+	st, err := os.Stat(dir)
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &pe):
+		return pe.Err // the caller names the directory
+	case err != nil:
+		return err
+	case !st.IsDir():
+		return errors.New("not a directory: give the directory that holds the word list files (*.txt)")
+	}
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -42,5 +43,23 @@ func TestWordsCheck(t *testing.T) {
 	err = run(context.Background(), []string{"words", "check", dir}, nil, &out, &errs)
 	if !errors.As(err, &rep) || !strings.Contains(errs.String(), "Bad Name.txt") {
 		t.Errorf("bad file name: %v, %s", err, errs.String())
+	}
+}
+
+func TestWordsCheckNamesTheDirectory(t *testing.T) {
+	t.Parallel()
+	missing := filepath.Join(t.TempDir(), "nope")
+	file := filepath.Join(t.TempDir(), "list.txt")
+	if err := os.WriteFile(file, []byte("x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for dir, want := range map[string]string{
+		missing: missing + ": no such file or directory",
+		file:    file + ": not a directory",
+	} {
+		err := run(context.Background(), []string{"words", "check", dir}, nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("words check %s: %v, want %q", dir, err, want)
+		}
 	}
 }
