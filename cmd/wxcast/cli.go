@@ -45,7 +45,7 @@ preview, approve and send segmented broadcasts from WeChat chat.`,
 	root.SetUsageTemplate(usageTemplate)
 	root.SetOut(c.stdout)
 	root.SetErr(c.stderr)
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err: err} })
+	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(
 		demoCmd(c), simCmd(c), serveCmd(c),
 		rulesCmd(c), segmentCmd(c), wordsCmd(c), usersCmd(c),

@@ -194,3 +194,27 @@ func TestMissingConfigNamesItsSource(t *testing.T) {
 		t.Errorf("WXCAST_CONFIG=%s audit: %v", missing, err)
 	}
 }
+
+func TestSingleDashLongFlagNamesTwoDashes(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "-config", "x.yaml"}, "wxcast serve: unknown shorthand flag: 'c' in -config (long flags take two dashes: --config)\n"},
+		{[]string{"rules", "test", "r.yaml", "-user={}"}, "wxcast rules test: unknown shorthand flag: 'u' in -user={} (long flags take two dashes: --user={})\n"},
+		{[]string{"segment", "sample", "x", "-rules", "r.yaml"}, "(long flags take two dashes: --rules)\n"},
+		// No flag of that name: no hint.
+		{[]string{"serve", "-bogus"}, "wxcast serve: unknown shorthand flag: 'b' in -bogus\n"},
+	}
+	for _, c := range cases {
+		code, _, errs := runCLI(c.args...)
+		if code != 2 {
+			t.Errorf("wxcast %v: exit %d, want 2", c.args, code)
+		}
+		first, _, _ := strings.Cut(errs, "Run '")
+		if !strings.HasSuffix(first, c.want) {
+			t.Errorf("wxcast %v: stderr\n%s\nwant it to end in %q", c.args, errs, c.want)
+		}
+	}
+}
