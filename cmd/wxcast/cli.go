@@ -260,7 +260,7 @@ func (f *configFlag) load() (*configs.Config, error) {
 	}
 	cfg, err := configs.Load(f.path, f.environ)
 	if err != nil {
-		return nil, fmt.Errorf("configuration:\n%w", err)
+		return nil, f.configError(err)
 	}
 	return cfg, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -216,5 +217,30 @@ func TestSingleDashLongFlagNamesTwoDashes(t *testing.T) {
 		if !strings.HasSuffix(first, c.want) {
 			t.Errorf("wxcast %v: stderr\n%s\nwant it to end in %q", c.args, errs, c.want)
 		}
+	}
+}
+
+// Without --config, a configuration that does not load says that no file
+// was read and how to give one; with a file it does not.
+func TestConfigErrorWithoutAFileSaysHowToGiveOne(t *testing.T) {
+	t.Parallel()
+	hint := "no file was read: give it with --config FILE or WXCAST_CONFIG"
+	for _, args := range [][]string{
+		{"serve"},
+		{"admins", "add", "--name", "小李", "--roles", "owner"},
+		{"users", "sync"},
+	} {
+		err := run(context.Background(), args, nil, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), hint) || !strings.Contains(err.Error(), "wechat.app_id") {
+			t.Errorf("wxcast %v without a configuration: %v", args, err)
+		}
+	}
+	empty := t.TempDir() + "/empty.yaml"
+	if err := os.WriteFile(empty, []byte("listen: \"127.0.0.1:0\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err := run(context.Background(), []string{"serve", "--config", empty}, nil, io.Discard, io.Discard)
+	if err == nil || strings.Contains(err.Error(), hint) || !strings.Contains(err.Error(), "wechat.app_id") {
+		t.Errorf("wxcast serve --config %s: %v", empty, err)
 	}
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/wxcast/wxcast/configs"
 )
 
@@ -17,7 +15,7 @@ func (f *configFlag) loadOffline() (*configs.Config, error) {
 	}
 	cfg, err := configs.LoadWithoutWeChat(f.path, f.environ)
 	if err != nil {
-		return nil, fmt.Errorf("configuration:\n%w", err)
+		return nil, f.configError(err)
 	}
 	return cfg, nil
 }
