@@ -73,7 +73,7 @@ func wordsCheck(conf *configFlag, pos []string, text, file string, stdout, stder
 		fmt.Fprintf(stdout, "%s: character %d %q (listed as %q)\n", h.Category, h.Start+1, h.Text, h.Word)
 	}
 	if len(hits) > 0 {
-		fmt.Fprintf(stdout, "%d hit(s): a plan with this text needs an owner's override (approve <id> override <reason>)\n", len(hits))
+		fmt.Fprintf(stdout, "%d hit(s): a plan with this text needs an owner's override: in chat 批准 <编号> 强制 <理由> (approve <id> override <reason> in English)\n", len(hits))
 		return errReported{msg: "hits"}
 	}
 	_, err = fmt.Fprintln(stdout, "no hits")

@@ -19,7 +19,7 @@ func TestWordsCheck(t *testing.T) {
 	if !errors.As(err, &rep) {
 		t.Fatalf("hits: err %v, want a reported failure", err)
 	}
-	for _, want := range []string{"built-in lists: ok", `absolute: character 3 "最 佳"`, "inducement: character 9", "2 hit(s)"} {
+	for _, want := range []string{"built-in lists: ok", `absolute: character 3 "最 佳"`, "inducement: character 9", "2 hit(s)", "批准 <编号> 强制 <理由>"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
