@@ -27,9 +27,9 @@ func TestSegmentNamesInChat(t *testing.T) {
 		{"新建 Promo_Clickers 文本 你好", "已创建 #3（分群 promo_clickers，文本）。下一步：预览 3"},
 		{"人数 活跃会员", "vip_active「活跃会员」：4 人"},
 		{"人数 PROMO_clickers", "promo_clickers：4 人"},
-		{"人数 promo_clicker", "没有分群「promo_clicker」。您是不是要找「promo_clickers」？"},
-		{"新建 promo_clicker 文本 你好", "没有分群「promo_clicker」。您是不是要找「promo_clickers」？"},
-		{"新建 活跃会 文本 你好", "没有分群「活跃会」。您是不是要找「活跃会员」？"},
+		{"人数 promo_clicker", "没有分群「promo_clicker」。你是不是要找「promo_clickers」？"},
+		{"新建 promo_clicker 文本 你好", "没有分群「promo_clicker」。你是不是要找「promo_clickers」？"},
+		{"新建 活跃会 文本 你好", "没有分群「活跃会」。你是不是要找「活跃会员」？"},
 		{"人数 nothing_like_it", "没有分群「nothing_like_it」，发送「分群」查看可用分群"},
 		{"分群", "vip_active「活跃会员」 4 人\npromo_clickers 4 人"},
 	}
