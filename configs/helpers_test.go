@@ -15,7 +15,7 @@ import (
 const (
 	testAppID  = "wx0123456789abcdef"
 	testToken  = "testToken123"
-	testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG" // vector V1 of docs/wechat-platform.md
+	testAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG" // the key of the encryption known-answer vectors
 )
 
 // validConfig returns Default with the required keys set.

@@ -64,7 +64,7 @@ func kindNames() []string {
 }
 
 // subscription reports whether k is a subscription account: at most one
-// successful mass send a day (platform facts §5).
+// successful mass send a day (WeChat's mass-send documentation).
 func (k AccountKind) subscription() bool {
 	return k == KindVerifiedSubscription || k == KindSubscription
 }

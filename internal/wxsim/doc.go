@@ -25,8 +25,8 @@
 //     developer's callback URL and decrypts the passive reply. It is also
 //     used by the load generator, so building a request avoids reflection.
 //
-// The behaviour follows docs/wechat-platform.md in the shared docs; where
-// that document marks something UNCONFIRMED the code says so too.
+// The behaviour follows WeChat's public documentation and reports; where
+// they leave something unconfirmed the code marks it UNCONFIRMED.
 //
 // It imports no other wxcast package, and only cmd and internal may
 // import it: production code never depends on the simulator.

@@ -6,7 +6,7 @@ import "fmt"
 // mpnews. WeChat's doc says they take it; some developers get 40007 and
 // are told to call media/uploadnews first; whether later batches may reuse
 // the id of a draft that left the box on the first one is UNCONFIRMED
-// (platform facts §9.1). The modes let tests run a sender against each
+// (WeChat does not document it). The modes let tests run a sender against each
 // behaviour. media/uploadnews ids and permanent news material are accepted
 // in every mode.
 type DraftMode int

@@ -90,7 +90,7 @@ func (s *Server) handleMassSendAll(c *apiCall) any {
 		return errNoMassQuota()
 	}
 	// A subscription account has one successful mass send a day, whatever
-	// its audience (platform facts §5); the code is to-all's.
+	// its audience (WeChat's mass-send documentation); the code is to-all's.
 	if a.account.kind.subscription() && a.account.massDay == today {
 		return errNoMassQuota()
 	}

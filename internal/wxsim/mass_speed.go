@@ -10,7 +10,7 @@ const (
 )
 
 // realSpeeds is WeChat's delivery speed of each level 0..4, in 10,000
-// recipients a minute (platform facts §5, §9.2; DOC api_getspeed).
+// recipients a minute (WeChat's mass/speed/get documentation).
 func realSpeeds() [5]int { return [...]int{80, 60, 45, 30, 10} }
 
 type speedReply struct {

@@ -28,7 +28,7 @@ func (e *msgEnv) quotaOf(path string) (int, quotaBody) {
 }
 
 // Every path with a default quota answers openapi/quota/get with it, and
-// the defaults are today's numbers (platform facts §9.2) and the tag
+// the defaults are today's numbers (WeChat's API call limits) and the tag
 // APIs' generous ones.
 func TestDefaultQuotas(t *testing.T) {
 	e := newMsgEnv(t)

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// Vectors from docs/wechat-platform.md §1.7; keep them byte-for-byte.
+// Known-answer vectors of the message encryption; keep them byte-for-byte.
 const (
 	keyAZ     = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 	v1Encrypt = "jn1L23DB+6ELqJ+6bruv21Y6MD7KeIfP82D6gU39rmkgczbWwt5+3bnyg5K55bgVtVzd832WzZGMhkP72vVOfg=="
