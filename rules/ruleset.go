@@ -89,7 +89,6 @@ type Reply struct {
 	PicURL      string
 }
 
-// Segment returns the segment called name.
 // FindSegment finds the segment an admin typed: its name in any case,
 // or its title. It does not guess: see SuggestSegments for a typo.
 func (rs *Ruleset) FindSegment(typed string) (*Segment, bool) {
@@ -117,6 +116,7 @@ func (rs *Ruleset) SuggestSegments(typed string) []string {
 	return suggestions(typed, names)
 }
 
+// Segment returns the segment called name.
 func (rs *Ruleset) Segment(name string) (*Segment, bool) {
 	for _, s := range rs.Segments {
 		if s.Name == name {

@@ -79,9 +79,9 @@ func openSegment(ctx context.Context, conf *configFlag, rulesFile, name string, 
 	if err != nil {
 		return nil, err
 	}
-	seg, ok := rs.Segment(name)
-	if !ok {
-		return nil, fmt.Errorf("%s has no segment %q (segments: %s)", file, name, segmentNames(rs))
+	seg, err := findSegment(rs, file, name)
+	if err != nil {
+		return nil, err
 	}
 	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
 	if err != nil {
