@@ -220,7 +220,7 @@ func catalogEN() catalog {
 		kPolicySep:      "; ",
 		kPolicyQuietNow: "now is in the quiet hours (%s), the earliest send is %s",
 		kPolicyQuiet:    "quiet hours %s",
-		kPolicyBest:     "\"send <id> best\" would send at %s",
+		kPolicyBest:     "\"send %d best\" would send at %s",
 		kPolicyMonthly:  "at most %d a month per follower",
 		kPolicyDaily:    "at most %d a day per follower",
 		kPolicyGuard:    "pauses above %s failures or %s unsubscribes within 24 h",

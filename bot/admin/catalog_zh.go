@@ -219,7 +219,7 @@ func catalogZH() catalog {
 		kPolicySep:      "；",
 		kPolicyQuietNow: "现在处于免打扰时段（%s），最早 %s 可发送",
 		kPolicyQuiet:    "免打扰时段 %s",
-		kPolicyBest:     "「发送 <编号> 最佳」将在 %s 发送",
+		kPolicyBest:     "「发送 %d 最佳」将在 %s 发送",
 		kPolicyMonthly:  "每人每月最多 %d 条",
 		kPolicyDaily:    "每人每天最多 %d 条",
 		kPolicyGuard:    "失败率超过 %s 或 24 小时取关超过 %s 即暂停",

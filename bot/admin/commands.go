@@ -89,7 +89,7 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 	lines = append(lines, b.articleLines(bc)...)
 	lines = append(lines, b.safetyLines(bc)...)
 	lines = append(lines, b.callLines(p)...)
-	if line := b.policyLine(b.svc.send.Policy(b.now())); line != "" {
+	if line := b.policyLine(bc.ID, b.svc.send.Policy(b.now())); line != "" {
 		lines = append(lines, line)
 	}
 	if !froze {

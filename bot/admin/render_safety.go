@@ -200,9 +200,9 @@ func points(f float64) string {
 	return s
 }
 
-// policyLine says, at preview, when the broadcast may start and what
+// policyLine says, at preview, when broadcast id may start and what
 // stops it: the quiet hours and best window, the caps, the guardrails.
-func (b *Bot) policyLine(p broadcast.Policy) string {
+func (b *Bot) policyLine(id int64, p broadcast.Policy) string {
 	var parts []string
 	switch {
 	case p.QuietNow:
@@ -211,7 +211,7 @@ func (b *Bot) policyLine(p broadcast.Policy) string {
 		parts = append(parts, b.t(kPolicyQuiet, p.QuietHours))
 	}
 	if !p.NextBest.IsZero() {
-		parts = append(parts, b.t(kPolicyBest, b.long(p.NextBest)))
+		parts = append(parts, b.t(kPolicyBest, id, b.long(p.NextBest)))
 	}
 	if p.MonthlyCap > 0 {
 		parts = append(parts, b.t(kPolicyMonthly, p.MonthlyCap))
