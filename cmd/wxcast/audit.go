@@ -38,7 +38,7 @@ func runAudit(ctx context.Context, conf *configFlag, since string, stdout io.Wri
 	}
 	from, err := parseSince(since, time.Now(), cfg.Location)
 	if err != nil {
-		return err
+		return usageError{err: err}
 	}
 	if err := needServerRedis(cfg); err != nil {
 		return err

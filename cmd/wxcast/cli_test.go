@@ -91,6 +91,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"users", "sync", "extra"}, `wxcast users sync: unexpected argument "extra"`},
 		{[]string{"rules", "test", "rules.yaml"}, "wxcast rules test: --user is required"},
 		{[]string{"sim", "--mode", "weird"}, `wxcast sim: --mode "weird": want plain, compat or safe`},
+		{[]string{"audit", "--since", "yesterday"}, `wxcast audit: --since "yesterday": want YYYY-MM-DD`},
 	} {
 		code, out, errs := runCLI(tc.args...)
 		if code != 2 {
