@@ -21,7 +21,7 @@ type simFlags struct {
 	listen, callback, appID, secret, token, aesKey, mode, draftIDs string
 	followers                                                      int
 	quotas                                                         quotaFlag
-	account                                                        func(*wxsim.Server, string) error
+	account                                                        func(*wxsim.Server, string) (string, error)
 }
 
 func simCmd(c *cli) *cobra.Command {
@@ -76,7 +76,8 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(f.quotas))
 	defer sim.Close()
 	sim.AddApp(f.appID, f.secret)
-	if err := f.account(sim, f.appID); err != nil {
+	plays, err := f.account(sim, f.appID)
+	if err != nil {
 		return err
 	}
 	draft := addDemoUploads(sim, f.appID)
@@ -102,12 +103,13 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(stdout, `wxcast sim: simulated WeChat for AppID %s
+  account       %s
   page          %s/  (push callbacks by hand)
   API base URL  %s
   callbacks to  %s (%s mode, token %s)
   uploaded      draft %s (图文, draft ids %s), template %s (bot.notify_template_id)
 %sCtrl-C stops it.
-`, f.appID, base, base, f.callback, f.mode, f.token, draft, draftMode, demoTemplate, run)
+`, f.appID, plays, base, base, f.callback, f.mode, f.token, draft, draftMode, demoTemplate, run)
 	wg.Wait()
 	return nil
 }

@@ -28,7 +28,8 @@ func TestSimAccountFlags(t *testing.T) {
 		sim := wxsim.NewServer()
 		t.Cleanup(sim.Close)
 		sim.AddApp(demoAppID, demoSecret)
-		return sim, account(sim, demoAppID)
+		_, err := account(sim, demoAppID)
+		return sim, err
 	}
 	token := func(sim *wxsim.Server) (code int, tok string) {
 		ts := httptest.NewServer(sim)
@@ -71,5 +72,31 @@ func TestSimAccountFlags(t *testing.T) {
 	callJSON(t, http.MethodPost, ts.URL+"/cgi-bin/message/mass/send?access_token="+url.QueryEscape(tok), "{}", &r)
 	if r.ErrCode != wxsim.CodeAPIUnauthorized {
 		t.Errorf("mass/send of a verified subscription account: errcode %d, want 48001", r.ErrCode)
+	}
+}
+
+// The banner of `wxcast sim` says which kind of account it plays, so a
+// run with --account shows it took.
+func TestSimAccountFlagsSayWhatTheSimulatorPlays(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "verified-service (--account)"},
+		{[]string{"--account", "subscription", "--ip-allowlist-refuses"},
+			"subscription (--account), every token request refused with 40164 (--ip-allowlist-refuses)"},
+	} {
+		fs := pflag.NewFlagSet("sim", pflag.ContinueOnError)
+		account := accountFlags(fs)
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		sim := wxsim.NewServer()
+		t.Cleanup(sim.Close)
+		sim.AddApp(demoAppID, demoSecret)
+		if got, err := account(sim, demoAppID); err != nil || got != tc.want {
+			t.Errorf("sim %v: %q, %v; want %q", tc.args, got, err, tc.want)
+		}
 	}
 }
