@@ -60,6 +60,7 @@ preview, approve and send segmented broadcasts from WeChat chat.`,
 			cmd.Annotations = map[string]string{groupAnnotation: "true"}
 		}
 	}
+	lowerShorts(root)
 	return root
 }
 

@@ -245,3 +245,25 @@ func TestConfigErrorWithoutAFileSaysHowToGiveOne(t *testing.T) {
 		t.Errorf("wxcast serve --config %s: %v", empty, err)
 	}
 }
+
+// Every command's one-line help starts in lower case, cobra's own
+// (help, completion) included, so `wxcast --help` reads as one list.
+func TestShortHelpIsLowerCase(t *testing.T) {
+	t.Parallel()
+	for _, path := range commandPaths(t) {
+		code, out, _ := runCLI(append(append([]string(nil), path...), "--help")...)
+		if code != 0 {
+			continue // TestHelpOnEveryCommand reports it
+		}
+		for _, line := range strings.Split(out, "\n") {
+			// The command lists: "  name    short".
+			f := strings.Fields(line)
+			if len(f) < 2 || !strings.HasPrefix(line, "  ") || strings.HasPrefix(line, "   ") || strings.HasPrefix(f[0], "-") {
+				continue
+			}
+			if r := f[1][0]; r >= 'A' && r <= 'Z' {
+				t.Errorf("wxcast %s --help: %q starts in upper case", strings.Join(path, " "), line)
+			}
+		}
+	}
+}
