@@ -44,6 +44,14 @@ func (a jsonArg) decode(v any) error {
 		if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			return fmt.Errorf("%s: not valid JSON: %w", a.name, err)
 		}
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) && te.Field != "" {
+			return fmt.Errorf("%s: field %q: want %s, got a JSON %s", a.name, te.Field, jsonKind(te.Type), te.Value)
+		}
+		var pe *time.ParseError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("%s: %q is not a time as RFC 3339, e.g. 2026-12-01T10:00:00+08:00", a.name, pe.Value)
+		}
 		return fmt.Errorf("%s: %w", a.name, err)
 	}
 	return nil

@@ -59,6 +59,15 @@ func TestRulesTestInlineUser(t *testing.T) {
 		!strings.Contains(err.Error(), `--user: json: unknown field "tagz"`) {
 		t.Errorf("a misspelt inline field: %v", err)
 	}
+	for in, want := range map[string]string{
+		`{"subscribed":"yes"}`:       `--user: field "subscribed": want true or false, got a JSON string`,
+		`{"tags":"vip"}`:             `--user: field "tags": want an array, got a JSON string`,
+		`{"first_seen":"yesterday"}`: `--user: "yesterday" is not a time as RFC 3339`,
+	} {
+		if _, _, err := rulesTestRun(t, "--user", in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--user %s: %v, want %q", in, err, want)
+		}
+	}
 	if _, _, err := rulesTestRun(t, "--user", "nope.json"); err == nil ||
 		!strings.Contains(err.Error(), "--user: open nope.json") || !strings.Contains(err.Error(), "inline JSON") {
 		t.Errorf("a missing --user file: %v", err)
