@@ -38,7 +38,7 @@ func adminsAddCmd(c *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add --name NAME --roles ROLES [--wait 10m]",
 		Short: "print a one-time code; once the new admin sends it to the account, print their admins entry",
-		Example: `  wxcast admins add --name 小李 --roles owner
+		Example: `  wxcast admins add --config wxcast.yaml --name 小李 --roles owner
   wxcast admins add --name 王芳 --roles editor,approver --wait 30m`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
