@@ -30,7 +30,9 @@ func Open(ctx context.Context, rc configs.RedisConfig, log *zap.Logger) (st *sto
 		}
 		st, err := store.Open(ctx, store.Options{Conn: Conn(u), KeyPrefix: rc.KeyPrefix})
 		if err != nil {
-			return nil, nil, err
+			// Which Redis did not answer, and from which key, without
+			// the password.
+			return nil, nil, fmt.Errorf("redis.url %s: %w", rc.RedactedURL(), err)
 		}
 		return st, st.Close, nil
 	}

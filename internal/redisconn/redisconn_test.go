@@ -126,3 +126,16 @@ func TestOpenRefuses(t *testing.T) {
 		})
 	}
 }
+
+// A Redis that does not answer is named by its key and its URL, without
+// the password.
+func TestOpenNamesTheRedisThatDoesNotAnswer(t *testing.T) {
+	t.Parallel()
+	_, _, err := Open(context.Background(), configs.RedisConfig{URL: configs.Secret("redis://:topsecret@127.0.0.1:1/0")}, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "redis.url redis://:xxxxx@127.0.0.1:1/0: ") {
+		t.Fatalf("err %v, want it to name redis.url and its address", err)
+	}
+	if strings.Contains(err.Error(), "topsecret") {
+		t.Errorf("error leaks the password: %v", err)
+	}
+}
