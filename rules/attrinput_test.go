@@ -260,3 +260,21 @@ func TestRFMRecipe(t *testing.T) {
 		t.Error("a follower without order data is a champion")
 	}
 }
+
+// TypedAttrs names the wanted type with its article: "an int", "a bool".
+func TestTypedAttrsNamesTheType(t *testing.T) {
+	rs := attrRuleset(t)
+	for _, tc := range []struct {
+		in   map[string]any
+		want string
+	}{
+		{map[string]any{"vip_level": []any{1}}, "attrs.vip_level: want an int, got []interface {}"},
+		{map[string]any{"vip_level": "high"}, "attrs.vip_level: want an int, got high"},
+		{map[string]any{"member": "maybe"}, "attrs.member: want a bool, got maybe"},
+	} {
+		_, err := rs.TypedAttrs(tc.in)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("TypedAttrs(%v) = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package rules
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -72,11 +73,11 @@ func (rs *Ruleset) TypedAttrs(in map[string]any) (map[string]any, error) {
 		case bool:
 			raw = strconv.FormatBool(x)
 		default:
-			return nil, fmt.Errorf("attrs.%s: want a %s, got %T", name, typ, v)
+			return nil, fmt.Errorf("attrs.%s: want %s, got %T", name, withArticle(typ), v)
 		}
 		val, ok := ParseAttr(typ, raw)
 		if !ok || typ == "string" && !isString(v) {
-			return nil, fmt.Errorf("attrs.%s: want a %s, got %v", name, typ, v)
+			return nil, fmt.Errorf("attrs.%s: want %s, got %v", name, withArticle(typ), v)
 		}
 		out[name] = val
 	}
@@ -84,3 +85,11 @@ func (rs *Ruleset) TypedAttrs(in map[string]any) (map[string]any, error) {
 }
 
 func isString(v any) bool { _, ok := v.(string); return ok }
+
+// withArticle puts "a" or "an" before a type's name: "an int", "a float".
+func withArticle(typ string) string {
+	if typ != "" && strings.ContainsRune("aeiou", rune(typ[0])) {
+		return "an " + typ
+	}
+	return "a " + typ
+}

@@ -68,7 +68,7 @@ func runAdminsAdd(ctx context.Context, conf *configFlag, name, roles string, wai
 	if err != nil {
 		return err
 	}
-	o.Existing, o.Check = cfg.Admins, adminsCheck(cfg)
+	o.Existing, o.Check, o.Location = cfg.Admins, adminsCheck(cfg), cfg.Location
 	if err := o.checkFlags(o.Check, true); err != nil {
 		return err
 	}
@@ -126,6 +126,9 @@ type addAdminOptions struct {
 	// adminsCheck); nil checks nothing.
 	Check func([]configs.Admin) error
 	Codes adminCodes
+	// Location is the account's time zone (config timezone), in which the
+	// code's expiry is shown; the host's zone when nil.
+	Location *time.Location
 	// Poll is how often the code is read (500 ms when zero); Progress how
 	// often "still waiting" is printed (a minute when zero).
 	Poll, Progress time.Duration
@@ -192,8 +195,12 @@ func addAdmin(ctx context.Context, o addAdminOptions, w io.Writer) error {
 		return err
 	}
 	deadline := time.Now().Add(o.Wait)
+	shown := deadline
+	if o.Location != nil {
+		shown = deadline.In(o.Location)
+	}
 	fmt.Fprintf(w, "From the WeChat of %s, send this code to the Official Account as a text message:\n\n    %s\n\n", o.Name, code)
-	fmt.Fprintf(w, "It works once, for %v (until %s). Waiting for it… (Ctrl-C cancels)\n", o.Wait, deadline.Format("15:04:05"))
+	fmt.Fprintf(w, "It works once, for %v (until %s). Waiting for it… (Ctrl-C cancels)\n", o.Wait, shown.Format("15:04:05 MST"))
 
 	openid, err := waitForClaim(ctx, o, code, deadline, w)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -98,10 +99,18 @@ func (r *addAdminRig) result() error {
 // command says so and removes it, and shows it was waiting meanwhile.
 func TestAddAdminExpires(t *testing.T) {
 	t.Parallel()
+	shanghai, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := startAddAdmin(t, context.Background(), addAdminOptions{Name: "小李", Roles: []string{"owner"},
-		Wait: 600 * time.Millisecond, Poll: 20 * time.Millisecond, Progress: 200 * time.Millisecond})
+		Wait: 600 * time.Millisecond, Poll: 20 * time.Millisecond, Progress: 200 * time.Millisecond, Location: shanghai})
 	code := r.code()
-	err := r.result()
+	err = r.result()
+	// The expiry is shown in the account's zone, named.
+	if !regexp.MustCompile(`until \d\d:\d\d:\d\d CST\)`).MatchString(r.out.String()) {
+		t.Fatalf("the expiry is not in the account's zone:\n%s", r.out.String())
+	}
 	if err == nil || !strings.Contains(err.Error(), "expired after 600ms") || !strings.Contains(err.Error(), "--wait") {
 		t.Fatalf("expiry: %v", err)
 	}
