@@ -58,21 +58,30 @@ func launchDemo(t *testing.T, args ...string) (string, *lockedBuffer) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), demoProcessEnv+"="+strings.Join(args, " "))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return demoBanner(t, cmd, "its stdin closing", func() { _ = stdin.Close() })
+}
+
+// demoBanner starts cmd, a demo, and returns its banner (stdout up to
+// "Ctrl-C stops the demo") once printed, and its stderr so far and to
+// come. When the test ends, stop (described by how) asks the demo to
+// stop; one that has not stopped 15 s later fails the test.
+func demoBanner(t *testing.T, cmd *exec.Cmd, how string, stop func()) (string, *lockedBuffer) {
+	t.Helper()
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
 	stderr := &lockedBuffer{}
 	cmd.Stderr = stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_ = stdin.Close()
+		stop()
 		done := make(chan struct{})
 		go func() { _ = cmd.Wait(); close(done) }()
 		select {
@@ -80,7 +89,7 @@ func launchDemo(t *testing.T, args ...string) (string, *lockedBuffer) {
 		case <-time.After(15 * time.Second):
 			_ = cmd.Process.Kill()
 			<-done
-			t.Error("the demo did not stop within 15 s of its stdin closing")
+			t.Errorf("the demo did not stop within 15 s of %s", how)
 		}
 		if t.Failed() {
 			t.Logf("demo output:\n%s", stderr.String())
@@ -106,7 +115,7 @@ func launchDemo(t *testing.T, args ...string) (string, *lockedBuffer) {
 			t.Fatalf("the demo exited before it served:\n%s", stderr.String())
 		}
 		return out, stderr
-	case <-time.After(30 * time.Second):
+	case <-time.After(60 * time.Second):
 		t.Fatalf("the demo did not start:\n%s", stderr.String())
 	}
 	return "", nil

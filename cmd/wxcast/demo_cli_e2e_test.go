@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -39,55 +38,7 @@ func TestDemoPrintedCommandsWork(t *testing.T) {
 	cmd := exec.Command(bin, "demo", "--listen", "127.0.0.1:0", "--followers", "20", "--join-in", "2s",
 		"--rate", "0.2", "--rules", rulesFile)
 	cmd.Dir, cmd.Env = dir, env
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr := &lockedBuffer{}
-	cmd.Stderr = stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(syscall.SIGINT)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-			t.Error("the demo did not stop within 15 s of SIGINT")
-		}
-		if t.Failed() {
-			t.Logf("demo stderr:\n%s", stderr.String())
-		}
-	})
-	bannerc := make(chan string, 1)
-	go func() {
-		var b strings.Builder
-		sc := bufio.NewScanner(stdout)
-		for sc.Scan() {
-			b.WriteString(sc.Text() + "\n")
-			if strings.Contains(sc.Text(), "Ctrl-C stops the demo") {
-				bannerc <- b.String()
-				for sc.Scan() {
-				}
-				return
-			}
-		}
-		close(bannerc)
-	}()
-	var banner string
-	select {
-	case b, ok := <-bannerc:
-		if !ok {
-			t.Fatalf("the demo exited before it served:\n%s", stderr.String())
-		}
-		banner = b
-	case <-time.After(60 * time.Second):
-		t.Fatalf("the demo did not start:\n%s", stderr.String())
-	}
+	banner, _ := demoBanner(t, cmd, "SIGINT", func() { _ = cmd.Process.Signal(syscall.SIGINT) })
 
 	// The lines under "the CLI on the demo's data": an export, then commands.
 	_, block, ok := strings.Cut(banner, "the CLI on the demo's data")
