@@ -160,14 +160,14 @@ func TestChineseRepliesSpeakChinese(t *testing.T) {
 		"every reminder's time passed",
 		"something nobody foresaw",
 	} {
-		if got := f.bot.failure(why); len(englishIn(got)) > 0 {
+		if got := f.bot.failure(&broadcast.Broadcast{Failure: why}); len(englishIn(got)) > 0 {
 			t.Errorf("failure %q reads %q", why, got)
 		}
 	}
-	if got := f.bot.failure("draft/get: wxapi: 40007 invalid media_id"); got != "读取草稿失败（微信错误码 40007）" {
+	if got := f.bot.failure(&broadcast.Broadcast{Failure: "draft/get: wxapi: 40007 invalid media_id"}); got != "读取草稿失败（微信错误码 40007）" {
 		t.Errorf("draft failure %q", got)
 	}
-	if got := f.bot.failure("45028 has no masssend quota"); got != "微信拒绝了请求（错误码 45028）：本月群发次数已用完" {
+	if got := f.bot.failure(&broadcast.Broadcast{Failure: "45028 has no masssend quota"}); got != "微信拒绝了请求（错误码 45028）：本月群发次数已用完" {
 		t.Errorf("errcode failure %q", got)
 	}
 }

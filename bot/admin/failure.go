@@ -2,8 +2,8 @@ package admin
 
 import "github.com/wxcast/wxcast/bot/broadcast"
 
-// failure words why a broadcast stopped (its Failure) for admins, in the
-// bot's language (see broadcast.FailureText).
-func (b *Bot) failure(why string) string {
-	return clip(broadcast.FailureText(why, b.lang), 80)
+// failure words why bc stopped for admins, in the bot's language (see
+// broadcast.FailureText).
+func (b *Bot) failure(bc *broadcast.Broadcast) string {
+	return clip(broadcast.FailureText(bc.FailureKind, bc.Failure, b.lang), 80)
 }

@@ -31,7 +31,7 @@ func (b *Bot) detail(bc *broadcast.Broadcast, paused bool) string {
 		lines = append(lines, b.t(kDetailPaused))
 	}
 	if bc.Failure != "" {
-		lines = append(lines, b.t(kDetailFailure, b.failure(bc.Failure)))
+		lines = append(lines, b.t(kDetailFailure, b.failure(bc)))
 	}
 	if bc.State == broadcast.StateRejected {
 		reason := ""

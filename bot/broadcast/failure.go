@@ -15,21 +15,34 @@ import (
 // masssend quota", "draft/get: wxapi: 40007 invalid media_id".
 var errCodeIn = regexp.MustCompile(`(?:^|[^0-9])(-1|4[0-9]{4}|5[0-9]{4}|6[0-9]{4}|8[0-9]{4})(?:[^0-9]|$)`)
 
-// failureKinds map what the sender writes when it stops a broadcast to a
-// kind of stop; the first that fits wins.
-func failureKinds() []struct{ has, kind string } {
+// The kinds of stop the sender records in a broadcast's FailureKind.
+const (
+	FailExpired      = "expired"       // the audience list expired
+	FailSeriesPassed = "series_passed" // every reminder's time passed
+	FailNoAPI        = "no_api"        // this replica lacks the WeChat API it needs
+	FailTagsFull     = "tags_full"     // no free WeChat tag for a tag send
+	FailTagGone      = "tag_gone"      // the temporary tag vanished before its sendall
+	FailDraftGet     = "draft_get"     // the draft could not be read
+	FailUpload       = "upload"        // media/uploadnews failed
+	FailSendFail     = "send_fail"     // WeChat reported SEND_FAIL
+	FailOther        = "other"         // anything else; a WeChat errcode in the text is named
+)
+
+// legacyFailureKinds map what the sender wrote before it recorded a
+// FailureKind to a kind; the first that fits wins. Only records written
+// before FailureKind existed need them.
+func legacyFailureKinds() []struct{ has, kind string } {
 	return []struct{ has, kind string }{
-		{"has expired", "expired"},
-		{"every reminder's time passed", "series_passed"},
-		{"WeChat API is off", "no_api"},
-		{"WeChat client cannot", "no_api"},
-		{"holds 100 tags", "tags_full"},
-		{"free tags", "tags_full"},
-		{"is gone before its sendall", "tag_gone"},
-		{"draft/get", "draft_get"},
-		{"media/uploadnews", "upload"},
-		{"SEND_FAIL", "send_fail"},
-		{"outcome unknown", "unknown"},
+		{"has expired", FailExpired},
+		{"every reminder's time passed", FailSeriesPassed},
+		{"WeChat API is off", FailNoAPI},
+		{"WeChat client cannot", FailNoAPI},
+		{"holds 100 tags", FailTagsFull},
+		{"free tags", FailTagsFull},
+		{"is gone before its sendall", FailTagGone},
+		{"draft/get", FailDraftGet},
+		{"media/uploadnews", FailUpload},
+		{"SEND_FAIL", FailSendFail},
 	}
 }
 
@@ -44,7 +57,6 @@ func failureWords() map[string][2]string {
 		"draft_get":     {"读取草稿失败", "reading the draft failed"},
 		"upload":        {"上传图文失败", "uploading the news failed"},
 		"send_fail":     {"微信报告群发失败", "WeChat reported the send as failed"},
-		"unknown":       {"微信始终未确认是否发出", "WeChat never confirmed whether it went out"},
 		"other":         {"发送出错，详情请运维查看服务器日志", "sending failed; the operators find the details in the server log"},
 	}
 }
@@ -64,19 +76,26 @@ func weChatCodeWords() map[int][2]string {
 	}
 }
 
-// FailureText words why a broadcast stopped (its Failure) in lang ("zh"
-// or "en"): what happened, with WeChat's errcode when there is one; a
-// bare errcode reads as WeChat's refusal. In English, a reason of no
-// known kind is the sender's own words.
-func FailureText(why, lang string) string {
-	kind := "other"
-	for _, k := range failureKinds() {
-		if strings.Contains(why, k.has) {
-			kind = k.kind
-			break
+// FailureText words why a broadcast stopped in lang ("zh" or "en"): its
+// kind (FailureKind; for an older record without one, the kind its text
+// why shows), with WeChat's errcode when why has one; a bare errcode
+// reads as WeChat's refusal. In English, a stop of no known kind is the
+// sender's own words.
+func FailureText(kind, why, lang string) string {
+	if kind == "" {
+		kind = FailOther
+		for _, k := range legacyFailureKinds() {
+			if strings.Contains(why, k.has) {
+				kind = k.kind
+				break
+			}
 		}
 	}
-	if kind == "other" && lang == "en" {
+	words, known := failureWords()[kind]
+	if !known {
+		kind, words = FailOther, failureWords()[FailOther]
+	}
+	if kind == FailOther && lang == "en" {
 		return why
 	}
 	code := 0
@@ -84,15 +103,15 @@ func FailureText(why, lang string) string {
 		code, _ = strconv.Atoi(m[1])
 	}
 	if code == 0 {
-		return pick(failureWords()[kind], lang)
+		return pick(words, lang)
 	}
-	if kind == "other" {
+	if kind == FailOther {
 		return WeChatRefusalText(code, lang)
 	}
 	if lang == "en" {
-		return pick(failureWords()[kind], lang) + " (WeChat errcode " + strconv.Itoa(code) + ")"
+		return pick(words, lang) + " (WeChat errcode " + strconv.Itoa(code) + ")"
 	}
-	return pick(failureWords()[kind], lang) + "（微信错误码 " + strconv.Itoa(code) + "）"
+	return pick(words, lang) + "（微信错误码 " + strconv.Itoa(code) + "）"
 }
 
 // WeChatRefusalText says that WeChat refused with code, and what the code

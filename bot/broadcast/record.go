@@ -50,8 +50,11 @@ type Broadcast struct {
 	Lone      int       `json:"lone,omitempty"`
 	NextBatch time.Time `json:"next_batch,omitzero"`
 	Finished  time.Time `json:"finished,omitzero"`
-	Failure   string    `json:"failure,omitempty"`  // why sending stopped
-	Reported  bool      `json:"reported,omitempty"` // the finish notice went out
+	Failure   string    `json:"failure,omitempty"` // why sending stopped
+	// FailureKind is what kind of stop Failure is (a Fail* constant), which
+	// admins read in their language; empty in records written before it.
+	FailureKind string `json:"failure_kind,omitempty"`
+	Reported    bool   `json:"reported,omitempty"` // the finish notice went out
 	// Capped counts followers left out when sending began because other
 	// broadcasts reached them since the preview (frequency cap); Acted
 	// those a reminder step left out because they hold the series' tag.

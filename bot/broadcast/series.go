@@ -38,7 +38,7 @@ func (b *Broadcast) SkipLateSteps(now time.Time) (skipped int, c store.Change) {
 		b.Step--
 		b.State, b.Finished = StateSent, now
 		if len(b.Batches) == 0 {
-			b.State, b.Failure = StateCancelled, "every reminder's time passed"
+			b.State, b.Failure, b.FailureKind = StateCancelled, "every reminder's time passed", FailSeriesPassed
 			return skipped, store.Change{Active: -1}
 		}
 		return skipped, store.Change{} // the sender announces it

@@ -191,7 +191,7 @@ func msgFailed(lang string, b *broadcast.Broadcast) string {
 	if lang == "en" {
 		return fmt.Sprintf("#%d stopped: %s. %d of %d batches sent.", b.ID, b.Failure, p.Done, p.Batches)
 	}
-	return fmt.Sprintf("#%d 已停止发送：%s。已发送 %d/%d 批。", b.ID, broadcast.FailureText(b.Failure, lang), p.Done, p.Batches)
+	return fmt.Sprintf("#%d 已停止发送：%s。已发送 %d/%d 批。", b.ID, broadcast.FailureText(b.FailureKind, b.Failure, lang), p.Done, p.Batches)
 }
 
 func msgUnknown(lang string, b *broadcast.Broadcast, i int) string {

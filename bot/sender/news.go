@@ -64,7 +64,7 @@ func (s *Sender) freezeNews(ctx context.Context, b *broadcast.Broadcast, n *broa
 			if wxapi.ErrCode(err) == 0 || retryable(err) {
 				return backoff(1), true, err
 			}
-			return 0, false, s.fail(ctx, b, "draft/get: "+err.Error())
+			return 0, false, s.fail(ctx, b, broadcast.FailDraftGet, "draft/get: "+err.Error())
 		}
 		if len(changed) > 0 {
 			return 0, false, s.voidChanged(ctx, b, n.Draft, changed)
@@ -86,7 +86,7 @@ func (s *Sender) freezeNews(ctx context.Context, b *broadcast.Broadcast, n *broa
 	case wxapi.ErrCode(err) == 0 || retryable(err):
 		return backoff(1), true, err
 	}
-	return 0, false, s.fail(ctx, b, "media/uploadnews: "+err.Error())
+	return 0, false, s.fail(ctx, b, broadcast.FailUpload, "media/uploadnews: "+err.Error())
 }
 
 // retryable reports a WeChat answer that refuses a call for now only.

@@ -118,7 +118,7 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 	if !wasLost {
 		s.release(ctx, b, i)
 	}
-	return 0, false, s.batchFailed(ctx, b.ID, i, detail)
+	return 0, false, s.batchFailed(ctx, b.ID, i, broadcast.FailOther, detail)
 }
 
 // hold records that batch i of broadcast id waits until at (zero: not at
@@ -166,7 +166,7 @@ func (s *Sender) confirm(ctx context.Context, b *broadcast.Broadcast, i int) (ti
 	case "SEND_FAIL":
 		s.metrics.calls.WithLabelValues("failed").Inc()
 		s.release(ctx, b, i)
-		return 0, false, s.batchFailed(ctx, b.ID, i, "mass/get: SEND_FAIL")
+		return 0, false, s.batchFailed(ctx, b.ID, i, broadcast.FailSendFail, "mass/get: SEND_FAIL")
 	case "SEND_SUCCESS", "SENDING", "DELETE":
 	default:
 		// A status this wxcast does not know: WeChat has the send, so it
@@ -240,7 +240,7 @@ func (s *Sender) batchSent(ctx context.Context, id int64, i int, msgID int64) er
 
 // batchFailed records a batch WeChat refused for good and stops the
 // broadcast: the rest would most likely be refused too.
-func (s *Sender) batchFailed(ctx context.Context, id int64, i int, why string) error {
+func (s *Sender) batchFailed(ctx context.Context, id int64, i int, kind, why string) error {
 	stopped := false
 	b, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
 		stopped = false
@@ -251,7 +251,7 @@ func (s *Sender) batchFailed(ctx context.Context, id int64, i int, why string) e
 			return store.Change{}, nil // cancelled meanwhile: it stays cancelled
 		}
 		stopped = true
-		b.State, b.Failure, b.Finished = broadcast.StatePartiallyFailed, why, s.now()
+		b.State, b.Failure, b.FailureKind, b.Finished = broadcast.StatePartiallyFailed, why, kind, s.now()
 		return store.Change{}, nil
 	})
 	if err != nil {
@@ -263,10 +263,10 @@ func (s *Sender) batchFailed(ctx context.Context, id int64, i int, why string) e
 	return nil
 }
 
-// fail stops b (already changed by the caller) as partially failed and
-// alerts the owners.
-func (s *Sender) fail(ctx context.Context, b *broadcast.Broadcast, why string) error {
-	b.State, b.Failure, b.Finished = broadcast.StatePartiallyFailed, why, s.now()
+// fail stops b (already changed by the caller) as partially failed, for
+// why, of kind (a broadcast.Fail* constant), and alerts the owners.
+func (s *Sender) fail(ctx context.Context, b *broadcast.Broadcast, kind, why string) error {
+	b.State, b.Failure, b.FailureKind, b.Finished = broadcast.StatePartiallyFailed, why, kind, s.now()
 	if err := s.o.Records.Save(ctx, b, store.Change{}); err != nil {
 		return err
 	}

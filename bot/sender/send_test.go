@@ -172,8 +172,8 @@ func TestFinalErrorStopsAndAlertsOwners(t *testing.T) {
 	if b.State != broadcast.StatePartiallyFailed || b.Progress().Done != 1 {
 		t.Fatalf("state %s after %d batches, want partially_failed after 1", b.State, b.Progress().Done)
 	}
-	if !strings.Contains(b.Failure, "40007") {
-		t.Fatalf("failure %q", b.Failure)
+	if !strings.Contains(b.Failure, "40007") || b.FailureKind != broadcast.FailOther {
+		t.Fatalf("failure %q of kind %q", b.Failure, b.FailureKind)
 	}
 	// The alert follows the state change.
 	w.Wait(b.ID, "the owner's alert", func(*broadcast.Broadcast) bool {
@@ -220,6 +220,9 @@ func TestExpiredSnapshotStopsTheBroadcast(t *testing.T) {
 	b = w.Wait(b.ID, "stopped", func(b *broadcast.Broadcast) bool { return b.State == broadcast.StatePartiallyFailed })
 	if !strings.Contains(b.Failure, "preview again") || len(sim.Jobs(w.AppID)) != 0 {
 		t.Fatalf("failure %q, %d jobs", b.Failure, len(sim.Jobs(w.AppID)))
+	}
+	if b.FailureKind != broadcast.FailExpired {
+		t.Fatalf("failure kind %q, want %q", b.FailureKind, broadcast.FailExpired)
 	}
 }
 

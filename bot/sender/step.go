@@ -39,7 +39,7 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 	}
 	if n, ok := needsUpload(b); ok {
 		if s.o.News == nil {
-			return 0, false, s.fail(ctx, b, "news cannot be uploaded: the WeChat API is off")
+			return 0, false, s.fail(ctx, b, broadcast.FailNoAPI, "news cannot be uploaded: the WeChat API is off")
 		}
 		return s.freezeNews(ctx, b, n)
 	}
@@ -53,7 +53,7 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 		case errors.Is(err, store.ErrConflict):
 			return 0, true, nil // someone wrote meanwhile: build again
 		case errors.Is(err, store.ErrListGone):
-			return 0, false, s.fail(ctx, b, "the audience snapshot has expired (kept 30 days); preview again")
+			return 0, false, s.fail(ctx, b, broadcast.FailExpired, "the audience snapshot has expired (kept 30 days); preview again")
 		}
 		return 0, true, err
 	}
@@ -90,7 +90,7 @@ func (s *Sender) step(ctx context.Context, id int64) (time.Duration, bool, error
 		skip, err := s.reserve(ctx, b, i, now)
 		if errors.Is(err, store.ErrListGone) {
 			x.State, x.Error = broadcast.BatchFailed, "the batch's openid list has expired"
-			return 0, false, s.fail(ctx, b, x.Error)
+			return 0, false, s.fail(ctx, b, broadcast.FailExpired, x.Error)
 		}
 		if err != nil {
 			return time.Second, true, err
@@ -145,7 +145,7 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (
 	openids, err := s.o.Store.ReadList(ctx, b.ID, b.BatchList(i), i)
 	if errors.Is(err, store.ErrListGone) {
 		x.State, x.Error = broadcast.BatchFailed, "the batch's openid list has expired"
-		return 0, false, s.fail(ctx, b, x.Error)
+		return 0, false, s.fail(ctx, b, broadcast.FailExpired, x.Error)
 	}
 	if err != nil {
 		return time.Second, true, err

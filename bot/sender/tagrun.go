@@ -25,7 +25,7 @@ func (s *Sender) tagRun(ctx context.Context, b *broadcast.Broadcast, i int) (tim
 		id, err := s.ensureTag(ctx, v.Name)
 		if err != nil {
 			if c := wxapi.ErrCode(err); c == codeTagsAtMost {
-				return 0, false, s.fail(ctx, b, "WeChat refused to create the broadcast's tag: the account holds 100 tags")
+				return 0, false, s.fail(ctx, b, broadcast.FailTagsFull, "WeChat refused to create the broadcast's tag: the account holds 100 tags")
 			}
 			return 0, true, err
 		}
@@ -35,7 +35,7 @@ func (s *Sender) tagRun(ctx context.Context, b *broadcast.Broadcast, i int) (tim
 	idx := v.FirstRun + v.Done
 	list, err := s.o.Store.ReadList(ctx, b.ID, "t"+t.Key, idx)
 	if errors.Is(err, store.ErrListGone) {
-		return 0, false, s.fail(ctx, b, "a tag run's openid list has expired")
+		return 0, false, s.fail(ctx, b, broadcast.FailExpired, "a tag run's openid list has expired")
 	}
 	if err != nil {
 		return 0, true, err

@@ -51,7 +51,7 @@ const (
 func (s *Sender) materializeTag(ctx context.Context, b *broadcast.Broadcast) error {
 	versions := 1 + len(b.Variants)
 	if s.tags == nil {
-		return s.fail(ctx, b, "the plan sends by WeChat tag, which this replica's WeChat client cannot")
+		return s.fail(ctx, b, broadcast.FailNoAPI, "the plan sends by WeChat tag, which this replica's WeChat client cannot")
 	}
 	tags, err := s.tags.AccountTags(ctx)
 	if err != nil {
@@ -71,7 +71,7 @@ func (s *Sender) materializeTag(ctx context.Context, b *broadcast.Broadcast) err
 		}
 	}
 	if free < versions {
-		return s.fail(ctx, b, fmt.Sprintf("the plan sends by WeChat tag and needs %d free tags; the account has %d of its %d tags free",
+		return s.fail(ctx, b, broadcast.FailTagsFull, fmt.Sprintf("the plan sends by WeChat tag and needs %d free tags; the account has %d of its %d tags free",
 			versions, max(free, 0), accountTagMax))
 	}
 	ex, err := s.excluded(ctx, "", true)

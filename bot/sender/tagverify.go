@@ -30,7 +30,7 @@ func (s *Sender) verify(ctx context.Context, b *broadcast.Broadcast, i int) (tim
 			return 0, true, err
 		}
 		if !ok {
-			return 0, false, s.fail(ctx, b, fmt.Sprintf("the broadcast's WeChat tag %s (id %d) is gone before its sendall", v.Name, v.TagID))
+			return 0, false, s.fail(ctx, b, broadcast.FailTagGone, fmt.Sprintf("the broadcast's WeChat tag %s (id %d) is gone before its sendall", v.Name, v.TagID))
 		}
 		if count != int64(want) {
 			n, err := s.repair(ctx, b, v, refused, ex.gone)
