@@ -82,3 +82,28 @@ func (w *memberWriter) flush() error {
 	w.openids, w.values = w.openids[:0], w.values[:0]
 	return err
 }
+
+// indexTurnCut records in b's member index the followers of list whom
+// the frequency cap took out at their batch's (or tag run's) turn, just
+// before its call, and, when too few were kept to send (skipped), the one
+// left alone: the index would otherwise still name the batch as the one
+// that carried the broadcast to them. Only the step that split the
+// audience writes it: a follower capped out of a later reminder received
+// the steps before it.
+func (s *Sender) indexTurnCut(ctx context.Context, b *broadcast.Broadcast, split bool, list, kept []string, skipped bool) error {
+	if !split || (len(kept) == len(list) && !skipped) {
+		return nil
+	}
+	w := &memberWriter{st: s.o.Store, ctx: ctx, id: b.ID, split: true}
+	if err := w.capped(list, kept); err != nil {
+		return err
+	}
+	if skipped {
+		for _, o := range kept {
+			if err := w.left(o, broadcast.LeftLone); err != nil {
+				return err
+			}
+		}
+	}
+	return w.flush()
+}

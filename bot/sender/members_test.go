@@ -2,6 +2,7 @@ package sender_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/internal/bctest"
@@ -121,5 +122,46 @@ func TestMemberValuesRoundTrip(t *testing.T) {
 		if m, ok := broadcast.ParseMember(bad); ok {
 			t.Errorf("%q read as %+v", bad, m)
 		}
+	}
+}
+
+// Followers the cap takes out at their batch's turn (another broadcast
+// reached them after the split) are indexed as capped, and one left alone
+// in a skipped batch as lone: the index never says a batch carried the
+// broadcast to someone it did not.
+func TestMemberIndexNamesThoseCappedAtTheirBatchsTurn(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 6, MonthlyCap: 1, BatchInterval: time.Hour, BatchSize: 3})
+	w.Run()
+	a, b := w.Approved("everyone"), w.Approved("everyone")
+	w.SendNow(a.ID)
+	w.Wait(a.ID, "first batch of A", func(x *broadcast.Broadcast) bool { return x.Progress().Done == 1 })
+	w.SendNow(b.ID)
+	w.Wait(b.ID, "first batch of B", func(x *broadcast.Broadcast) bool { return x.Progress().Done >= 1 })
+	w.Clock.Add(2 * time.Hour)
+	a = w.Wait(a.ID, "A done", func(x *broadcast.Broadcast) bool { return x.State == broadcast.StateSent })
+	b = w.Wait(b.ID, "B done", func(x *broadcast.Broadcast) bool { return x.State == broadcast.StateSent })
+	delivered := w.Delivered()
+	cut := 0
+	for _, o := range bctest.FollowerIDs(6) {
+		got := 0
+		for _, x := range []*broadcast.Broadcast{a, b} {
+			m, ok := member(t, w, x, o)
+			if !ok {
+				t.Fatalf("%s is not in #%d's member index", o, x.ID)
+			}
+			if _, received := x.Received(m); received {
+				got++
+			}
+			if m.Left == broadcast.LeftCapped || m.Left == broadcast.LeftLone {
+				cut++
+			}
+		}
+		if got != delivered[o] || got != 1 {
+			t.Errorf("%s: the index says %d broadcasts reached them, the simulator delivered %d", o, got, delivered[o])
+		}
+	}
+	if want := a.Capped + b.Capped + a.Lone + b.Lone; cut != want || cut == 0 {
+		t.Errorf("%d indexed as capped or lone, the records say %d", cut, want)
 	}
 }

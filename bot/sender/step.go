@@ -179,6 +179,9 @@ func (s *Sender) reserve(ctx context.Context, b *broadcast.Broadcast, i int, now
 		x.Capped = n
 		b.Capped += n
 	}
+	if err := s.indexTurnCut(ctx, b, x.Step == b.Batches[0].Step, openids, kept, len(kept) < 2); err != nil {
+		return false, err
+	}
 	if len(kept) < 2 {
 		if err := s.o.Caps.Release(ctx, b.ID, i); err != nil {
 			return false, err

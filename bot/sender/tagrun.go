@@ -47,6 +47,10 @@ func (s *Sender) tagRun(ctx context.Context, b *broadcast.Broadcast, i int) (tim
 	if err := s.o.Store.WriteList(ctx, b.ID, "k"+t.Key, idx, kept, broadcast.ListTTL); err != nil {
 		return 0, true, err
 	}
+	// The tag channel sends no reminder series: its runs are the split step.
+	if err := s.indexTurnCut(ctx, b, true, list, kept, false); err != nil {
+		return 0, true, err
+	}
 	refused, err := s.tagAll(ctx, v.TagID, kept, true)
 	if err != nil {
 		return 0, true, err
