@@ -54,7 +54,7 @@ type ClickCounts struct {
 // Click keys live in the broadcast's audience slot, with its lists and
 // member index, and expire with them.
 func (k keys) lkClickers(id int64, version int) string { return k.bcList(id, "clk", version) }
-func (k keys) lkTaps(id int64) string                   { return k.bcList(id, "taps", 0) }
+func (k keys) lkTaps(id int64) string                  { return k.bcList(id, "taps", 0) }
 
 // clickTTL keeps click records as long as the broadcast's lists.
 const clickTTL = 30 * 24 * time.Hour
