@@ -289,6 +289,12 @@ func TestCapsUnsubscribes(t *testing.T) {
 	if n, _ := c.Unsubscribes(ctx, 6); n != 1 {
 		t.Fatalf("broadcast 6: %d unsubscribes, want 1", n)
 	}
+	if in, err := c.Unsubscribed(ctx, 5, []string{"o2", "o3", "o1"}); err != nil || !slices.Equal(in, []bool{true, false, true}) {
+		t.Fatalf("broadcast 5: o2, o3, o1 unsubscribed %v %v, want true false true", in, err)
+	}
+	if in, err := c.Unsubscribed(ctx, 7, []string{"o1"}); err != nil || !slices.Equal(in, []bool{false}) {
+		t.Fatalf("broadcast 7 (none recorded): %v %v", in, err)
+	}
 	capKeysExpire(t, s, 30*24*time.Hour)
 }
 
