@@ -49,7 +49,7 @@ preview, approve and send segmented broadcasts from WeChat chat.`,
 	root.AddCommand(
 		demoCmd(c), simCmd(c), serveCmd(c),
 		rulesCmd(c), segmentCmd(c), wordsCmd(c), usersCmd(c),
-		adminsCmd(c), auditCmd(c), versionCmd(c),
+		adminsCmd(c), auditCmd(c), broadcastsCmd(c), versionCmd(c),
 	)
 	// cobra's completion command, made now so that it refuses an unknown
 	// shell like any group refuses an unknown command.

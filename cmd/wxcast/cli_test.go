@@ -92,6 +92,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"rules", "test", "rules.yaml"}, "wxcast rules test: --user is required"},
 		{[]string{"sim", "--mode", "weird"}, `wxcast sim: --mode "weird": want plain, compat or safe`},
 		{[]string{"audit", "--since", "yesterday"}, `wxcast audit: --since "yesterday": want YYYY-MM-DD`},
+		{[]string{"broadcasts", "export"}, "wxcast broadcasts export: missing ID"},
+		{[]string{"broadcasts", "export", "12", "--format", "xls"}, `wxcast broadcasts export: --format "xls": want csv or jsonl`},
 	} {
 		code, out, errs := runCLI(tc.args...)
 		if code != 2 {
@@ -139,6 +141,8 @@ func TestErrorsNameTheCommandOnce(t *testing.T) {
 		{"users", "sync", "--workers", "99"},
 		{"audit"},
 		{"audit", "extra"},
+		{"broadcasts", "export"},
+		{"broadcasts", "export", "#x"},
 		{"version", "extra"},
 		{"completion", "tcsh"},
 	} {

@@ -31,7 +31,7 @@ var forbidden = []struct {
 	{"configs", "configuration is a leaf", []string{"bot", "rules", "store", "handlers"}},
 	{"bot", "the domain does not speak HTTP", []string{"handlers"}},
 	{"bot/broadcast", "the record and its lifecycle are below the services built on them",
-		[]string{"bot/sender", "bot/results", "bot/notify", "bot/admin", "bot/audit"}},
+		[]string{"bot/sender", "bot/results", "bot/notify", "bot/admin", "bot/audit", "bot/export"}},
 	{"bot/sender", "the sender reaches notices and reports through its own interfaces",
 		[]string{"bot/notify", "bot/results", "bot/admin"}},
 	{"bot/results", "results do not send", []string{"bot/sender", "bot/notify", "bot/admin"}},
