@@ -86,6 +86,7 @@ const (
 	kRemind          key = "remind"
 	kSeriesText      key = "series.text"
 	kSeriesExcept    key = "series.except"
+	kSeriesClicked   key = "series.clicked"
 
 	kSafeVariants     key = "safe.variants"
 	kSafeHoldout      key = "safe.holdout"
@@ -120,6 +121,9 @@ const (
 	kDetailTagWait       key = "detail.tag_wait"
 	kDetailTagCleanup    key = "detail.tag_cleanup"
 	kDetailActed         key = "detail.acted"
+	kDetailActedClicked  key = "detail.acted_clicked"
+	kDetailActedTag      key = "detail.acted_tag"
+	kDetailActedClick    key = "detail.acted_click"
 	kDetailStep          key = "detail.step"
 	kDetailQuietOverride key = "detail.quiet_override"
 	kDetailPausedBy      key = "detail.paused_by"
@@ -132,6 +136,13 @@ const (
 	kResultsLift    key = "results.lift"
 	kResultsOpen    key = "results.open"
 	kResultsNote    key = "results.note"
+
+	kResultsHeadClick      key = "results.head_click"
+	kResultsHeadConversion key = "results.head_conversion"
+	kResultsVersusFirst    key = "results.versus_first"
+	kResultsNoteClick      key = "results.note_click"
+	kResultsNoteClickOther key = "results.note_click_other"
+	kResultsNoteConversion key = "results.note_conversion"
 
 	kAuditLine     key = "audit.line"
 	kAuditOverride key = "audit.override"
