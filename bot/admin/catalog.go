@@ -143,6 +143,7 @@ const (
 	kResultsNoteClick      key = "results.note_click"
 	kResultsNoteClickOther key = "results.note_click_other"
 	kResultsNoteConversion key = "results.note_conversion"
+	kResultsNoteHoldout    key = "results.note_holdout"
 
 	kAuditLine     key = "audit.line"
 	kAuditOverride key = "audit.override"

@@ -252,11 +252,12 @@ func catalogEN() catalog {
 		kResultsNote:    "WeChat reports no per-follower opens; interaction is counted from followers' callbacks (messages, clicks, scans…), at most 2,000 per group",
 
 		kResultsHeadClick:      "Metric: click (share who clicked a link within %s of their batch, every follower counted):",
-		kResultsHeadConversion: "Metric: conversion (share who converted within %s of their batch, the holdout from the first batch, every follower counted):",
+		kResultsHeadConversion: "Metric: conversion (share who converted within %s of their batch, every follower counted):",
 		kResultsVersusFirst:    ", %s points vs A (%s to %s)",
 		kResultsNoteClick:      "Repeated taps count once; a version's followers are those who received it",
 		kResultsNoteClickOther: "Repeated taps count once; a version's followers are those who received it; %s taps on forwarded links or outside WeChat are left out",
-		kResultsNoteConversion: "A conversion is a write of one of the follower's conversion attributes; conversions before their batch do not count",
+		kResultsNoteConversion: "A conversion is a write of one of the follower's conversion attributes (an order time…); those before their batch do not count",
+		kResultsNoteHoldout:    "A conversion is a write of one of the follower's conversion attributes (an order time…); those before their batch do not count; the holdout's count from the first batch",
 
 		kState + "paused": "paused",
 

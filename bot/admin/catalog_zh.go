@@ -251,11 +251,12 @@ func catalogZH() catalog {
 		kResultsNote:    "注：微信不提供逐人打开数据，这里的互动按粉丝发来的回调（消息、点击、扫码等）统计，每组最多抽查 2,000 人",
 
 		kResultsHeadClick:      "指标：点击（批次送达后 %s 内点过链接的比例，逐人统计）：",
-		kResultsHeadConversion: "指标：转化（批次送达后 %s 内转化的比例，对照组从首批送达起算，逐人统计）：",
+		kResultsHeadConversion: "指标：转化（批次送达后 %s 内转化的比例，逐人统计）：",
 		kResultsVersusFirst:    "，较 A %s 个百分点（%s 至 %s）",
 		kResultsNoteClick:      "注：同一人多次点击只算一次；人数为收到该版本的人",
 		kResultsNoteClickOther: "注：同一人多次点击只算一次；人数为收到该版本的人；另有转发或微信外的点击 %s 次未计入",
-		kResultsNoteConversion: "注：转化为粉丝的转化属性被写入，送达前的转化不计入",
+		kResultsNoteConversion: "注：粉丝的转化属性（如下单时间）被写入即算转化，送达前的不计入",
+		kResultsNoteHoldout:    "注：粉丝的转化属性（如下单时间）被写入即算转化，送达前的不计入；对照组从首批送达起算",
 
 		kState + "paused": "已暂停",
 

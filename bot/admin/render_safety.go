@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -187,6 +188,9 @@ func (b *Bot) results(r *results.Results) string {
 		}
 	case results.MetricConversion:
 		head, note = b.t(kResultsHeadConversion, b.dur(r.Window)), b.t(kResultsNoteConversion)
+		if slices.ContainsFunc(r.Arms, func(a results.ArmResult) bool { return a.Holdout }) {
+			note = b.t(kResultsNoteHoldout)
+		}
 	default:
 		head, note = b.t(kResultsHead, b.dur(r.Window)), b.t(kResultsNote)
 		if r.Tag != "" {
