@@ -144,6 +144,8 @@ const (
 	kResultsNoteClickOther key = "results.note_click_other"
 	kResultsNoteConversion key = "results.note_conversion"
 	kResultsNoteHoldout    key = "results.note_holdout"
+	kResultsNone           key = "results.none"
+	kMetric                key = "metric."
 
 	kAuditLine     key = "audit.line"
 	kAuditOverride key = "audit.override"

@@ -257,6 +257,10 @@ func catalogEN() catalog {
 		kResultsNoteClick:      "Repeated taps count once; a version's followers are those who received it",
 		kResultsNoteClickOther: "Repeated taps count once; a version's followers are those who received it; %s taps on forwarded links or outside WeChat are left out",
 		kResultsNoteConversion: "A conversion is a write of one of the follower's conversion attributes (an order time…); those before their batch do not count",
+		kResultsNone:           "Metric: %s — no results yet (counted once a batch is accepted; callbacks only compare versions and a holdout)",
+		kMetric + "click":      "click",
+		kMetric + "conversion": "conversion",
+		kMetric + "callback":   "callback",
 		kResultsNoteHoldout:    "A conversion is a write of one of the follower's conversion attributes (an order time…); those before their batch do not count; the holdout's count from the first batch",
 
 		kState + "paused": "paused",

@@ -256,6 +256,10 @@ func catalogZH() catalog {
 		kResultsNoteClick:      "注：同一人多次点击只算一次；人数为收到该版本的人",
 		kResultsNoteClickOther: "注：同一人多次点击只算一次；人数为收到该版本的人；另有转发或微信外的点击 %s 次未计入",
 		kResultsNoteConversion: "注：粉丝的转化属性（如下单时间）被写入即算转化，送达前的不计入",
+		kResultsNone:           "指标：%s——暂无结果（首批送达后才统计；回调只比较版本与对照组）",
+		kMetric + "click":      "点击",
+		kMetric + "conversion": "转化",
+		kMetric + "callback":   "回调",
 		kResultsNoteHoldout:    "注：粉丝的转化属性（如下单时间）被写入即算转化，送达前的不计入；对照组从首批送达起算",
 
 		kState + "paused": "已暂停",

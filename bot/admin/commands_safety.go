@@ -55,8 +55,11 @@ func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 		if err != nil {
 			return "", bc, err
 		}
-		if res != nil {
+		switch {
+		case res != nil:
 			text += "\n" + b.results(res)
+		case x.metric != "":
+			text += "\n" + b.t(kResultsNone, b.word(kMetric, m))
 		}
 	}
 	if line := b.massQuotaLine(ctx); line != "" {

@@ -37,6 +37,7 @@ func TestStatusNamesMetricAndWindow(t *testing.T) {
 	}
 	b := w.bring(sentText, creator)
 	say("状态 1", nil, "指标")
+	say("状态 1 回调", []string{"指标：回调——暂无结果"})
 
 	at := w.Clock.Now()
 	for _, o := range []string{bctest.FollowerID(0), bctest.FollowerID(1)} {
