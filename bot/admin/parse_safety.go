@@ -138,7 +138,7 @@ func remindArgs(b *Bot, rest string) (args, error) {
 // isClicked reports whether word stands for "clicked a link" in place of
 // a tag (提醒 … 点击): a tag of that name cannot be named there.
 func isClicked(word string) bool {
-	return word == "点击" || strings.EqualFold(word, "click") || strings.EqualFold(word, "clicked")
+	return word == "点击" || strings.EqualFold(word, "click")
 }
 
 // metricWords are the words that name a results metric.
