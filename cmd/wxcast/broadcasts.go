@@ -86,6 +86,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		ApprovalsRequired: bc.ApprovalsRequired, ApprovalTTL: bc.ApprovalTTL.D(), AllowSelfApproval: bc.AllowSelfApproval,
 		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(), TagSendAbove: bc.TagSendAbove,
 		AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
+		LinkBase: cfg.Links.BaseURL, Links: st.Links(),
 		Wake: wake, Log: log.Named("broadcast"),
 	}
 	so := sender.Options{
