@@ -1,12 +1,15 @@
 package broadcast_test
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/internal/bctest"
 	"github.com/wxcast/wxcast/internal/wxsim"
+	"github.com/wxcast/wxcast/store"
 )
 
 const linkBase = "https://wx.example.com"
@@ -236,5 +239,30 @@ func TestContentCheckReadsTheRewrittenText(t *testing.T) {
 	want := len([]rune("详见 " + linkBase + "/l/aaaaaaaaaaaaaaaa "))
 	if len(hits) != 1 || hits[0].Word != "最佳" || hits[0].Start != want {
 		t.Fatalf("hits %+v, want 最佳 at %d", hits, want)
+	}
+}
+
+// takenCodes stands for a link store that refuses every code.
+type takenCodes struct{}
+
+func (takenCodes) Freeze(context.Context, []string, []store.LinkTarget) error {
+	return store.ErrCodeTaken
+}
+
+// A preview whose codes cannot be stored goes nowhere: a preview with
+// links that lead nowhere would be worse than none.
+func TestPreviewFailsWhenCodesCannotBeKept(t *testing.T) {
+	t.Parallel()
+	w := bctest.New(t, sim, bctest.Config{Followers: 3, LinkBase: linkBase,
+		Lifecycle: func(o *broadcast.Options) { o.Links = takenCodes{} }})
+	b, err := w.Lifecycle.Create(w.Ctx, bctest.Editor, "everyone", broadcast.Content{Type: "text", Text: textA})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); !errors.Is(err, store.ErrCodeTaken) {
+		t.Fatalf("preview: %v", err)
+	}
+	if b := w.Get(b.ID); b.Plan != nil || b.State != broadcast.StateDraft || len(w.Sim.Previews(w.AppID)) != 0 {
+		t.Fatalf("a preview without its codes: %s %+v, %d previews", b.State, b.Plan, len(w.Sim.Previews(w.AppID)))
 	}
 }
