@@ -10,7 +10,7 @@ type span struct{ Start, End int }
 // case) not glued to a preceding letter or digit, and ends before
 // whitespace, any non-ASCII character (CJK, full-width punctuation such
 // as ，。！？、）」) or an ASCII character a URL cannot hold unescaped
-// (<>"`{}|\^). Punctuation that ends a sentence (.,;:!?') is not part of
+// (<>"`{}|\^). Punctuation that ends a sentence (.,;:!?'*) is not part of
 // a link at its end, nor is a closing bracket without its opening one
 // inside the link: "(见 https://a.cn/x)" finds https://a.cn/x, while
 // https://zh.wikipedia.org/wiki/Go_(语言) stops at the CJK and
