@@ -196,3 +196,38 @@ func TestPlanHashCoversRewrittenTexts(t *testing.T) {
 		}
 	}
 }
+
+// FuzzRewriteLinks: whatever the text, links are found in order without
+// overlapping, each is an http(s) URL of URL bytes that does not end in
+// sentence punctuation, and putting the links back gives the text byte
+// for byte.
+func FuzzRewriteLinks(f *testing.F) {
+	for _, s := range []string{"", "详见https://a.cn/x。", "(https://a.cn/Go_(x)).", "HTTP://A.CN https://", "xhttps://a.cn",
+		"https://wx.example.com/l/x https://a.cn?q=1#f，", "\xffhttps://a.cn\x00"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		last := 0
+		for _, sp := range findLinks(text) {
+			u := text[sp.Start:sp.End]
+			if sp.Start < last || !strings.HasPrefix(strings.ToLower(u), "http") || !strings.Contains(u, "://") ||
+				strings.ContainsAny(u[len(u)-1:], ".,;:!?'*") {
+				t.Fatalf("link %q at %d (previous ended at %d) in %q", u, sp.Start, last, text)
+			}
+			for i := range len(u) {
+				if !urlByte(u[i]) {
+					t.Fatalf("link %q holds %q", u, u[i])
+				}
+			}
+			last = sp.End
+		}
+		got, links := rewriteLinks(text, testBase, 0)
+		back := got
+		for _, l := range links {
+			back = strings.Replace(back, TrackedURL(testBase, l.Code), l.URL, 1)
+		}
+		if back != text {
+			t.Fatalf("rewritten %q, put back %q, want %q", got, back, text)
+		}
+	})
+}
