@@ -60,7 +60,7 @@ func TestEveryReminderSendsTheRewrittenText(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := w.Clock.Now().Add(4 * time.Hour)
-	if _, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{3 * time.Hour, time.Hour}, ""); err != nil {
+	if _, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{3 * time.Hour, time.Hour}, "", false); err != nil {
 		t.Fatal(err)
 	}
 	b, text := previewApproved(t, w, b.ID)
