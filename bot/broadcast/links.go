@@ -35,9 +35,9 @@ type PlanText struct {
 	Text    string `json:"text"`
 }
 
-// TextOf is the text plan sends for variant v with its links rewritten;
+// Text is the text plan sends for variant v with its links rewritten;
 // ok is false when the plan rewrote none of it.
-func (p *Plan) TextOf(v int) (text string, ok bool) {
+func (p *Plan) Text(v int) (text string, ok bool) {
 	if p == nil {
 		return "", false
 	}
@@ -52,7 +52,7 @@ func (p *Plan) TextOf(v int) (text string, ok bool) {
 // sentContent is c, content v, as plan sends it: a text with its links
 // rewritten when the plan rewrote them.
 func sentContent(c Content, v int, plan *Plan) Content {
-	if t, ok := plan.TextOf(v); ok && c.Type == "text" {
+	if t, ok := plan.Text(v); ok && c.Type == "text" {
 		c.Text = t
 	}
 	return c

@@ -82,10 +82,10 @@ func TestPreviewRewritesLinksAndFreezesThem(t *testing.T) {
 	wantA := "会员日满 200 减 30，详见" + broadcast.TrackedURL(linkBase, p.Links[0].Code) + "。规则（" +
 		broadcast.TrackedURL(linkBase, p.Links[1].Code) + "）"
 	wantB := "B 版：全场 85 折 " + broadcast.TrackedURL(linkBase, p.Links[2].Code) + "."
-	if a, _ := p.TextOf(0); a != wantA {
+	if a, _ := p.Text(0); a != wantA {
 		t.Errorf("text A %q, want %q", a, wantA)
 	}
-	if x, _ := p.TextOf(1); x != wantB {
+	if x, _ := p.Text(1); x != wantB {
 		t.Errorf("text B %q, want %q", x, wantB)
 	}
 	// The preview on the admin's phone is the message followers get.
@@ -112,8 +112,8 @@ func TestSenderSendsTheRewrittenTexts(t *testing.T) {
 	w.Run()
 	w.SendNow(b.ID)
 	b = w.Wait(b.ID, "sent", func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
-	a, _ := b.Plan.TextOf(0)
-	x, _ := b.Plan.TextOf(1)
+	a, _ := b.Plan.Text(0)
+	x, _ := b.Plan.Text(1)
 	jobs := w.Sim.Jobs(w.AppID)
 	seen := map[string]int{}
 	for _, j := range jobs {
@@ -159,7 +159,7 @@ func TestRepreviewIssuesNewCodesAndVoidsApprovals(t *testing.T) {
 			t.Errorf("old code %s: %+v %v %v", o.Code, got, ok, err)
 		}
 	}
-	if t1, _ := p.TextOf(0); strings.Contains(t1, old.Links[0].Code) || !strings.Contains(t1, p.Links[0].Code) {
+	if t1, _ := p.Text(0); strings.Contains(t1, old.Links[0].Code) || !strings.Contains(t1, p.Links[0].Code) {
 		t.Fatalf("new text %q", t1)
 	}
 	// An approval of the old plan's texts does not count for the new one.
@@ -219,7 +219,7 @@ func TestNewsIsNotRewritten(t *testing.T) {
 	if len(b.Plan.Links) != 1 || b.Plan.Links[0].Version != 1 || b.Plan.Links[0].URL != "https://a.cn/z" {
 		t.Fatalf("links %+v", b.Plan.Links)
 	}
-	if _, ok := b.Plan.TextOf(0); ok || b.SendContent(0).MediaID != media {
+	if _, ok := b.Plan.Text(0); ok || b.SendContent(0).MediaID != media {
 		t.Fatalf("the news content was rewritten: %+v", b.SendContent(0))
 	}
 	pv := w.Sim.Previews(w.AppID)

@@ -35,7 +35,7 @@ func previewApproved(t *testing.T, w *bctest.World, id int64) (*broadcast.Broadc
 	if err != nil || b.State != broadcast.StateApproved {
 		t.Fatalf("approve: %v %+v", err, b)
 	}
-	text, ok := b.Plan.TextOf(0)
+	text, ok := b.Plan.Text(0)
 	if !ok || !strings.Contains(text, linkBase+"/l/"+b.Plan.Links[0].Code) || strings.Contains(text, "shop.example.cn") {
 		t.Fatalf("the plan sends %q", text)
 	}
