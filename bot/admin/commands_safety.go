@@ -52,6 +52,11 @@ func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 	if res != nil {
 		text += "\n" + b.results(res)
 	}
+	if line, err := b.articleStats(ctx, bc); err != nil {
+		return "", bc, err
+	} else if line != "" {
+		text += "\n" + line
+	}
 	if line := b.massQuotaLine(ctx); line != "" {
 		text += "\n" + line
 	}
