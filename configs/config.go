@@ -30,6 +30,8 @@ type Config struct {
 	Sync      SyncConfig      `yaml:"sync" json:"sync"`
 	API       APIConfig       `yaml:"api" json:"api"`
 	Metrics   MetricsConfig   `yaml:"metrics" json:"metrics"`
+	Links     LinksConfig     `yaml:"links" json:"links"`
+	Results   ResultsConfig   `yaml:"results" json:"results"`
 
 	// Location is Timezone loaded by Validate; not read from YAML.
 	Location *time.Location `yaml:"-" json:"-"`
@@ -83,6 +85,8 @@ type WeChatConfig struct {
 	PreviousEncodingAESKey Secret `yaml:"previous_encoding_aes_key" json:"previous_encoding_aes_key"`
 	// Base URL of the WeChat API, e.g. to go through a proxy; a trailing "/" is removed.
 	APIBaseURL string `yaml:"api_base_url" json:"api_base_url"`
+	// Base URL of WeChat's web authorization page (网页授权) tracked links pass through; a trailing "/" is removed.
+	OAuthBaseURL string `yaml:"oauth_base_url" json:"oauth_base_url"`
 }
 
 // RedisConfig says where follower profiles and callback ids are kept.
@@ -183,6 +187,25 @@ type MetricsConfig struct {
 	Token Secret `yaml:"token" json:"token"`
 }
 
+// LinksConfig sets up tracked links: the links of text broadcasts pass
+// through wxcast, which learns who clicked (see docs/links.md).
+type LinksConfig struct {
+	// The account's public HTTPS origin, e.g. "https://wx.example.com", whose domain is the console's web authorization domain (网页授权域名); links in text broadcasts are rewritten at preview to <base_url>/l/<code>. Empty leaves links as written. Plain http only for a loopback host.
+	BaseURL string `yaml:"base_url" json:"base_url"`
+	// The domain-check file the console gives when the web authorization domain is set (MP_verify_….txt), served at the root of base_url under its own name; a relative path in the config file is relative to that file's directory.
+	VerifyFile string `yaml:"verify_file" json:"verify_file"`
+	// Concurrent sns/oauth2/access_token calls that turn authorization codes into clickers (1 to 64).
+	ExchangeWorkers int `yaml:"exchange_workers" json:"exchange_workers"`
+	// Most authorization codes waiting for an exchange; a click beyond it counts as anonymous (100 to 1000000).
+	ExchangeQueue int `yaml:"exchange_queue" json:"exchange_queue"`
+}
+
+// ResultsConfig sets what counts as a broadcast's result.
+type ResultsConfig struct {
+	// Business attributes (declared in the rules file) whose change through the attributes API or an import is a conversion: an attributes event rules see, counted in broadcast results; e.g. [last_order_at].
+	ConversionAttributes []string `yaml:"conversion_attributes" json:"conversion_attributes"`
+}
+
 // Default returns the configuration with every key at its default value.
 // It does not validate: the WeChat credentials have no default.
 func Default() Config {
@@ -206,7 +229,8 @@ func Default() Config {
 			MaxBodyBytes:       64 << 10,
 		},
 		WeChat: WeChatConfig{
-			APIBaseURL: "https://api.weixin.qq.com",
+			APIBaseURL:   "https://api.weixin.qq.com",
+			OAuthBaseURL: "https://open.weixin.qq.com",
 		},
 		Redis: RedisConfig{
 			KeyPrefix: "wxcast:",
@@ -241,6 +265,10 @@ func Default() Config {
 			Interval:    Duration{24 * time.Hour},
 			Workers:     16,
 			MirrorEvery: Duration{2 * time.Second},
+		},
+		Links: LinksConfig{
+			ExchangeWorkers: 4,
+			ExchangeQueue:   10000,
 		},
 	}
 }

@@ -71,6 +71,12 @@ func TestDefault(t *testing.T) {
 		{"api.token", d.API.Token, Secret("")},
 		{"metrics.listen", d.Metrics.Listen, ""},
 		{"metrics.token", d.Metrics.Token, Secret("")},
+		{"wechat.oauth_base_url", d.WeChat.OAuthBaseURL, "https://open.weixin.qq.com"},
+		{"links.base_url", d.Links.BaseURL, ""},
+		{"links.verify_file", d.Links.VerifyFile, ""},
+		{"links.exchange_workers", d.Links.ExchangeWorkers, 4},
+		{"links.exchange_queue", d.Links.ExchangeQueue, 10000},
+		{"results.conversion_attributes", len(d.Results.ConversionAttributes), 0},
 	}
 	if len(tests) != len(leaves()) {
 		t.Errorf("test covers %d keys, Config has %d", len(tests), len(leaves()))

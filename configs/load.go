@@ -40,6 +40,7 @@ func load(path string, environ []string, wechat bool) (*Config, error) {
 	errs = append(errs, applyEnv(&cfg, environ, origins)...)
 	cfg.RulesFile = resolvePath(cfg.RulesFile, origins["rules_file"])
 	cfg.WordsDir = resolvePath(cfg.WordsDir, origins["words_dir"])
+	cfg.Links.VerifyFile = resolvePath(cfg.Links.VerifyFile, origins["links.verify_file"])
 	if err := cfg.validate(origins, wechat); err != nil {
 		errs = append(errs, err)
 	}

@@ -34,6 +34,8 @@ type check struct {
 // wechat.token passes (a value that is set is still checked).
 func (c *Config) validate(origins map[string]origin, wechat bool) error {
 	c.WeChat.APIBaseURL = strings.TrimRight(c.WeChat.APIBaseURL, "/")
+	c.WeChat.OAuthBaseURL = strings.TrimRight(c.WeChat.OAuthBaseURL, "/")
+	c.Links.BaseURL = strings.TrimRight(c.Links.BaseURL, "/")
 	c.Log.Level = strings.ToLower(c.Log.Level)
 	c.Log.Format = strings.ToLower(c.Log.Format)
 	c.Bot.Language = strings.ToLower(c.Bot.Language)
@@ -61,6 +63,7 @@ func (c *Config) validate(origins map[string]origin, wechat bool) error {
 		{"wechat.encoding_aes_key", checkAESKey(w.EncodingAESKey.Value())},
 		{"wechat.previous_encoding_aes_key", checkPreviousAESKey(w)},
 		{"wechat.api_base_url", checkBaseURL(w.APIBaseURL)},
+		{"wechat.oauth_base_url", checkBaseURL(w.OAuthBaseURL)},
 		{"redis.url", checkRedisURL(c.Redis.URL.Value())},
 		{"redis.key_prefix", checkKeyPrefix(c.Redis.KeyPrefix)},
 		{"log.level", checkOneOf(c.Log.Level, "debug", "info", "warn", "error")},
@@ -86,6 +89,11 @@ func (c *Config) validate(origins map[string]origin, wechat bool) error {
 		{"api.token", checkAPIToken(c.API.Token.Value())},
 		{"metrics.listen", checkMetricsListen(c.Metrics.Listen, c.Listen)},
 		{"metrics.token", checkBearerToken(c.Metrics.Token.Value(), "require none")},
+		{"links.base_url", checkLinksBaseURL(c.Links.BaseURL)},
+		{"links.verify_file", checkVerifyFile(c.Links.VerifyFile, c.Links.BaseURL)},
+		{"links.exchange_workers", checkBetween(c.Links.ExchangeWorkers, 1, 64)},
+		{"links.exchange_queue", checkBetween(c.Links.ExchangeQueue, 100, 1_000_000)},
+		{"results.conversion_attributes", checkAttributeNames(c.Results.ConversionAttributes)},
 	}
 	checks = append(checks, c.checkAdmins()...)
 	var errs []error
@@ -128,8 +136,8 @@ func checkCallbackPath(p string) error {
 	case strings.ContainsAny(p, "?#"):
 		return fmt.Errorf("must be a path without \"?\" or \"#\", got %q", p)
 	}
-	switch path.Clean(p) {
-	case "/healthz", "/readyz", "/metrics":
+	switch c := path.Clean(p); {
+	case c == "/healthz", c == "/readyz", c == "/metrics", c == "/l", strings.HasPrefix(c, "/l/"):
 		return fmt.Errorf("%q is reserved for wxcast's own endpoints", p)
 	}
 	return nil

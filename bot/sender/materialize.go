@@ -30,11 +30,14 @@ func (s *Sender) materialize(ctx context.Context, b *broadcast.Broadcast) error 
 	}
 	key := broadcast.RandomKey()
 	cut := s.newCutter(ctx, b, key, len(b.Batches))
-	w, err := s.walk(ctx, b, ex, cut.add)
+	w, err := s.walk(ctx, b, ex, cut.members, cut.add)
 	if err != nil {
 		return err
 	}
 	if err := cut.finish(); err != nil {
+		return err
+	}
+	if err := cut.members.flush(); err != nil {
 		return err
 	}
 	if err := s.settle(ctx, b, key, w, cut); err != nil {
@@ -45,7 +48,8 @@ func (s *Sender) materialize(ctx context.Context, b *broadcast.Broadcast) error 
 
 func (s *Sender) newCutter(ctx context.Context, b *broadcast.Broadcast, key string, first int) *cutter {
 	return &cutter{st: s.o.Store, ctx: ctx, id: b.ID, key: key, step: b.Step, first: first,
-		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants))}
+		size: s.o.BatchSize, arms: make([]arm, 1+len(b.Variants)),
+		members: &memberWriter{st: s.o.Store, ctx: ctx, id: b.ID, split: len(b.Batches) == 0}}
 }
 
 // walked is what walk left out of the frozen audience, and each
@@ -62,7 +66,10 @@ type walked struct {
 // rest into the holdout and the variants (broadcast.ArmOf), and hands
 // each variant's followers to add. The openid batches and the tag
 // channel's runs are both built on it.
-func (s *Sender) walk(ctx context.Context, b *broadcast.Broadcast, ex exclusions, add func(v int, o string) error) (walked, error) {
+//
+// On the step that splits the audience, mw learns why each follower left
+// out was left out (the batches and runs tell it the others).
+func (s *Sender) walk(ctx context.Context, b *broadcast.Broadcast, ex exclusions, mw *memberWriter, add func(v int, o string) error) (walked, error) {
 	// The audience is split once, when the first step that goes out is
 	// built (a late first reminder may have been skipped).
 	w := walked{split: len(b.Batches) == 0, counts: make([]int, 1+len(b.Variants))}
@@ -79,23 +86,35 @@ func (s *Sender) walk(ctx context.Context, b *broadcast.Broadcast, ex exclusions
 			switch {
 			case g:
 				w.unsub++
+				err = mw.left(o, broadcast.LeftUnsubscribed)
 			case a:
 				w.acted++
+				err = mw.left(o, broadcast.LeftActed)
 			default:
 				live = append(live, o)
 			}
+			if err != nil {
+				return w, err
+			}
 		}
+		before := live
 		live, n, err := s.o.Caps.Uncapped(ctx, live, now)
 		if err != nil {
 			return w, err
 		}
 		w.capped += n
+		if err := mw.capped(before, live); err != nil {
+			return w, err
+		}
 		for _, o := range live {
 			v := broadcast.ArmOf(o, b.ID, b.Holdout, len(b.Variants)+1)
 			if v < 0 {
 				w.holdoutN++
 				if w.split {
 					w.holdout = append(w.holdout, o)
+					if err := mw.left(o, broadcast.LeftHoldout); err != nil {
+						return w, err
+					}
 				}
 				continue
 			}
@@ -191,6 +210,7 @@ type cutter struct {
 	arms    []arm
 	batches []broadcast.Batch
 	lone    int
+	members *memberWriter
 }
 
 // arm is one variant's followers on their way into batches: a full batch
@@ -233,6 +253,9 @@ func (c *cutter) finish() error {
 		case 0:
 		case 1:
 			c.lone++ // the variant's whole audience is one follower
+			if err := c.members.left(a.cur[0], broadcast.LeftLone); err != nil {
+				return err
+			}
 		default:
 			if err := c.write(v, a.cur); err != nil {
 				return err
@@ -248,7 +271,7 @@ func (c *cutter) write(v int, list []string) error {
 		return err
 	}
 	c.batches = append(c.batches, broadcast.Batch{Size: len(list), State: broadcast.BatchPending, Variant: v, Step: c.step, Key: c.key})
-	return nil
+	return c.members.batch(list, broadcast.BatchMember(i))
 }
 
 // counts are the followers each variant got.

@@ -82,9 +82,9 @@ func (s *Sender) materializeTag(ctx context.Context, b *broadcast.Broadcast) err
 	cut := s.newCutter(ctx, b, key, len(b.Batches))
 	runs := make([]runWriter, versions)
 	for v := range runs {
-		runs[v] = runWriter{s: s, ctx: ctx, id: b.ID, name: "t" + key, first: v * runSpan}
+		runs[v] = runWriter{s: s, ctx: ctx, id: b.ID, name: "t" + key, first: v * runSpan, v: v, mw: cut.members}
 	}
-	w, err := s.walk(ctx, b, ex, func(v int, o string) error {
+	w, err := s.walk(ctx, b, ex, cut.members, func(v int, o string) error {
 		if _, full := ex.full[o]; full {
 			return cut.add(v, o)
 		}
@@ -101,6 +101,11 @@ func (s *Sender) materializeTag(ctx context.Context, b *broadcast.Broadcast) err
 		if err := runs[v].flush(); err != nil {
 			return err
 		}
+	}
+	if err := cut.members.flush(); err != nil {
+		return err
+	}
+	for v := range runs {
 		t.Versions = append(t.Versions, broadcast.TagVersion{Variant: v, Name: broadcast.TagName(b, v),
 			Stage: broadcast.TagStageTag, FirstRun: v * runSpan, Runs: runs[v].n, Members: runs[v].members, Batch: -1})
 	}
@@ -121,6 +126,9 @@ type runWriter struct {
 	first, n int
 	members  int
 	cur      []string
+	// v is the version; mw learns who is in its runs.
+	v  int
+	mw *memberWriter
 }
 
 func (r *runWriter) add(o string) error {
@@ -140,6 +148,9 @@ func (r *runWriter) flush() error {
 		return fmt.Errorf("a version of broadcast %d has more than %d runs of %d followers", r.id, runSpan, r.s.runSize)
 	}
 	if err := r.s.o.Store.WriteList(r.ctx, r.id, r.name, r.first+r.n, r.cur, broadcast.ListTTL); err != nil {
+		return err
+	}
+	if err := r.mw.batch(r.cur, broadcast.TagMember(r.v)); err != nil {
 		return err
 	}
 	r.n++
