@@ -22,7 +22,7 @@ var ErrStatsTooLarge = errors.New("store: article statistics document too large"
 // share one fetch lease, so one of them calls WeChat at a time.
 
 func (k keys) bcStats(id int64) string {
-	return k.prefix + "bc:{bcs:" + strconv.FormatInt(id, 10) + "}:stats"
+	return k.prefix + "bc:{bca:" + strconv.FormatInt(id, 10) + "}:stats"
 }
 func (k keys) bcStatsLease() string { return k.bc("stats_lease") }
 
