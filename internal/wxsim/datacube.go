@@ -66,6 +66,27 @@ const (
 	StatsShapeReported
 )
 
+// String is the shape's name as ParseStatsShape reads it.
+func (sh StatsShape) String() string {
+	switch sh {
+	case StatsShapeDoc:
+		return "doc"
+	case StatsShapeReported:
+		return "reported"
+	}
+	return fmt.Sprintf("StatsShape(%d)", int(sh))
+}
+
+// ParseStatsShape reads "doc" or "reported".
+func ParseStatsShape(name string) (StatsShape, error) {
+	for _, sh := range []StatsShape{StatsShapeDoc, StatsShapeReported} {
+		if sh.String() == name {
+			return sh, nil
+		}
+	}
+	return 0, fmt.Errorf("wxsim: statistics shape %q: want doc or reported", name)
+}
+
 // ArticleDay is what one article gained on one day: readers, sharers,
 // 点赞 (like_user), 在看 (zaikan_user), comments and favourites.
 type ArticleDay struct {

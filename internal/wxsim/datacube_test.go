@@ -159,3 +159,14 @@ func TestArticleStatsRows(t *testing.T) {
 		t.Errorf("reported shape: %+v", a)
 	}
 }
+
+func TestParseStatsShape(t *testing.T) {
+	for _, sh := range []StatsShape{StatsShapeDoc, StatsShapeReported} {
+		if got, err := ParseStatsShape(sh.String()); err != nil || got != sh {
+			t.Errorf("%s: %v, %v", sh, got, err)
+		}
+	}
+	if _, err := ParseStatsShape("guessed"); err == nil || !strings.Contains(err.Error(), "doc or reported") {
+		t.Errorf("a bad name: %v", err)
+	}
+}
