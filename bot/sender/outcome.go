@@ -81,7 +81,11 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		}
 		// No msg_id to ask about: WeChat says it went out, so it did.
 		s.metrics.recipients.Add(float64(n))
-		return 0, true, s.batchSent(ctx, b.ID, i, wxapi.Sent{MsgDataID: ae.MsgDataID})
+		var named wxapi.Sent
+		if ae != nil { // a 45065 the SDK's error type carries names nothing
+			named.MsgDataID = ae.MsgDataID
+		}
+		return 0, true, s.batchSent(ctx, b.ID, i, named)
 	case outcomeLost, outcomeTooFast:
 		// Ask again with the same clientmsgid, no sooner than WeChat's
 		// minute: that repeat is the question (45065 names the msg_id).
