@@ -296,5 +296,5 @@ func catalogEN() catalog {
 		kWhere + "image_info":              "pictures",
 		kWhere + "articles":                "number of articles",
 		kRefuse + "not_paused":             "#%d is not paused",
-	}.with(quotaEN())
+	}.with(quotaEN()).with(statsEN())
 }

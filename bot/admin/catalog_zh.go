@@ -295,5 +295,5 @@ func catalogZH() catalog {
 		kWhere + "image_info":              "图片",
 		kWhere + "articles":                "篇数",
 		kRefuse + "not_paused":             "#%d 没有暂停",
-	}.with(quotaZH())
+	}.with(quotaZH()).with(statsZH())
 }
