@@ -42,7 +42,34 @@ type Event struct {
 	ClickKey string
 	// Location is set for location messages and location reports.
 	Location *Location
+	// OnlyKnown records the event only into a follower's existing
+	// profile: for an openid wxcast never saw, Record writes nothing and
+	// reports Outcome.Unknown. Events that do not come from WeChat's
+	// callbacks (a tracked-link click) set it, so they never make up a
+	// follower.
+	OnlyKnown bool
+	// Device, when set, replaces the follower's stored device.
+	Device *Device
 }
+
+// Device is what a browser's User-Agent tells of a follower's phone.
+type Device struct {
+	// OS is "ios", "android" or "other".
+	OS string
+	// Model is the raw model string the User-Agent carries ("iPhone",
+	// "SM-G9910"); "" when it names none.
+	Model string
+}
+
+// Device operating systems.
+const (
+	DeviceIOS     = "ios"
+	DeviceAndroid = "android"
+	DeviceOther   = "other"
+)
+
+// deviceModelMax bounds the stored device model.
+const deviceModelMax = 64
 
 // Location is a reported position.
 type Location struct {

@@ -12,7 +12,7 @@ const MaxKinds = 64
 // least nFields entries, keeping any newer fields it does not know;
 // table.concat(P, '\30') writes it back.
 const luaProfile = `
-local NF = 24
+local NF = 26
 local MAXKINDS = 64
 local function load(raw)
   local P = {}
@@ -48,10 +48,14 @@ end
 // 6 kind, 7 subscription change ("s", "u" or ""), 8 scene, 9 click key,
 // 10 lat, 11 lng, 12 precision, 13 history entry, 14 history max,
 // 15 history cutoff ts, 16 history ttl s, 17 current day, 18 current hour,
-// 19 event day, 20 event hour.
+// 19 event day, 20 event hour, 21 "1" to record only into an existing
+// profile, 22 device os, 23 device model ("" keeps the stored device).
 //
-// Returns {1, mark} for a seen delivery, {0, profile} for a new one.
+// Returns {1, mark} for a seen delivery, {0, profile} for a new one, and
+// {2, empty string} when ARGV[21] asked for an existing profile and there
+// is none (nothing is written, not even the dedup mark).
 const recordScript = luaProfile + `
+if ARGV[21] == '1' and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return {2, ''} end
 -- One call marks the delivery and returns an earlier mark, if any.
 local seen = redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2], 'NX', 'GET')
 if seen then return {1, seen} end
@@ -143,6 +147,8 @@ if ARGV[9] ~= '' and ts >= num(P[10]) then P[9] = ARGV[9]; P[10] = ARGV[4] end
 if ARGV[10] ~= '' and ts >= num(P[14]) then
   P[11] = ARGV[10]; P[12] = ARGV[11]; P[13] = ARGV[12]; P[14] = ARGV[4]
 end
+
+if ARGV[22] ~= '' then P[25] = ARGV[22]; P[26] = ARGV[23] end
 
 local blob = table.concat(P, '\30')
 redis.call('HSET', KEYS[2], ARGV[1], blob)

@@ -156,6 +156,8 @@ func (s *state) apply(e store.HistoryEntry) {
 	case "unsubscribe":
 		s.unsubAt, s.unsubLast = e.At, true
 		return
+	case store.KindAttributes:
+		return // recorded, but not activity
 	case "subscribe":
 		s.subAt, s.scene = e.At, e.Key
 	case "click":
@@ -192,5 +194,6 @@ func eventOfHistory(e store.HistoryEntry) rules.Event {
 	if e.Kind == "subscribe" || e.Kind == "scan" {
 		ev.Scene = e.Key
 	}
+	FillEvent(&ev)
 	return ev
 }
