@@ -190,8 +190,9 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 	}
 	b := bot.New(opts)
 	warnConversionAttributes(cfg, liveRules(), log)
-	// Conversions (the results' count of them) is left nil here until the
-	// results service takes them; the attributes event is recorded.
+	// A write that changes one of results.conversion_attributes becomes
+	// an attributes event (Behaviour). ConversionOptions.Conversions, the
+	// results' count of conversions, is for the results service to take.
 	conversions := attrs.NewConverter(attrs.ConversionOptions{
 		Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Log: log,
 	})

@@ -174,6 +174,8 @@ func importConversions(cfg *configs.Config, rs *rules.Ruleset, followers *store.
 		return nil
 	}
 	b := bot.New(bot.Options{Followers: followers, Rules: bot.NewRules(fixedRules{rs}, cal, zap.NewNop())})
+	// ConversionOptions.Conversions, the results' count of conversions,
+	// is for the results service to take, as in serve.
 	return attrs.NewConverter(attrs.ConversionOptions{Attributes: cfg.Results.ConversionAttributes, Behaviour: b})
 }
 
