@@ -20,7 +20,7 @@ func (b *Bot) behave(ctx context.Context, ev store.Event) (recorded bool, change
 	if b.o.RedisTimeout > 0 {
 		ctx = store.WithCallTimeout(ctx, b.o.RedisTimeout)
 	}
-	ev.OnlyKnown = true
+	ev.External = true
 	var plan Plan
 	if b.o.Rules != nil {
 		plan = b.o.Rules.Plan()

@@ -301,3 +301,34 @@ func TestAttributesEvent(t *testing.T) {
 		t.Error("an attributes event created a profile")
 	}
 }
+
+// TestClickDoesNotResubscribe: a follower who left can still tap a link
+// in the chat; the tap counts, but a web page says nothing of the
+// subscription: they stay unsubscribed and last_active does not move. A
+// subscribed follower's tap is activity.
+func TestClickDoesNotResubscribe(t *testing.T) {
+	t.Parallel()
+	w := newBehaviourWorld(t)
+	ctx := context.Background()
+	w.subscribe(t, "oLeft")
+	unsub := bot.Message{OpenID: "oLeft", CreateTime: w.now.Add(-time.Hour).Unix(), MsgType: "event", Event: "unsubscribe"}
+	if _, err := w.b.Handle(ctx, unsub); err != nil {
+		t.Fatal(err)
+	}
+	before := w.profile(t, "oLeft")
+	c := links.Click{OpenID: "oLeft", Broadcast: 7, URL: "https://x.example/", At: w.now, DedupID: "c1"}
+	if err := w.b.RecordClick(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	p := w.profile(t, "oLeft")
+	if p.Subscribed || !p.LastActive.Equal(before.LastActive) || p.Counts()["link_click"] != 1 {
+		t.Errorf("after a click: subscribed %v, last active %v (was %v), counts %v", p.Subscribed, p.LastActive, before.LastActive, p.Counts())
+	}
+	rep, err := segment.Backtest(ctx, w.rs, w.f, w.cal, w.now.Add(time.Minute), 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Events != 3 {
+		t.Errorf("back-test replayed %d events, want 3", rep.Events)
+	}
+}

@@ -10,17 +10,17 @@ import (
 	"github.com/wxcast/wxcast/store"
 )
 
-// TestRecordOnlyKnown: an event that asks for an existing profile writes
+// TestRecordExternal: an event that asks for an existing profile writes
 // nothing for an openid without one, not even its dedup mark; once the
 // follower exists it is recorded, with its device.
-func TestRecordOnlyKnown(t *testing.T) {
+func TestRecordExternal(t *testing.T) {
 	t.Parallel()
 	s := redistest.Open(t)
 	f := followers(t, s)
 	ctx := context.Background()
 	at := time.Now().Truncate(time.Second)
 	ev := store.Event{OpenID: "oNew", DedupID: "lc1", At: at, Kind: store.KindLinkClick, Class: store.ClassEvent,
-		Key: "https://x.example/", Content: store.ClickRef(3, 0, 1), OnlyKnown: true,
+		Key: "https://x.example/", Content: store.ClickRef(3, 0, 1), External: true,
 		Device: &store.Device{OS: store.DeviceAndroid, Model: "SM-G9910\x1e\x1fx"}}
 	out, err := f.Record(ctx, ev, at, store.MarkFinal)
 	if err != nil || !out.Unknown || out.Duplicate || out.Profile != nil {

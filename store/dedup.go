@@ -49,7 +49,7 @@ type Outcome struct {
 	// (nil for duplicates).
 	Profile *Profile
 	// Unknown is true when the event asked for an existing profile
-	// (Event.OnlyKnown) and the follower has none: nothing was recorded.
+	// (Event.External) and the follower has none: nothing was recorded.
 	Unknown bool
 }
 

@@ -42,12 +42,15 @@ type Event struct {
 	ClickKey string
 	// Location is set for location messages and location reports.
 	Location *Location
-	// OnlyKnown records the event only into a follower's existing
-	// profile: for an openid wxcast never saw, Record writes nothing and
-	// reports Outcome.Unknown. Events that do not come from WeChat's
-	// callbacks (a tracked-link click) set it, so they never make up a
-	// follower.
-	OnlyKnown bool
+	// External marks an event that is not one of WeChat's callbacks (a
+	// tracked-link click, a conversion). It is recorded only into a
+	// follower's existing profile: for an openid wxcast never saw, Record
+	// writes nothing and reports Outcome.Unknown, so such an event never
+	// makes up a follower. And it says nothing of the subscription (a web
+	// page opens for anyone, an order system knows nothing of WeChat): it
+	// moves last_active only while the follower is subscribed, so it never
+	// resubscribes one who left.
+	External bool
 	// Device, when set, replaces the follower's stored device.
 	Device *Device
 }

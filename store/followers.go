@@ -52,7 +52,7 @@ func (f *Followers) Record(ctx context.Context, ev Event, now time.Time, mark Ma
 		m += strconv.FormatInt(now.UnixMilli(), 10)
 	}
 	known, dos, dmodel := "", "", ""
-	if ev.OnlyKnown {
+	if ev.External {
 		known = "1"
 	}
 	if d := ev.Device; d != nil && d.OS != "" {
