@@ -3,9 +3,15 @@ package main
 import (
 	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot/attrs"
+	"github.com/wxcast/wxcast/bot/results"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
 )
+
+// The results service counts the conversions the attributes API and
+// imports find (attrs.ConversionOptions.Conversions).
+var _ attrs.Conversions = (*results.Service)(nil)
 
 // warnConversionAttributes logs each of results.conversion_attributes the
 // rules file does not declare: the attributes API and imports refuse an
