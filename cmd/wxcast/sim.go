@@ -19,6 +19,7 @@ import (
 // simFlags are the simulator's command-line options.
 type simFlags struct {
 	listen, callback, appID, secret, token, aesKey, mode, draftIDs string
+	statsShape                                                     string
 	followers                                                      int
 	quotas                                                         quotaFlag
 	account                                                        func(*wxsim.Server, string) (string, error)
@@ -45,6 +46,7 @@ to the server's callback URL.`,
 	fs.StringVar(&f.mode, "mode", "safe", "message encryption mode: plain, compat or safe")
 	fs.IntVar(&f.followers, "followers", 0, "followers to put on the roster, for wxcast users sync (0 to 1000000)")
 	fs.StringVar(&f.draftIDs, "draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
+	fs.StringVar(&f.statsShape, "stats-shape", "doc", "how datacube/getarticletotaldetail answers: doc (windows up to 30 days, is_delay at the top) or reported (one day a call, is_delay on each row, as developers report it)")
 	fs.Var(f.quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
 	f.account = accountFlags(fs)
 	return cmd
@@ -69,6 +71,10 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err: fmt.Errorf("--draft-ids: %w", err)}
 	}
+	statsShape, err := wxsim.ParseStatsShape(f.statsShape)
+	if err != nil {
+		return usageError{err: fmt.Errorf("--stats-shape: %w", err)}
+	}
 	log, err := newLogger(configs.LogConfig{Level: "warn", Format: "console"}, stderr)
 	if err != nil {
 		return err
@@ -76,6 +82,7 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(f.quotas))
 	defer sim.Close()
 	sim.AddApp(f.appID, f.secret)
+	sim.SetStatsShape(f.appID, statsShape)
 	plays, err := f.account(sim, f.appID)
 	if err != nil {
 		return err

@@ -26,6 +26,9 @@ type app struct {
 
 	// account is the account's kind and IP allowlist (see account.go).
 	account accountState
+
+	// stats are the article statistics' settings (see datacube.go).
+	stats statsState
 }
 
 // AddApp registers an app. Calling it again for a known appID only changes

@@ -156,6 +156,8 @@ func routeTable() map[string]route {
 
 		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
 		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},
+
+		"/datacube/getarticletotaldetail": {http.MethodPost, (*Server).handleArticleTotalDetail},
 	})))
 }
 
