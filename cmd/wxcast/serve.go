@@ -191,10 +191,10 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 	b := bot.New(opts)
 	warnConversionAttributes(cfg, liveRules(), log)
 	// A write that changes one of results.conversion_attributes becomes
-	// an attributes event (Behaviour). ConversionOptions.Conversions, the
-	// results' count of conversions, is for the results service to take.
+	// an attributes event (Behaviour) and a conversion of the broadcasts
+	// that reached the buyer (the results service).
 	conversions := attrs.NewConverter(attrs.ConversionOptions{
-		Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Log: log,
+		Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Conversions: bcs.results, Log: log,
 	})
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID:              cfg.WeChat.AppID,

@@ -14,6 +14,8 @@ import (
 	"github.com/wxcast/wxcast/bot"
 	"github.com/wxcast/wxcast/bot/attrimport"
 	"github.com/wxcast/wxcast/bot/attrs"
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/results"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
@@ -91,7 +93,7 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 	sum, err := attrimport.Run(ctx, &readProgress{r: in, total: size, p: bar}, attrimport.Options{
 		Rules: rs, Store: followers,
 		Format: fm, Name: file, DryRun: o.dryRun, OnBad: bad.add,
-		Conversions: importConversions(cfg, rs, followers, cal),
+		Conversions: importConversions(cfg, st, rs, followers, cal),
 	})
 	bar.Finish()
 	bad.close()
@@ -169,14 +171,18 @@ func reportImport(stdout, stderr io.Writer, file string, s attrimport.Summary, d
 // as the serving bot does: an attributes event with the file's rules'
 // tag rules (the WeChat tag mirror catches up at the next sync). nil when
 // results.conversion_attributes lists none.
-func importConversions(cfg *configs.Config, rs *rules.Ruleset, followers *store.Followers, cal store.Calendar) *attrs.Converter {
+func importConversions(cfg *configs.Config, st *store.Store, rs *rules.Ruleset, followers *store.Followers, cal store.Calendar) *attrs.Converter {
 	if len(cfg.Results.ConversionAttributes) == 0 {
 		return nil
 	}
 	b := bot.New(bot.Options{Followers: followers, Rules: bot.NewRules(fixedRules{rs}, cal, zap.NewNop())})
-	// ConversionOptions.Conversions, the results' count of conversions,
-	// is for the results service to take, as in serve.
-	return attrs.NewConverter(attrs.ConversionOptions{Attributes: cfg.Results.ConversionAttributes, Behaviour: b})
+	// The conversions are laid at the door of the broadcasts that reached
+	// each buyer, as the server does with the attributes API's.
+	res := results.New(results.Options{
+		Records: broadcast.NewRecords(st.Broadcasts(), nil), Store: st.Broadcasts(), Conversions: st.Conversions(),
+		MeasureWindow: cfg.Broadcast.MeasureWindow.D(),
+	})
+	return attrs.NewConverter(attrs.ConversionOptions{Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Conversions: res})
 }
 
 // fixedRules is one ruleset that never reloads.
