@@ -148,7 +148,7 @@ func TestLoad(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the example must load cleanly:\n%v", err)
 	}
-	if len(rs.Tags) != 8 || len(rs.Segments) != 4 || len(rs.Replies) < 5 || rs.Default == nil {
+	if len(rs.Tags) != 9 || len(rs.Segments) != 5 || len(rs.Replies) < 5 || rs.Default == nil {
 		t.Errorf("example has %d tags, %d segments, %d replies, default %v",
 			len(rs.Tags), len(rs.Segments), len(rs.Replies), rs.Default)
 	}

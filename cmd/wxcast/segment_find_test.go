@@ -28,7 +28,7 @@ func TestSegmentCommandsFindTheSegmentAsTheChatDoes(t *testing.T) {
 	}
 	var out bytes.Buffer
 	err := run(ctx, []string{"segment", "sample", "PROMO_CLICKER"}, env, &out, &out)
-	want := `wxcast segment sample: ../../configs/rules.example.yaml has no segment "PROMO_CLICKER"; did you mean promo_clickers? (segments: all_subscribed, vip_active, promo_clickers, dormant_30d)`
+	want := `wxcast segment sample: ../../configs/rules.example.yaml has no segment "PROMO_CLICKER"; did you mean promo_clickers? (segments: all_subscribed, vip_active, promo_clickers, link_clickers, dormant_30d)`
 	if err == nil || err.Error() != want {
 		t.Errorf("segment sample PROMO_CLICKER: %v, want %s", err, want)
 	}
