@@ -26,6 +26,9 @@ type app struct {
 
 	// account is the account's kind and IP allowlist (see account.go).
 	account accountState
+
+	// oauth is the web authorization domain and codes (see oauth.go).
+	oauth oauthState
 }
 
 // AddApp registers an app. Calling it again for a known appID only changes
