@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/wxcast/wxcast/bot/wxapi"
+	"github.com/wxcast/wxcast/store"
 )
 
 const (
@@ -85,7 +86,7 @@ func (s *Service) record(ctx context.Context, it item, openid string) {
 		return
 	}
 	if !ok || version != t.Version {
-		if err := s.deps.Clicks.RecordTap(ctx, t.Broadcast, t.Version, t.Link, TapOther); err != nil {
+		if err := s.deps.Clicks.RecordTap(ctx, t.Broadcast, t.Version, t.Link, store.TapOther); err != nil {
 			s.log.Warn("links: count a tap of another", zap.Int64("broadcast", t.Broadcast), zap.Error(err))
 		}
 		return

@@ -9,30 +9,23 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-)
 
-// Tap kinds, as the store counts them: an identified follower who did not
-// receive the link's version (a forwarded link), or a tap wxcast could not
-// identify (outside WeChat, or the authorization failed).
-const (
-	TapOther     = "o"
-	TapAnonymous = "a"
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/store"
 )
 
 // Target is where a frozen code leads: the broadcast, version and link it
 // was made for, and the URL.
-type Target struct {
-	Broadcast     int64
-	Version, Link int
-	URL           string
-}
+type Target = store.LinkTarget
 
-// Targets resolves codes; ok is false for an unknown or expired one.
+// Targets resolves codes (store.Links); ok is false for an unknown or
+// expired one.
 type Targets interface {
 	Resolve(ctx context.Context, code string) (t Target, ok bool, err error)
 }
 
-// Clicks counts taps (store.Links).
+// Clicks counts taps (store.Links): RecordTap's kind is store.TapOther or
+// store.TapAnonymous.
 type Clicks interface {
 	RecordClick(ctx context.Context, id int64, version, link int, openid string, at time.Time) (first bool, err error)
 	RecordTap(ctx context.Context, id int64, version, link int, kind string) error
@@ -189,7 +182,14 @@ func (s *Service) authorizeURL(state string) string {
 // anonymous counts a tap wxcast could not identify; a failure to count it
 // never holds the follower up.
 func (s *Service) anonymous(ctx context.Context, t Target) {
-	if err := s.deps.Clicks.RecordTap(ctx, t.Broadcast, t.Version, t.Link, TapAnonymous); err != nil {
+	if err := s.deps.Clicks.RecordTap(ctx, t.Broadcast, t.Version, t.Link, store.TapAnonymous); err != nil {
 		s.log.Warn("links: count an anonymous tap", zap.Int64("broadcast", t.Broadcast), zap.Error(err))
 	}
 }
+
+var (
+	_ Targets = (*store.Links)(nil)
+	_ Clicks  = (*store.Links)(nil)
+	_ Members = (*store.Broadcasts)(nil)
+	_ Records = (*broadcast.Records)(nil)
+)
