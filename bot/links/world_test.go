@@ -1,6 +1,7 @@
 package links_test
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -67,7 +68,7 @@ type world struct {
 
 type clock struct{ ns atomic.Int64 }
 
-func (c *clock) now() time.Time            { return time.Unix(0, c.ns.Load()) }
+func (c *clock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
 func (c *clock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 type fakeRecorder struct {
@@ -139,7 +140,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 	t.Cleanup(w.srv.Close)
 	w.svc = links.New(links.Config{
 		BaseURL: w.srv.URL, OAuthBaseURL: simURL, AppID: appID, StateKey: links.StateKey(secret, "token"),
-		Workers: max(o.workers, 4), Queue: max(o.queue, 100), Now: w.clock.now,
+		Workers: cmp.Or(o.workers, 4), Queue: cmp.Or(o.queue, 100), Now: w.clock.now,
 	}, links.Deps{
 		Targets: st.Links(), Clicks: st.Links(), Receipts: links.NewReceipts(st.Broadcasts(), records, nil),
 		Exchanger: w.exchange, Recorder: w.rec, Log: log,
