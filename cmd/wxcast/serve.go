@@ -189,6 +189,10 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 		opts.TagMirror = startFollowerSync(bg, cfg, st, followers, api, live, reg, log, &bgWork)
 	}
 	b := bot.New(opts)
+	linkSvc, verifyFile, err := startLinks(bg, cfg, st, api, b, log, &bgWork)
+	if err != nil {
+		return err
+	}
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID:              cfg.WeChat.AppID,
 		Token:              cfg.WeChat.Token.Value(),
@@ -202,6 +206,8 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 		Attributes:         attrs.NewService(followers, liveRules, log),
 		MetricsApart:       cfg.Metrics.Listen != "",
 		MetricsToken:       cfg.Metrics.Token.Value(),
+		Links:              linkSvc,
+		VerifyFile:         verifyFile,
 	}, b, st, reg, log)
 	if err != nil {
 		return err
