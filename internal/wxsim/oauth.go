@@ -64,6 +64,8 @@ const (
 type oauthState struct {
 	domain string
 	codes  map[string]*oauthCode
+	// pruneAt is the number of codes at which prune next looks.
+	pruneAt int
 }
 
 type oauthCode struct {
@@ -150,14 +152,16 @@ func (o *oauthState) prune(now time.Time) {
 		o.codes = make(map[string]*oauthCode)
 		return
 	}
-	if len(o.codes) < 1024 {
+	if len(o.codes) < max(o.pruneAt, 1024) {
 		return
 	}
 	for k, c := range o.codes {
-		if now.Sub(c.issued) > 2*oauthCodeLife {
+		if now.Sub(c.issued) > oauthCodeLife {
 			delete(o.codes, k)
 		}
 	}
+	// Look again once the live codes have doubled: amortized O(1).
+	o.pruneAt = 2 * len(o.codes)
 }
 
 func oauthPage(w http.ResponseWriter, text string) {
