@@ -36,11 +36,11 @@ const (
 
 // clicksReport is what cmdClicks measured.
 type clicksReport struct {
-	Rate      int            `json:"rate"`
-	Seconds   float64        `json:"seconds"`
-	CPUs      int            `json:"cpus"`
-	Workers   int            `json:"exchange_workers"`
-	Queue     int            `json:"exchange_queue"`
+	Rate    int     `json:"rate"`
+	Seconds float64 `json:"seconds"`
+	CPUs    int     `json:"cpus"`
+	Workers int     `json:"exchange_workers"`
+	Queue   int     `json:"exchange_queue"`
 	// Link and Return are the hops as the clicking client saw them;
 	// ServerLink and ServerReturn the time inside wxcast's handler, from
 	// the request read to the answer written (no client, no loopback).
@@ -48,14 +48,14 @@ type clicksReport struct {
 	Return       latencySummary `json:"return_hop"`
 	ServerLink   latencySummary `json:"server_link_hop"`
 	ServerReturn latencySummary `json:"server_return_hop"`
-	Errors    int64          `json:"errors"`
-	QueueMax  int            `json:"queue_max"`
-	QueueEnd  int            `json:"queue_at_end"`
-	Queued    []int          `json:"queue_per_second"`
-	Exchanged int64          `json:"exchanged"`
-	Clickers  int64          `json:"clickers"`
-	Taps      int64          `json:"receiver_taps"`
-	DrainSec  float64        `json:"drain_seconds"`
+	Errors       int64          `json:"errors"`
+	QueueMax     int            `json:"queue_max"`
+	QueueEnd     int            `json:"queue_at_end"`
+	Queued       []int          `json:"queue_per_second"`
+	Exchanged    int64          `json:"exchanged"`
+	Clickers     int64          `json:"clickers"`
+	Taps         int64          `json:"receiver_taps"`
+	DrainSec     float64        `json:"drain_seconds"`
 }
 
 // cmdClicks paces clicks on a tracked link at --rate through the real
