@@ -53,7 +53,8 @@ const (
 // world is one wxcast (the link service behind its HTTP surface), on its
 // own Redis prefix and its own app in the simulator.
 type world struct {
-	t        *testing.T
+	t        testing.TB
+	handler  http.Handler
 	st       *store.Store
 	svc      *links.Service
 	srv      *httptest.Server
@@ -95,7 +96,7 @@ type worldOpts struct {
 	verifyFile     handlers.VerifyFile
 }
 
-func newWorld(t *testing.T, o worldOpts) *world {
+func newWorld(t testing.TB, o worldOpts) *world {
 	t.Helper()
 	ctx := context.Background()
 	var b [6]byte
@@ -155,6 +156,7 @@ func newWorld(t *testing.T, o worldOpts) *world {
 		t.Fatal(err)
 	}
 	h = hs.Handler()
+	w.handler = h
 	return w
 }
 
