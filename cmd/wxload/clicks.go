@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -56,6 +57,29 @@ type clicksReport struct {
 	Clickers     int64          `json:"clickers"`
 	Taps         int64          `json:"receiver_taps"`
 	DrainSec     float64        `json:"drain_seconds"`
+	// CPUPerClick is this process's CPU (wxcast's hops and exchange, the
+	// simulator, the clients) per click, in microseconds; Load1 is the
+	// machine's load average when the run ended (other work on the cores).
+	CPUPerClick float64 `json:"process_cpu_us_per_click"`
+	Load1       string  `json:"load_average_1m"`
+}
+
+// processCPU is the CPU time this process has used.
+func processCPU() time.Duration {
+	var u syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &u) != nil {
+		return 0
+	}
+	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// load1 is the machine's one-minute load average.
+func load1() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	return strings.Fields(string(b))[0]
 }
 
 // cmdClicks paces clicks on a tracked link at --rate through the real
@@ -286,6 +310,7 @@ func (g *clickRig) run(ctx context.Context, rate int, dur time.Duration) clicksR
 	r := clicksReport{Rate: rate, CPUs: runtime.NumCPU()}
 	var wg sync.WaitGroup
 	interval := time.Second / time.Duration(rate)
+	cpu := processCPU()
 	start := time.Now()
 	sampled := 0
 	for i := 0; i < total && ctx.Err() == nil; i++ {
@@ -308,6 +333,8 @@ func (g *clickRig) run(ctx context.Context, rate int, dur time.Duration) clicksR
 		time.Sleep(10 * time.Millisecond)
 	}
 	r.DrainSec = time.Since(drain).Seconds()
+	r.CPUPerClick = float64((processCPU() - cpu).Microseconds()) / float64(total)
+	r.Load1 = load1()
 	r.Exchanged = g.svc.Exchanged()
 	var link, back []time.Duration
 	for _, t := range times {
@@ -337,6 +364,7 @@ func (r clicksReport) writeText(w io.Writer) error {
 	fmt.Fprintf(&b, "errors %d; exchange queue max %d, at end %d, per second %v; drained in %.2f s\n",
 		r.Errors, r.QueueMax, r.QueueEnd, r.Queued, r.DrainSec)
 	fmt.Fprintf(&b, "exchanged %d codes; clickers %d, receiver taps %d\n", r.Exchanged, r.Clickers, r.Taps)
+	fmt.Fprintf(&b, "this process's CPU per click %.0f µs (wxcast, simulator, clients); load average at the end %s\n", r.CPUPerClick, r.Load1)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
