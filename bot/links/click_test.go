@@ -1,11 +1,13 @@
 package links_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/wxcast/wxcast/bot/links"
 	"github.com/wxcast/wxcast/internal/wxsim"
 	"github.com/wxcast/wxcast/store"
 )
@@ -154,5 +156,21 @@ func TestConcurrentTapsCountOneClicker(t *testing.T) {
 	}
 	if got := w.taps(store.TapReceiver, 0); got != n {
 		t.Fatalf("receiver taps = %d, want %d", got, n)
+	}
+}
+
+// Without an AppSecret there is no exchange: inside WeChat too, the link
+// goes straight to its target and counts an anonymous tap.
+func TestNoSecretNoAuthorization(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, worldOpts{})
+	svc := links.New(links.Config{BaseURL: w.srv.URL, OAuthBaseURL: simURL, AppID: w.appID, StateKey: []byte("k")},
+		links.Deps{Targets: w.st.Links(), Clicks: w.st.Links(), Receipts: nil})
+	to, err := svc.Open(context.Background(), w.code0, wechatUA)
+	if err != nil || to != targetA {
+		t.Fatalf("Open = %q, %v; want the target", to, err)
+	}
+	if got := w.taps(store.TapAnonymous, 0); got != 1 {
+		t.Fatalf("anonymous taps = %d, want 1", got)
 	}
 }
