@@ -159,7 +159,7 @@ type BroadcastConfig struct {
 	BestWindows ClockRanges `yaml:"best_windows" json:"best_windows"`
 	// Audience above which a broadcast sends by WeChat tag (one temporary tag and one mass/sendall per version) instead of openid batches (2 to 1000000000); a plan whose openid batches do not fit today's remaining mass-send quota sends by tag too. Reminder series always use openid batches.
 	TagSendAbove int `yaml:"tag_send_above" json:"tag_send_above"`
-	// How long after their batch a follower's callbacks count as interacting with a broadcast, for holdout and variant results (1h to 168h).
+	// How long after their batch a follower's callbacks, clicks and conversions count for a broadcast, in its results (1h to 168h; 状态 may ask for another window).
 	MeasureWindow Duration `yaml:"measure_window" json:"measure_window"`
 }
 

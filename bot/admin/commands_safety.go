@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/results"
 )
 
 func runVariant(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
@@ -24,7 +25,7 @@ func runHoldout(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 }
 
 func runRemind(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {
-	bc, err := b.svc.drafts.Remind(ctx, a, x.id, x.at, x.offsets, x.tag)
+	bc, err := b.svc.drafts.Remind(ctx, a, x.id, x.at, x.offsets, x.tag, x.clicked)
 	if err != nil {
 		return "", bc, err
 	}
@@ -45,15 +46,51 @@ func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 		}
 		text += "\n" + b.unsubLine(bc, n)
 	}
-	res, err := b.svc.results.Results(ctx, bc, x.window, x.tag)
+	metrics, err := b.metrics(ctx, bc, x)
 	if err != nil {
 		return "", bc, err
 	}
-	if res != nil {
-		text += "\n" + b.results(res)
+	for _, m := range metrics {
+		res, err := b.svc.results.Measure(ctx, bc, m, x.window, x.tag)
+		if err != nil {
+			return "", bc, err
+		}
+		switch {
+		case res != nil:
+			text += "\n" + b.results(res)
+		case x.metric != "":
+			text += "\n" + b.t(kResultsNone, b.word(kMetric, m))
+		}
 	}
 	if line := b.massQuotaLine(ctx); line != "" {
 		text += "\n" + line
 	}
 	return text, bc, nil
+}
+
+// metrics are the results status shows: the one asked for; callbacks
+// when a tag is named; else the exact signals the broadcast has (clicks,
+// conversions, both), and callbacks when it has neither.
+func (b *Bot) metrics(ctx context.Context, bc *broadcast.Broadcast, x args) ([]string, error) {
+	switch {
+	case x.metric != "":
+		return []string{x.metric}, nil
+	case x.tag != "" || len(bc.Batches) == 0:
+		return []string{results.MetricCallback}, nil
+	}
+	clicks, conversions, err := b.svc.results.Signals(ctx, bc)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if clicks {
+		out = append(out, results.MetricClick)
+	}
+	if conversions {
+		out = append(out, results.MetricConversion)
+	}
+	if len(out) == 0 {
+		out = append(out, results.MetricCallback)
+	}
+	return out, nil
 }

@@ -35,7 +35,7 @@ type fakeDrafts struct {
 	ListFn       func(ctx context.Context, n int) ([]*broadcast.Broadcast, error)
 	AddVariantFn func(ctx context.Context, a broadcast.Admin, id int64, c broadcast.Content) (*broadcast.Broadcast, error)
 	SetHoldoutFn func(ctx context.Context, a broadcast.Admin, id int64, percent int) (*broadcast.Broadcast, error)
-	RemindFn     func(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error)
+	RemindFn     func(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string, exceptClicked bool) (*broadcast.Broadcast, error)
 	DraftsFn     func(ctx context.Context, a broadcast.Admin) ([]broadcast.DraftInfo, int, error)
 }
 
@@ -63,8 +63,8 @@ func (f *fakeDrafts) SetHoldout(ctx context.Context, a broadcast.Admin, id int64
 	return f.SetHoldoutFn(ctx, a, id, percent)
 }
 
-func (f *fakeDrafts) Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error) {
-	return f.RemindFn(ctx, a, id, deadline, offsets, exceptTag)
+func (f *fakeDrafts) Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string, exceptClicked bool) (*broadcast.Broadcast, error) {
+	return f.RemindFn(ctx, a, id, deadline, offsets, exceptTag, exceptClicked)
 }
 
 type fakeApprovals struct {
@@ -161,15 +161,23 @@ func (f *fakeSegments) Count(ctx context.Context, segment string) (int, error) {
 
 type fakeResults struct {
 	UnsubscribesFn func(ctx context.Context, id int64) (int, error)
-	ResultsFn      func(ctx context.Context, b *broadcast.Broadcast, window time.Duration, tag string) (*results.Results, error)
+	MeasureFn      func(ctx context.Context, b *broadcast.Broadcast, metric string, window time.Duration, tag string) (*results.Results, error)
+	SignalsFn      func(ctx context.Context, b *broadcast.Broadcast) (bool, bool, error)
 }
 
 func (f *fakeResults) Unsubscribes(ctx context.Context, id int64) (int, error) {
 	return f.UnsubscribesFn(ctx, id)
 }
 
-func (f *fakeResults) Results(ctx context.Context, b *broadcast.Broadcast, window time.Duration, tag string) (*results.Results, error) {
-	return f.ResultsFn(ctx, b, window, tag)
+func (f *fakeResults) Measure(ctx context.Context, b *broadcast.Broadcast, metric string, window time.Duration, tag string) (*results.Results, error) {
+	return f.MeasureFn(ctx, b, metric, window, tag)
+}
+
+func (f *fakeResults) Signals(ctx context.Context, b *broadcast.Broadcast) (bool, bool, error) {
+	if f.SignalsFn == nil {
+		return false, false, nil
+	}
+	return f.SignalsFn(ctx, b)
 }
 
 type fakeAudit struct {

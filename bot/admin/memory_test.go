@@ -44,7 +44,7 @@ func (f *fixture) inMemory() *memory {
 	// Nobody unsubscribed, and there are no variants to compare.
 	*f.results = fakeResults{
 		UnsubscribesFn: func(context.Context, int64) (int, error) { return 0, nil },
-		ResultsFn: func(context.Context, *broadcast.Broadcast, time.Duration, string) (*results.Results, error) {
+		MeasureFn: func(context.Context, *broadcast.Broadcast, string, time.Duration, string) (*results.Results, error) {
 			return nil, nil
 		},
 	}

@@ -38,6 +38,10 @@ type args struct {
 	offsets  []time.Duration
 	tag      string
 	window   time.Duration
+	// metric is the results metric status shows (results.Metric*; ""
+	// lets status choose); clicked makes a reminder series skip clickers.
+	metric  string
+	clicked bool
 	// drafts: list the draft box instead of creating (新建 <分群> 草稿).
 	drafts bool
 	// topic is the command help explains (帮助 <命令>).

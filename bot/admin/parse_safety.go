@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wxcast/wxcast/bot/results"
 )
 
 // isOverride reports whether word asks for an owner's override.
@@ -124,9 +126,26 @@ func remindArgs(b *Bot, rest string) (args, error) {
 	}
 	x.offsets = offs
 	if len(f) == n+2 {
-		x.tag = f[n+1]
+		if isClicked(f[n+1]) {
+			x.clicked = true
+		} else {
+			x.tag = f[n+1]
+		}
 	}
 	return x, nil
+}
+
+// isClicked reports whether word stands for "clicked a link" in place of
+// a tag (提醒 … 点击): a tag of that name cannot be named there.
+func isClicked(word string) bool {
+	return word == "点击" || strings.EqualFold(word, "click")
+}
+
+// metricWords are the words that name a results metric.
+var metricWords = map[string]string{
+	"点击": results.MetricClick, "click": results.MetricClick, "clicks": results.MetricClick,
+	"转化": results.MetricConversion, "conversion": results.MetricConversion, "conversions": results.MetricConversion,
+	"回调": results.MetricCallback, "callback": results.MetricCallback, "callbacks": results.MetricCallback,
 }
 
 // parseOffsets reads "3h,1h,10m", "3小时，1小时，10分钟" or "1h30m".
@@ -170,11 +189,13 @@ func optionalID(b *Bot, rest string) (args, error) {
 	return idArg(b, rest)
 }
 
-// statusArgs reads "<id> [window] [tag]": the window as "12h" or "12小时",
-// over which holdout and variant results count interactions.
+// statusArgs reads "<id> [window] [tag] [metric]": the window as "12h"
+// or "12小时", over which holdout and variant results count; the metric
+// as 点击, 转化 or 回调 (click, conversion, callback), in any order after
+// the id. A tag narrows callbacks, so it goes with no other metric.
 func statusArgs(b *Bot, rest string) (args, error) {
 	f := strings.Fields(rest)
-	if len(f) == 0 || len(f) > 3 {
+	if len(f) == 0 || len(f) > 4 {
 		return args{}, errUsage
 	}
 	x, err := idArg(b, f[0])
@@ -193,10 +214,20 @@ func statusArgs(b *Bot, rest string) (args, error) {
 			x.window = d[0]
 			continue
 		}
+		if m, ok := metricWords[strings.ToLower(w)]; ok {
+			if x.metric != "" {
+				return args{}, errUsage
+			}
+			x.metric = m
+			continue
+		}
 		if x.tag != "" {
 			return args{}, errUsage
 		}
 		x.tag = w
+	}
+	if x.tag != "" && x.metric != "" && x.metric != results.MetricCallback {
+		return args{}, errUsage
 	}
 	return x, nil
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/results"
 )
 
 func TestParse(t *testing.T) {
@@ -60,6 +61,13 @@ func TestParse(t *testing.T) {
 		{"状态 3", "status", args{id: 3}},
 		{"状态 3 12h clicked_promo", "status", args{id: 3, window: 12 * time.Hour, tag: "clicked_promo"}},
 		{"状态 3 clicked_promo 2天", "status", args{id: 3, window: 48 * time.Hour, tag: "clicked_promo"}},
+		{"状态 3 24h 点击", "status", args{id: 3, window: 24 * time.Hour, metric: results.MetricClick}},
+		{"提醒 3 2026-11-28 20:00 3h,1h 点击", "remind", args{id: 3, at: time.Date(2026, 11, 28, 20, 0, 0, 0, f.now.Location()), offsets: []time.Duration{3 * time.Hour, time.Hour}, clicked: true}},
+		{"remind 3 2026-11-28 20:00 3h,1h Click", "remind", args{id: 3, at: time.Date(2026, 11, 28, 20, 0, 0, 0, f.now.Location()), offsets: []time.Duration{3 * time.Hour, time.Hour}, clicked: true}},
+		{"提醒 3 2026-11-28 20:00 3h clicked", "remind", args{id: 3, at: time.Date(2026, 11, 28, 20, 0, 0, 0, f.now.Location()), offsets: []time.Duration{3 * time.Hour}, tag: "clicked"}},
+		{"状态 3 转化 48小时", "status", args{id: 3, window: 48 * time.Hour, metric: results.MetricConversion}},
+		{"status 3 12h Conversion", "status", args{id: 3, window: 12 * time.Hour, metric: results.MetricConversion}},
+		{"状态 3 12h clicked_promo 回调", "status", args{id: 3, window: 12 * time.Hour, tag: "clicked_promo", metric: results.MetricCallback}},
 		{"批准 7 强制 商标名 含最佳", "approve", args{id: 7, override: "商标名 含最佳"}},
 		{"发送 12 最佳", "send", args{id: 12, best: true}},
 		{"恢复 12 强制 停电通知", "resume", args{id: 12, override: "停电通知"}},
@@ -144,19 +152,21 @@ func TestMalformed(t *testing.T) {
 		{"发送 12 2026-11-28", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
 		{"发送 12 2026-11-28 09:00 extra", "用法：发送 <编号> [现在 | 最佳 | HH:MM | YYYY-MM-DD HH:MM] [强制 <理由>]"},
 		{"取消", "用法：取消 <编号>"},
-		{"状态 a1", "用法：状态 <编号> [统计时长，如 12h] [标签]"},
+		{"状态 a1", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
 		{"列表 2", "用法：列表"},
 		{"撤回", "用法：撤回 <编号>"},
 		{"暂停 x", "用法：暂停 [编号]"},
 		{"批准 12 强制", "用法：批准 <编号> [计划号] [强制 <理由>]"},
 		{"对照组 12 abc", "用法：对照组 <编号> <百分比，如 10%>"},
-		{"提醒 12 20:00", "用法：提醒 <编号> <截止：HH:MM | YYYY-MM-DD HH:MM> <提前量，如 3h,1h,10m> [已行动标签]"},
-		{"提醒 12 20:00 3x", "用法：提醒 <编号> <截止：HH:MM | YYYY-MM-DD HH:MM> <提前量，如 3h,1h,10m> [已行动标签]"},
+		{"提醒 12 20:00", "用法：提醒 <编号> <截止：HH:MM | YYYY-MM-DD HH:MM> <提前量，如 3h,1h,10m> [已行动标签 | 点击]"},
+		{"提醒 12 20:00 3x", "用法：提醒 <编号> <截止：HH:MM | YYYY-MM-DD HH:MM> <提前量，如 3h,1h,10m> [已行动标签 | 点击]"},
 		{"恢复 all", "用法：恢复 [编号 [强制 <理由>]]"},
-		{"状态 12 0h", "用法：状态 <编号> [统计时长，如 12h] [标签]"},
-		{"状态 12 200h", "用法：状态 <编号> [统计时长，如 12h] [标签]"},
-		{"状态 12 12h 6h", "用法：状态 <编号> [统计时长，如 12h] [标签]"},
-		{"状态 12 clicked extra", "用法：状态 <编号> [统计时长，如 12h] [标签]"},
+		{"状态 12 0h", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
+		{"状态 12 200h", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
+		{"状态 12 12h 6h", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
+		{"状态 12 clicked extra", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
+		{"状态 12 点击 转化", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
+		{"状态 12 clicked_promo 点击", "用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"},
 		{"恢复 强制 赶时间", "用法：恢复 [编号 [强制 <理由>]]"},
 		{"审计 0", "用法：审计 [条数，最多 50]"},
 		{"审计 ten", "用法：审计 [条数，最多 50]"},

@@ -1,6 +1,7 @@
 package admin
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -89,6 +90,9 @@ func (b *Bot) seriesText(sr *broadcast.Series) string {
 	if sr.ExceptTag != "" {
 		s += b.t(kSeriesExcept, sr.ExceptTag)
 	}
+	if sr.ExceptClicked {
+		s += b.t(kSeriesClicked)
+	}
 	return s
 }
 
@@ -124,8 +128,12 @@ func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
 		if a.Stopped > 0 {
 			k, waiting = kDetailAccountEnded, a.Stopped
 		}
+		acted := b.t(kDetailActedTag)
+		if bc.Series != nil && bc.Series.ExceptClicked {
+			acted = b.t(kDetailActedClick)
+		}
 		lines = append(lines, b.t(k, n(a.Audience), n(a.Sent), n(a.Failed), n(a.Unknown), n(waiting),
-			n(a.LeftOut()), n(a.Unsubscribed), n(a.Capped), n(a.Lone), n(a.Acted), n(a.Holdout)))
+			n(a.LeftOut()), n(a.Unsubscribed), n(a.Capped), n(a.Lone), acted, n(a.Acted), n(a.Holdout)))
 		if a.Unknown > 0 {
 			lines = append(lines, b.t(kDetailUnknown, n(a.Unknown)))
 		}
@@ -133,7 +141,11 @@ func (b *Bot) sendingLines(bc *broadcast.Broadcast) []string {
 		if bc.Capped > 0 {
 			lines = append(lines, b.t(kDetailCapped, thousands(bc.Capped)))
 		}
-		if bc.Acted > 0 && bc.Series != nil {
+		switch {
+		case bc.Acted == 0 || bc.Series == nil:
+		case bc.Series.ExceptClicked:
+			lines = append(lines, b.t(kDetailActedClicked, thousands(bc.Acted)))
+		default:
 			lines = append(lines, b.t(kDetailActed, thousands(bc.Acted), bc.Series.ExceptTag))
 		}
 	}
@@ -163,12 +175,31 @@ func (b *Bot) unsubLine(bc *broadcast.Broadcast, n int) string {
 	return b.t(kDetailUnsub, thousands(n), share)
 }
 
-// results words a holdout and variant comparison, with the caveat that it
-// counts callbacks, not opens.
+// results words a comparison of a broadcast's arms: the metric and its
+// window first, then each arm, then what the metric counts (callbacks are
+// not opens; clicks and conversions are counted per follower).
 func (b *Bot) results(r *results.Results) string {
-	head := b.t(kResultsHead, b.dur(r.Window))
-	if r.Tag != "" {
-		head = b.t(kResultsHeadTag, b.dur(r.Window), r.Tag)
+	var head, note string
+	switch r.Metric {
+	case results.MetricClick:
+		head, note = b.t(kResultsHeadClick, b.dur(r.Window)), b.t(kResultsNoteClick)
+		if r.Other > 0 {
+			note = b.t(kResultsNoteClickOther, thousands(int(r.Other)))
+		}
+	case results.MetricConversion:
+		head, note = b.t(kResultsHeadConversion, b.dur(r.Window)), b.t(kResultsNoteConversion)
+		if slices.ContainsFunc(r.Arms, func(a results.ArmResult) bool { return a.Holdout }) {
+			note = b.t(kResultsNoteHoldout)
+		}
+	default:
+		head, note = b.t(kResultsHead, b.dur(r.Window)), b.t(kResultsNote)
+		if r.Tag != "" {
+			head = b.t(kResultsHeadTag, b.dur(r.Window), r.Tag)
+		}
+	}
+	lift := kResultsLift
+	if r.Versus == results.VersusFirst {
+		lift = kResultsVersusFirst
 	}
 	lines := []string{head}
 	for _, a := range r.Arms {
@@ -178,14 +209,14 @@ func (b *Bot) results(r *results.Results) string {
 		}
 		line := b.t(kResultsArm, name, pct1(a.Share), pct1(a.Lo), pct1(a.Hi), thousands(a.Interacted), thousands(a.Measured), thousands(a.Size))
 		if a.HasLift {
-			line += b.t(kResultsLift, points(a.Lift), points(a.LiftLo), points(a.LiftHi))
+			line += b.t(lift, points(a.Lift), points(a.LiftLo), points(a.LiftHi))
 		}
 		lines = append(lines, line)
 	}
 	if b.now().Before(r.Until) {
 		lines = append(lines, b.t(kResultsOpen, b.short(r.Until)))
 	}
-	lines = append(lines, b.t(kResultsNote))
+	lines = append(lines, note)
 	return strings.Join(lines, "\n")
 }
 

@@ -19,7 +19,7 @@ type Drafts interface {
 	List(ctx context.Context, n int) ([]*broadcast.Broadcast, error) // newest first
 	AddVariant(ctx context.Context, a broadcast.Admin, id int64, c broadcast.Content) (*broadcast.Broadcast, error)
 	SetHoldout(ctx context.Context, a broadcast.Admin, id int64, percent int) (*broadcast.Broadcast, error)
-	Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*broadcast.Broadcast, error)
+	Remind(ctx context.Context, a broadcast.Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string, exceptClicked bool) (*broadcast.Broadcast, error)
 	// Drafts lists the newest drafts of the draft box and how many it
 	// holds.
 	Drafts(ctx context.Context, a broadcast.Admin) ([]broadcast.DraftInfo, int, error)
@@ -73,9 +73,12 @@ type Segments interface {
 type Results interface {
 	// Unsubscribes counts recipients of id who unsubscribed within 24 h.
 	Unsubscribes(ctx context.Context, id int64) (int, error)
-	// Results compares a broadcast's variants and holdout (nil when it has
-	// none); window 0 is the configured one, tag "" any callback.
-	Results(ctx context.Context, b *broadcast.Broadcast, window time.Duration, tag string) (*results.Results, error)
+	// Measure compares a broadcast's versions and holdout by metric
+	// (results.Metric*; nil when there is nothing to compare); window 0
+	// is the configured one, tag (callbacks only) "" any callback.
+	Measure(ctx context.Context, b *broadcast.Broadcast, metric string, window time.Duration, tag string) (*results.Results, error)
+	// Signals reports whether b has clicks and conversions recorded.
+	Signals(ctx context.Context, b *broadcast.Broadcast) (clicks, conversions bool, err error)
 }
 
 // Audit keeps the audit log (bot/audit.Log).

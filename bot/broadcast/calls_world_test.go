@@ -78,7 +78,7 @@ func TestPreviewSeriesKeepsOpenidBatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	deadline := w.Clock.Now().Add(3 * time.Hour)
-	if _, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{2 * time.Hour, time.Hour}, ""); err != nil {
+	if _, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{2 * time.Hour, time.Hour}, "", false); err != nil {
 		t.Fatal(err)
 	}
 	if b, err = w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); err != nil {

@@ -51,14 +51,16 @@ func (s *Service) SetHoldout(ctx context.Context, a Admin, id int64, percent int
 // Remind turns broadcast id into a reminder series: one send at each
 // offset before deadline, each to the frozen audience minus the followers
 // who hold exceptTag by then (those who acted, e.g. clicked_promo; "" for
-// none). The series is part of what approvers approve, so the plan frozen
+// none) and, with exceptClicked, who clicked one of its tracked links by
+// then. The series is part of what approvers approve, so the plan frozen
 // before is void: the creator previews again and one approval then covers
 // every step.
-func (s *Service) Remind(ctx context.Context, a Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string) (*Broadcast, error) {
+func (s *Service) Remind(ctx context.Context, a Admin, id int64, deadline time.Time, offsets []time.Duration, exceptTag string, exceptClicked bool) (*Broadcast, error) {
 	sr, r := s.series(id, deadline, offsets, exceptTag)
 	if r != nil {
 		return nil, r
 	}
+	sr.ExceptClicked = exceptClicked
 	return s.edit(ctx, a, id, func(b *Broadcast) error {
 		b.Series = sr
 		return nil

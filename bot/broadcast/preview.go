@@ -136,6 +136,9 @@ func spec(b *Broadcast) string {
 			part(o.String())
 		}
 		part(sr.ExceptTag)
+		if sr.ExceptClicked { // only then: hashes of older plans stay the same
+			part("clicked")
+		}
 	}
 	return sb.String()
 }

@@ -205,12 +205,12 @@ func TestSeriesChecksItsTimes(t *testing.T) {
 	w.Clock.Set(time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC))
 	b := w.Approved("everyone")
 	deadline := time.Date(2026, 11, 27, 23, 0, 0, 0, time.UTC)
-	_, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{12 * time.Hour}, "")
+	_, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{12 * time.Hour}, "", false)
 	w.Refusal(err, broadcast.CodeSeriesPast)
-	_, err = w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{time.Hour, 58 * time.Minute}, "")
+	_, err = w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{time.Hour, 58 * time.Minute}, "", false)
 	w.Refusal(err, broadcast.CodeBadSeries) // two sends two minutes apart
 	// 22:50 falls in the quiet hours: refused at send, naming 07:30.
-	if _, err = w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{3 * time.Hour, 10 * time.Minute}, ""); err != nil {
+	if _, err = w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{3 * time.Hour, 10 * time.Minute}, "", false); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := w.Lifecycle.Preview(w.Ctx, bctest.Editor, b.ID); err != nil {

@@ -8,11 +8,13 @@ import (
 
 // Series makes a broadcast a reminder series: one send per offset before
 // the deadline, each to the frozen audience minus followers who hold
-// ExceptTag by then.
+// ExceptTag by then, or, with ExceptClicked, who clicked one of the
+// broadcast's tracked links by then.
 type Series struct {
-	Deadline  time.Time       `json:"deadline"`
-	Offsets   []time.Duration `json:"offsets"` // longest first
-	ExceptTag string          `json:"except,omitempty"`
+	Deadline      time.Time       `json:"deadline"`
+	Offsets       []time.Duration `json:"offsets"` // longest first
+	ExceptTag     string          `json:"except,omitempty"`
+	ExceptClicked bool            `json:"except_clicked,omitempty"`
 }
 
 // At is when step i is sent.

@@ -22,15 +22,16 @@ const maxMeasured = 2000
 
 // ArmResult is how one arm of a broadcast did.
 type ArmResult struct {
-	Name       string // "A", "B"… or "holdout"
-	Holdout    bool
-	Size       int // followers in the arm
-	Measured   int // of them, read
+	Name     string // "A", "B"… or "holdout"
+	Holdout  bool
+	Size     int // followers in the arm
+	Measured int // of them, read (clicks and conversions: reached, all counted)
+	// Interacted counts those of Measured who did what the metric counts.
 	Interacted int
 	// Share of Measured who interacted, and its 95% Wilson interval.
 	Share, Lo, Hi float64
-	// Lift over the holdout with its 95% interval (in shares); HasLift is
-	// false without a holdout.
+	// Lift over the holdout (clicks: the difference with version A) with
+	// its 95% interval (in shares); HasLift is false without one.
 	Lift, LiftLo, LiftHi float64
 	HasLift              bool
 }
@@ -45,14 +46,22 @@ func Compared(b *broadcast.Broadcast) bool {
 	return len(b.Arms) > 0 && len(b.Batches) > 0 && (b.Holdout > 0 || len(b.Variants) > 0)
 }
 
-// Results compares a broadcast's arms.
+// Results compares a broadcast's arms by one metric (a Metric*
+// constant).
 type Results struct {
+	Metric string
 	Arms   []ArmResult
 	Window time.Duration
 	Tag    string
 	// Until is when the window of the last batch closes: results before
 	// then are still growing.
 	Until time.Time
+	// Versus is what the arms' lifts compare with (a Versus* constant).
+	Versus string
+	// Other counts, for clicks, the taps on the broadcast's links by
+	// anyone but the version's receivers: forwarded links, taps outside
+	// WeChat.
+	Other int64
 }
 
 // Results measures broadcast b's arms over window after each batch (0:
@@ -65,7 +74,7 @@ func (s *Service) Results(ctx context.Context, b *broadcast.Broadcast, window ti
 	if window <= 0 {
 		window = s.o.MeasureWindow
 	}
-	res := &Results{Window: window, Tag: tag}
+	res := &Results{Metric: MetricCallback, Window: window, Tag: tag, Versus: VersusHoldout}
 	var first time.Time
 	step := b.Batches[0].Step // the step the audience was split at
 	for _, x := range b.Batches {

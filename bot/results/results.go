@@ -1,7 +1,9 @@
 // Package results owns what is learnt about a broadcast once it is out:
 // WeChat's job reports for each batch, the guardrails that pause a
 // broadcast whose recipients fail or unsubscribe too often, and the
-// comparison of its variants and holdout.
+// comparison of its variants and holdout by callbacks (sampled), clicks
+// on its tracked links and conversions (counted exactly), with the
+// conversions it records as followers buy.
 //
 // It builds on bot/broadcast (records), bot/caps (receipts and
 // unsubscribes) and store, and alerts through bot/notify; the callback
@@ -33,7 +35,8 @@ type Alerts interface {
 // Options configures a Service.
 type Options struct {
 	Records *broadcast.Records
-	// Store keeps the msg_id index and the reports that came early.
+	// Store keeps the msg_id index, the reports that came early, the
+	// member indexes and the recently accepted broadcasts.
 	Store *store.Broadcasts
 	// Caps keeps the receipts the unsubscribe guardrail reads (nil: no
 	// unsubscribe guardrail).
@@ -43,7 +46,13 @@ type Options struct {
 	// a callback counts.
 	Histories     HistoryReader
 	MeasureWindow time.Duration
-	Alerts        Alerts
+	// Conversions keeps who converted after each broadcast (nil: no
+	// conversion results, Converted records nothing).
+	Conversions *store.Conversions
+	// Clicks reads who clicked each broadcast's tracked links (nil: no
+	// click results).
+	Clicks *store.Links
+	Alerts Alerts
 	// AlertFailureRate and AlertUnsubscribeRate are the guardrails'
 	// thresholds (0: off).
 	AlertFailureRate, AlertUnsubscribeRate float64

@@ -28,6 +28,9 @@ func (s *Sender) materialize(ctx context.Context, b *broadcast.Broadcast) error 
 	if err != nil {
 		return err
 	}
+	if err := s.clicked(ctx, b, ex); err != nil {
+		return err
+	}
 	key := broadcast.RandomKey()
 	cut := s.newCutter(ctx, b, key, len(b.Batches))
 	w, err := s.walk(ctx, b, ex, cut.members, cut.add)

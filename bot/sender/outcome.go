@@ -217,6 +217,12 @@ func (s *Sender) batchSent(ctx context.Context, id int64, i int, msgID int64) er
 			s.o.Reports.ApplyEarly(ctx, msgID)
 		}
 	}()
+	// Conversions are looked for in the broadcasts whose batches went out
+	// lately; marked before the record, so a crash in between leaves a
+	// retry that marks it again.
+	if err := s.o.Store.MarkAccepted(ctx, id, s.now()); err != nil {
+		return err
+	}
 	_, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
 		if i >= len(b.Batches) || b.Batches[i].State == broadcast.BatchSent {
 			return store.Change{}, broadcast.ErrNoChange

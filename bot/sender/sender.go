@@ -64,6 +64,12 @@ type EarlyReports interface {
 	ApplyEarly(ctx context.Context, msgID int64)
 }
 
+// Clickers lists who clicked a broadcast's tracked links, per version
+// (store.Links).
+type Clickers interface {
+	ScanClickers(ctx context.Context, id int64, version int, fn func(openid string, first time.Time) error) error
+}
+
 // Options configures a Sender.
 type Options struct {
 	Records *broadcast.Records
@@ -83,6 +89,9 @@ type Options struct {
 	Caps    *caps.Caps
 	Notices Notices
 	Reports EarlyReports
+	// Clickers are left out of a reminder series' later steps when the
+	// series says so (nil: nobody is).
+	Clickers Clickers
 	// Wake makes the sender look now instead of at its next poll.
 	Wake *broadcast.Wake
 

@@ -22,9 +22,9 @@ func TestReminderSeriesSkipsFollowersWhoActed(t *testing.T) {
 	w.Run()
 	b := w.Approved("everyone")
 	deadline := w.Clock.Now().Add(4 * time.Hour)
-	_, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{time.Hour, 3 * time.Hour}, "nope")
+	_, err := w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{time.Hour, 3 * time.Hour}, "nope", false)
 	w.Refusal(err, broadcast.CodeUnknownTag)
-	b, err = w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{time.Hour, 3 * time.Hour}, "clicked_promo")
+	b, err = w.Lifecycle.Remind(w.Ctx, bctest.Editor, b.ID, deadline, []time.Duration{time.Hour, 3 * time.Hour}, "clicked_promo", false)
 	if err != nil || b.State != broadcast.StateDraft || b.Plan != nil {
 		t.Fatalf("remind voids the plan: %v %s", err, b.State)
 	}

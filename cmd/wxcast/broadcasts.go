@@ -76,6 +76,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 	cp := caps.New(st.Caps(), bc.MonthlyCap, bc.DailyCap, cfg.Location)
 	res := results.New(results.Options{
 		Records: records, Store: st.Broadcasts(), Caps: cp, Histories: followers, MeasureWindow: bc.MeasureWindow.D(),
+		Conversions: st.Conversions(), Clicks: st.Links(),
 		Alerts: n, AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
 		Wake: wake, Log: log.Named("results"),
 	})
@@ -90,7 +91,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 	}
 	so := sender.Options{
 		Records: records, Store: st.Broadcasts(), Profiles: followers, Rules: live, Caps: cp,
-		Notices: n, Reports: res, Wake: wake, BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
+		Notices: n, Reports: res, Clickers: st.Links(), Wake: wake, BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
 		Windows: windows, AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
 	}
 	if api != nil { // a nil *Client in an interface would not be nil

@@ -153,7 +153,7 @@ func (w *World) Refusal(err error, code broadcast.Code) *broadcast.Refusal {
 func (w *World) SeriesOf(b *broadcast.Broadcast, tag string) *broadcast.Broadcast {
 	w.T.Helper()
 	deadline := w.Clock.Now().Add(4 * time.Hour)
-	if _, err := w.Lifecycle.Remind(w.Ctx, Editor, b.ID, deadline, []time.Duration{3 * time.Hour, time.Hour}, tag); err != nil {
+	if _, err := w.Lifecycle.Remind(w.Ctx, Editor, b.ID, deadline, []time.Duration{3 * time.Hour, time.Hour}, tag, false); err != nil {
 		w.T.Fatal(err)
 	}
 	if _, err := w.Lifecycle.Preview(w.Ctx, Editor, b.ID); err != nil {

@@ -174,6 +174,7 @@ func (w *World) build(c Config, cal store.Calendar) {
 		Admins: c.Admins, Location: time.UTC, Now: w.Clock.Now, Log: log}
 	w.Notify = notify.New(w.NotifyOptions)
 	ro := results.Options{Records: w.Records, Store: st, Caps: w.Caps, Histories: w.Followers, Alerts: w.Notify,
+		Conversions: w.Store.Conversions(), Clicks: w.Store.Links(),
 		AlertFailureRate: c.AlertFailureRate, AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
 	if c.Results != nil {
 		c.Results(&ro)
@@ -188,7 +189,7 @@ func (w *World) build(c Config, cal store.Calendar) {
 	}
 	w.Lifecycle = broadcast.New(lo)
 	so := sender.Options{Records: w.Records, Store: st, Profiles: w.Followers, Rules: w.Rules, API: w.API, News: w.API,
-		Caps: w.Caps, Notices: w.Notify, Reports: w.Results, Wake: w.Wake, BatchSize: c.BatchSize,
+		Caps: w.Caps, Notices: w.Notify, Reports: w.Results, Clickers: w.Store.Links(), Wake: w.Wake, BatchSize: c.BatchSize,
 		BatchInterval: c.BatchInterval, AlertFailureRate: c.AlertFailureRate, RetryGap: 500 * time.Millisecond,
 		Owner: "test-" + w.T.Name(), Clock: w.Clock, Log: log}
 	if c.Sender != nil {
