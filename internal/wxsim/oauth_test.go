@@ -54,6 +54,17 @@ func TestOAuthAuthorizePage(t *testing.T) {
 	if q, _ := e.authorize(authorizeQuery("wxoauth"), refused); q.Has("code") || q.Get("state") != "abc123" {
 		t.Fatalf("refused: %v, want the state and no code", q)
 	}
+	// A plain browser names the follower once in the query; the page keeps
+	// it in a cookie.
+	q = authorizeQuery("wxoauth")
+	q.Set(OAuthOpenIDCookie, oauthWho)
+	if got, page := e.authorize(q, http.Header{}); page != "" || got.Get("code") == "" {
+		t.Fatalf("openid in the query: %v %q", got, page)
+	}
+	cookie := http.Header{"Cookie": {OAuthOpenIDCookie + "=" + oauthWho}}
+	if got, page := e.authorize(authorizeQuery("wxoauth"), cookie); page != "" || got.Get("code") == "" {
+		t.Fatalf("openid in the cookie: %v %q", got, page)
+	}
 	bad := []struct {
 		name, key, value, want string
 		h                      http.Header
