@@ -38,6 +38,10 @@ type Options struct {
 	// Quotas shows today's remaining mass-send calls in status and list
 	// (nil: not shown).
 	Quotas Quotas
+	// Articles shows an article broadcast's statistics in status (nil:
+	// not shown).
+	Articles ArticleStats
+
 	Admins []broadcast.Admin
 	// Language of the replies: "zh" (the default) or "en".
 	Language string
@@ -68,6 +72,7 @@ type services struct {
 	audit     Audit
 	notices   Notices
 	quotas    Quotas
+	articles  ArticleStats
 }
 
 // Bot runs admin commands. It is safe for concurrent use.
@@ -100,7 +105,7 @@ type Bot struct {
 func New(o Options) *Bot {
 	b := &Bot{
 		svc: services{drafts: o.Drafts, approvals: o.Approvals, send: o.SendControl, segments: o.Segments,
-			results: o.Results, audit: o.Audit, notices: o.Notices, quotas: o.Quotas},
+			results: o.Results, audit: o.Audit, notices: o.Notices, quotas: o.Quotas, articles: o.Articles},
 		notifier:  o.Notifier,
 		admins:    make(map[string]broadcast.Admin, len(o.Admins)),
 		lang:      "zh",

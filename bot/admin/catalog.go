@@ -64,6 +64,7 @@ const (
 	kPreviewVoided    key = "preview.voided"
 	kPreviewSame      key = "preview.same"
 	kPreviewAgainHint key = "preview.again_hint"
+	kPreviewLinks     key = "preview.links" // how many links the plan made tracked links
 	kApproveReady     key = "approve.ready"
 	kApproveMore      key = "approve.more"
 	kReject           key = "reject"

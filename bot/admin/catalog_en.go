@@ -60,6 +60,7 @@ func catalogEN() catalog {
 		kOutcome + "draft_changed":     "draft changed",
 		kBadContent + "empty_text":     "the text is empty",
 		kBadContent + "long_text":      "the text has %d characters, at most %d",
+		kBadContent + "long_tracked":   "with its links rewritten as tracked links the text has %d characters, at most %d",
 		kBadContent + "media_id":       "the media_id is missing or longer than 128 characters",
 		kBadContent + "type":           "only text, news and image",
 		kGroup + "create":              "Create and send",
@@ -88,6 +89,7 @@ func catalogEN() catalog {
 		kPreviewVoided:    "The old plan %s is void, and its %d approvals with it: approve the new plan",
 		kPreviewSame:      "The plan is unchanged (%s); its approvals stand",
 		kPreviewAgainHint: `To freeze a new plan on today's audience: "preview %d again" (voids the old plan's approvals)`,
+		kPreviewLinks:     "Links rewritten as tracked links: %d; the preview shows them as followers will get them",
 		kApproveReady:     "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, ready: send %[1]d",
 		kApproveMore:      "Approved #%[1]d (plan %[2]s), %[3]d/%[4]d, %[5]d more needed",
 		kReject:           "Rejected #%d",
@@ -294,5 +296,5 @@ func catalogEN() catalog {
 		kWhere + "image_info":              "pictures",
 		kWhere + "articles":                "number of articles",
 		kRefuse + "not_paused":             "#%d is not paused",
-	}.with(quotaEN())
+	}.with(quotaEN()).with(statsEN())
 }

@@ -59,6 +59,7 @@ func catalogZH() catalog {
 		kOutcome + "draft_changed":     "草稿已修改",
 		kBadContent + "empty_text":     "文本是空的",
 		kBadContent + "long_text":      "文本有 %d 字，最多 %d 字，请删减后重试",
+		kBadContent + "long_tracked":   "链接替换为跟踪链接后文本有 %d 字，最多 %d 字，请删减后重试",
 		kBadContent + "media_id":       "media_id 缺失或超过 128 个字符",
 		kBadContent + "type":           "只支持文本、图文和图片",
 		kGroup + "create":              "创建与发送",
@@ -87,6 +88,7 @@ func catalogZH() catalog {
 		kPreviewVoided:    "旧计划 %s 已作废，其 %d 个批准随之失效，须按新计划重新批准",
 		kPreviewSame:      "计划未变（%s），已有的批准仍然有效",
 		kPreviewAgainHint: "要按当前受众冻结新计划：预览 %d 重新（旧计划的批准将作废）",
+		kPreviewLinks:     "已替换 %d 个链接为跟踪链接，预览中的即为实发链接",
 		kApproveReady:     "已批准 #%[1]d（计划 %[2]s），%[3]d/%[4]d，可以发送：发送 %[1]d",
 		kApproveMore:      "已批准 #%[1]d（计划 %[2]s），%[3]d/%[4]d，还需 %[5]d 位",
 		kReject:           "已驳回 #%d",
@@ -293,5 +295,5 @@ func catalogZH() catalog {
 		kWhere + "image_info":              "图片",
 		kWhere + "articles":                "篇数",
 		kRefuse + "not_paused":             "#%d 没有暂停",
-	}.with(quotaZH())
+	}.with(quotaZH()).with(statsZH())
 }

@@ -87,6 +87,9 @@ func runPreview(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string,
 		lines = append(lines, b.replacedLines(p, x.again)...)
 	}
 	lines = append(lines, b.articleLines(bc)...)
+	if n := len(p.Links); n > 0 {
+		lines = append(lines, b.t(kPreviewLinks, n))
+	}
 	lines = append(lines, b.safetyLines(bc)...)
 	lines = append(lines, b.callLines(p)...)
 	if line := b.policyLine(bc.ID, b.svc.send.Policy(b.now())); line != "" {

@@ -62,6 +62,11 @@ func runStatus(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, 
 			text += "\n" + b.t(kResultsNone, b.word(kMetric, m))
 		}
 	}
+	if line, err := b.articleStats(ctx, bc); err != nil {
+		return "", bc, err
+	} else if line != "" {
+		text += "\n" + line
+	}
 	if line := b.massQuotaLine(ctx); line != "" {
 		text += "\n" + line
 	}

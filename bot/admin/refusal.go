@@ -91,7 +91,7 @@ func (b *Bot) wechatRefusal(r *broadcast.Refusal) string {
 // badContent says what is wrong with a content (r.Detail, one of
 // broadcast.Bad*).
 func (b *Bot) badContent(r *broadcast.Refusal) string {
-	if r.Detail == broadcast.BadLongText {
+	if r.Detail == broadcast.BadLongText || r.Detail == broadcast.BadLongTracked {
 		return b.t(kBadContent+key(r.Detail), r.N, r.Need)
 	}
 	if s, ok := b.cat[kBadContent+key(r.Detail)]; ok {

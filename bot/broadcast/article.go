@@ -157,10 +157,11 @@ func (b *Broadcast) UploadOf(v int) *Upload {
 }
 
 // SendContent is what variant v sends to followers: its content, with a
-// news item's media_id replaced by the id its frozen articles were
-// uploaded as.
+// text's links rewritten as the plan rewrote them (every batch and every
+// reminder sends the same) and a news item's media_id replaced by the id
+// its frozen articles were uploaded as.
 func (b *Broadcast) SendContent(v int) Content {
-	c := b.ContentOf(v)
+	c := sentContent(b.ContentOf(v), v, b.Plan)
 	if u := b.UploadOf(v); u != nil && c.Type == "news" {
 		c.MediaID = u.MediaID
 	}

@@ -16,8 +16,12 @@ type Batch struct {
 	// MsgID is WeChat's id of the send. On a batch still sending it is
 	// the id a repeated clientmsgid (45065) named, not yet confirmed with
 	// mass/get.
-	MsgID int64  `json:"m,omitempty"`
-	Error string `json:"e,omitempty"`
+	MsgID int64 `json:"m,omitempty"`
+	// MsgDataID is WeChat's id of an mpnews send's articles, the prefix of
+	// the datacube statistics' msgid ("<msg_data_id>_<index>"); 0 for
+	// text and images, and in records written before it was kept.
+	MsgDataID int64  `json:"md,omitempty"`
+	Error     string `json:"e,omitempty"`
 	// NotBefore holds the next attempt back (the retry back-off, WeChat's
 	// one minute after a lost answer, a spent daily quota); stored, so a
 	// replica that takes the lease over keeps to it.

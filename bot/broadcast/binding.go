@@ -24,5 +24,9 @@ func (p *Plan) seal(b *Broadcast) {
 			a.hash(part)
 		}
 	}
+	for _, t := range p.Texts {
+		part(strconv.Itoa(t.Variant))
+		part(t.Text)
+	}
 	p.Hash = hex.EncodeToString(h.Sum(nil)[:4])
 }

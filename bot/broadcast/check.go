@@ -6,7 +6,8 @@ import (
 	"github.com/wxcast/wxcast/rules/words"
 )
 
-// checkContent runs the content check over everything b sends: texts,
+// checkContent runs the content check over everything b sends: texts
+// (with their links rewritten, as they are sent),
 // and the title, author, digest and body (its text, without the HTML) of
 // every article frozen in plan. It returns the hits and the word lists'
 // version; no word lists means no check.
@@ -31,7 +32,7 @@ func (s *Service) checkContent(b *Broadcast, plan *Plan) ([]Hit, string) {
 		}
 		switch c.Type {
 		case "text":
-			add(prefix, c.Text)
+			add(prefix, sentContent(c, v, plan).Text)
 		case "news":
 			n := plan.NewsOf(v)
 			if n == nil {

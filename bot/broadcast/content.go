@@ -34,8 +34,11 @@ func (c Content) MarshalJSON() ([]byte, error) {
 const (
 	BadEmptyText = "empty_text"
 	BadLongText  = "long_text" // N characters, Need the most
-	BadMediaID   = "media_id"  // missing or longer than 128 bytes
-	BadType      = "type"      // not text, news or image
+	// BadLongTracked: the text is N characters (Need the most) once its
+	// links are rewritten into tracked links, refused at preview.
+	BadLongTracked = "long_tracked"
+	BadMediaID     = "media_id" // missing or longer than 128 bytes
+	BadType        = "type"     // not text, news or image
 )
 
 // maxText bounds a text broadcast; WeChat's own limit is not published,

@@ -75,11 +75,11 @@ func (n *News) wechatArticles() []wxapi.DraftArticle {
 	return out
 }
 
-// previewContent is what a preview of content v of b carries: a news
-// item's draft id, or the id its frozen articles were uploaded as for
+// previewContent is what a preview of content v of b carries: a text
+// with its links rewritten as plan rewrote them, a news item's draft id, or the id its frozen articles were uploaded as for
 // previews when WeChat refused the draft's.
 func previewContent(b *Broadcast, v int, plan *Plan) Content {
-	c := b.ContentOf(v)
+	c := sentContent(b.ContentOf(v), v, plan)
 	if n := plan.NewsOf(v); n != nil && n.Preview != "" {
 		c.MediaID = n.Preview
 	}

@@ -34,6 +34,12 @@ type Plan struct {
 	// Calls is what the plan needs of today's WeChat quotas, what
 	// remained of them at the preview, and when it would finish.
 	Calls *Calls `json:"calls,omitempty"`
+	// Links are the links of text contents this plan rewrote into tracked
+	// links (links.base_url set), and Texts those contents' texts as
+	// rewritten: what the previews show and followers receive. Each
+	// preview gives new codes; the contents keep the links as written.
+	Links []FrozenLink `json:"links,omitempty"`
+	Texts []PlanText   `json:"texts,omitempty"`
 
 	// audience is the audience's digest, for seal; not stored.
 	audience [24]byte

@@ -87,8 +87,14 @@ func (s *Service) freeze(ctx context.Context, a Admin, b *Broadcast) (*Broadcast
 	if plan.News, err = s.readNews(ctx, b); err != nil {
 		return b, err
 	}
+	if err := s.trackLinks(b, plan); err != nil {
+		return b, err
+	}
 	plan.Hits, plan.WordsVersion = s.checkContent(b, plan)
 	if err := s.planCalls(ctx, b, plan); err != nil {
+		return b, err
+	}
+	if err := s.freezeLinks(ctx, id, plan); err != nil {
 		return b, err
 	}
 	plan.seal(b)

@@ -140,6 +140,10 @@ func (r *Records) Save(ctx context.Context, b *Broadcast, c store.Change) error 
 // media/uploadnews id, and may send by WeChat tag (plan.channel): a
 // version-3 replica would send the draft's id, whose words may have
 // changed since the approval, so it must not take such a record over.
+// Within version 4, a plan may carry texts whose links it rewrote into
+// tracked links (plan.texts, plan.links): an older version-4 replica
+// ignores them and would send the texts as the admins wrote them, to the
+// approved audience, only without tracking, so they need no new version.
 // A replica reads every
 // version up to its own and writes its own. A record of a newer version
 // is read as far as this replica understands it, but never written: a

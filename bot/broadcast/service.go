@@ -47,6 +47,11 @@ type Options struct {
 	Quotas QuotaAPI
 	// Windows are when sends may start.
 	Windows Windows
+	// LinkBase is links.base_url: when it and Links are set, each preview
+	// rewrites the links of text contents into tracked links under it,
+	// whose codes Links keeps ("": links stay as written).
+	LinkBase string
+	Links    LinkCodes
 
 	ApprovalsRequired int
 	ApprovalTTL       time.Duration

@@ -78,10 +78,19 @@ func TestArticleSentOnceWithTheApprovedWords(t *testing.T) {
 			if len(w.Delivered()) != 8 {
 				t.Errorf("%d followers reached, want 8", len(w.Delivered()))
 			}
+			dataIDs := map[int64]int64{} // msg_id → msg_data_id
 			for _, j := range sim.Jobs(w.AppID) {
 				if j.MediaID != u.MediaID || len(j.Articles) != 2 || j.Articles[0].Title != "城南新店本周六开业" ||
 					j.Articles[0].Digest != "开业当天全场八折" || j.Articles[1].Title != "店内实拍" {
 					t.Errorf("job %d sent %q: %+v", j.MsgID, j.MediaID, j.Articles)
+				}
+				dataIDs[j.MsgID] = j.MsgDataID
+			}
+			// Each batch keeps WeChat's msg_data_id, which names its
+			// articles in the statistics.
+			for i, x := range b.Batches {
+				if x.MsgDataID == 0 || x.MsgDataID != dataIDs[x.MsgID] {
+					t.Errorf("batch %d: msg_data_id %d, WeChat's %d", i, x.MsgDataID, dataIDs[x.MsgID])
 				}
 			}
 		})
@@ -169,5 +178,27 @@ func TestSpentUploadQuota(t *testing.T) {
 	b = many.Wait(b.ID, "waiting for the quota", func(b *broadcast.Broadcast) bool { return !b.QuotaUntil.IsZero() })
 	if len(b.Uploads) != 0 || len(sim.Jobs(many.AppID)) != 0 {
 		t.Fatalf("uploads %+v, %d jobs: nothing may go out before the quota is back", b.Uploads, len(sim.Jobs(many.AppID)))
+	}
+}
+
+// An article batch whose answer was lost learns its msg_data_id from
+// WeChat's 45065 when it is asked again, so its statistics can be found.
+func TestLostArticleAnswerKeepsMsgDataID(t *testing.T) {
+	t.Parallel()
+	lossy, wire := lossyNet(false)
+	w := bctest.New(t, sim, bctest.Config{Followers: 4, SimClock: true, Sender: wire})
+	b := approvedArticle(w, article(w))
+	lossy.lose[b.ClientMsgID(0)] = true
+	w.SendNow(b.ID)
+	w.Run()
+	callsReach(t, w, massSendPath, 1)
+	w.Wait(b.ID, "the lost answer held", func(b *broadcast.Broadcast) bool {
+		return len(b.Batches) > 0 && strings.Contains(b.Batches[0].Error, "connection reset")
+	})
+	w.Clock.Add(time.Minute)
+	b = w.WaitDriving(b.ID, "sent", time.Second, func(b *broadcast.Broadcast) bool { return b.State == broadcast.StateSent })
+	job := sim.Jobs(w.AppID)[0]
+	if x := b.Batches[0]; x.MsgID != job.MsgID || x.MsgDataID == 0 || x.MsgDataID != job.MsgDataID {
+		t.Fatalf("batch 0 %+v; want msg_id %d and msg_data_id %d from 45065", x, job.MsgID, job.MsgDataID)
 	}
 }

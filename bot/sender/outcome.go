@@ -63,7 +63,7 @@ func classify(err error) (int, string) {
 
 // outcome records the answer to an attempt at batch i of b, which went to
 // n followers; wasLost is whether an earlier attempt may have gone out.
-func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, msgID int64, err error, wasLost bool) (time.Duration, bool, error) {
+func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, sent wxapi.Sent, err error, wasLost bool) (time.Duration, bool, error) {
 	kind, detail := classify(err)
 	now := s.now()
 	x := &b.Batches[i]
@@ -71,17 +71,21 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 	case outcomeSent:
 		s.metrics.calls.WithLabelValues("sent").Inc()
 		s.metrics.recipients.Add(float64(n))
-		return 0, true, s.batchSent(ctx, b.ID, i, msgID)
+		return 0, true, s.batchSent(ctx, b.ID, i, sent)
 	case outcomeAlreadySent:
 		s.metrics.calls.WithLabelValues("already_sent").Inc()
 		var ae *wxapi.APIError
 		if errors.As(err, &ae) && ae.MsgID != 0 {
 			// The question is answered by mass/get at the next step.
-			return 0, true, s.hold(ctx, b.ID, i, x.Attempts, time.Time{}, true, ae.MsgID, "")
+			return 0, true, s.hold(ctx, b.ID, i, x.Attempts, time.Time{}, true, wxapi.Sent{MsgID: ae.MsgID, MsgDataID: ae.MsgDataID}, "")
 		}
 		// No msg_id to ask about: WeChat says it went out, so it did.
 		s.metrics.recipients.Add(float64(n))
-		return 0, true, s.batchSent(ctx, b.ID, i, 0)
+		var named wxapi.Sent
+		if ae != nil { // a 45065 the SDK's error type carries names nothing
+			named.MsgDataID = ae.MsgDataID
+		}
+		return 0, true, s.batchSent(ctx, b.ID, i, named)
 	case outcomeLost, outcomeTooFast:
 		// Ask again with the same clientmsgid, no sooner than WeChat's
 		// minute: that repeat is the question (45065 names the msg_id).
@@ -89,7 +93,7 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		at := now.Add(s.o.RetryGap)
 		s.o.Log.Warn("mass send: no answer, asking again", zap.Int64("id", b.ID), zap.Int("batch", i),
 			zap.Time("at", at), zap.String("error", detail))
-		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, at, true, 0, detail)
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, at, true, wxapi.Sent{}, detail)
 	case outcomeQuota:
 		s.metrics.calls.WithLabelValues("quota").Inc()
 		return 0, true, s.quotaWait(ctx, b, i, x.Attempts, err, wasLost, detail)
@@ -98,7 +102,7 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		wait := backoff(x.Attempts)
 		s.o.Log.Warn("mass send: retrying", zap.Int64("id", b.ID), zap.Int("batch", i),
 			zap.Duration("in", wait), zap.String("error", detail))
-		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, now.Add(wait), wasLost, 0, detail)
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, now.Add(wait), wasLost, wxapi.Sent{}, detail)
 	}
 	if u := b.UploadOf(x.Variant); u != nil && u.MediaID != "" && wxapi.ErrCode(err) == wxapi.CodeInvalidMediaID &&
 		(u.Draft || now.Sub(u.At) >= freshUpload) {
@@ -112,7 +116,7 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 		if err := s.staleUpload(ctx, b.ID, x.Variant, u.MediaID); err != nil {
 			return 0, true, err
 		}
-		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, time.Time{}, wasLost, 0, detail)
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, time.Time{}, wasLost, wxapi.Sent{}, detail)
 	}
 	s.metrics.calls.WithLabelValues("failed").Inc()
 	if !wasLost {
@@ -123,18 +127,22 @@ func (s *Sender) outcome(ctx context.Context, b *broadcast.Broadcast, i, n int, 
 
 // hold records that batch i of broadcast id waits until at (zero: not at
 // all), whether an attempt may have gone out, the msg_id to confirm, and
-// the last error, as the answer to attempt number attempt. An answer that
+// the last error, as the answer to attempt number attempt. named is the
+// send a repeated clientmsgid named (zero: none). An answer that
 // comes after another attempt began (this replica stalled and lost the
 // lease) is dropped: it must not take back the newer attempt's mark.
-func (s *Sender) hold(ctx context.Context, id int64, i, attempt int, at time.Time, lost bool, msgID int64, why string) error {
+func (s *Sender) hold(ctx context.Context, id int64, i, attempt int, at time.Time, lost bool, named wxapi.Sent, why string) error {
 	_, err := s.o.Records.Update(ctx, id, func(b *broadcast.Broadcast) (store.Change, error) {
 		if i >= len(b.Batches) || b.Batches[i].State != broadcast.BatchSending || b.Batches[i].Attempts != attempt {
 			return store.Change{}, broadcast.ErrNoChange
 		}
 		x := &b.Batches[i]
 		x.NotBefore, x.Lost, x.Error = at, lost, why
-		if msgID != 0 {
-			x.MsgID = msgID
+		if named.MsgID != 0 {
+			x.MsgID = named.MsgID
+		}
+		if named.MsgDataID != 0 {
+			x.MsgDataID = named.MsgDataID
 		}
 		return store.Change{Owner: s.o.Owner}, nil
 	})
@@ -160,7 +168,7 @@ func (s *Sender) confirm(ctx context.Context, b *broadcast.Broadcast, i int) (ti
 		// trouble, up to the batch's 23 hours.
 		s.o.Log.Warn("mass/get: asking again", zap.Int64("id", b.ID), zap.Int("batch", i), zap.Int64("msg_id", x.MsgID),
 			zap.Duration("in", s.o.RetryGap), zap.Error(err))
-		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, s.now().Add(s.o.RetryGap), true, 0, err.Error())
+		return 0, true, s.hold(ctx, b.ID, i, x.Attempts, s.now().Add(s.o.RetryGap), true, wxapi.Sent{}, err.Error())
 	}
 	switch status {
 	case "SEND_FAIL":
@@ -174,7 +182,7 @@ func (s *Sender) confirm(ctx context.Context, b *broadcast.Broadcast, i int) (ti
 		s.o.Log.Warn("mass/get: unknown status, taken as sent", zap.Int64("id", b.ID), zap.Int("batch", i), zap.String("status", status))
 	}
 	s.metrics.recipients.Add(float64(x.Size))
-	return 0, true, s.batchSent(ctx, b.ID, i, x.MsgID)
+	return 0, true, s.batchSent(ctx, b.ID, i, wxapi.Sent{MsgID: x.MsgID, MsgDataID: x.MsgDataID})
 }
 
 // outOfWindow gives up on batch i of b, of which an attempt may have gone
@@ -210,8 +218,10 @@ func (s *Sender) outOfWindow(ctx context.Context, b *broadcast.Broadcast, i int)
 
 // batchSent records that WeChat accepted batch i. It needs no lease: a
 // replica that took over sends the batch with the same clientmsgid, gets
-// "already sent" and records the same thing.
-func (s *Sender) batchSent(ctx context.Context, id int64, i int, msgID int64) error {
+// "already sent" and records the same thing. sent.MsgDataID, WeChat's id
+// of an mpnews send, is kept for the article statistics.
+func (s *Sender) batchSent(ctx context.Context, id int64, i int, sent wxapi.Sent) error {
+	msgID := sent.MsgID
 	defer func() {
 		if msgID != 0 && s.o.Reports != nil {
 			s.o.Reports.ApplyEarly(ctx, msgID)
@@ -230,6 +240,9 @@ func (s *Sender) batchSent(ctx context.Context, id int64, i int, msgID int64) er
 		x := &b.Batches[i]
 		now := s.now()
 		x.State, x.MsgID, x.Error, x.Accepted, x.NotBefore = broadcast.BatchSent, msgID, "", now, time.Time{}
+		if sent.MsgDataID != 0 {
+			x.MsgDataID = sent.MsgDataID
+		}
 		b.NextBatch = now.Add(s.o.BatchInterval)
 		b.QuotaUntil = time.Time{}
 		c := store.Change{}

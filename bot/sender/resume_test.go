@@ -38,13 +38,13 @@ func TestResumedBatchIsNotSentTwice(t *testing.T) {
 		t.Fatal(err)
 	}
 	list, _ := w.Store.Broadcasts().ReadList(w.Ctx, b.ID, "s"+b.BatchKey, 0)
-	msgID, err := w.API.MassSend(w.Ctx, list, b.Content.WeChat(), b.ClientMsgID(0))
+	sent, err := w.API.MassSend(w.Ctx, list, b.Content.WeChat(), b.ClientMsgID(0))
 	if err != nil {
 		t.Fatal(err)
 	}
 	// WeChat's job report arrives before any replica recorded the batch:
 	// it is kept until one does.
-	if err := w.Results.JobFinished(w.Ctx, broadcast.JobReport{MsgID: msgID, Status: "send success", Total: 3, Filtered: 3, Sent: 3}); err != nil {
+	if err := w.Results.JobFinished(w.Ctx, broadcast.JobReport{MsgID: sent.MsgID, Status: "send success", Total: 3, Filtered: 3, Sent: 3}); err != nil {
 		t.Fatal(err)
 	}
 	// The lease lapses (here: is let go), another replica resumes: the batch is sent again with the same
@@ -59,8 +59,8 @@ func TestResumedBatchIsNotSentTwice(t *testing.T) {
 			t.Fatalf("%s received the broadcast %d times", o, n)
 		}
 	}
-	if len(w.Delivered()) != 6 || b.Batches[0].MsgID != msgID {
-		t.Fatalf("delivered %v; batch 0 msg_id %d, want %d", w.Delivered(), b.Batches[0].MsgID, msgID)
+	if len(w.Delivered()) != 6 || b.Batches[0].MsgID != sent.MsgID {
+		t.Fatalf("delivered %v; batch 0 msg_id %d, want %d", w.Delivered(), b.Batches[0].MsgID, sent.MsgID)
 	}
 	if x := b.Batches[0]; !x.Reported || x.Sent != 3 {
 		t.Fatalf("the early report was not applied: %+v", x)

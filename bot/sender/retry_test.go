@@ -118,7 +118,7 @@ func lossyNet(blackout bool) (*lossyAPI, func(*sender.Options)) {
 	}
 }
 
-func (l *lossyAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, id string) (int64, error) {
+func (l *lossyAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, id string) (wxapi.Sent, error) {
 	l.mu.Lock()
 	l.seen[id]++
 	n, lose := l.seen[id], l.lose[id]
@@ -126,9 +126,9 @@ func (l *lossyAPI) MassSend(ctx context.Context, openids []string, c wxapi.Conte
 	switch {
 	case lose && n == 1:
 		_, _ = l.MassAPI.MassSend(ctx, openids, c, id)
-		return 0, errors.New("read tcp: connection reset by peer")
+		return wxapi.Sent{}, errors.New("read tcp: connection reset by peer")
 	case lose && l.blackout:
-		return 0, errors.New("dial tcp: i/o timeout")
+		return wxapi.Sent{}, errors.New("dial tcp: i/o timeout")
 	}
 	return l.MassAPI.MassSend(ctx, openids, c, id)
 }
@@ -244,7 +244,7 @@ type stallAPI struct {
 	calls chan struct{}
 }
 
-func (s *stallAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, id string) (int64, error) {
+func (s *stallAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, id string) (wxapi.Sent, error) {
 	if id != s.stall {
 		return s.MassAPI.MassSend(ctx, openids, c, id)
 	}
@@ -252,7 +252,7 @@ func (s *stallAPI) MassSend(ctx context.Context, openids []string, c wxapi.Conte
 	_, _ = s.MassAPI.MassSend(ctx, openids, c, id)
 	s.calls <- struct{}{}
 	<-ctx.Done()
-	return 0, ctx.Err()
+	return wxapi.Sent{}, ctx.Err()
 }
 
 // A replica that dies in the middle of a call leaves the batch to the next

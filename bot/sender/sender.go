@@ -34,7 +34,7 @@ import (
 
 // MassAPI sends one batch (wxapi.Client).
 type MassAPI interface {
-	MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (int64, error)
+	MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (wxapi.Sent, error)
 	// MassStatus asks mass/get about a send: SEND_SUCCESS, SENDING,
 	// SEND_FAIL or DELETE.
 	MassStatus(ctx context.Context, msgID int64) (string, error)

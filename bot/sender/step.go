@@ -139,8 +139,8 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (
 	if x.Tag != 0 {
 		// The tag channel's one call for a version: every follower the
 		// tag holds (see tagStep).
-		msgID, err := s.tags.MassSendAll(ctx, x.Tag, b.SendContent(x.Variant).WeChat(), b.ClientMsgID(i))
-		return s.outcome(ctx, b, i, x.Size, msgID, err, wasLost)
+		sent, err := s.tags.MassSendAll(ctx, x.Tag, b.SendContent(x.Variant).WeChat(), b.ClientMsgID(i))
+		return s.outcome(ctx, b, i, x.Size, sent, err, wasLost)
 	}
 	openids, err := s.o.Store.ReadList(ctx, b.ID, b.BatchList(i), i)
 	if errors.Is(err, store.ErrListGone) {
@@ -150,8 +150,8 @@ func (s *Sender) sendBatch(ctx context.Context, b *broadcast.Broadcast, i int) (
 	if err != nil {
 		return time.Second, true, err
 	}
-	msgID, err := s.o.API.MassSend(ctx, openids, b.SendContent(x.Variant).WeChat(), b.ClientMsgID(i))
-	return s.outcome(ctx, b, i, len(openids), msgID, err, wasLost)
+	sent, err := s.o.API.MassSend(ctx, openids, b.SendContent(x.Variant).WeChat(), b.ClientMsgID(i))
+	return s.outcome(ctx, b, i, len(openids), sent, err, wasLost)
 }
 
 // reserve takes the cap slots of batch i of b (pending, about to be sent

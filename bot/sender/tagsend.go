@@ -15,7 +15,7 @@ import (
 // (wxapi.Client): the account's tags, tagging, the tag's members,
 // mass/sendall by tag and deleting the tag.
 type TagAPI interface {
-	MassSendAll(ctx context.Context, tagID int, c wxapi.Content, clientMsgID string) (int64, error)
+	MassSendAll(ctx context.Context, tagID int, c wxapi.Content, clientMsgID string) (wxapi.Sent, error)
 	AccountTags(ctx context.Context) ([]wxapi.TagInfo, error)
 	CreateTag(ctx context.Context, name string) (wxapi.TagInfo, error)
 	TagMembers(ctx context.Context, tagID int, openids []string, add bool) error

@@ -27,7 +27,7 @@ type sendAllTimer struct {
 	live atomic.Uint64
 }
 
-func (c *sendAllTimer) MassSendAll(ctx context.Context, tagID int, content wxapi.Content, id string) (int64, error) {
+func (c *sendAllTimer) MassSendAll(ctx context.Context, tagID int, content wxapi.Content, id string) (wxapi.Sent, error) {
 	now := time.Now()
 	if c.at.CompareAndSwap(nil, &now) {
 		runtime.GC()

@@ -20,15 +20,16 @@ import (
 const maxAnswer = 1 << 20
 
 // APIError is a WeChat errcode answer. MsgID is set when WeChat names an
-// existing job (45065). Until is set for 45009: when the spent quota is
+// existing job (45065), with MsgDataID when that job was mpnews. Until is set for 45009: when the spent quota is
 // back; Held means the call was not made, because an earlier 45009 on the
 // same path is still in force.
 type APIError struct {
-	Code  int
-	Msg   string
-	MsgID int64
-	Until time.Time
-	Held  bool
+	Code      int
+	Msg       string
+	MsgID     int64
+	MsgDataID int64
+	Until     time.Time
+	Held      bool
 }
 
 func (e *APIError) Error() string {
@@ -67,11 +68,13 @@ func ErrCode(err error) int {
 	return 0
 }
 
-// answer is the part every WeChat answer shares; MsgID is 45065's.
+// answer is the part every WeChat answer shares; MsgID and MsgDataID are
+// 45065's.
 type answer struct {
-	ErrCode int    `json:"errcode"`
-	ErrMsg  string `json:"errmsg"`
-	MsgID   int64  `json:"msg_id"`
+	ErrCode   int    `json:"errcode"`
+	ErrMsg    string `json:"errmsg"`
+	MsgID     int64  `json:"msg_id"`
+	MsgDataID int64  `json:"msg_data_id"`
 }
 
 // post sends body as JSON to the API path with the shared token, retried
@@ -141,7 +144,7 @@ func decodeAnswer(path string, raw []byte, out any) error {
 		return fmt.Errorf("wxapi: %s: answer is not JSON: %w", path, err)
 	}
 	if a.ErrCode != 0 {
-		return &APIError{Code: a.ErrCode, Msg: a.ErrMsg, MsgID: a.MsgID}
+		return &APIError{Code: a.ErrCode, Msg: a.ErrMsg, MsgID: a.MsgID, MsgDataID: a.MsgDataID}
 	}
 	if out == nil {
 		return nil

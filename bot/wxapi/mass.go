@@ -65,7 +65,16 @@ func (ct Content) massBody(preview bool) (massBody, error) {
 }
 
 type msgIDAnswer struct {
-	MsgID int64 `json:"msg_id"`
+	MsgID     int64 `json:"msg_id"`
+	MsgDataID int64 `json:"msg_data_id"`
+}
+
+// Sent is WeChat's answer to an accepted mass send: MsgID names the send
+// (mass/get, mass/delete, the job report); MsgDataID, given for mpnews
+// only, is the prefix of the datacube statistics' msgid
+// ("<msg_data_id>_<index>").
+type Sent struct {
+	MsgID, MsgDataID int64
 }
 
 // MassPreview sends content to one follower's chat as a preview of a mass
@@ -85,18 +94,19 @@ func (c *Client) MassPreview(ctx context.Context, openid string, content Content
 
 // MassSend sends content to 2..10 000 openids. clientMsgID makes the send
 // idempotent for 24 h: when WeChat already accepted a send with it, the
-// error is an *APIError with Code 45065 and MsgID naming that send.
-func (c *Client) MassSend(ctx context.Context, openids []string, content Content, clientMsgID string) (msgID int64, err error) {
+// error is an *APIError with Code 45065 and MsgID (and, for mpnews,
+// MsgDataID) naming that send.
+func (c *Client) MassSend(ctx context.Context, openids []string, content Content, clientMsgID string) (Sent, error) {
 	b, err := content.massBody(false)
 	if err != nil {
-		return 0, err
+		return Sent{}, err
 	}
 	b.ToUser, b.ClientMsgID = openids, clientMsgID
 	var a msgIDAnswer
 	if err := c.post(ctx, pathMassSend, b, &a); err != nil {
-		return 0, err
+		return Sent{}, err
 	}
-	return a.MsgID, nil
+	return Sent{MsgID: a.MsgID, MsgDataID: a.MsgDataID}, nil
 }
 
 // MassDelete deletes a sent mpnews message as a whole (article_idx 0).

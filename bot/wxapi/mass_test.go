@@ -47,14 +47,18 @@ func TestMassSend(t *testing.T) {
 			t.Parallel()
 			client, appID := newMassClient(t)
 			ctx := testContext(t)
-			id, err := client.MassSend(ctx, []string{"oA", "oB"}, tt.content, "c-1")
+			sent, err := client.MassSend(ctx, []string{"oA", "oB"}, tt.content, "c-1")
 			if err != nil {
 				t.Fatal(err)
 			}
 			jobs := sim.Jobs(appID)
-			if len(jobs) != 1 || jobs[0].MsgID != id || jobs[0].MsgType != tt.kind ||
+			if len(jobs) != 1 || jobs[0].MsgID != sent.MsgID || jobs[0].MsgType != tt.kind ||
 				jobs[0].Content != tt.content.Text || jobs[0].MediaID != tt.media || jobs[0].ClientMsgID != "c-1" {
-				t.Fatalf("jobs = %+v, want one %s job with msg_id %d", jobs, tt.kind, id)
+				t.Fatalf("jobs = %+v, want one %s job with msg_id %d", jobs, tt.kind, sent.MsgID)
+			}
+			// msg_data_id comes with mpnews only, and names the job's articles.
+			if sent.MsgDataID != jobs[0].MsgDataID || (sent.MsgDataID != 0) != (tt.kind == "mpnews") {
+				t.Errorf("msg_data_id %d, job's %d", sent.MsgDataID, jobs[0].MsgDataID)
 			}
 		})
 	}
@@ -81,7 +85,7 @@ func TestMassSendDuplicate(t *testing.T) {
 	client, appID := newMassClient(t)
 	ctx := testContext(t)
 	content := Content{Type: "news", MediaID: "news-1"}
-	id, err := client.MassSend(ctx, []string{"oA", "oB"}, content, "batch-7")
+	first, err := client.MassSend(ctx, []string{"oA", "oB"}, content, "batch-7")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,8 +93,9 @@ func TestMassSendDuplicate(t *testing.T) {
 	wantAPIError(t, err, wxsim.CodeClientMsgIDRetryTooFast)
 	sim.AgeMassSends(appID, 2*time.Minute)
 	got, err := client.MassSend(ctx, []string{"oA", "oB"}, content, "batch-7")
-	if ae := wantAPIError(t, err, wxsim.CodeClientMsgIDExist); ae.MsgID != id || got != 0 {
-		t.Errorf("45065 names msg_id %d (returned %d), want %d", ae.MsgID, got, id)
+	if ae := wantAPIError(t, err, wxsim.CodeClientMsgIDExist); ae.MsgID != first.MsgID || ae.MsgDataID != first.MsgDataID ||
+		first.MsgDataID == 0 || got != (Sent{}) {
+		t.Errorf("45065 names msg_id %d, msg_data_id %d (returned %+v), want %+v", ae.MsgID, ae.MsgDataID, got, first)
 	}
 }
 
@@ -117,10 +122,11 @@ func TestMassDeleteAndStatus(t *testing.T) {
 	t.Parallel()
 	client, _ := newMassClient(t)
 	ctx := testContext(t)
-	id, err := client.MassSend(ctx, []string{"oA", "oB"}, Content{Type: "news", MediaID: "news-1"}, "d")
+	sent, err := client.MassSend(ctx, []string{"oA", "oB"}, Content{Type: "news", MediaID: "news-1"}, "d")
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := sent.MsgID
 	if st, err := client.MassStatus(ctx, id); err != nil || st != wxsim.JobSendSuccess {
 		t.Fatalf("status = %q, %v", st, err)
 	}
@@ -140,12 +146,12 @@ func TestMassStatusRetriesStaleToken(t *testing.T) {
 	t.Parallel()
 	client, appID := newMassClient(t)
 	ctx := testContext(t)
-	id, err := client.MassSend(ctx, []string{"oA", "oB"}, Content{Type: "text", Text: "x"}, "s")
+	sent, err := client.MassSend(ctx, []string{"oA", "oB"}, Content{Type: "text", Text: "x"}, "s")
 	if err != nil {
 		t.Fatal(err)
 	}
 	sim.RevokeTokens(appID)
-	if _, err := client.MassStatus(ctx, id); err != nil {
+	if _, err := client.MassStatus(ctx, sent.MsgID); err != nil {
 		t.Fatalf("MassStatus after the token was revoked: %v", err)
 	}
 	wantCalls(t, appID, pathStable, 2)

@@ -18,19 +18,19 @@ const (
 // for the reason MassSend is one: the SDK's request has no clientmsgid.
 // Sends to the whole account (is_to_all) are not offered: wxcast always
 // sends to a chosen audience.
-func (c *Client) MassSendAll(ctx context.Context, tagID int, content Content, clientMsgID string) (int64, error) {
+func (c *Client) MassSendAll(ctx context.Context, tagID int, content Content, clientMsgID string) (Sent, error) {
 	if tagID <= 0 {
-		return 0, fmt.Errorf("wxapi: mass/sendall: tag id %d", tagID)
+		return Sent{}, fmt.Errorf("wxapi: mass/sendall: tag id %d", tagID)
 	}
 	b, err := content.massBody(false)
 	if err != nil {
-		return 0, err
+		return Sent{}, err
 	}
 	var a msgIDAnswer
 	if err := c.post(ctx, pathMassSendAll, sendAllBody(tagID, b, clientMsgID), &a); err != nil {
-		return 0, err
+		return Sent{}, err
 	}
-	return a.MsgID, nil
+	return Sent{MsgID: a.MsgID, MsgDataID: a.MsgDataID}, nil
 }
 
 // sendAllBody is mass/sendall's body: massBody's message part without

@@ -36,11 +36,15 @@ func TestMassSendAll(t *testing.T) {
 	ctx := testContext(t)
 	vip, members := tagFollowers(t, appID, "vip", 3)
 	_, others := tagFollowers(t, appID, "other", 2)
-	id, err := client.MassSendAll(ctx, vip, Content{Type: "news", MediaID: "news-1"}, "tag-1")
+	sent, err := client.MassSendAll(ctx, vip, Content{Type: "news", MediaID: "news-1"}, "tag-1")
 	if err != nil {
 		t.Fatal(err)
 	}
+	id := sent.MsgID
 	jobs := sim.Jobs(appID)
+	if sent.MsgDataID == 0 || len(jobs) != 1 || jobs[0].MsgDataID != sent.MsgDataID {
+		t.Errorf("msg_data_id %d, want the job's (%+v)", sent.MsgDataID, jobs)
+	}
 	if len(jobs) != 1 || jobs[0].MsgID != id || jobs[0].TagID != vip || jobs[0].ToAll ||
 		jobs[0].MsgType != "mpnews" || jobs[0].MediaID != "news-1" || jobs[0].ClientMsgID != "tag-1" {
 		t.Fatalf("jobs = %+v, want one mpnews job to tag %d with msg_id %d", jobs, vip, id)
@@ -81,8 +85,8 @@ func TestMassSendAllErrors(t *testing.T) {
 	wantAPIError(t, err, wxsim.CodeClientMsgIDRetryTooFast)
 	sim.AgeMassSends(appID, 2*time.Minute)
 	_, err = client.MassSendAll(ctx, vip, Content{Type: "text", Text: "x"}, "d")
-	if ae := wantAPIError(t, err, wxsim.CodeClientMsgIDExist); ae.MsgID != first {
-		t.Errorf("45065 names msg_id %d, want %d", ae.MsgID, first)
+	if ae := wantAPIError(t, err, wxsim.CodeClientMsgIDExist); ae.MsgID != first.MsgID {
+		t.Errorf("45065 names msg_id %d, want %d", ae.MsgID, first.MsgID)
 	}
 	if n := len(sim.Jobs(appID)); n != 1 {
 		t.Errorf("%d jobs, want 1", n)

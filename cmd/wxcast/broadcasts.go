@@ -18,6 +18,7 @@ import (
 	"github.com/wxcast/wxcast/bot/notify"
 	"github.com/wxcast/wxcast/bot/results"
 	"github.com/wxcast/wxcast/bot/sender"
+	"github.com/wxcast/wxcast/bot/stats"
 	"github.com/wxcast/wxcast/bot/wxapi"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/rules"
@@ -61,6 +62,9 @@ type broadcasting struct {
 	results   *results.Service
 	notify    *notify.Notifier
 	audit     *audit.Log
+	// articles fetches article broadcasts' statistics (nothing without
+	// the WeChat API).
+	articles *stats.Fetcher
 	// quotas: the WeChat API is on, so today's quotas can be read.
 	quotas bool
 }
@@ -87,6 +91,7 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		ApprovalsRequired: bc.ApprovalsRequired, ApprovalTTL: bc.ApprovalTTL.D(), AllowSelfApproval: bc.AllowSelfApproval,
 		BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(), TagSendAbove: bc.TagSendAbove,
 		AlertFailureRate: bc.AlertFailureRate, AlertUnsubscribeRate: bc.AlertUnsubscribeRate,
+		LinkBase: cfg.Links.BaseURL, Links: st.Links(),
 		Wake: wake, Log: log.Named("broadcast"),
 	}
 	so := sender.Options{
@@ -94,19 +99,22 @@ func newBroadcasting(cfg *configs.Config, st *store.Store, followers *store.Foll
 		Notices: n, Reports: res, Clickers: st.Links(), Wake: wake, BatchSize: bc.BatchSize, BatchInterval: bc.BatchInterval.D(),
 		Windows: windows, AlertFailureRate: bc.AlertFailureRate, Owner: replicaName(), Metrics: reg, Log: log.Named("sender"),
 	}
+	fo := stats.Options{Records: records, Store: st.Broadcasts(), Owner: so.Owner, Log: log.Named("stats")}
 	if api != nil { // a nil *Client in an interface would not be nil
-		lo.API, lo.News, lo.Quotas, so.API, so.News = api, api, api, api, api
+		lo.API, lo.News, lo.Quotas, so.API, so.News, fo.API = api, api, api, api, api, api
 	}
 	return &broadcasting{
 		lifecycle: broadcast.New(lo), sender: sender.New(so), results: res, notify: n, audit: audit.New(st.Broadcasts()),
-		quotas: api != nil,
+		articles: stats.New(fo), quotas: api != nil,
 	}
 }
 
-// run starts the sender and the notifier's queue until ctx ends.
+// run starts the sender, the notifier's queue and the article statistics
+// fetcher until ctx ends.
 func (b *broadcasting) run(ctx context.Context, wg *sync.WaitGroup) {
 	wg.Go(func() { b.notify.Run(ctx) })
 	wg.Go(func() { b.sender.Run(ctx) })
+	wg.Go(func() { b.articles.Run(ctx) })
 	// Tags of tag sends that a crash or a lost record left on WeChat
 	// (SweepTags logs what it removes, and why it could not).
 	wg.Go(func() { _, _ = b.sender.SweepTags(ctx) })
@@ -115,7 +123,7 @@ func (b *broadcasting) run(ctx context.Context, wg *sync.WaitGroup) {
 func (b *broadcasting) adminBot(cfg *configs.Config, log *zap.Logger) *admin.Bot {
 	o := admin.Options{
 		Drafts: b.lifecycle, Approvals: b.lifecycle, SendControl: b.lifecycle, Segments: b.lifecycle,
-		Results: b.results, Audit: b.audit, Notices: b.notify, Notifier: b.notify,
+		Results: b.results, Audit: b.audit, Notices: b.notify, Notifier: b.notify, Articles: b.articles,
 		Admins: admins(cfg), Language: cfg.Bot.Language, Location: cfg.Location,
 		BatchSize: cfg.Broadcast.BatchSize, Log: log.Named("admin"),
 	}

@@ -123,6 +123,7 @@ func TestErrorsNameTheCommandOnce(t *testing.T) {
 		{"demo", "--followers", "-1"},
 		{"demo", "--rate", "0"},
 		{"sim", "--draft-ids", "sometimes"},
+		{"sim", "--stats-shape", "guessed"},
 		{"sim", "extra"},
 		{"serve", "--config", dir + "/nope.yaml"},
 		{"rules", "check", dir + "/nope.yaml"},

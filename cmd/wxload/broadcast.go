@@ -271,8 +271,8 @@ type timedAPI struct {
 	first, last time.Time
 }
 
-func (t *timedAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (int64, error) {
-	id, err := t.Client.MassSend(ctx, openids, c, clientMsgID)
+func (t *timedAPI) MassSend(ctx context.Context, openids []string, c wxapi.Content, clientMsgID string) (wxapi.Sent, error) {
+	sent, err := t.Client.MassSend(ctx, openids, c, clientMsgID)
 	if err == nil {
 		t.mu.Lock()
 		t.calls, t.last = t.calls+1, time.Now()
@@ -281,7 +281,7 @@ func (t *timedAPI) MassSend(ctx context.Context, openids []string, c wxapi.Conte
 		}
 		t.mu.Unlock()
 	}
-	return id, err
+	return sent, err
 }
 
 func (t *timedAPI) accepted() (n int, first, last time.Time) {

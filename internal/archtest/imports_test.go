@@ -38,6 +38,8 @@ var forbidden = []struct {
 	{"bot/notify", "notices are below what sends them", []string{"bot/sender", "bot/results", "bot/admin"}},
 	{"bot/admin", "the admin bot knows the services by its interfaces",
 		[]string{"store", "bot/sender", "bot/notify"}},
+	{"bot/stats", "nothing depends on the article statistics: they only read what was sent",
+		[]string{"bot/sender", "bot/results", "bot/notify", "bot/admin"}},
 }
 
 // exact lists packages whose rule is about the package alone, not the

@@ -75,6 +75,9 @@ type Config struct {
 	// clock: WeChat's minute between two sends with one clientmsgid, its
 	// tokens' expiry and its daily quotas move with Clock.Add.
 	SimClock bool
+	// LinkBase is links.base_url: previews rewrite text links into
+	// tracked links under it, kept in the world's store ("": off).
+	LinkBase string
 	// Per-service tweaks, applied last.
 	Lifecycle func(*broadcast.Options)
 	Sender    func(*sender.Options)
@@ -184,6 +187,9 @@ func (w *World) build(c Config, cal store.Calendar) {
 		API: w.API, News: w.API, Quotas: w.API, Caps: w.Caps, ApprovalsRequired: 1, ApprovalTTL: 24 * time.Hour,
 		BatchSize: c.BatchSize, BatchInterval: c.BatchInterval, AlertFailureRate: c.AlertFailureRate,
 		AlertUnsubscribeRate: c.AlertUnsubscribeRate, Wake: w.Wake, Now: w.Clock.Now, Log: log}
+	if c.LinkBase != "" {
+		lo.LinkBase, lo.Links = c.LinkBase, w.Store.Links()
+	}
 	if c.Lifecycle != nil {
 		c.Lifecycle(&lo)
 	}

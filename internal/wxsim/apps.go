@@ -29,6 +29,9 @@ type app struct {
 
 	// oauth is the web authorization domain and codes (see oauth.go).
 	oauth oauthState
+
+	// stats are the article statistics' settings (see datacube.go).
+	stats statsState
 }
 
 // AddApp registers an app. Calling it again for a known appID only changes

@@ -157,6 +157,8 @@ func routeTable() map[string]route {
 		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
 		"/sns/oauth2/access_token":   {http.MethodGet, (*Server).handleOAuthToken},
 		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},
+
+		"/datacube/getarticletotaldetail": {http.MethodPost, (*Server).handleArticleTotalDetail},
 	})))
 }
 
