@@ -94,6 +94,7 @@ func cmdClicks(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	redisURL := redisURLFlag(fs)
 	rate := fs.Int("rate", 1000, "clicks a second")
 	dur := fs.Duration("duration", 5*time.Second, "how long to click")
+	warmup := fs.Duration("warmup", 2*time.Second, "click this long first at the same rate, untimed (connections, pools)")
 	followers := fs.Int("followers", 20000, "receivers of the broadcast the link is in")
 	workers := fs.Int("workers", 4, "links.exchange_workers")
 	queue := fs.Int("queue", 10000, "links.exchange_queue")
@@ -133,6 +134,10 @@ func cmdClicks(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return err
 		}
 	}
+	if *warmup > 0 {
+		_ = rig.run(ctx, *rate, *warmup)
+		rig.reset()
+	}
 	r := rig.run(ctx, *rate, *dur)
 	pprof.StopCPUProfile()
 	r.Workers, r.Queue = *workers, *queue
@@ -154,6 +159,8 @@ type clickRig struct {
 	wg        sync.WaitGroup
 	client    *http.Client
 	followers int
+
+	base int64 // exchanges done before this run (the warm-up's)
 
 	mu                     sync.Mutex // guards the server-side times
 	serverLink, serverBack []time.Duration
@@ -239,6 +246,15 @@ func (g *clickRig) close() {
 	g.wg.Wait()
 	g.wx.Close()
 	g.sim.Close()
+}
+
+// reset forgets the server-side times and the exchanges counted so far
+// (after a warm-up).
+func (g *clickRig) reset() {
+	g.mu.Lock()
+	g.serverLink, g.serverBack = nil, nil
+	g.mu.Unlock()
+	g.base = g.svc.Exchanged()
 }
 
 // hopTimes are one click's two timed answers; ok is false if any step
@@ -329,13 +345,13 @@ func (g *clickRig) run(ctx context.Context, rate int, dur time.Duration) clicksR
 	r.Seconds = time.Since(start).Seconds()
 	r.QueueEnd = g.svc.Queued()
 	drain := time.Now()
-	for g.svc.Exchanged() < int64(total) && time.Since(drain) < 30*time.Second {
+	for g.svc.Exchanged()-g.base < int64(total) && time.Since(drain) < 30*time.Second {
 		time.Sleep(10 * time.Millisecond)
 	}
 	r.DrainSec = time.Since(drain).Seconds()
 	r.CPUPerClick = float64((processCPU() - cpu).Microseconds()) / float64(total)
 	r.Load1 = load1()
-	r.Exchanged = g.svc.Exchanged()
+	r.Exchanged = g.svc.Exchanged() - g.base
 	var link, back []time.Duration
 	for _, t := range times {
 		if !t.ok {
@@ -363,7 +379,7 @@ func (r clicksReport) writeText(w io.Writer) error {
 	writeLatency(&b, "return hop, in wxcast", r.ServerReturn)
 	fmt.Fprintf(&b, "errors %d; exchange queue max %d, at end %d, per second %v; drained in %.2f s\n",
 		r.Errors, r.QueueMax, r.QueueEnd, r.Queued, r.DrainSec)
-	fmt.Fprintf(&b, "exchanged %d codes; clickers %d, receiver taps %d\n", r.Exchanged, r.Clickers, r.Taps)
+	fmt.Fprintf(&b, "exchanged %d codes; clickers %d, receiver taps %d (the warm-up's included)\n", r.Exchanged, r.Clickers, r.Taps)
 	fmt.Fprintf(&b, "this process's CPU per click %.0f µs (wxcast, simulator, clients); load average at the end %s\n", r.CPUPerClick, r.Load1)
 	_, err := io.WriteString(w, b.String())
 	return err
