@@ -90,6 +90,7 @@ func eventOf(ev *store.Event) rules.Event {
 	if l := ev.Location; l != nil {
 		e.Latitude, e.Longitude = l.Lat, l.Lng
 	}
+	segment.FillEvent(&e)
 	return e
 }
 

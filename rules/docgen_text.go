@@ -96,7 +96,13 @@ const docEnvIntro = "Every expression sees two variables, `user` and `event` (se
 const docEventIntro = "`event.type` is WeChat's MsgType for messages and the lower-cased event name\n" +
 	"for events, except the periodic LOCATION event, which is `location_report` so\n" +
 	"that it is not confused with a location message. These are also the values\n" +
-	"`on:` accepts; anything else is an error.\n\n"
+	"`on:` accepts; anything else is an error. The last two are wxcast's own: a tap\n" +
+	"on a tracked link (`link_click`) and a conversion (`attributes`). They go through\n" +
+	"the same recording as callbacks (counted in `user.counts`, kept in the history\n" +
+	"that back-tests replay) and run the tag rules, but never get a reply: there is\n" +
+	"no callback to answer. For example, tag who clicked broadcast 7 and who bought:\n\n" +
+	"```yaml\ntags:\n  - name: promo_clicker\n    when: event.type == \"link_click\" && event.broadcast == 7\n" +
+	"  - name: buyer\n    when: event.type == \"attributes\" && \"last_order_at\" in event.changed\n```\n\n"
 
 const docHelpersIntro = "Besides expr's builtins (`len`, `any`, `all`, `filter`, `upper`, `date`,\n" +
 	"`duration`, ...), expressions can call these functions. \"Today\" and calendar\n" +

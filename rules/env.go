@@ -45,6 +45,8 @@ type User struct {
 	SubscribeScene  string         `expr:"subscribe_scene" json:"subscribe_scene" doc:"How the follower came to follow, as WeChat tells the sync: ADD_SCENE_SEARCH, ADD_SCENE_QR_CODE, ADD_SCENE_PROFILE_CARD, ADD_SCENE_ACCOUNT_MIGRATION, ADD_SCENE_PAID, ADD_SCENE_WECHAT_ADVERTISEMENT, ADD_SCENE_OTHERS…; empty before the first sync." example:"user.subscribe_scene == 'ADD_SCENE_QR_CODE'"`
 	Language        string         `expr:"language" json:"language" doc:"The follower's WeChat language as of the last sync (zh_CN, zh_TW, en); empty before it." example:"user.language == 'en'"`
 	Remark          string         `expr:"remark" json:"remark" doc:"The remark (备注名) the account gave the follower on WeChat, as of the last sync." example:"user.remark != ''"`
+	DeviceOS        string         `expr:"device_os" json:"device_os" doc:"Operating system of the follower's phone, from the User-Agent of their newest tracked-link click: ios, android or other (Windows, Mac, HarmonyOS without Android…); empty before any click." example:"user.device_os == 'ios'"`
+	DeviceModel     string         `expr:"device_model" json:"device_model" doc:"Model string that click's User-Agent carried, as sent: iPhone or iPad for iOS, the maker's model code for Android (SM-G9910, PJZ110); empty when it named none." example:"user.device_model startsWith 'SM-'"`
 	Attrs           map[string]any `expr:"attrs" json:"attrs" doc:"Declared business attributes, typed by the attributes section." example:"user.attrs.vip_level >= 3"`
 }
 
@@ -60,10 +62,14 @@ type Location struct {
 // Event is the callback being handled.
 type Event struct {
 	Type      string    `expr:"type" json:"type" doc:"Event type, see Event types below." example:"event.type == 'click'"`
-	Key       string    `expr:"key" json:"key" doc:"EventKey as WeChat sends it: the menu key of click, the URL of view, the QR parameter of subscribe and scan; empty for messages." example:"event.key == 'MENU_PROMO'"`
+	Key       string    `expr:"key" json:"key" doc:"EventKey as WeChat sends it: the menu key of click, the URL of view, the QR parameter of subscribe and scan; empty for messages. For link_click the link's target URL, for attributes the changed names, comma-separated." example:"event.key == 'MENU_PROMO'"`
 	Content   string    `expr:"content" json:"content" doc:"Text of a text message; empty otherwise." example:"event.content contains '价格'"`
 	Scene     string    `expr:"scene" json:"scene" doc:"QR scene of a subscribe or scan event; empty otherwise." example:"event.scene startsWith 'store_'"`
 	Latitude  float64   `expr:"latitude" json:"latitude" doc:"Latitude of a location message or location_report event." example:"event.latitude > 30.7"`
 	Longitude float64   `expr:"longitude" json:"longitude" doc:"Longitude of a location message or location_report event." example:"event.longitude < 122"`
 	Time      time.Time `expr:"time" json:"time" doc:"CreateTime of the callback." example:"event.time - user.last_click_at < hours(1)"`
+	Broadcast int       `expr:"broadcast" json:"broadcast" doc:"Number (编号) of the broadcast whose tracked link was tapped (link_click); 0 otherwise." example:"event.broadcast == 7"`
+	Version   string    `expr:"version" json:"version" doc:"Version of that broadcast the follower received and tapped in: A (the main content), B, C…; empty for other events." example:"event.version == 'B'"`
+	Link      string    `expr:"link" json:"link" doc:"Target URL of the tapped tracked link (the original address, not the wxcast one; back-tests see its first 256 bytes); empty for other events." example:"event.link contains 'spring-sale'"`
+	Changed   []string  `expr:"changed" json:"changed" doc:"Names of the conversion attributes (results.conversion_attributes) an attributes event changed; empty for other events." example:"'last_order_at' in event.changed"`
 }

@@ -31,6 +31,8 @@ func EventTypes() []EventType {
 		{"pic_weixin", "WeChat-album menu item (event.key is the menu key)"},
 		{"location_select", "send-location menu item (event.key is the menu key)"},
 		{"view_miniprogram", "menu item opening a mini program (event.key is its page path)"},
+		{"link_click", "the follower tapped a tracked link of a broadcast they received (event.broadcast, event.version, event.link); not a WeChat callback: wxcast learns it through the link's silent authorization, and records it only for followers it knows"},
+		{"attributes", "a write through the attributes API or `wxcast users import` changed one of `results.conversion_attributes` (event.changed names them); not a WeChat callback, and not activity: it moves no last_active or window"},
 	}
 }
 

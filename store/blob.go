@@ -38,10 +38,13 @@ import (
 //	22 lg   language from WeChat (zh_CN, en, …)
 //	23 rm   remark the account set on WeChat
 //	24 sy   the sync run that last listed the follower (unix s of its start)
+//	25 do   device operating system of the newest tracked-link click
+//	        ("ios", "android", "other"; "" before any)
+//	26 dm   device model string that click's User-Agent carried
 const (
 	fieldSep = "\x1e"
 	itemSep  = "\x1f"
-	nFields  = 24
+	nFields  = 26
 )
 
 const (
@@ -69,6 +72,8 @@ const (
 	fLanguage
 	fRemark
 	fSyncRun
+	fDeviceOS
+	fDeviceModel
 )
 
 // splitFields cuts a profile string into its fields without allocating

@@ -48,6 +48,9 @@ type Outcome struct {
 	// Profile is the follower's profile after a new delivery was applied
 	// (nil for duplicates).
 	Profile *Profile
+	// Unknown is true when the event asked for an existing profile
+	// (Event.External) and the follower has none: nothing was recorded.
+	Unknown bool
 }
 
 // MarkSeen deduplicates a callback that changes no profile and gets no

@@ -42,7 +42,37 @@ type Event struct {
 	ClickKey string
 	// Location is set for location messages and location reports.
 	Location *Location
+	// External marks an event that is not one of WeChat's callbacks (a
+	// tracked-link click, a conversion). It is recorded only into a
+	// follower's existing profile: for an openid wxcast never saw, Record
+	// writes nothing and reports Outcome.Unknown, so such an event never
+	// makes up a follower. And it says nothing of the subscription (a web
+	// page opens for anyone, an order system knows nothing of WeChat): it
+	// moves last_active only while the follower is subscribed, so it never
+	// resubscribes one who left.
+	External bool
+	// Device, when set, replaces the follower's stored device.
+	Device *Device
 }
+
+// Device is what a browser's User-Agent tells of a follower's phone.
+type Device struct {
+	// OS is "ios", "android" or "other".
+	OS string
+	// Model is the raw model string the User-Agent carries ("iPhone",
+	// "SM-G9910"); "" when it names none.
+	Model string
+}
+
+// Device operating systems.
+const (
+	DeviceIOS     = "ios"
+	DeviceAndroid = "android"
+	DeviceOther   = "other"
+)
+
+// deviceModelMax bounds the stored device model.
+const deviceModelMax = 64
 
 // Location is a reported position.
 type Location struct {

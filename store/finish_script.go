@@ -72,13 +72,15 @@ return 1
 
 // attrsScript merges business attributes into a follower's profile,
 // creating the profile if needed. KEYS: 1 profile shard. ARGV: 1 openid,
-// 2 dry ("1": write nothing, only report), 3… "name\31value" pairs; an
-// empty value deletes the attribute.
+// 2 mode ("1" dry: write nothing, only report; "2" write and name the
+// attributes whose value changed), 3… "name\31value" pairs; an empty value
+// deletes the attribute.
 //
 // Returns 1 when the attributes changed (dry: would change), 0 when they
 // already held these values: then nothing is written, so re-importing a
 // file rewrites no profile (and creates none for a follower whose
-// attributes are deleted).
+// attributes are deleted). Mode "2" returns the list of changed names
+// instead (empty when none).
 const attrsScript = luaProfile + `
 local P = load(redis.call('HGET', KEYS[1], ARGV[1]))
 local before = P[19]
@@ -86,10 +88,12 @@ local vals, order = {}, {}
 for name, v in string.gmatch(before, '([^\31=]+)=([^\31]*)') do
   vals[name] = v; order[#order + 1] = name
 end
+local changed = {}
 for i = 3, #ARGV do
   local name, v = string.match(ARGV[i], '^([^\31]+)\31(.*)$')
   if name then
     if vals[name] == nil then order[#order + 1] = name end
+    if (vals[name] or '') ~= v then changed[#changed + 1] = name end
     if v == '' then vals[name] = false else vals[name] = v end
   end
 end
@@ -98,9 +102,13 @@ for _, name in ipairs(order) do
   if vals[name] then out[#out + 1] = name .. '=' .. vals[name]; vals[name] = nil end
 end
 local after = table.concat(out, '\31')
-if after == before then return 0 end
+if after == before then
+  if ARGV[2] == '2' then return {} end
+  return 0
+end
 if ARGV[2] == '1' then return 1 end
 P[19] = after
 redis.call('HSET', KEYS[1], ARGV[1], table.concat(P, '\30'))
+if ARGV[2] == '2' then return changed end
 return 1
 `

@@ -51,12 +51,20 @@ func (f *Followers) Record(ctx context.Context, ev Event, now time.Time, mark Ma
 	if mark == MarkPending {
 		m += strconv.FormatInt(now.UnixMilli(), 10)
 	}
+	known, dos, dmodel := "", "", ""
+	if ev.External {
+		known = "1"
+	}
+	if d := ev.Device; d != nil && d.OS != "" {
+		dos, dmodel = safeKind(d.OS), scrub(d.Model, deviceModelMax)
+	}
 	res, err := f.s.record.Run(ctx, f.s.rdb,
 		[]string{k.dedup(ev.OpenID, ev.DedupID), k.profile(ev.OpenID), k.history(ev.OpenID)},
 		ev.OpenID, f.lim.DedupTTL.Milliseconds(), m, ev.At.Unix(), string(rune(ev.Class)),
 		safeKind(ev.Kind), sub, scrub(ev.Scene, 128), scrub(ev.ClickKey, 256), lat, lng, prec,
 		encodeHistory(ev), f.lim.HistoryMax, cutoff, f.lim.HistoryDays*86400,
 		f.cal.Day(now), f.cal.Hour(now), f.cal.Day(ev.At), f.cal.Hour(ev.At),
+		known, dos, dmodel,
 	).Slice()
 	if err != nil {
 		return Outcome{}, fmt.Errorf("store: record %s %s: %w", ev.OpenID, ev.DedupID, err)
@@ -65,8 +73,11 @@ func (f *Followers) Record(ctx context.Context, ev Event, now time.Time, mark Ma
 		return Outcome{}, fmt.Errorf("store: record %s %s: unexpected reply %v", ev.OpenID, ev.DedupID, res)
 	}
 	val, _ := res[1].(string)
-	if seen, _ := res[0].(int64); seen == 1 {
+	switch seen, _ := res[0].(int64); seen {
+	case 1:
 		return outcomeOf(val)
+	case 2:
+		return Outcome{Unknown: true}, nil
 	}
 	return Outcome{Profile: decodeProfile(ev.OpenID, val)}, nil
 }

@@ -80,3 +80,34 @@ func cut(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// Kinds of the events that do not come from WeChat's callbacks. Their
+// history entries carry what rules read of them: a link click's Key is
+// the link's target URL and its Content the ClickRef; an attributes
+// event's Key is the changed attribute names, comma-separated.
+const (
+	KindLinkClick  = "link_click"
+	KindAttributes = "attributes"
+)
+
+// ClickRef names a tracked link in a history entry: "<broadcast>:<version>:<link>".
+func ClickRef(broadcast int64, version, link int) string {
+	return strconv.FormatInt(broadcast, 10) + ":" + strconv.Itoa(version) + ":" + strconv.Itoa(link)
+}
+
+// ParseClickRef reads a ClickRef; ok is false for anything else.
+func ParseClickRef(s string) (broadcast int64, version, link int, ok bool) {
+	b, rest, ok1 := strings.Cut(s, ":")
+	v, l, ok2 := strings.Cut(rest, ":")
+	if !ok1 || !ok2 {
+		return 0, 0, 0, false
+	}
+	var err1, err2, err3 error
+	broadcast, err1 = strconv.ParseInt(b, 10, 64)
+	version, err2 = strconv.Atoi(v)
+	link, err3 = strconv.Atoi(l)
+	if err1 != nil || err2 != nil || err3 != nil {
+		return 0, 0, 0, false
+	}
+	return broadcast, version, link, true
+}

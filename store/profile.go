@@ -38,6 +38,10 @@ type Profile struct {
 	// SyncRun is the start (unix s) of the last sync that listed the
 	// follower; 0 if none did.
 	SyncRun int64
+	// DeviceOS ("ios", "android", "other") and DeviceModel are what the
+	// User-Agent of the follower's newest tracked-link click said; both
+	// "" before any.
+	DeviceOS, DeviceModel string
 
 	days, hours   string // bucket lists, read by Windows
 	counts, attrs string // item lists, read by Counts and Attrs
@@ -180,6 +184,7 @@ func decodeInto(p *Profile, openid, blob string) {
 	p.wechatTags = f[fWeChatTags]
 	p.SubscribeScene, p.Language, p.Remark = f[fSubScene], f[fLanguage], f[fRemark]
 	p.SyncRun = atoi(f[fSyncRun])
+	p.DeviceOS, p.DeviceModel = f[fDeviceOS], f[fDeviceModel]
 }
 
 func unix(s string) time.Time {

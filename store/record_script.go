@@ -12,7 +12,7 @@ const MaxKinds = 64
 // least nFields entries, keeping any newer fields it does not know;
 // table.concat(P, '\30') writes it back.
 const luaProfile = `
-local NF = 24
+local NF = 26
 local MAXKINDS = 64
 local function load(raw)
   local P = {}
@@ -48,10 +48,16 @@ end
 // 6 kind, 7 subscription change ("s", "u" or ""), 8 scene, 9 click key,
 // 10 lat, 11 lng, 12 precision, 13 history entry, 14 history max,
 // 15 history cutoff ts, 16 history ttl s, 17 current day, 18 current hour,
-// 19 event day, 20 event hour.
+// 19 event day, 20 event hour, 21 "1" for an external event (recorded
+// only into an existing profile, and activity only while subscribed: see
+// Event.External), 22 device os, 23 device model ("" keeps the stored
+// device).
 //
-// Returns {1, mark} for a seen delivery, {0, profile} for a new one.
+// Returns {1, mark} for a seen delivery, {0, profile} for a new one, and
+// {2, empty string} for an external event and a follower without a
+// profile (nothing is written, not even the dedup mark).
 const recordScript = luaProfile + `
+if ARGV[21] == '1' and redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return {2, ''} end
 -- One call marks the delivery and returns an earlier mark, if any.
 local seen = redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[2], 'NX', 'GET')
 if seen then return {1, seen} end
@@ -118,7 +124,7 @@ local kind = ARGV[6]
 P[17] = count(P[17], kind)
 
 if class ~= 'p' then
-  if ts > num(P[8]) then P[8] = ARGV[4] end
+  if ts > num(P[8]) and (ARGV[21] ~= '1' or P[2] == '1') then P[8] = ARGV[4] end
   P[15] = bump(P[15], tonumber(ARGV[17]), 30, tonumber(ARGV[19]))
   P[16] = bump(P[16], tonumber(ARGV[18]), 24, tonumber(ARGV[20]))
 end
@@ -143,6 +149,8 @@ if ARGV[9] ~= '' and ts >= num(P[10]) then P[9] = ARGV[9]; P[10] = ARGV[4] end
 if ARGV[10] ~= '' and ts >= num(P[14]) then
   P[11] = ARGV[10]; P[12] = ARGV[11]; P[13] = ARGV[12]; P[14] = ARGV[4]
 end
+
+if ARGV[22] ~= '' then P[25] = ARGV[22]; P[26] = ARGV[23] end
 
 local blob = table.concat(P, '\30')
 redis.call('HSET', KEYS[2], ARGV[1], blob)

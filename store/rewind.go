@@ -35,8 +35,8 @@ func (p *Profile) Without(events []HistoryEntry, cal Calendar) *Profile {
 		if counts[e.Kind] > 0 {
 			counts[e.Kind]--
 		}
-		if e.Kind == "unsubscribe" {
-			continue
+		if e.Kind == "unsubscribe" || e.Kind == KindAttributes {
+			continue // recorded, not activity: never in the buckets
 		}
 		take(days, cal.Day(e.At), isMessageKind(e.Kind))
 		take(hours, cal.Hour(e.At), isMessageKind(e.Kind))

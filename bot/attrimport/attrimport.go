@@ -18,6 +18,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	botattrs "github.com/wxcast/wxcast/bot/attrs"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -58,6 +59,9 @@ func FormatOf(path, flag string) (Format, error) {
 type Store interface {
 	SetAttributesBatch(ctx context.Context, ups []store.AttrUpdate) (int, error)
 	CountAttrChanges(ctx context.Context, ups []store.AttrUpdate) (int, error)
+	// SetAttributesBatchNamed names, per update, the attributes it
+	// changed; an import with conversion attributes takes it.
+	SetAttributesBatchNamed(ctx context.Context, ups []store.AttrUpdate) ([][]string, error)
 }
 
 // Options configures Run.
@@ -74,6 +78,10 @@ type Options struct {
 	BatchSize, Workers int
 	// OnBad hears about every bad row, in file order.
 	OnBad func(Problem)
+	// Conversions makes the rows that change a conversion attribute
+	// (results.conversion_attributes) behaviour and conversions, as the
+	// attributes API does; nil makes none. A dry run records none.
+	Conversions *botattrs.Converter
 }
 
 // Problem is a bad row, skipped.
@@ -87,6 +95,10 @@ type Problem struct {
 // alter) a profile and Unchanged already held these values.
 type Summary struct {
 	Read, Applied, Changed, Unchanged, Bad int
+	// Conversions counts the rows that changed a conversion attribute;
+	// ConversionErrors those of them whose event or conversion could not
+	// be recorded (the values are stored all the same).
+	Conversions, ConversionErrors int
 }
 
 // FileError refuses a whole file (a CSV header naming an undeclared
@@ -132,6 +144,7 @@ func Run(ctx context.Context, r io.Reader, o Options) (Summary, error) {
 	p := newPool(ctx, o)
 	sum, readErr := feed(p.ctx, src, p, o.OnBad)
 	changed, storeErr := p.wait()
+	sum.Conversions, sum.ConversionErrors = int(p.conversions.Load()), int(p.conversionErrs.Load())
 	if storeErr != nil {
 		return sum, storeErr
 	}
@@ -184,8 +197,10 @@ type pool struct {
 	queues  []chan []row
 	wg      sync.WaitGroup
 	changed atomic.Int64
-	errOnce sync.Once
-	err     error
+	// conversions and conversionErrs count Options.Conversions' rows.
+	conversions, conversionErrs atomic.Int64
+	errOnce                     sync.Once
+	err                         error
 }
 
 func newPool(ctx context.Context, o Options) *pool {
@@ -223,9 +238,12 @@ func (p *pool) work(q <-chan []row) {
 		}
 		var n int
 		var err error
-		if p.o.DryRun {
+		switch {
+		case p.o.DryRun:
 			n, err = p.o.Store.CountAttrChanges(p.ctx, b)
-		} else {
+		case p.o.Conversions != nil:
+			n, err = p.writeNamed(b)
+		default:
 			n, err = p.o.Store.SetAttributesBatch(p.ctx, b)
 		}
 		if err != nil {
@@ -250,4 +268,29 @@ func (p *pool) wait() (int, error) {
 		return 0, p.ctx.Err()
 	}
 	return int(p.changed.Load()), p.err
+}
+
+// writeNamed writes a batch and hands the rows that changed a conversion
+// attribute to Options.Conversions, in row order. It returns how many rows
+// changed a profile.
+func (p *pool) writeNamed(b []row) (int, error) {
+	names, err := p.o.Store.SetAttributesBatchNamed(p.ctx, b)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for i, changed := range names {
+		if len(changed) == 0 {
+			continue
+		}
+		n++
+		conv, err := p.o.Conversions.Note(p.ctx, b[i].OpenID, changed, b[i].Attrs)
+		if len(conv) > 0 {
+			p.conversions.Add(1)
+		}
+		if err != nil {
+			p.conversionErrs.Add(1)
+		}
+	}
+	return n, nil
 }

@@ -22,6 +22,9 @@ import (
 // Store is what setting attributes needs from the store.
 type Store interface {
 	SetAttributes(ctx context.Context, openid string, attrs map[string]string) (bool, error)
+	// SetAttributesNamed is SetAttributes naming the attributes whose
+	// stored value changed; a write of a conversion attribute takes it.
+	SetAttributesNamed(ctx context.Context, openid string, attrs map[string]string) ([]string, error)
 	Profile(ctx context.Context, openid string) (*store.Profile, error)
 }
 
@@ -37,6 +40,15 @@ type Service struct {
 	st   Store
 	live func() *rules.Ruleset
 	log  *zap.Logger
+	conv *Converter
+}
+
+// WithConversions makes the writes that change a conversion attribute
+// behaviour and conversions (see Converter); nil, the default, makes
+// none. Call it before the Service is used.
+func (s *Service) WithConversions(c *Converter) *Service {
+	s.conv = c
+	return s
 }
 
 // NewService returns a Service that writes to st and checks values
@@ -74,7 +86,19 @@ func (s *Service) Put(ctx context.Context, openid string, obj map[string]any) (R
 		return Result{}, invalid{err}
 	}
 	changed := false
-	if len(attrs) > 0 {
+	switch {
+	case s.conv.Watches(attrs):
+		names, err := s.st.SetAttributesNamed(ctx, openid, attrs)
+		if err != nil {
+			return Result{}, fmt.Errorf("attrs: set attributes of %s: %w", openid, err)
+		}
+		changed = len(names) > 0
+		// The values are stored: a failure here is not the caller's to
+		// retry (a retry changes nothing), so it is logged, not returned.
+		if _, err := s.conv.Note(ctx, openid, names, attrs); err != nil {
+			s.log.Warn("attributes API: record a conversion", zap.String("openid", openid), zap.Error(err))
+		}
+	case len(attrs) > 0:
 		if changed, err = s.st.SetAttributes(ctx, openid, attrs); err != nil {
 			return Result{}, fmt.Errorf("attrs: set attributes of %s: %w", openid, err)
 		}

@@ -97,6 +97,10 @@ func (b brokenStore) SetAttributes(context.Context, string, map[string]string) (
 	return false, b.setErr
 }
 
+func (b brokenStore) SetAttributesNamed(context.Context, string, map[string]string) ([]string, error) {
+	return nil, b.setErr
+}
+
 func (b brokenStore) Profile(context.Context, string) (*store.Profile, error) {
 	return nil, b.profileErr
 }

@@ -156,6 +156,12 @@ func (s *state) apply(e store.HistoryEntry) {
 	case "unsubscribe":
 		s.unsubAt, s.unsubLast = e.At, true
 		return
+	case store.KindAttributes:
+		return // recorded, but not activity
+	case store.KindLinkClick:
+		if !s.subscribed() {
+			return // activity only while subscribed (store.Event.External)
+		}
 	case "subscribe":
 		s.subAt, s.scene = e.At, e.Key
 	case "click":
@@ -166,13 +172,18 @@ func (s *state) apply(e store.HistoryEntry) {
 	s.active, s.unsubLast = e.At, false
 }
 
-// fill overwrites the history-derived fields of u with the replay state.
-func (s state) fill(u *rules.User, cal store.Calendar, at time.Time) {
+// subscribed is the subscription the replay state implies.
+func (s state) subscribed() bool {
 	on := s.subAt
 	if s.active.After(on) {
 		on = s.active
 	}
-	u.Subscribed = on.After(s.unsubAt) || on.Equal(s.unsubAt) && !on.IsZero() && !s.unsubLast
+	return on.After(s.unsubAt) || on.Equal(s.unsubAt) && !on.IsZero() && !s.unsubLast
+}
+
+// fill overwrites the history-derived fields of u with the replay state.
+func (s state) fill(u *rules.User, cal store.Calendar, at time.Time) {
+	u.Subscribed = s.subscribed()
 	u.SubscribedAt, u.UnsubscribedAt, u.Scene = s.subAt, s.unsubAt, s.scene
 	u.LastActive, u.DaysSinceActive = s.active, rules.NeverDays
 	if !s.active.IsZero() {
@@ -192,5 +203,6 @@ func eventOfHistory(e store.HistoryEntry) rules.Event {
 	if e.Kind == "subscribe" || e.Kind == "scan" {
 		ev.Scene = e.Key
 	}
+	FillEvent(&ev)
 	return ev
 }

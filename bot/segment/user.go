@@ -55,6 +55,7 @@ func fillUser(u *rules.User, rs *rules.Ruleset, p *store.Profile, m moment, n ru
 		ActiveDays7d: int(w.ActiveDays7d), ActiveDays30d: int(w.ActiveDays30d),
 		LastClickKey: p.LastClickKey, LastClickAt: p.LastClickAt,
 		SubscribeScene: p.SubscribeScene, Language: p.Language, Remark: p.Remark,
+		DeviceOS: p.DeviceOS, DeviceModel: p.DeviceModel,
 	}
 	if !p.LastActive.IsZero() {
 		u.DaysSinceActive = max(0, int(m.day-cal.Day(p.LastActive)))

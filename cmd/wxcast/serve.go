@@ -189,6 +189,13 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 		opts.TagMirror = startFollowerSync(bg, cfg, st, followers, api, live, reg, log, &bgWork)
 	}
 	b := bot.New(opts)
+	warnConversionAttributes(cfg, liveRules(), log)
+	// A write that changes one of results.conversion_attributes becomes
+	// an attributes event (Behaviour) and a conversion of the broadcasts
+	// that reached the buyer (the results service).
+	conversions := attrs.NewConverter(attrs.ConversionOptions{
+		Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Conversions: bcs.results, Log: log,
+	})
 	linkSvc, verifyFile, err := startLinks(bg, cfg, st, api, b, log, &bgWork)
 	if err != nil {
 		return err
@@ -203,7 +210,7 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 		MaxBodyBytes:       cfg.Callback.MaxBodyBytes,
 		ReadyInfo:          readyInfo(live, lists),
 		APIToken:           cfg.API.Token.Value(),
-		Attributes:         attrs.NewService(followers, liveRules, log),
+		Attributes:         attrs.NewService(followers, liveRules, log).WithConversions(conversions),
 		MetricsApart:       cfg.Metrics.Listen != "",
 		MetricsToken:       cfg.Metrics.Token.Value(),
 		Links:              linkSvc,

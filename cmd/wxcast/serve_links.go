@@ -19,9 +19,9 @@ import (
 
 // startLinks builds the tracked links' service when links.base_url is
 // set (nil otherwise) and runs its background exchange on wg. rec records
-// identified clicks as behaviour when it implements links.Recorder.
-// Without an AppSecret (api nil) every tap is anonymous.
-func startLinks(ctx context.Context, cfg *configs.Config, st *store.Store, api *wxapi.Client, rec any,
+// identified clicks as behaviour (bot.Bot). Without an AppSecret (api nil)
+// every tap is anonymous.
+func startLinks(ctx context.Context, cfg *configs.Config, st *store.Store, api *wxapi.Client, rec links.Recorder,
 	log *zap.Logger, wg *sync.WaitGroup) (handlers.Links, handlers.VerifyFile, error) {
 	if cfg.Links.BaseURL == "" {
 		return nil, handlers.VerifyFile{}, nil
@@ -38,13 +38,11 @@ func startLinks(ctx context.Context, cfg *configs.Config, st *store.Store, api *
 		Targets:  st.Links(),
 		Clicks:   st.Links(),
 		Receipts: links.NewReceipts(st.Broadcasts(), broadcast.NewRecords(st.Broadcasts(), nil), nil),
+		Recorder: rec,
 		Log:      log.Named("links"),
 	}
 	if api != nil {
 		d.Exchanger = api
-	}
-	if r, ok := rec.(links.Recorder); ok {
-		d.Recorder = r
 	}
 	svc := links.New(links.Config{
 		BaseURL: cfg.Links.BaseURL, OAuthBaseURL: cfg.WeChat.OAuthBaseURL, AppID: cfg.WeChat.AppID,

@@ -9,8 +9,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.uber.org/zap"
 
+	"github.com/wxcast/wxcast/bot"
 	"github.com/wxcast/wxcast/bot/attrimport"
+	"github.com/wxcast/wxcast/bot/attrs"
+	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/results"
 	"github.com/wxcast/wxcast/configs"
 	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
@@ -81,9 +86,14 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 		size = fi.Size()
 	}
 	bar := newProgress(stderr, "users import "+file, true)
+	cal := store.Calendar{Loc: cfg.Location}
+	followers := st.Followers(cal, store.Limits{
+		DedupTTL: cfg.Callback.DedupTTL.D(), HistoryMax: cfg.Profile.HistoryMax, HistoryDays: cfg.Profile.HistoryDays,
+	})
 	sum, err := attrimport.Run(ctx, &readProgress{r: in, total: size, p: bar}, attrimport.Options{
-		Rules: rs, Store: st.Followers(store.Calendar{Loc: cfg.Location}, store.Limits{}),
+		Rules: rs, Store: followers,
 		Format: fm, Name: file, DryRun: o.dryRun, OnBad: bad.add,
+		Conversions: importConversions(cfg, st, rs, followers, cal),
 	})
 	bar.Finish()
 	bad.close()
@@ -140,6 +150,12 @@ func reportImport(stdout, stderr io.Writer, file string, s attrimport.Summary, d
 		fmt.Fprintf(stdout, "%s: %d rows read, %d applied (%d changed, %d unchanged), %d bad, %.1fs\n",
 			file, s.Read, s.Applied, s.Changed, s.Unchanged, s.Bad, took.Seconds())
 	}
+	if s.Conversions > 0 {
+		fmt.Fprintf(stdout, "%d rows changed a conversion attribute (results.conversion_attributes): recorded as attributes events\n", s.Conversions)
+	}
+	if s.ConversionErrors > 0 {
+		fmt.Fprintf(stderr, "%d of them could not be recorded (their values are stored)\n", s.ConversionErrors)
+	}
 	if s.Bad == 0 {
 		return nil
 	}
@@ -150,3 +166,26 @@ func reportImport(stdout, stderr io.Writer, file string, s attrimport.Summary, d
 	fmt.Fprintf(stderr, "%d bad rows were skipped (listed above); %s. Fix them and import the file again: rows already stored are left unchanged.\n", s.Bad, what)
 	return errReported{msg: fmt.Sprintf("%s: %d bad rows", file, s.Bad)}
 }
+
+// importConversions records the rows that change a conversion attribute
+// as the serving bot does: an attributes event with the file's rules'
+// tag rules (the WeChat tag mirror catches up at the next sync). nil when
+// results.conversion_attributes lists none.
+func importConversions(cfg *configs.Config, st *store.Store, rs *rules.Ruleset, followers *store.Followers, cal store.Calendar) *attrs.Converter {
+	if len(cfg.Results.ConversionAttributes) == 0 {
+		return nil
+	}
+	b := bot.New(bot.Options{Followers: followers, Rules: bot.NewRules(fixedRules{rs}, cal, zap.NewNop())})
+	// The conversions are laid at the door of the broadcasts that reached
+	// each buyer, as the server does with the attributes API's.
+	res := results.New(results.Options{
+		Records: broadcast.NewRecords(st.Broadcasts(), nil), Store: st.Broadcasts(), Conversions: st.Conversions(),
+		MeasureWindow: cfg.Broadcast.MeasureWindow.D(),
+	})
+	return attrs.NewConverter(attrs.ConversionOptions{Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Conversions: res})
+}
+
+// fixedRules is one ruleset that never reloads.
+type fixedRules struct{ rs *rules.Ruleset }
+
+func (f fixedRules) Current() *rules.Ruleset { return f.rs }

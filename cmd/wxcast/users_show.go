@@ -114,6 +114,9 @@ func showProfile(w *reportWriter, p *store.Profile, u rules.User, loc *time.Loca
 	if p.Language != "" || p.Remark != "" {
 		w.printf("  %-18s language %s, remark %q\n", "on WeChat", orNone(p.Language), p.Remark)
 	}
+	if p.DeviceOS != "" {
+		w.printf("  %-18s %s, model %s (from the newest tracked-link click)\n", "device", p.DeviceOS, orNone(p.DeviceModel))
+	}
 	sync := "never"
 	if p.SyncRun != 0 {
 		sync = "in the run of " + when(time.Unix(p.SyncRun, 0), loc)
@@ -191,6 +194,12 @@ func describe(h store.HistoryEntry) string {
 			return fmt.Sprintf("- tag %s (expired)", h.Key)
 		}
 		return fmt.Sprintf("- tag %s (rule %s)", h.Key, h.Content)
+	case store.KindLinkClick:
+		if b, v, l, ok := store.ParseClickRef(h.Content); ok {
+			return fmt.Sprintf("link_click broadcast %d version %s link %d: %s", b, segment.VersionName(v), l+1, h.Key)
+		}
+	case store.KindAttributes:
+		return "attributes changed: " + h.Key
 	}
 	parts := []string{h.Kind}
 	if h.Key != "" {
