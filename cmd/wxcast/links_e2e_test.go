@@ -44,6 +44,12 @@ func TestTrackedLinkEndToEnd(t *testing.T) {
 	if err := st.Links().Freeze(ctx, []string{code}, []store.LinkTarget{{Broadcast: b.ID, URL: dest}}); err != nil {
 		t.Fatal(err)
 	}
+	// The follower once wrote to the account, so wxcast has their profile.
+	followers := st.Followers(store.Calendar{Loc: time.UTC}, store.Limits{DedupTTL: time.Hour, HistoryMax: 50, HistoryDays: 30})
+	if _, err := followers.Record(ctx, store.Event{OpenID: who, DedupID: "m1", At: time.Now(), Kind: "text",
+		Class: store.ClassMessage, Content: "hi"}, time.Now(), store.MarkFinal); err != nil {
+		t.Fatal(err)
+	}
 
 	addr := freeAddr(t)
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
@@ -92,5 +98,10 @@ func TestTrackedLinkEndToEnd(t *testing.T) {
 	waitFor(t, 10*time.Second, "the click to be counted", func() bool {
 		c, err := st.Links().ClickCounts(ctx, b.ID, 1)
 		return err == nil && c.Clickers[0] == 1 && c.Taps[store.TapKey{Kind: store.TapReceiver}] == 1
+	})
+	// And the click is the follower's behaviour: a link_click on the profile.
+	waitFor(t, 10*time.Second, "the link_click on the profile", func() bool {
+		p, err := followers.Profile(ctx, who)
+		return err == nil && p != nil && p.Counts()["link_click"] == 1
 	})
 }
