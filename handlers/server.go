@@ -55,6 +55,10 @@ type Config struct {
 	MetricsApart bool
 	// MetricsToken, when set, is the bearer token /metrics requires.
 	MetricsToken string
+	// Links answers tracked links (/l/…); nil (links.base_url empty)
+	// leaves them and VerifyFile out.
+	Links      Links
+	VerifyFile VerifyFile
 }
 
 // Server serves wxcast's HTTP routes.
@@ -107,6 +111,7 @@ func (s *Server) Handler() http.Handler {
 		s.metricsRoute(r)
 	}
 	r.HandleFunc("/api/followers/{openid}/attributes", s.handlePutAttributes).Methods(http.MethodPut)
+	s.linkRoutes(r)
 	return r
 }
 

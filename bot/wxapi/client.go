@@ -24,6 +24,9 @@ type Client struct {
 	// counts keeps today's quota readings; optional, see WithQuotaCounts.
 	counts    QuotaCounts
 	countLife time.Duration
+	// appID and secret sign in the web authorization exchange (oauth.go),
+	// which takes no access token.
+	appID, secret string
 }
 
 // Config identifies the account.
@@ -39,7 +42,7 @@ func New(cfg Config, tokens *Tokens, c cache.Cache) *Client {
 		EncodingAESKey: cfg.EncodingAESKey, Cache: c, UseStableAK: true,
 	})
 	oa.SetAccessTokenHandle(tokens)
-	return &Client{oa: oa, user: oa.GetUser(), tokens: tokens}
+	return &Client{oa: oa, user: oa.GetUser(), tokens: tokens, appID: cfg.AppID, secret: cfg.AppSecret}
 }
 
 // SDK exposes the official-account client for calls not wrapped here.

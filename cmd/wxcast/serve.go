@@ -196,6 +196,10 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 	conversions := attrs.NewConverter(attrs.ConversionOptions{
 		Attributes: cfg.Results.ConversionAttributes, Behaviour: b, Conversions: bcs.results, Log: log,
 	})
+	linkSvc, verifyFile, err := startLinks(bg, cfg, st, api, b, log, &bgWork)
+	if err != nil {
+		return err
+	}
 	srv, err := handlers.NewServer(handlers.Config{
 		AppID:              cfg.WeChat.AppID,
 		Token:              cfg.WeChat.Token.Value(),
@@ -209,6 +213,8 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 		Attributes:         attrs.NewService(followers, liveRules, log).WithConversions(conversions),
 		MetricsApart:       cfg.Metrics.Listen != "",
 		MetricsToken:       cfg.Metrics.Token.Value(),
+		Links:              linkSvc,
+		VerifyFile:         verifyFile,
 	}, b, st, reg, log)
 	if err != nil {
 		return err

@@ -19,6 +19,7 @@ import (
 // simFlags are the simulator's command-line options.
 type simFlags struct {
 	listen, callback, appID, secret, token, aesKey, mode, draftIDs string
+	oauthDomain                                                    string
 	statsShape                                                     string
 	followers                                                      int
 	quotas                                                         quotaFlag
@@ -46,6 +47,7 @@ to the server's callback URL.`,
 	fs.StringVar(&f.mode, "mode", "safe", "message encryption mode: plain, compat or safe")
 	fs.IntVar(&f.followers, "followers", 0, "followers to put on the roster, for wxcast users sync (0 to 1000000)")
 	fs.StringVar(&f.draftIDs, "draft-ids", "accepted", "how mass send and preview treat a draft's media_id: accepted, once (until its first mass send) or refused (40007)")
+	fs.StringVar(&f.oauthDomain, "oauth-domain", "127.0.0.1", "the account's web authorization domain (网页授权域名): the host of links.base_url; its authorization page (wechat.oauth_base_url) refuses others")
 	fs.StringVar(&f.statsShape, "stats-shape", "doc", "how datacube/getarticletotaldetail answers: doc (windows up to 30 days, is_delay at the top) or reported (one day a call, is_delay on each row, as developers report it)")
 	fs.Var(f.quotas, "quota", "daily API quota `PATH=N` replacing the default, e.g. /cgi-bin/message/mass/send=3 (repeatable; N -1: none)")
 	f.account = accountFlags(fs)
@@ -82,6 +84,7 @@ func runSim(ctx context.Context, f simFlags, stdout, stderr io.Writer) error {
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog(), wxsim.WithDraftMode(draftMode), wxsim.WithDailyQuotas(f.quotas))
 	defer sim.Close()
 	sim.AddApp(f.appID, f.secret)
+	sim.SetOAuthDomain(f.appID, f.oauthDomain)
 	sim.SetStatsShape(f.appID, statsShape)
 	plays, err := f.account(sim, f.appID)
 	if err != nil {

@@ -5,6 +5,7 @@
 //	wxload profiles  write realistic follower profiles through the store; report Redis bytes per follower
 //	wxload followers fill a prefix with followers (segment benchmarks)
 //	wxload broadcast time a broadcast to a segment, preview to last batch, against the simulator
+//	wxload clicks    time the two hops of tracked-link clicks (link, authorization return) at a paced rate
 //	wxload import    time an attribute import of a generated 1M-row CSV through the real import engine
 //	wxload clean     delete every key under a prefix (SCAN + DEL), never FLUSHALL
 //
@@ -54,6 +55,7 @@ func commands() []command {
 		{"followers", "fill a prefix with followers for segment benchmarks", cmdFollowers},
 		{"broadcast", "time a broadcast to a segment against the WeChat API simulator", cmdBroadcast},
 		{"sync", "time a follower sync from the WeChat API simulator", cmdSync},
+		{"clicks", "time the two hops of tracked-link clicks at a paced rate", cmdClicks},
 		{"import", "time an attribute import of a generated CSV (wxcast users import)", cmdImport},
 		{"clean", "delete every key under a prefix", cmdClean},
 	}

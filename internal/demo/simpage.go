@@ -33,6 +33,9 @@ func (p *SimPage) Handler() http.Handler {
 	p.msgID.CompareAndSwap(0, time.Now().Unix()*1_000_000)
 	mux := http.NewServeMux()
 	mux.Handle("/cgi-bin/", p.Sim)
+	// WeChat's web authorization: its page and the code exchange.
+	mux.Handle("GET /connect/oauth2/authorize", p.Sim)
+	mux.Handle("/sns/", p.Sim)
 	static, _ := fs.Sub(webFiles, "web")
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")

@@ -27,6 +27,9 @@ type app struct {
 	// account is the account's kind and IP allowlist (see account.go).
 	account accountState
 
+	// oauth is the web authorization domain and codes (see oauth.go).
+	oauth oauthState
+
 	// stats are the article statistics' settings (see datacube.go).
 	stats statsState
 }

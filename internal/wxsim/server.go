@@ -155,6 +155,7 @@ func routeTable() map[string]route {
 		"/cgi-bin/message/mass/speed/set": {http.MethodPost, (*Server).handleMassSpeedSet},
 
 		"/cgi-bin/openapi/quota/get": {http.MethodPost, (*Server).handleQuotaGet},
+		"/sns/oauth2/access_token":   {http.MethodGet, (*Server).handleOAuthToken},
 		"/cgi-bin/clear_quota":       {http.MethodPost, (*Server).handleClearQuota},
 
 		"/datacube/getarticletotaldetail": {http.MethodPost, (*Server).handleArticleTotalDetail},
@@ -179,6 +180,10 @@ type apiCall struct {
 
 // ServeHTTP answers like WeChat: JSON bodies, HTTP 200 even for errors.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == "/connect/oauth2/authorize" {
+		s.handleAuthorize(w, r) // a page on open.weixin.qq.com, not the API
+		return
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody))
 	if err != nil {
 		http.Error(w, "wxsim: read body: "+err.Error(), http.StatusBadRequest)
