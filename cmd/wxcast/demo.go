@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,6 +52,7 @@ type demoFlags struct {
 	batchInterval time.Duration
 	rules         string
 	seed          uint64
+	clickDelay    time.Duration
 }
 
 func demoCmd(c *cli) *cobra.Command {
@@ -79,6 +82,7 @@ func (f *demoFlags) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&f.batchInterval, "batch-interval", 3*time.Second, "pause between two mass-send batches (broadcast.batch_interval)")
 	fs.StringVar(&f.rules, "rules", "", "rules file (default: "+demoRulesPath+" if present, else the built-in copy)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the simulated followers: the same seed, the same people")
+	fs.DurationVar(&f.clickDelay, "click-delay", demo.DefaultTapDelay, "mean time a follower who received a text broadcast takes to tap its link (1s to 1h)")
 }
 
 // check refuses values out of range and fills in the join time.
@@ -92,6 +96,8 @@ func (f *demoFlags) check() error {
 		return usagef("--join-in %v: want a positive duration", f.joinIn)
 	case f.batchInterval < 0 || f.batchInterval > time.Hour:
 		return usagef("--batch-interval %v: want 0 to 1h", f.batchInterval)
+	case f.clickDelay < time.Second || f.clickDelay > time.Hour:
+		return usagef("--click-delay %v: want 1s to 1h", f.clickDelay)
 	}
 	if f.joinIn == 0 {
 		f.joinIn = min(max(time.Duration(f.followers)*15*time.Millisecond, 10*time.Second), 5*time.Minute)
@@ -129,7 +135,8 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 		return fmt.Errorf("demo: %w", err)
 	}
 	defer rdb.Close()
-	cfg, err := configs.Load("", append(demoEnv(f, simURL, rulesFile, apiToken), "WXCAST_REDIS_URL="+rdb.URL()))
+	pageURL := demoLinksBase(pageLn.Addr())
+	cfg, err := configs.Load("", append(demoEnv(f, simURL, pageURL, rulesFile, apiToken), "WXCAST_REDIS_URL="+rdb.URL()))
 	if err != nil {
 		return fmt.Errorf("configuration:\n%w", err)
 	}
@@ -148,6 +155,11 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 	sim := wxsim.NewServer(wxsim.WithLeanCallLog())
 	defer sim.Close()
 	sim.AddApp(demoAppID, demoSecret)
+	// The page's host is the account's web authorization domain: tracked
+	// links go through the page (see demoPage).
+	if u, err := url.Parse(pageURL); err == nil && pageURL != "" {
+		sim.SetOAuthDomain(demoAppID, u.Hostname())
+	}
 	newsDraft := addDemoUploads(sim, demoAppID)
 	var simWG sync.WaitGroup
 	simCtx, stopSim := context.WithCancel(context.WithoutCancel(ctx))
@@ -189,19 +201,20 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 		Segment: demoSegment(wx.Rules.Current()), OpenID: demoFollower(f)})
 	d := demo.New(demo.Options{
 		Sim: sim, AppID: demoAppID, Client: client, Profiles: wx.Followers, Broadcasts: wx.Broadcasts,
+		Outcomes: demoOutcomes{wx.Store}, LinksBase: cfg.Links.BaseURL, OAuthBase: cfg.WeChat.OAuthBaseURL,
 		Admins: []demo.Admin{
 			{OpenID: demoEditor, Name: "小李", Roles: "编辑"},
 			{OpenID: demoApprover, Name: "老王", Roles: "审批人、所有者"},
 		},
 		AttributesURL: "http://" + wx.Addr.String() + "/api/followers", APIToken: apiToken,
-		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed, Location: cfg.Location,
+		Followers: f.followers, JoinIn: f.joinIn, Rate: f.rate, Seed: f.seed, Location: cfg.Location, TapDelay: f.clickDelay,
 		CLI: cli, Refusals: demoRefusals(wx, rulesFile, cfg.WordsDir),
 		Log: log.Named("demo"),
 	})
 	var front sync.WaitGroup
 	frontCtx, stopFront := context.WithCancel(ctx)
 	defer func() { stopFront(); front.Wait() }()
-	serveHTTP(frontCtx, &front, pageLn, d.Handler(), log.Named("demo"))
+	serveHTTP(frontCtx, &front, pageLn, demoPage(d.Handler(), wx.Addr), log.Named("demo"))
 	front.Go(func() { _ = d.Run(frontCtx) })
 	fmt.Fprintf(stdout, `wxcast demo: open http://%s/
   wxcast callback endpoint  %s  (metrics: http://%s/metrics)
@@ -240,7 +253,7 @@ func exposureWarning(a net.Addr) string {
 // demoEnv configures wxcast for the demo through the same environment
 // variables an operator would set, so the demo runs the ordinary
 // configuration path; the caller's own WXCAST_ variables are left out.
-func demoEnv(f demoFlags, simURL, rulesFile, apiToken string) []string {
+func demoEnv(f demoFlags, simURL, pageURL, rulesFile, apiToken string) []string {
 	batch := min(max(f.followers/5, 3), 10_000)
 	return []string{
 		"WXCAST_LISTEN=127.0.0.1:0",
@@ -259,6 +272,12 @@ func demoEnv(f demoFlags, simURL, rulesFile, apiToken string) []string {
 		// night. The caps and the content check stay on.
 		"WXCAST_BROADCAST_QUIET_HOURS=",
 		"WXCAST_API_TOKEN=" + apiToken,
+		// Links in text broadcasts go through the page's origin to wxcast,
+		// and the simulator plays WeChat's authorization page; an order
+		// (last_order_at, written by the demo's order system) converts.
+		"WXCAST_LINKS_BASE_URL=" + pageURL, // "" (off) when the page is not on this host's loopback
+		"WXCAST_WECHAT_OAUTH_BASE_URL=" + simURL,
+		`WXCAST_RESULTS_CONVERSION_ATTRIBUTES=["last_order_at"]`,
 		// Followers arrive through callbacks; there is nothing to sync.
 		"WXCAST_SYNC_INTERVAL=0",
 		"WXCAST_LOG_LEVEL=warn",
@@ -312,4 +331,31 @@ func randomHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
+}
+
+// demoPage serves the demo's page, and passes tracked links (/l/…, the
+// authorization's return included) to wxcast at wx: the page's origin
+// plays the account's public origin, links.base_url, as a load balancer
+// in front of wxcast would.
+func demoPage(page http.Handler, wx net.Addr) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", page)
+	mux.Handle("/l/", httputil.NewSingleHostReverseProxy(&url.URL{Scheme: "http", Host: wx.String()}))
+	return mux
+}
+
+// demoLinksBase is the origin tracked links take in the demo: the page's,
+// on a loopback address (plain http is allowed only there); "" (links as
+// written) when the page listens on another host's address only.
+func demoLinksBase(a net.Addr) string {
+	ta, ok := a.(*net.TCPAddr)
+	switch {
+	case !ok:
+		return ""
+	case ta.IP.IsLoopback():
+		return "http://" + ta.String()
+	case ta.IP.IsUnspecified(): // every address, loopback included
+		return "http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(ta.Port))
+	}
+	return ""
 }

@@ -248,6 +248,7 @@ func TestDemoFlags(t *testing.T) {
 		"--rate NaN":          "--rate NaN",
 		"--batch-interval 2h": "--batch-interval 2h0m0s",
 		"--join-in -1s":       "--join-in -1s",
+		"--click-delay 10ms":  "--click-delay 10ms: want 1s to 1h",
 		"extra":               `unexpected argument "extra"`,
 		"--listen":            "flag needs an argument",
 		"--followers many":    `invalid argument "many" for "--followers"`,

@@ -88,6 +88,8 @@ type running struct {
 	MetricsAddr net.Addr
 	Followers   *store.Followers
 	Broadcasts  *broadcast.Service
+	// Store is the server's store, which the demo's cards read.
+	Store *store.Store
 	// Rules (nil without a rules file) and Words are the live sources,
 	// whose refusals the demo page shows.
 	Rules *rules.Source
@@ -242,7 +244,7 @@ func serveWith(ctx context.Context, cfg *configs.Config, log *zap.Logger, o serv
 	var listening func(net.Addr)
 	if onListen != nil {
 		listening = func(a net.Addr) {
-			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle,
+			onListen(running{Addr: a, MetricsAddr: metricsAddr, Followers: followers, Broadcasts: bcs.lifecycle, Store: st,
 				Rules: live, Words: lists})
 		}
 	}

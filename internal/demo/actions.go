@@ -195,12 +195,22 @@ func (d *Demo) tagChanges(ctx context.Context, p *person) (added, removed []stri
 // setAttributes sends p's membership data through wxcast's attributes
 // API, as an order system would.
 func (d *Demo) setAttributes(ctx context.Context, p *person) error {
-	body, err := json.Marshal(p.attrs)
+	if err := d.putAttributes(ctx, p.openid, p.attrs); err != nil {
+		return err
+	}
+	d.feed.add(Entry{At: time.Now(), OpenID: p.openid, Label: p.label,
+		Action: fmt.Sprintf("会员系统写入属性 vip_level=%v city=%v", p.attrs["vip_level"], p.attrs["city"])})
+	return nil
+}
+
+// putAttributes writes attrs of openid through wxcast's attributes API.
+func (d *Demo) putAttributes(ctx context.Context, openid string, attrs map[string]any) error {
+	body, err := json.Marshal(attrs)
 	if err != nil {
 		return err
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPut,
-		d.o.AttributesURL+"/"+url.PathEscape(p.openid)+"/attributes", bytes.NewReader(body))
+		d.o.AttributesURL+"/"+url.PathEscape(openid)+"/attributes", bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -214,9 +224,7 @@ func (d *Demo) setAttributes(ctx context.Context, p *person) error {
 	if res.StatusCode != http.StatusOK {
 		var b bytes.Buffer
 		_, _ = b.ReadFrom(res.Body)
-		return fmt.Errorf("attributes of %s: HTTP %d: %s", p.openid, res.StatusCode, strings.TrimSpace(b.String()))
+		return fmt.Errorf("attributes of %s: HTTP %d: %s", openid, res.StatusCode, strings.TrimSpace(b.String()))
 	}
-	d.feed.add(Entry{At: time.Now(), OpenID: p.openid, Label: p.label,
-		Action: fmt.Sprintf("会员系统写入属性 vip_level=%v city=%v", p.attrs["vip_level"], p.attrs["city"])})
 	return nil
 }

@@ -179,7 +179,16 @@ func (d *Demo) handleBroadcasts(w http.ResponseWriter, r *http.Request) {
 	}
 	out := make([]broadcastView, 0, len(list))
 	for _, b := range list {
-		out = append(out, viewBroadcast(b))
+		v := viewBroadcast(b)
+		if d.o.Outcomes != nil && b.Arms != nil { // its audience is split: sending began
+			o, err := d.o.Outcomes.Outcome(r.Context(), b)
+			if err != nil {
+				writeError(w, http.StatusServiceUnavailable, err.Error())
+				return
+			}
+			v.Outcome = &o
+		}
+		out = append(out, v)
 	}
 	writeJSON(w, http.StatusOK, out)
 }

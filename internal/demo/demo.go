@@ -26,6 +26,24 @@ type Profiles interface {
 	History(ctx context.Context, openid string) ([]store.HistoryEntry, error)
 }
 
+// Outcomes reads what a broadcast's card shows once it has begun
+// sending, besides its batches.
+type Outcomes interface {
+	Outcome(ctx context.Context, b *broadcast.Broadcast) (Outcome, error)
+}
+
+// Outcome is a broadcast's clicks, conversions and article reads so far.
+type Outcome struct {
+	// Clickers are the receivers who tapped a tracked link (once each per
+	// version); Taps every tap, the receivers' and the others'.
+	Clickers int64 `json:"clickers"`
+	Taps     int64 `json:"taps"`
+	// Conversions are the followers who converted after it reached them.
+	Conversions int64 `json:"conversions"`
+	// Reads are the article reads WeChat reported; nil before a report.
+	Reads *int64 `json:"reads,omitempty"`
+}
+
 // Admin is an admin the page can chat as.
 type Admin struct {
 	OpenID string
@@ -42,13 +60,23 @@ type Options struct {
 	Client     *wxsim.Client
 	Profiles   Profiles
 	Broadcasts Broadcasts
-	Admins     []Admin
+	// Outcomes, if set, fills the cards' clicks, conversions and reads.
+	Outcomes Outcomes
+	Admins   []Admin
 
 	// AttributesURL and APIToken reach wxcast's attributes API
 	// (PUT AttributesURL/{openid}/attributes), through which members'
 	// data arrives as an order system would send it.
 	AttributesURL string
 	APIToken      string
+	// LinksBase is wxcast's links.base_url and OAuthBase its
+	// wechat.oauth_base_url (the simulator): followers who receive a text
+	// broadcast tap its tracked links through both, and some buy (see
+	// taps.go). Empty LinksBase: nobody taps.
+	LinksBase, OAuthBase string
+	// TapDelay is the mean time a receiver takes to tap a link
+	// (DefaultTapDelay when 0).
+	TapDelay time.Duration
 
 	// Followers is how many simulated followers there are; they all
 	// follow within JoinIn, then do Rate things a second between them.
@@ -87,6 +115,9 @@ type Demo struct {
 	segAt   time.Time
 	segLast []segmentView
 	joined  atomic.Int64
+
+	links *linkOpener // nil without tracked links
+	taps  *tapper
 }
 
 // New prepares a demo; Run starts it.
@@ -103,6 +134,9 @@ func New(o Options) *Demo {
 	if o.Location == nil {
 		o.Location = defaultZone()
 	}
+	if o.TapDelay <= 0 {
+		o.TapDelay = DefaultTapDelay
+	}
 	d := &Demo{
 		o:     o,
 		byID:  make(map[string]*person),
@@ -113,7 +147,8 @@ func New(o Options) *Demo {
 	// Message ids continue across runs of the demo, so a restarted demo
 	// on a kept store is not taken for WeChat's retries.
 	d.msgID.Store(time.Now().Unix() * 1_000_000)
-	d.out = &outbox{sim: o.Sim, appID: o.AppID, chats: d.chats}
+	d.links, d.taps = newLinkOpener(o.LinksBase, o.OAuthBase), newTapper(o.Seed, o.TapDelay)
+	d.out = &outbox{sim: o.Sim, appID: o.AppID, chats: d.chats, received: d.received}
 	for _, a := range o.Admins {
 		p := &person{openid: a.OpenID, label: a.Name, admin: true}
 		d.people = append(d.people, p)
@@ -138,6 +173,7 @@ func (d *Demo) Run(ctx context.Context) error {
 		}
 	}
 	wg.Go(func() { d.crowd(ctx) })
+	wg.Go(func() { d.runTaps(ctx) })
 	wg.Wait()
 	return nil
 }
@@ -148,3 +184,19 @@ func (d *Demo) person(openid string) *person { return d.byID[openid] }
 // nextMsgID numbers a text or location message; WeChat's MsgId is
 // unique, and wxcast deduplicates on it.
 func (d *Demo) nextMsgID() int64 { return d.msgID.Add(1) }
+
+// received learns that a text broadcast reached the followers to: those
+// the demo plays may tap its tracked links.
+func (d *Demo) received(to []string, text string) {
+	links := d.links.linksIn(text)
+	if len(links) == 0 {
+		return
+	}
+	var people []*person
+	for _, o := range to {
+		if p := d.person(o); p != nil && !p.admin {
+			people = append(people, p)
+		}
+	}
+	d.taps.received(people, links, time.Now())
+}

@@ -18,6 +18,9 @@ type outbox struct {
 	sim   *wxsim.Server
 	appID string
 	chats *chats
+	// received, if set, hears of each text mass send and the followers
+	// WeChat reached with it.
+	received func(to []string, text string)
 
 	mu  sync.Mutex // one poll at a time: the watcher's, or a push's
 	cur wxsim.SentCursor
@@ -73,10 +76,15 @@ func (o *outbox) poll() {
 		for _, id := range j.Skipped {
 			skipped[id] = true
 		}
+		var reached []string
 		for _, openid := range j.ToUser {
 			if !skipped[openid] {
+				reached = append(reached, openid)
 				lines = append(lines, line{openid, Message{At: j.At, From: fromAccount, Kind: "broadcast", Title: "群发消息", Text: text}})
 			}
+		}
+		if o.received != nil && j.MsgType == "text" {
+			o.received(reached, j.Content)
 		}
 	}
 	slices.SortStableFunc(lines, func(a, b line) int { return a.m.At.Compare(b.m.At) })

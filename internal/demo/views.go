@@ -68,6 +68,8 @@ type broadcastView struct {
 	Versions   int    `json:"versions,omitempty"`
 	Reminders  int    `json:"reminders,omitempty"`
 	Paused     string `json:"paused,omitempty"`
+	// Outcome is its clicks, conversions and reads, once sending began.
+	Outcome *Outcome `json:"outcome,omitempty"`
 }
 
 // batchView is one mass-send call of a broadcast.

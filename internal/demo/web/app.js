@@ -270,6 +270,13 @@ async function pollBroadcasts() {
       });
       card.append(bs);
     }
+    if (b.outcome) {
+      const o = b.outcome;
+      const parts = [`点击 ${o.clickers} 人（${o.taps} 次）`, `转化 ${o.conversions} 人`];
+      if (o.reads !== undefined) parts.push(`阅读 ${o.reads} 次`);
+      card.append(el("div", { class: "meta outcome", "data-clickers": o.clickers, "data-conversions": o.conversions,
+        title: "点击：收到该版本的粉丝经网页授权打开链接；转化：送达后订单系统写入转化属性", text: "效果：" + parts.join(" · ") }));
+    }
     if (b.dropped) card.append(el("div", { class: "meta", text: `预览后取关、未发送：${b.dropped} 人` }));
     const safe = [];
     if (b.hits) safe.push(`内容检查命中 ${b.hits} 处${b.overridden ? "（所有者已强制放行）" : "（需所有者强制）"}`);
