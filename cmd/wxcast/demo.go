@@ -201,7 +201,7 @@ func runDemo(ctx context.Context, f demoFlags, stdout, stderr io.Writer) error {
 		Segment: demoSegment(wx.Rules.Current()), OpenID: demoFollower(f)})
 	d := demo.New(demo.Options{
 		Sim: sim, AppID: demoAppID, Client: client, Profiles: wx.Followers, Broadcasts: wx.Broadcasts,
-		Outcomes: demoOutcomes{wx.Store}, LinksBase: cfg.Links.BaseURL, OAuthBase: cfg.WeChat.OAuthBaseURL,
+		Outcomes: newDemoOutcomes(wx.Store), LinksBase: cfg.Links.BaseURL, OAuthBase: cfg.WeChat.OAuthBaseURL,
 		Admins: []demo.Admin{
 			{OpenID: demoEditor, Name: "小李", Roles: "编辑"},
 			{OpenID: demoApprover, Name: "老王", Roles: "审批人、所有者"},

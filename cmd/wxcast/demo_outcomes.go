@@ -4,13 +4,23 @@ import (
 	"context"
 
 	"github.com/wxcast/wxcast/bot/broadcast"
+	"github.com/wxcast/wxcast/bot/stats"
 	"github.com/wxcast/wxcast/internal/demo"
 	"github.com/wxcast/wxcast/store"
 )
 
-// demoOutcomes reads the demo cards' clicks and conversions from the
-// store wxcast records them in.
-type demoOutcomes struct{ st *store.Store }
+// demoOutcomes reads the demo cards' clicks, conversions and article
+// reads from the store wxcast records them in.
+type demoOutcomes struct {
+	st *store.Store
+	// articles reads the statistics wxcast's fetcher stored (it only
+	// reads: it has no API to fetch with).
+	articles *stats.Fetcher
+}
+
+func newDemoOutcomes(st *store.Store) demoOutcomes {
+	return demoOutcomes{st: st, articles: stats.New(stats.Options{Store: st.Broadcasts()})}
+}
 
 func (o demoOutcomes) Outcome(ctx context.Context, b *broadcast.Broadcast) (demo.Outcome, error) {
 	var out demo.Outcome
@@ -26,6 +36,15 @@ func (o demoOutcomes) Outcome(ctx context.Context, b *broadcast.Broadcast) (demo
 	}
 	if out.Conversions, err = o.st.Conversions().Count(ctx, b.ID); err != nil {
 		return out, err
+	}
+	r, err := o.articles.Report(ctx, b)
+	if err != nil {
+		return out, err
+	}
+	out.Article = r.Article
+	if len(r.Days) > 0 {
+		reads := r.Days[len(r.Days)-1].Read // totals to each date: the last is all so far
+		out.Reads = &reads
 	}
 	return out, nil
 }

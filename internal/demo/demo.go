@@ -40,8 +40,10 @@ type Outcome struct {
 	Taps     int64 `json:"taps"`
 	// Conversions are the followers who converted after it reached them.
 	Conversions int64 `json:"conversions"`
-	// Reads are the article reads WeChat reported; nil before a report.
-	Reads *int64 `json:"reads,omitempty"`
+	// Article: it sent articles, whose reads WeChat reports the day
+	// after; Reads are the reads reported so far, nil before a report.
+	Article bool   `json:"article,omitempty"`
+	Reads   *int64 `json:"reads,omitempty"`
 }
 
 // Admin is an admin the page can chat as.

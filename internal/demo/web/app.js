@@ -274,6 +274,7 @@ async function pollBroadcasts() {
       const o = b.outcome;
       const parts = [`点击 ${o.clickers} 人（${o.taps} 次）`, `转化 ${o.conversions} 人`];
       if (o.reads !== undefined) parts.push(`阅读 ${o.reads} 次`);
+      else if (o.article) parts.push("阅读数待微信次日公布");
       card.append(el("div", { class: "meta outcome", "data-clickers": o.clickers, "data-conversions": o.conversions,
         title: "点击：收到该版本的粉丝经网页授权打开链接；转化：送达后订单系统写入转化属性", text: "效果：" + parts.join(" · ") }));
     }
