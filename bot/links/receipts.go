@@ -19,9 +19,9 @@ type Records interface {
 }
 
 // recordLife is how long a broadcast record is kept in memory: the
-// batches' outcomes change rarely once a broadcast is out, and a click
-// counted a few seconds before a late batch outcome is known is only
-// counted as another's tap.
+// batches' outcomes change rarely once a broadcast is out. A tap whose
+// batch the cached copy shows unsent reads the record again (see
+// Received).
 const recordLife = 10 * time.Second
 
 // MemberReceipts answers Received from the member index and the
@@ -63,20 +63,45 @@ func (r *MemberReceipts) Received(ctx context.Context, id int64, openid string) 
 	if !ok {
 		return 0, false, nil
 	}
-	b, err := r.record(ctx, id)
+	b, err := r.record(ctx, id, false)
 	if err != nil {
 		return 0, false, err
 	}
 	version, ok := b.Received(m)
+	if !ok && unsettled(b, m) {
+		// The cached record may predate the acceptance of their batch:
+		// a follower taps within seconds of receiving it, while the
+		// broadcast's later batches are still going out.
+		if b, err = r.record(ctx, id, true); err != nil {
+			return 0, false, err
+		}
+		version, ok = b.Received(m)
+	}
 	return version, ok, nil
 }
 
-func (r *MemberReceipts) record(ctx context.Context, id int64) (*broadcast.Broadcast, error) {
+// unsettled reports whether b does not yet know what became of member
+// m's batch: it is not made yet (a tag run's), or not yet sent.
+func unsettled(b *broadcast.Broadcast, m broadcast.Member) bool {
+	if m.Left != "" {
+		return false
+	}
+	i := b.BatchOf(m)
+	if i < 0 {
+		return true
+	}
+	s := b.Batches[i].State
+	return s == broadcast.BatchPending || s == broadcast.BatchSending
+}
+
+// record reads broadcast id's record, from the cache unless fresh is set
+// or the cached copy is older than recordLife.
+func (r *MemberReceipts) record(ctx context.Context, id int64, fresh bool) (*broadcast.Broadcast, error) {
 	now := r.now()
 	r.mu.Lock()
 	c, ok := r.cache[id]
 	r.mu.Unlock()
-	if ok && now.Sub(c.at) < recordLife {
+	if ok && !fresh && now.Sub(c.at) < recordLife {
 		return c.b, nil
 	}
 	b, err := r.records.Get(ctx, id)
