@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/device"
 )
 
 // demoProcessEnv turns a re-executed test binary into `wxcast demo` with
@@ -156,9 +157,15 @@ func TestDemoInBrowser(t *testing.T) {
 	if err := os.WriteFile(rulesFile, example, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The crowd waits an hour on average before tapping a link: the one
+	// tap the test looks for is the browser's.
 	banner, _ := launchDemo(t, "--listen", "127.0.0.1:0", "--followers", "60", "--join-in", "3s", "--rate", "0.5",
-		"--batch-interval", "1s", "--rules", rulesFile)
+		"--batch-interval", "1s", "--click-delay", "1h", "--rules", rulesFile)
 	page := regexp.MustCompile(`open (http://\S+/)`).FindStringSubmatch(banner)[1]
+	simURL := regexp.MustCompile(`simulated WeChat API +(http://\S+)`).FindStringSubmatch(banner)[1]
+	// The broadcast's link leads to a page on this machine: the browser
+	// follows it to the end, and nothing may leave the machine.
+	target := simURL + "/shop/sale?from=wx"
 
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(chrome),
 		chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(1280, 900),
@@ -180,7 +187,7 @@ func TestDemoInBrowser(t *testing.T) {
 	b.waitJS("followers and their tags in the event stream", `document.querySelectorAll("#feed li").length > 10 &&
 		[...document.querySelectorAll("#feed .chip")].some(c => c.textContent === "+new_follower")`)
 
-	b.say("新建 promo_clickers 文本 周末特惠：满199减30")
+	b.say("新建 promo_clickers 文本 周末特惠：满199减30 " + target)
 	b.waitReply("已创建 #1")
 	b.say("预览 1")
 	reply := b.waitReply("计划 ")
@@ -249,15 +256,22 @@ func TestDemoInBrowser(t *testing.T) {
 	// their chat shows it as WeChat delivered it, and their tags.
 	ctxPick, cancelPick := context.WithTimeout(ctx, 20*time.Second)
 	defer cancelPick()
-	name, err := chromedp.Run(ctxPick, chromedp.Evaluate[string](`(async () => {
+	picked, err := chromedp.Run(ctxPick, chromedp.Evaluate[[]string](`(async () => {
 		for (const n of document.querySelectorAll("#feed .who")) {
 			const l = await (await fetch("/api/chat?after=0&openid=" + encodeURIComponent(n.title))).json();
-			if (l.some(m => m.kind === "broadcast" && m.text.includes("周末特惠")) &&
-				l.some(m => m.kind === "broadcast" && m.text.includes("城南新店本周六开业"))) { n.click(); return n.textContent; }
+			const text = l.find(m => m.kind === "broadcast" && m.text.includes("周末特惠"));
+			if (text && l.some(m => m.kind === "broadcast" && m.text.includes("城南新店本周六开业"))) {
+				n.click();
+				return [n.textContent, n.title, (text.text.match(/http:\/\/\S+\/l\/[A-Za-z0-9_-]+/) || [""])[0]];
+			}
 		}
-		return ""; })()`, chromedp.EvalAwaitPromise))
-	if err != nil || name == "" {
+		return ["", "", ""]; })()`, chromedp.EvalAwaitPromise))
+	if err != nil || len(picked) != 3 || picked[0] == "" {
 		t.Fatalf("no follower in the event stream got the broadcast (%v)", err)
+	}
+	name, openid, link := picked[0], picked[1], picked[2]
+	if !strings.HasPrefix(link, page+"l/") {
+		t.Fatalf("%s's broadcast carries no tracked link of the page's origin: %q", name, link)
 	}
 	b.waitJS("the broadcast in "+name+"'s chat", `[...document.querySelectorAll('#messages .msg[data-kind="broadcast"]')]
 		.some(m => m.textContent.includes("周末特惠：满199减30"))`)
@@ -265,6 +279,29 @@ func TestDemoInBrowser(t *testing.T) {
 		.some(m => m.textContent.includes("[图文消息] 城南新店本周六开业"))`)
 	b.waitJS(name+"'s tags", `document.querySelector('#profile .chip[data-tag="clicked_promo"]') !== null`)
 	b.screenshot("demo-follower.png")
+
+	// The follower taps the link in WeChat, on a phone of their own: it
+	// leads through wxcast and the simulator's authorization page (which
+	// knows them by its cookie, as WeChat knows its user) to the target,
+	// and the card counts the click, which tags them.
+	tab, cancelTab := chromedp.NewContext(ctx)
+	defer cancelTab()
+	phone := device.Info{Name: "WeChat on an iPhone", UserAgent: "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5_1 like Mac OS X) " +
+		"AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.49(0x18003137) NetType/WIFI Language/zh_CN",
+		Width: 390, Height: 844, Scale: 2, Mobile: true, Touch: true}
+	tb := &browser{t: t, ctx: tab}
+	tb.run("sign "+name+" in to the simulated WeChat", chromedp.Emulate(phone),
+		chromedp.Navigate(simURL+"/connect/oauth2/authorize?wxsim_openid="+openid))
+	tb.run("tap the link", chromedp.Navigate(link))
+	// A browser keeps the fragment of the authorization URL
+	// (#wechat_redirect) across redirects whose Location has none.
+	if href, err := chromedp.Run(tab, chromedp.Location()); err != nil || strings.TrimSuffix(href, "#wechat_redirect") != target {
+		t.Fatalf("the tap ended at %q (%v), want the link's target %q", href, err, target)
+	}
+	b.waitJS("the click on the card", `(() => { const o = document.querySelector('#bclist .bc[data-id="1"] .outcome');
+		return o !== null && parseInt(o.dataset.clickers, 10) >= 1 && o.textContent.includes("点击"); })()`)
+	b.waitJS(name+"'s clicked_link tag", `document.querySelector('#profile .chip[data-tag="clicked_link"]') !== null`)
+	b.screenshot("demo-click.png")
 
 	// The command lines the demo printed are on the page too.
 	_, printed, _ := strings.Cut(banner, "the CLI on the demo's data")

@@ -110,13 +110,15 @@ func (l *linkOpener) open(ctx context.Context, link, openid, ua string) (string,
 	return "", errors.New("too many redirects")
 }
 
-// ours reports whether u is on wxcast's origin or the simulator's, the
-// only ones the demo requests.
+// ours reports whether u is one of the hops the demo requests: a tracked
+// link or its authorization's return on wxcast's origin, or the
+// simulator's authorization page. Anything else is the link's target.
 func (l *linkOpener) ours(u string) bool {
 	p, err := url.Parse(u)
 	if err != nil {
 		return false
 	}
 	origin := p.Scheme + "://" + p.Host
-	return origin == l.base || l.oauth != "" && origin == l.oauth
+	return origin == l.base && strings.HasPrefix(p.Path, "/l/") ||
+		l.oauth != "" && origin == l.oauth && p.Path == "/connect/oauth2/authorize"
 }

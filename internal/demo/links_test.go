@@ -113,6 +113,13 @@ func TestTapGoesThroughAuthorization(t *testing.T) {
 	if err != nil || counts.Clickers[0] != 1 {
 		t.Fatalf("clickers %+v %v, want 1", counts, err)
 	}
+	// The simulator's other pages and wxcast's other paths are targets,
+	// never requested.
+	for _, u := range []string{simURL + "/cgi-bin/token", srv.URL + "/api/followers/x/attributes", srv.URL + "/"} {
+		if l.ours(u) {
+			t.Errorf("%s counts as a hop of a tap", u)
+		}
+	}
 	// A link of another origin is not one of ours: never requested.
 	if l.ours("https://shop.example.com/l/" + code) {
 		t.Error("a link of another host counts as wxcast's")

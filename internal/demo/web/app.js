@@ -272,7 +272,9 @@ async function pollBroadcasts() {
     }
     if (b.outcome) {
       const o = b.outcome;
-      const parts = [`点击 ${o.clickers} 人（${o.taps} 次）`, `转化 ${o.conversions} 人`];
+      // Only the links of texts are tracked; articles have their reads.
+      const parts = b.type === "text" ? [`点击 ${o.clickers} 人（${o.taps} 次）`] : [];
+      parts.push(`转化 ${o.conversions} 人`);
       if (o.reads !== undefined) parts.push(`阅读 ${o.reads} 次`);
       else if (o.article) parts.push("阅读数待微信次日公布");
       card.append(el("div", { class: "meta outcome", "data-clickers": o.clickers, "data-conversions": o.conversions,
