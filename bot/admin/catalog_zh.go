@@ -251,6 +251,7 @@ func catalogZH() catalog {
 		kResultsLift:    "，较对照组 %s 个百分点（%s 至 %s）",
 		kResultsOpen:    "统计窗口未结束（至 %s），数字还会变化",
 		kResultsNote:    "注：微信不提供逐人打开数据，这里的互动按粉丝发来的回调（消息、点击、扫码等）统计，每组最多抽查 2,000 人",
+		kResultsNoteTag: "注：按粉丝记录中标签的添加统计（不是打开数据），每组最多抽查 2,000 人",
 
 		kResultsHeadClick:      "指标：点击（批次送达后 %s内点过链接的比例，逐人统计）：",
 		kResultsHeadConversion: "指标：转化（批次送达后 %s内转化的比例，逐人统计）：",
