@@ -15,6 +15,10 @@ import (
 type Links interface {
 	Open(ctx context.Context, code, userAgent string) (string, error)
 	Return(ctx context.Context, state, authCode, userAgent string) (string, error)
+	// Peek and PeekReturn answer HEAD: where the hop leads, with nothing
+	// counted and no authorization code spent. Link previewers send HEAD.
+	Peek(ctx context.Context, code string) (string, error)
+	PeekReturn(ctx context.Context, state string) (string, error)
 }
 
 // VerifyFile is the web authorization domain's check file, served at the
@@ -43,13 +47,24 @@ func (s *Server) linkRoutes(r *mux.Router) {
 // the User-Agent are never read, so nothing in them can change where it
 // leads.
 func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
-	to, err := s.cfg.Links.Open(r.Context(), mux.Vars(r)["code"], r.UserAgent())
+	code := mux.Vars(r)["code"]
+	if r.Method == http.MethodHead {
+		to, err := s.cfg.Links.Peek(r.Context(), code)
+		s.linkAnswer(w, r, to, err)
+		return
+	}
+	to, err := s.cfg.Links.Open(r.Context(), code, r.UserAgent())
 	s.linkAnswer(w, r, to, err)
 }
 
 // handleLinkReturn answers WeChat's authorization return, ?code&state.
 func (s *Server) handleLinkReturn(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
+	if r.Method == http.MethodHead {
+		to, err := s.cfg.Links.PeekReturn(r.Context(), q.Get("state"))
+		s.linkAnswer(w, r, to, err)
+		return
+	}
 	to, err := s.cfg.Links.Return(r.Context(), q.Get("state"), q.Get("code"), r.UserAgent())
 	s.linkAnswer(w, r, to, err)
 }

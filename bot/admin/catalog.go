@@ -137,6 +137,7 @@ const (
 	kResultsLift    key = "results.lift"
 	kResultsOpen    key = "results.open"
 	kResultsNote    key = "results.note"
+	kResultsNoteTag key = "results.note_tag"
 
 	kResultsHeadClick      key = "results.head_click"
 	kResultsHeadConversion key = "results.head_conversion"

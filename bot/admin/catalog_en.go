@@ -252,6 +252,7 @@ func catalogEN() catalog {
 		kResultsLift:    ", %s points vs holdout (%s to %s)",
 		kResultsOpen:    "The window is still open (until %s): numbers will change",
 		kResultsNote:    "WeChat reports no per-follower opens; interaction is counted from followers' callbacks (messages, clicks, scans…), at most 2,000 per group",
+		kResultsNoteTag: "Counted from the tag being added in followers' histories (not opens), at most 2,000 per group",
 
 		kResultsHeadClick:      "Metric: click (share who clicked a link within %s of their batch, every follower counted):",
 		kResultsHeadConversion: "Metric: conversion (share who converted within %s of their batch, every follower counted):",

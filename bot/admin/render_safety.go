@@ -194,7 +194,7 @@ func (b *Bot) results(r *results.Results) string {
 	default:
 		head, note = b.t(kResultsHead, b.dur(r.Window)), b.t(kResultsNote)
 		if r.Tag != "" {
-			head = b.t(kResultsHeadTag, b.dur(r.Window), r.Tag)
+			head, note = b.t(kResultsHeadTag, b.dur(r.Window), r.Tag), b.t(kResultsNoteTag)
 		}
 	}
 	lift := kResultsLift

@@ -48,10 +48,10 @@ func TestStatusNamesMetricAndWindow(t *testing.T) {
 	if err := w.Results.Converted(w.Ctx, bctest.FollowerID(2), []string{"last_order_at"}, at); err != nil {
 		t.Fatal(err)
 	}
-	click := "指标：点击（批次送达后 24小时 内点过链接的比例，逐人统计）：\nA：50.0%（95% 区间 15.0%–85.0%），2/4 人，该组共 4 人"
-	conv := "指标：转化（批次送达后 24小时 内转化的比例，逐人统计）：\nA：25.0%（95% 区间 4.6%–69.9%），1/4 人，该组共 4 人"
+	click := "指标：点击（批次送达后 24小时内点过链接的比例，逐人统计）：\nA：50.0%（95% 区间 15.0%–85.0%），2/4 人，该组共 4 人"
+	conv := "指标：转化（批次送达后 24小时内转化的比例，逐人统计）：\nA：25.0%（95% 区间 4.6%–69.9%），1/4 人，该组共 4 人"
 	say("状态 1", []string{click, conv})
-	say("状态 1 12h 点击", []string{"指标：点击（批次送达后 12小时 内", "注：同一人多次点击只算一次"}, "指标：转化")
+	say("状态 1 12h 点击", []string{"指标：点击（批次送达后 12小时内", "注：同一人多次点击只算一次"}, "指标：转化")
 	say("状态 1 转化", []string{conv, "送达前的不计入"}, "指标：点击", "对照组从首批")
 	say("状态 1 vip_buyers 转化", []string{"用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"})
 	if b.State != broadcast.StateSent {

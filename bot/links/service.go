@@ -150,6 +150,28 @@ func (s *Service) Return(ctx context.Context, state, authCode, userAgent string)
 	return t.URL, nil
 }
 
+// Peek answers HEAD /l/{code}: the link's target, counting nothing. A
+// HEAD comes from a link previewer (a chat app, a scanner, a crawler)
+// asking where the link leads, never from a follower's tap, which is a GET.
+func (s *Service) Peek(ctx context.Context, code string) (string, error) {
+	t, err := s.resolve(ctx, code)
+	if err != nil {
+		return "", err
+	}
+	return t.URL, nil
+}
+
+// PeekReturn answers HEAD on ReturnPath: the target an authentic state
+// names, counting nothing and leaving the authorization code alone (an
+// exchange spends it, and the follower's own GET needs it).
+func (s *Service) PeekReturn(ctx context.Context, state string) (string, error) {
+	code, err := s.state.open(state, s.cfg.Now())
+	if errors.Is(err, ErrBadState) {
+		return "", err
+	}
+	return s.Peek(ctx, code)
+}
+
 func (s *Service) resolve(ctx context.Context, code string) (Target, error) {
 	if !validCode(code) {
 		return Target{}, ErrUnknownLink
