@@ -81,8 +81,9 @@ func (c *Converter) Watches(attrs map[string]string) bool {
 
 // Note hears that a write of values to openid changed the stored value
 // of the attributes named in changed. When some are conversion
-// attributes it records the attributes event and tells Conversions, and
-// returns their names (sorted); both are tried, and their errors joined.
+// attributes it records the attributes event (clears included) and tells
+// Conversions of those set to a value, and returns their names (sorted);
+// both are tried, and their errors joined.
 func (c *Converter) Note(ctx context.Context, openid string, changed []string, values map[string]string) ([]string, error) {
 	if c == nil {
 		return nil, nil
@@ -102,8 +103,16 @@ func (c *Converter) Note(ctx context.Context, openid string, changed []string, v
 	if c.o.Behaviour != nil {
 		errs = append(errs, c.o.Behaviour.RecordAttributes(ctx, openid, names, at, writeID(names, values)))
 	}
-	if c.o.Conversions != nil {
-		errs = append(errs, c.o.Conversions.Converted(ctx, openid, names, at))
+	// A value cleared (null) is a change rules may want to see, but no
+	// one bought anything: only values set are conversions.
+	var set []string
+	for _, n := range names {
+		if values[n] != "" {
+			set = append(set, n)
+		}
+	}
+	if c.o.Conversions != nil && len(set) > 0 {
+		errs = append(errs, c.o.Conversions.Converted(ctx, openid, set, at))
 	}
 	return names, errors.Join(errs...)
 }
