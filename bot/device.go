@@ -2,6 +2,8 @@ package bot
 
 import (
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/wxcast/wxcast/store"
 )
@@ -90,15 +92,18 @@ func isLower(s string) bool {
 // cleanModel keeps what a model name is made of and bounds it, so a
 // made-up User-Agent cannot put anything odd into a profile or a rule.
 func cleanModel(s string) string {
+	// Letters and digits of any script are kept (a phone may name itself
+	// 小米 14 Pro); a rune that would pass the bound ends the name rather
+	// than being cut in half.
 	var b strings.Builder
 	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9',
-			strings.ContainsRune(" _-.+()", r):
-			if b.Len() < deviceModelMax {
-				b.WriteRune(r)
-			}
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !strings.ContainsRune(" _-.+()", r) {
+			continue
 		}
+		if b.Len()+utf8.RuneLen(r) > deviceModelMax {
+			break
+		}
+		b.WriteRune(r)
 	}
 	return strings.TrimSpace(b.String())
 }

@@ -27,6 +27,8 @@ func TestDeviceOf(t *testing.T) {
 		{"Windows WeChat", "Mozilla/5.0 (Windows NT 10.0; WOW64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/81.0.4044.138 Safari/537.36 NetType/WIFI MicroMessenger/7.0.20.1781(0x6700143B) WindowsWechat(0x63090a13) XWEB/9129 Flue", "other", ""},
 		{"Mac WeChat", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) MicroMessenger/6.8.0(0x16080000) MacWechat/3.8.7(0x13080710) Safari/605.1.15 NetType/WIFI", "other", ""},
 		{"no parentheses", "curl/8.4.0", "other", ""},
+		{"model named in Chinese", "Mozilla/5.0 (Linux; Android 14; 小米 14 Pro Build/UKQ1.230804.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/116.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35)", "android", "小米 14 Pro"},
+		{"bounded on a rune", "Mozilla/5.0 (Linux; Android 14; " + strings.Repeat("米", 20) + " Build/1)", "android", strings.Repeat("米", 16)},
 		{"odd bytes bounded", "Mozilla/5.0 (Linux; Android 14; <script>" + strings.Repeat("X", 200) + " Build/1)", "android", "script" + strings.Repeat("X", 42)},
 	}
 	for _, tt := range tests {
