@@ -53,7 +53,7 @@ func TestStatusNamesMetricAndWindow(t *testing.T) {
 	say("状态 1", []string{click, conv})
 	say("状态 1 12h 点击", []string{"指标：点击（批次送达后 12小时内", "注：同一人多次点击只算一次"}, "指标：转化")
 	say("状态 1 转化", []string{conv, "送达前的不计入"}, "指标：点击", "对照组从首批")
-	say("状态 1 vip_buyers 转化", []string{"用法：状态 <编号> [统计时长，如 12h] [标签] [指标：点击 | 转化 | 回调]"})
+	say("状态 1 vip_buyers 转化", []string{"用法：状态 <编号> [统计时长 1h–168h，如 12h] [标签] [指标：点击 | 转化 | 回调]"})
 	if b.State != broadcast.StateSent {
 		t.Fatalf("state %s", b.State)
 	}
