@@ -82,6 +82,7 @@ const (
 	kSendBest        key = "send.best"
 	kSendSeries      key = "send.series"
 	kQuietOverride   key = "send.quiet_override"
+	kAbout           key = "send.about"
 	kVariant         key = "variant"
 	kHoldout         key = "holdout"
 	kRemind          key = "remind"

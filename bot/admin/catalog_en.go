@@ -179,6 +179,7 @@ func catalogEN() catalog {
 		kSendBest:        "#%d scheduled: %s (the next best window)",
 		kSendSeries:      "#%d reminder series scheduled: %d sends, the first at %s",
 		kQuietOverride:   "Quiet hours overridden by an owner. Reason: %s (audited)",
+		kAbout:           "about %s",
 		kVariant:         "#%[1]d now has version %[2]s (%[3]s), %[4]d versions in all, split evenly over the audience. Preview again: preview %[1]d",
 		kHoldout:         "#%[1]d holdout %[2]d%%: these followers get nothing and are compared with the rest. Preview again: preview %[1]d",
 		kRemind:          "#%[1]d is now a reminder series: %[2]s. Preview again (preview %[1]d); one approval covers every reminder",

@@ -167,8 +167,12 @@ func runSend(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *b
 			reply = b.t(kSendBest, bc.ID, b.long(at))
 		}
 	default:
-		people, batches := b.audience(bc)
-		reply = b.t(kSendNow, bc.ID, thousands(people), batches)
+		people, batches, exact := b.audience(bc)
+		n := thousands(people)
+		if !exact {
+			n = b.t(kAbout, n)
+		}
+		reply = b.t(kSendNow, bc.ID, n, batches)
 	}
 	if bc.QuietOverride != nil {
 		reply += "\n" + b.t(kQuietOverride, clip(x.override, 60))
@@ -179,14 +183,28 @@ func runSend(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *b
 // audience is who a send reaches and in how many batches: the batches
 // once the service has split the audience, else the plan and the batch
 // size.
-func (b *Bot) audience(bc *broadcast.Broadcast) (people, batches int) {
+//
+// Before the split, a holdout keeps its share out and each version is
+// cut into batches of its own; which followers fall in the holdout is
+// known only at the split, so the figures are then an estimate (exact is
+// false).
+func (b *Bot) audience(bc *broadcast.Broadcast) (people, batches int, exact bool) {
 	if len(bc.Batches) > 0 {
-		return bc.Progress().Recipients, len(bc.Batches)
+		return bc.Progress().Recipients, len(bc.Batches), true
 	}
 	if bc.Plan == nil {
-		return 0, 0
+		return 0, 0, true
 	}
-	return bc.Plan.Audience, (bc.Plan.Audience + b.batchSize - 1) / b.batchSize
+	people = bc.Plan.Audience - bc.Plan.Audience*bc.Holdout/100
+	versions := 1 + len(bc.Variants)
+	for v := range versions {
+		per := people / versions
+		if v < people%versions {
+			per++
+		}
+		batches += (per + b.batchSize - 1) / b.batchSize
+	}
+	return people, batches, bc.Holdout == 0
 }
 
 func runCancel(ctx context.Context, b *Bot, a broadcast.Admin, x args) (string, *broadcast.Broadcast, error) {

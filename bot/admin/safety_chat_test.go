@@ -89,3 +89,30 @@ func TestSendSafetyInChat(t *testing.T) {
 		t.Errorf("the override is not in the audit log: %+v", entries)
 	}
 }
+
+// TestSendNowEstimatesWithAHoldout: before the audience is split, 发送
+// leaves the holdout's share out of the count, cuts each version into
+// batches of its own, and says the figure is an estimate.
+func TestSendNowEstimatesWithAHoldout(t *testing.T) {
+	w := newWorld(t, time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC), nil)
+	say := func(a broadcast.Admin, text string, want ...string) {
+		t.Helper()
+		got := w.bot.Handle(w.Ctx, a, text)
+		for _, s := range want {
+			if !strings.Contains(got, s) {
+				t.Errorf("%s「%s」:\n%s\nlacks %q", a.Name, text, got, s)
+			}
+		}
+	}
+	say(creator, "新建 everyone 文本 周末活动", "已创建 #1")
+	say(creator, "对照组 1 50%", "#1 对照组 50%")
+	say(creator, "变体 1 文本 周末活动 B", "共 2 个版本")
+	say(creator, "预览 1", "受众 4 人")
+	say(approver, "批准 1", "可以发送")
+	say(creator, "发送 1", "#1 开始发送：约 2 人，分 2 批")
+
+	say(creator, "新建 everyone 文本 停电通知", "已创建 #2")
+	say(creator, "预览 2", "受众 4 人")
+	say(approver, "批准 2", "可以发送")
+	say(creator, "发送 2", "#2 开始发送：4 人，分 ")
+}
