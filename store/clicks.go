@@ -135,9 +135,7 @@ func (l *Links) FirstClicks(ctx context.Context, id int64, version int, openids 
 	}
 	for i, v := range vs {
 		if s, ok := v.(string); ok {
-			if ms, err := strconv.ParseInt(s, 10, 64); err == nil {
-				out[i] = time.UnixMilli(ms)
-			}
+			out[i] = parseMillis(s)
 		}
 	}
 	return out, nil
@@ -146,25 +144,11 @@ func (l *Links) FirstClicks(ctx context.Context, id int64, version int, openids 
 // ScanClickers calls fn for each clicker of version, in no particular
 // order.
 func (l *Links) ScanClickers(ctx context.Context, id int64, version int, fn func(openid string, first time.Time) error) error {
-	key := l.s.keys.lkClickers(id, version)
-	var cursor uint64
-	for {
-		kv, next, err := l.s.rdb.HScan(ctx, key, cursor, "", 1000).Result()
-		if err != nil {
-			return fmt.Errorf("store: scan clickers of broadcast %d: %w", id, err)
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			ms, err := strconv.ParseInt(kv[i+1], 10, 64)
-			if err != nil {
-				continue
+	return l.s.scanHash(ctx, l.s.keys.lkClickers(id, version), fmt.Sprintf("clickers of broadcast %d", id),
+		func(openid, ms string) error {
+			if _, err := strconv.ParseInt(ms, 10, 64); err != nil {
+				return nil // not a time this version wrote
 			}
-			if err := fn(kv[i], time.UnixMilli(ms)); err != nil {
-				return err
-			}
-		}
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
+			return fn(openid, parseMillis(ms))
+		})
 }

@@ -101,23 +101,8 @@ func (c *Conversions) Count(ctx context.Context, id int64) (int64, error) {
 // Scan calls fn with each converter of broadcast id and their first
 // conversion time, in no particular order, a page at a time.
 func (c *Conversions) Scan(ctx context.Context, id int64, fn func(openid string, at time.Time) error) error {
-	key := c.s.keys.bcConversions(id)
-	var cursor uint64
-	for {
-		kv, next, err := c.s.rdb.HScan(ctx, key, cursor, "", 1000).Result()
-		if err != nil {
-			return fmt.Errorf("store: scan conversions of broadcast %d: %w", id, err)
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if err := fn(kv[i], parseMillis(kv[i+1])); err != nil {
-				return err
-			}
-		}
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
+	return c.s.scanHash(ctx, c.s.keys.bcConversions(id), fmt.Sprintf("conversions of broadcast %d", id),
+		func(openid, ms string) error { return fn(openid, parseMillis(ms)) })
 }
 
 func parseMillis(s string) time.Time {

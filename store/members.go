@@ -90,21 +90,5 @@ func (b *Broadcasts) Members(ctx context.Context, id int64, openids []string) ([
 // in no particular order, a page at a time; an entry written during the
 // scan may be seen or not, and rarely twice.
 func (b *Broadcasts) ScanMembers(ctx context.Context, id int64, fn func(openid, value string) error) error {
-	key := b.s.keys.bcMembers(id)
-	var cursor uint64
-	for {
-		kv, next, err := b.s.rdb.HScan(ctx, key, cursor, "", 1000).Result()
-		if err != nil {
-			return fmt.Errorf("store: scan members of broadcast %d: %w", id, err)
-		}
-		for i := 0; i+1 < len(kv); i += 2 {
-			if err := fn(kv[i], kv[i+1]); err != nil {
-				return err
-			}
-		}
-		if next == 0 {
-			return nil
-		}
-		cursor = next
-	}
+	return b.s.scanHash(ctx, b.s.keys.bcMembers(id), fmt.Sprintf("members of broadcast %d", id), fn)
 }
