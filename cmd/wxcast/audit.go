@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/wxcast/wxcast/internal/redisconn"
 )
 
 func auditCmd(c *cli) *cobra.Command {
@@ -40,10 +38,7 @@ func runAudit(ctx context.Context, conf *configFlag, since string, stdout io.Wri
 	if err != nil {
 		return usageError{err: err}
 	}
-	if err := needServerRedis(cfg); err != nil {
-		return err
-	}
-	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
+	st, closeStore, err := openServerRedis(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,6 @@ import (
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/export"
 	"github.com/wxcast/wxcast/configs"
-	"github.com/wxcast/wxcast/internal/redisconn"
 )
 
 // perBatchNote is what every export says on stderr, its help and the
@@ -68,10 +67,7 @@ func runBroadcastsExport(ctx context.Context, conf *configFlag, arg, format, out
 	if err != nil {
 		return err
 	}
-	if err := needServerRedis(cfg); err != nil {
-		return err
-	}
-	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
+	st, closeStore, err := openServerRedis(ctx, cfg)
 	if err != nil {
 		return err
 	}

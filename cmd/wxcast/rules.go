@@ -10,7 +10,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/wxcast/wxcast/configs"
+	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
+	"github.com/wxcast/wxcast/store"
 )
 
 func rulesCmd(c *cli) *cobra.Command {
@@ -123,4 +125,14 @@ func needServerRedis(cfg *configs.Config) error {
 		return errors.New("redis.url is empty: the embedded store lives inside the server process; point redis.url (or WXCAST_REDIS_URL) at the server's Redis")
 	}
 	return nil
+}
+
+// openServerRedis opens the server's Redis for a command that reads or
+// writes its data (needServerRedis says why an empty redis.url will not
+// do).
+func openServerRedis(ctx context.Context, cfg *configs.Config) (*store.Store, func() error, error) {
+	if err := needServerRedis(cfg); err != nil {
+		return nil, nil, err
+	}
+	return redisconn.Open(ctx, cfg.Redis, nil)
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/wxcast/wxcast/bot/broadcast"
 	"github.com/wxcast/wxcast/bot/results"
 	"github.com/wxcast/wxcast/configs"
-	"github.com/wxcast/wxcast/internal/redisconn"
 	"github.com/wxcast/wxcast/rules"
 	"github.com/wxcast/wxcast/store"
 )
@@ -71,10 +70,7 @@ func usersImport(ctx context.Context, conf *configFlag, o usersImportOptions, st
 	if err != nil {
 		return err
 	}
-	if err := needServerRedis(cfg); err != nil {
-		return err
-	}
-	st, closeStore, err := redisconn.Open(ctx, cfg.Redis, nil)
+	st, closeStore, err := openServerRedis(ctx, cfg)
 	if err != nil {
 		return err
 	}
